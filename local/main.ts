@@ -1,0 +1,45 @@
+import { spawnSync } from 'node:child_process';
+import { startLocal } from './runtime.js';
+
+/** `npm start`: the whole system on this machine. */
+function javaMajor(): number | undefined {
+  const out = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  if (out.error || out.status !== 0) return undefined;
+  const match = /version "(\d+)(?:\.(\d+))?/.exec(out.stderr + out.stdout);
+  if (!match) return undefined;
+  return match[1] === '1' ? Number(match[2]) : Number(match[1]);
+}
+
+const java = javaMajor();
+if (!java || java < 17) {
+  console.error(
+    `DynamoDB Local needs Java 17 or newer (${java ? `found Java ${java}` : 'no java found'}).\n` +
+      'On Debian or Ubuntu: sudo apt-get update && sudo apt-get install -y openjdk-17-jre-headless\n' +
+      '(any Java runtime 17+ works), then run npm start again.',
+  );
+  process.exit(1);
+}
+
+const started = Date.now();
+const runtime = await startLocal({ port: Number(process.env.PORT ?? 3000) });
+console.log(`
+medreview is running locally (${((Date.now() - started) / 1000).toFixed(1)} s)
+
+  intake form   ${runtime.url}/
+  mail inbox    ${runtime.sesUrl}/
+  outbox (JSON) ${runtime.url}/_local/outbox
+  health        ${runtime.url}/api/health
+
+Data is kept in .local/ (POST ${runtime.url}/_local/reset empties it). Ctrl-C stops everything.
+`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nstopping…');
+    await runtime.stop();
+    process.exit(0);
+  });
+}

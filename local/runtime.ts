@@ -1,0 +1,171 @@
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import * as sesLocalModule from 'aws-ses-v2-local';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, DynamoDBStreamEvent } from 'aws-lambda';
+import { mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { resolve } from 'node:path';
+import { config, resetConfig } from '../shared/config.js';
+import { documentClient, useDeps, type Deps } from '../shared/deps.js';
+import { SesEmail } from '../shared/email/ses.js';
+import type { TimerEvent } from '../shared/ports.js';
+import { Store } from '../shared/store/store.js';
+import { buildWeb } from '../web/build.js';
+import { handler as intake } from '../functions/intake/handler.js';
+import { handler as health } from '../functions/health/handler.js';
+import { handler as dispatcher } from '../functions/dispatcher/handler.js';
+import { LocalAuthorizer } from './auth.js';
+import { ControllableClock } from './clock.js';
+import { ensureTables, LOCAL_CREDENTIALS, startDynamo, TABLES } from './dynamo.js';
+import { sentEmail, SmsOutbox } from './outbox.js';
+import { LocalScheduler } from './scheduler.js';
+import { createLocalServer, type ApiHandler, type Route } from './server.js';
+import { StreamPoller } from './streams.js';
+
+export interface LocalRuntimeOptions {
+  /** HTTP port; 0 picks a free one. */
+  port?: number;
+  /** Folder for DynamoDB Local's data; null keeps everything in memory. */
+  dataDir?: string | null;
+}
+
+export interface LocalRuntime {
+  url: string;
+  sesUrl: string;
+  deps: Deps;
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const api = (h: unknown) => h as ApiHandler;
+// a CommonJS package: its default export arrives nested under ESM interop
+const sesLocal = ((sesLocalModule as { default: unknown }).default as { default?: unknown }).default as typeof sesLocalModule.default
+  ?? sesLocalModule.default;
+
+/** Starts the whole system on this machine: DynamoDB Local, aws-ses-v2-local, the stream poller, the HTTP server. */
+export async function startLocal(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const dataDir = options.dataDir === undefined ? resolve('.local/data') : options.dataDir;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const [dynamoPort, sesPort] = [await freePort(), await freePort()];
+  const webRoot = resolve('web/dist');
+  const [{ process: dynamoProcess, client: dynamo }, sesServer] = await Promise.all([
+    startDynamo(dynamoPort, dataDir),
+    sesLocal({ host: '127.0.0.1', port: sesPort }),
+    buildWeb(webRoot),
+  ]);
+  try {
+    await ensureTables(dynamo);
+  } catch (error) {
+    dynamoProcess.kill();
+    sesServer.close();
+    throw error;
+  }
+  const sesUrl = `http://127.0.0.1:${sesPort}`;
+  const clock = new ControllableClock();
+  const sms = new SmsOutbox(clock);
+  const authorizer = new LocalAuthorizer();
+  process.env.AWS_LAMBDA_FUNCTION_NAME ??= 'medreview-local';
+
+  const http = createServer();
+  const port = await listen(http, options.port ?? 0);
+  const url = `http://127.0.0.1:${port}`;
+  resetConfig();
+  const cfg = config({
+    TABLE_NAME: TABLES.main,
+    IDEMPOTENCY_TABLE_NAME: TABLES.idempotency,
+    BASE_URL: url,
+    MAIL_FROM: 'medreview@localhost.localdomain',
+    PROGRAM_TIME_ZONE: process.env.PROGRAM_TIME_ZONE,
+  });
+
+  const timer = async (event: TimerEvent) => {
+    const { handler } = await import('../functions/timer/handler.js');
+    await handler(event);
+  };
+  const scheduler = new LocalScheduler(dynamo, clock, timer);
+  const deps: Deps = {
+    config: cfg,
+    store: new Store(documentClient(dynamo), TABLES.main),
+    email: new SesEmail(new SESv2Client({ endpoint: sesUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), cfg.MAIL_FROM),
+    sms,
+    scheduler,
+    clock,
+    idempotency: new DynamoDBPersistenceLayer({ tableName: TABLES.idempotency, awsSdkV3Client: dynamo }),
+  };
+  useDeps(deps);
+
+  const poller = new StreamPoller(dynamo, `http://127.0.0.1:${dynamoPort}`, TABLES.main,
+    (event: DynamoDBStreamEvent) => dispatcher(event));
+  poller.start();
+
+  const hook = (method: string, resource: string, run: Route['hook']): Route => ({ method, resource, hook: run });
+  const routes: Route[] = [
+    { method: 'GET', resource: '/api/health', api: api(health) },
+    { method: 'POST', resource: '/api/referrals', api: api(intake) },
+    hook('GET', '/_local/outbox', async () => ({ body: { sms: sms.sent, email: await sentEmail(sesUrl) } })),
+    hook('POST', '/_local/settle', async () => {
+      await poller.settle();
+      return { body: { settled: true } };
+    }),
+    hook('GET', '/_local/clock', async () => ({ body: { now: clock.now().toISOString() } })),
+    hook('POST', '/_local/clock/advance', async ({ body }) => {
+      const minutes = (body as { minutes?: unknown } | undefined)?.minutes;
+      if (typeof minutes !== 'number' || !Number.isFinite(minutes) || minutes < 0) {
+        return { status: 422, body: { title: 'minutes must be a non-negative number' } };
+      }
+      await poller.settle();
+      const result = await scheduler.advance(minutes);
+      await poller.settle();
+      return { body: result };
+    }),
+    hook('GET', '/_local/schedules', async () => ({ body: { items: (await scheduler.pending()).map(({ name, at }) => ({ name, at })) } })),
+    hook('GET', '/_local/token', async ({ query }) => ({ body: { token: await authorizer.issue(query.get('group') ?? 'coordinators') } })),
+    hook('POST', '/_local/reset', async () => {
+      await poller.settle().catch(() => undefined);
+      await ensureTables(dynamo, true);
+      poller.reset();
+      sms.clear();
+      clock.reset();
+      await fetch(`${sesUrl}/clear-store`, { method: 'POST' });
+      return { body: { reset: true } };
+    }),
+  ];
+  http.on('request', createLocalServer(routes, webRoot).listeners('request')[0] as never);
+
+  return {
+    url,
+    sesUrl,
+    deps,
+    settle: () => poller.settle(),
+    async stop() {
+      poller.stop();
+      await new Promise((r) => http.close(r));
+      http.closeAllConnections();
+      sesServer.close();
+      sesServer.closeAllConnections?.();
+      await new Promise<void>((r) => {
+        if (dynamoProcess.exitCode !== null) return r();
+        dynamoProcess.once('exit', () => r());
+        dynamoProcess.kill();
+      });
+    },
+  };
+}
+
+async function listen(server: Server, port: number): Promise<number> {
+  await new Promise<void>((r, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => r());
+  });
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : port;
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  const port = await listen(probe, 0);
+  await new Promise((r) => probe.close(r));
+  return port;
+}
+
+export type { APIGatewayProxyEvent, APIGatewayProxyResult, Context };

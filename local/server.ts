@@ -1,0 +1,163 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+
+export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+export type Hook = (request: { body: unknown; query: URLSearchParams }) => Promise<{ status?: number; body: unknown }>;
+
+export interface Route {
+  method: string;
+  /** `/api/offers/{offerId}/accept` — `{name}` matches one path segment. */
+  resource: string;
+  api?: ApiHandler;
+  hook?: Hook;
+  /** Staff routes: the local authorizer must accept the bearer token. */
+  authorize?: (authorization: string | undefined) => Promise<Record<string, string> | undefined>;
+}
+
+const PAGES: [RegExp, string][] = [
+  [/^\/$/, 'index.html'],
+  [/^\/offers\/[^/]+$/, 'offer.html'],
+  [/^\/outcome\/[^/]+$/, 'outcome.html'],
+];
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json', '.svg': 'image/svg+xml', '.ico': 'image/x-icon', '.json': 'application/json',
+};
+const PAGE_HEADERS = {
+  'Referrer-Policy': 'no-referrer',
+  'Content-Security-Policy': "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'X-Content-Type-Options': 'nosniff',
+  'Cache-Control': 'no-store',
+};
+const MAX_BODY = 10 * 1024 * 1024; // API Gateway's own limit
+
+/** Maps HTTP requests to API Gateway REST (v1) proxy events for the Lambda handlers, runs hooks, serves web/dist. */
+export function createLocalServer(routes: Route[], webRoot: string): Server {
+  const compiled = routes.map((route) => ({
+    route,
+    pattern: new RegExp(`^${route.resource.replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}$`),
+  }));
+  return createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const body = await readBody(req);
+      if (body === undefined) return send(res, 413, { 'Content-Type': 'application/json' }, '{"message":"Request Entity Too Large"}');
+      const match = compiled.find((c) => c.route.method === req.method && c.pattern.test(url.pathname));
+      if (!match) return await serveStatic(req, res, url.pathname, webRoot);
+      const { route } = match;
+      if (route.hook) {
+        const parsed = body.length ? JSON.parse(body.toString('utf8')) : undefined;
+        const out = await route.hook({ body: parsed, query: url.searchParams });
+        return send(res, out.status ?? 200, { 'Content-Type': 'application/json' }, JSON.stringify(out.body));
+      }
+      let claims: Record<string, string> | undefined;
+      if (route.authorize) {
+        claims = await route.authorize(req.headers.authorization);
+        if (!claims) {
+          return send(res, 401, { 'Content-Type': 'application/problem+json' },
+            JSON.stringify({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'a valid bearer token is required' }));
+        }
+      }
+      const pathParameters = match.pattern.exec(url.pathname)?.groups ?? null;
+      const event = toApiEvent(req, url, route.resource, body, pathParameters, claims);
+      const result = await route.api!(event, lambdaContext(route.resource));
+      send(res, result.statusCode, result.headers ?? {}, result.body);
+    } catch (error) {
+      send(res, 500, { 'Content-Type': 'application/json' }, JSON.stringify({ message: 'local runtime error', error: String(error) }));
+    }
+  });
+}
+
+function toApiEvent(
+  req: IncomingMessage, url: URL, resource: string, body: Buffer,
+  pathParameters: Record<string, string> | null, claims?: Record<string, string>,
+): APIGatewayProxyEvent {
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const [name, value] = [req.rawHeaders[i], req.rawHeaders[i + 1]];
+    headers[name] = value;
+    (multiValueHeaders[name] ??= []).push(value);
+  }
+  const query = url.searchParams.size ? Object.fromEntries(url.searchParams) : null;
+  const multiQuery: Record<string, string[]> = {};
+  for (const [k, v] of url.searchParams) (multiQuery[k] ??= []).push(v);
+  const decoded = pathParameters ? Object.fromEntries(Object.entries(pathParameters).map(([k, v]) => [k, decodeURIComponent(v)])) : null;
+  return {
+    resource,
+    path: url.pathname,
+    httpMethod: req.method ?? 'GET',
+    headers,
+    multiValueHeaders,
+    queryStringParameters: query,
+    multiValueQueryStringParameters: query ? multiQuery : null,
+    pathParameters: decoded,
+    stageVariables: null,
+    body: body.length ? body.toString('utf8') : null,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      authorizer: claims ? { claims } : null,
+      httpMethod: req.method ?? 'GET',
+      path: url.pathname,
+      protocol: 'HTTP/1.1',
+      requestId: randomUUID(),
+      requestTimeEpoch: Date.now(),
+      resourceId: 'local',
+      resourcePath: resource,
+      stage: 'local',
+      identity: { sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: req.headers['user-agent'] ?? null } as never,
+    },
+  };
+}
+
+function lambdaContext(resource: string): Context {
+  const deadline = Date.now() + 29_000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `medreview-local${resource.replace(/[^a-zA-Z0-9]+/g, '-')}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:medreview-local',
+    memoryLimitInMB: '1024',
+    awsRequestId: randomUUID(),
+    logGroupName: 'local',
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string, root: string): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 404, { 'Content-Type': 'application/json' }, '{"message":"Not Found"}');
+  const page = PAGES.find(([re]) => re.test(pathname))?.[1];
+  const file = normalize(join(root, page ?? decodeURIComponent(pathname)));
+  if (!file.startsWith(normalize(root))) return send(res, 404, {}, 'Not Found');
+  try {
+    const content = await readFile(file);
+    send(res, 200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', ...PAGE_HEADERS }, content);
+  } catch {
+    send(res, 404, { 'Content-Type': 'text/plain' }, 'Not Found');
+  }
+}
+
+function send(res: ServerResponse, status: number, headers: Record<string, string | number | boolean>, body: string | Buffer): void {
+  res.writeHead(status, headers as Record<string, string>);
+  res.end(body);
+}

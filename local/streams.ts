@@ -1,0 +1,125 @@
+import {
+  DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record,
+} from '@aws-sdk/client-dynamodb-streams';
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { LOCAL_CREDENTIALS } from './dynamo.js';
+
+type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
+
+/**
+ * Feeds a table's stream to a handler the way Lambda's event source mapping does: batches in order
+ * per shard, a failed record (batchItemFailures) is retried with the ones after it, nothing skipped.
+ */
+export class StreamPoller {
+  private readonly streams: DynamoDBStreamsClient;
+  private readonly iterators = new Map<string, string | undefined>();
+  private readonly checkpoints = new Map<string, string>();
+  private running = Promise.resolve(0);
+  private timer?: NodeJS.Timeout;
+  private stopped = false;
+
+  constructor(
+    private readonly dynamo: DynamoDBClient,
+    endpoint: string,
+    private readonly table: string,
+    private readonly handler: StreamHandler,
+  ) {
+    this.streams = new DynamoDBStreamsClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+  }
+
+  start(intervalMs = 100): void {
+    const tick = () => {
+      if (this.stopped) return;
+      void this.poll().catch(() => 0).finally(() => {
+        if (!this.stopped) this.timer = setTimeout(tick, intervalMs);
+      });
+    };
+    tick();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+
+  /** Returns once every record written so far has been handled. */
+  async settle(): Promise<void> {
+    for (let i = 0; i < 100; i++) {
+      if ((await this.poll()) === 0 && (await this.poll()) === 0) return;
+    }
+    throw new Error('stream did not settle');
+  }
+
+  /** Forgets shard positions (after the tables were recreated). */
+  reset(): void {
+    this.iterators.clear();
+    this.checkpoints.clear();
+  }
+
+  /** One pass over every shard; serialized so the poller and settle() never overlap. */
+  poll(): Promise<number> {
+    this.running = this.running.catch(() => 0).then(() => this.pollOnce());
+    return this.running;
+  }
+
+  private async pollOnce(): Promise<number> {
+    const { Table } = await this.dynamo.send(new DescribeTableCommand({ TableName: this.table }));
+    const streamArn = Table?.LatestStreamArn;
+    if (!streamArn) return 0;
+    const { StreamDescription } = await this.streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+    let handled = 0;
+    for (const shard of StreamDescription?.Shards ?? []) {
+      const shardId = shard.ShardId!;
+      const key = `${streamArn}/${shardId}`;
+      if (!this.iterators.has(key)) this.iterators.set(key, await this.iterator(streamArn, shardId, this.checkpoints.get(key)));
+      const iterator = this.iterators.get(key);
+      if (!iterator) continue;
+      const { Records = [], NextShardIterator } = await this.streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
+      if (Records.length === 0) {
+        this.iterators.set(key, NextShardIterator);
+        continue;
+      }
+      const result = await this.handler({ Records: Records.map((r) => toLambdaRecord(r, streamArn)) });
+      const failed = result?.batchItemFailures?.[0]?.itemIdentifier;
+      const done = failed ? Records.slice(0, Records.findIndex((r) => r.dynamodb?.SequenceNumber === failed)) : Records;
+      handled += Records.length;
+      const last = done.at(-1)?.dynamodb?.SequenceNumber;
+      if (last) this.checkpoints.set(key, last);
+      // after a failure, read again from the failed record on the next pass
+      this.iterators.set(key, failed ? await this.iterator(streamArn, shardId, last) : NextShardIterator);
+    }
+    return handled;
+  }
+
+  private async iterator(streamArn: string, shardId: string, after?: string): Promise<string | undefined> {
+    const { ShardIterator } = await this.streams.send(new GetShardIteratorCommand({
+      StreamArn: streamArn,
+      ShardId: shardId,
+      ShardIteratorType: after ? 'AFTER_SEQUENCE_NUMBER' : 'TRIM_HORIZON',
+      SequenceNumber: after,
+    }));
+    return ShardIterator;
+  }
+}
+
+function toLambdaRecord(record: _Record, streamArn: string): DynamoDBStreamEvent['Records'][number] {
+  const d = record.dynamodb ?? {};
+  return {
+    eventID: record.eventID,
+    eventName: record.eventName as 'INSERT' | 'MODIFY' | 'REMOVE',
+    eventVersion: record.eventVersion,
+    eventSource: 'aws:dynamodb',
+    awsRegion: record.awsRegion,
+    eventSourceARN: streamArn,
+    dynamodb: {
+      ApproximateCreationDateTime: d.ApproximateCreationDateTime ? Math.floor(d.ApproximateCreationDateTime.getTime() / 1000) : undefined,
+      Keys: d.Keys as never,
+      NewImage: d.NewImage as never,
+      OldImage: d.OldImage as never,
+      SequenceNumber: d.SequenceNumber,
+      SizeBytes: d.SizeBytes,
+      StreamViewType: d.StreamViewType,
+    },
+  };
+}

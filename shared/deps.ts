@@ -1,0 +1,57 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { config, type Config } from './config.js';
+import { SesEmail } from './email/ses.js';
+import { systemClock, type Clock, type EmailPort, type SchedulerPort, type SmsPort } from './ports.js';
+import { EventBridgeScheduler } from './scheduler/eventbridge.js';
+import { EndUserMessagingSms } from './sms/end-user-messaging.js';
+import { Store } from './store/store.js';
+
+/** Everything a handler needs, built once per cold start (or handed in by the local runtime and tests). */
+export interface Deps {
+  config: Config;
+  store: Store;
+  email: EmailPort;
+  sms: SmsPort;
+  scheduler: SchedulerPort;
+  clock: Clock;
+  idempotency: DynamoDBPersistenceLayer;
+}
+
+let current: Deps | undefined;
+
+export function deps(): Deps {
+  current ??= awsDeps(config());
+  return current;
+}
+
+/** Replaces the adapters (local runtime, tests). */
+export function useDeps(next: Deps): void {
+  current = next;
+}
+
+export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+}
+
+function awsDeps(cfg: Config): Deps {
+  const dynamo = new DynamoDBClient({});
+  return {
+    config: cfg,
+    store: new Store(documentClient(dynamo), cfg.TABLE_NAME),
+    email: new SesEmail(new SESv2Client({}), cfg.MAIL_FROM, cfg.SES_CONFIGURATION_SET),
+    sms: new EndUserMessagingSms(new PinpointSMSVoiceV2Client({}), cfg.SMS_ORIGINATION_IDENTITY, cfg.SMS_CONFIGURATION_SET),
+    scheduler: new EventBridgeScheduler(new SchedulerClient({}), {
+      group: cfg.SCHEDULE_GROUP,
+      targetArn: cfg.SCHEDULE_TARGET_ARN,
+      roleArn: cfg.SCHEDULER_ROLE_ARN,
+      deadLetterArn: cfg.SCHEDULE_DLQ_ARN,
+    }),
+    clock: systemClock,
+    idempotency: new DynamoDBPersistenceLayer({ tableName: cfg.IDEMPOTENCY_TABLE_NAME, awsSdkV3Client: dynamo }),
+  };
+}

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { minutesOfDay } from './dates.js';
+import { languageTag, phone, SPECIALTIES, type Specialty } from './referral.js';
+
+const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return tz.includes('/') || tz === 'UTC';
+  } catch {
+    return false;
+  }
+}, { error: 'must be an IANA time zone such as America/Chicago' });
+
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a time HH:MM (24-hour)' });
+const instant = z.iso.datetime({ offset: true, error: 'must be a date-time with an offset, e.g. 2026-11-28T08:00:00-06:00' })
+  .transform((s) => new Date(s).toISOString());
+const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, { error: 'must be 1-40 lower-case letters, digits or dashes' });
+
+const DoctorSchema = z.strictObject({
+  id,
+  name: z.string().trim().min(1).max(120),
+  email: z.email({ error: 'must be an email address' }).transform((e) => e.toLowerCase()),
+  phone,
+  specialties: z.array(z.enum(SPECIALTIES)).min(1),
+  languages: z.array(languageTag).min(1),
+  timeZone,
+  maxOpenCases: z.number().int().min(0).max(50),
+  active: z.boolean(),
+  quietHours: z.strictObject({ start: clock, end: clock }).optional(),
+});
+
+const CoordinatorSchema = z.strictObject({
+  id,
+  name: z.string().trim().min(1).max(120),
+  email: z.email({ error: 'must be an email address' }).transform((e) => e.toLowerCase()),
+  phone,
+});
+
+const ShiftSchema = z.strictObject({
+  doctorId: id,
+  role: z.enum(['primary', 'backup'], { error: 'must be primary or backup' }),
+  start: instant,
+  end: instant,
+});
+
+/** The roster document: validated as a whole; ids, references and shift order are checked across entries. */
+export const RosterSchema = z.strictObject({
+  doctors: z.array(DoctorSchema),
+  coordinators: z.array(CoordinatorSchema).min(1, { error: 'must list at least one coordinator' }),
+  shifts: z.array(ShiftSchema),
+}).superRefine((roster, ctx) => {
+  const ids = new Set<string>();
+  const people = [
+    ...roster.doctors.map((d, i) => ({ id: d.id, path: ['doctors', i, 'id'] })),
+    ...roster.coordinators.map((c, i) => ({ id: c.id, path: ['coordinators', i, 'id'] })),
+  ];
+  for (const p of people) {
+    if (ids.has(p.id)) ctx.addIssue({ code: 'custom', path: p.path, message: 'is used twice' });
+    ids.add(p.id);
+  }
+  const doctorIds = new Set(roster.doctors.map((d) => d.id));
+  roster.shifts.forEach((s, i) => {
+    if (!doctorIds.has(s.doctorId)) ctx.addIssue({ code: 'custom', path: ['shifts', i, 'doctorId'], message: 'is not a doctor in this roster' });
+    if (s.end <= s.start) ctx.addIssue({ code: 'custom', path: ['shifts', i, 'end'], message: 'must be after start' });
+  });
+});
+
+export type Roster = z.output<typeof RosterSchema>;
+export type Doctor = Roster['doctors'][number];
+export type Coordinator = Roster['coordinators'][number];
+export type Shift = Roster['shifts'][number];
+
+/** True when `at` falls in the doctor's quiet hours, read in the doctor's own time zone. */
+export function inQuietHours(doctor: Doctor, at: Date): boolean {
+  if (!doctor.quietHours) return false;
+  const now = minutesOfDay(at, doctor.timeZone);
+  const [start, end] = [doctor.quietHours.start, doctor.quietHours.end].map((t) => {
+    const [h, m] = t.split(':').map(Number);
+    return h * 60 + m;
+  });
+  return start <= end ? now >= start && now < end : now >= start || now < end;
+}
+
+/** A requested `general` matches every doctor; any other specialty matches doctors who list it. */
+export function matchesSpecialty(doctor: Doctor, specialty: Specialty): boolean {
+  return specialty === 'general' || doctor.specialties.includes(specialty);
+}
+
+export function onShift(shift: Shift, at: Date): boolean {
+  const t = at.toISOString();
+  return shift.start <= t && t < shift.end;
+}

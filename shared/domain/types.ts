@@ -1,0 +1,74 @@
+import type { Referral } from './referral.js';
+import type { Urgency } from './triage.js';
+
+export type Status = 'paging' | 'awaiting_review' | 'escalated' | 'assigned' | 'released' | 'closed';
+export const STATUSES: Status[] = ['paging', 'awaiting_review', 'escalated', 'assigned', 'released', 'closed'];
+
+/** Statuses in which a doctor may still take the case. */
+export const OPEN_FOR_OFFERS: Status[] = ['paging', 'awaiting_review', 'escalated'];
+
+export type CloseOutcome = 'parole_granted' | 'parole_denied' | 'transferred' | 'removed' | 'withdrawn' | 'care_established';
+
+export interface Release {
+  releasedOn: string;
+  state: string;
+  city?: string;
+  patientPhone?: string;
+  patientLanguage: string;
+  smsConsent: boolean;
+}
+
+export interface CaseRecord {
+  referralId: string;
+  status: Status;
+  urgency: Urgency;
+  reasons: string[];
+  createdAt: string;
+  referral: Referral;
+  /** Paging wave last started (0 = none yet). */
+  wave: number;
+  /** When the next wave is due, while one is pending. */
+  nextWaveAt?: string;
+  assignedDoctorId?: string;
+  assignedAt?: string;
+  release?: Release;
+  outcome?: string;
+  outcomeTokenHash?: string;
+  outcomeTokenExpiresAt?: string;
+  receipt?: 'pending' | 'sent';
+}
+
+export type ChannelState = 'pending' | 'sent' | 'skipped';
+export type OfferState = 'open' | 'accepted' | 'declined' | 'withdrawn';
+
+export interface Offer {
+  offerId: string;
+  referralId: string;
+  doctorId: string;
+  wave: number;
+  code: string;
+  state: OfferState;
+  /** Hash of the link token sent on each channel (each channel's link has its own token). */
+  tokenHashes: { sms?: string; email?: string };
+  tokenExpiresAt: string;
+  sms: ChannelState;
+  email: ChannelState;
+  createdAt: string;
+  decidedAt?: string;
+  declineReason?: string;
+}
+
+export interface TimelineEvent {
+  at: string;
+  event: string;
+  actor?: string;
+  details?: Record<string, string | number | boolean>;
+}
+
+export interface Reminder {
+  referralId: string;
+  step: string;
+  dueAt: string;
+  audience: 'coordinator' | 'patient';
+  state: 'scheduled' | 'sent' | 'cancelled';
+}

@@ -1,0 +1,83 @@
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { logger } from '../logger.js';
+import { BadRequestError, HttpError, PayloadTooLargeError, UnsupportedMediaTypeError, UnprocessableError } from './errors.js';
+
+type Middleware = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>;
+
+export const SECURITY_HEADERS: Record<string, string> = {
+  'Cache-Control': 'no-store',
+  'Referrer-Policy': 'no-referrer',
+  'Strict-Transport-Security': 'max-age=31536000; includeSubDomains',
+  'X-Content-Type-Options': 'nosniff',
+  'Content-Security-Policy': "default-src 'none'; frame-ancestors 'none'",
+};
+
+/** A JSON response with the security headers. */
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {
+  return {
+    statusCode,
+    headers: { 'Content-Type': 'application/json', ...SECURITY_HEADERS, ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+/** Lower-cases header names, so `Idempotency-Key` and `idempotency-key` read the same. */
+export function lowerCaseHeaders(): Middleware {
+  return {
+    before: (request) => {
+      const headers = request.event.headers ?? {};
+      request.event.headers = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+    },
+  };
+}
+
+/**
+ * Enforces `Content-Type: application/json` (415) and a size limit (413), then parses the body (400).
+ * The parsed value replaces `event.body` as `event.parsedBody`.
+ */
+export function jsonBody({ maxBytes = 64 * 1024 }: { maxBytes?: number } = {}): Middleware {
+  return {
+    before: (request) => {
+      const { event } = request;
+      const type = (event.headers?.['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+      if (type !== 'application/json') throw new UnsupportedMediaTypeError();
+      const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64') : Buffer.from(event.body ?? '', 'utf8');
+      if (raw.byteLength > maxBytes) throw new PayloadTooLargeError(maxBytes);
+      try {
+        (event as ParsedEvent).parsedBody = JSON.parse(raw.toString('utf8'));
+      } catch (cause) {
+        throw new BadRequestError('the body is not valid JSON', { cause });
+      }
+    },
+  };
+}
+
+export type ParsedEvent = APIGatewayProxyEvent & { parsedBody?: unknown };
+
+/** Turns every error into `application/problem+json`; unknown errors become a 500 that reveals nothing. */
+export function problemJson(): Middleware {
+  return {
+    onError: (request) => {
+      const error = request.error;
+      if (error instanceof HttpError) {
+        const body: Record<string, unknown> = { type: 'about:blank', title: error.title, status: error.status };
+        if (error.detail) body.detail = error.detail;
+        if (error instanceof UnprocessableError && error.errors) body.errors = error.errors;
+        request.response = json(error.status, body, { 'Content-Type': 'application/problem+json' });
+        return;
+      }
+      logger.error('unhandled error', { errorName: (error as Error | undefined)?.name, errorMessage: safeMessage(error) });
+      request.response = json(
+        500,
+        { type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'nothing was lost; please retry' },
+        { 'Content-Type': 'application/problem+json' },
+      );
+    },
+  };
+}
+
+/** Error messages of our own code never carry PHI; SDK messages are cut short to keep item data out of logs. */
+function safeMessage(error: unknown): string | undefined {
+  return error instanceof Error ? error.message.slice(0, 200) : undefined;
+}

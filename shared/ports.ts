@@ -1,0 +1,35 @@
+/** The ports use cases take as arguments; adapters live beside this file, the local runtime has its own. */
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Email {
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface EmailPort {
+  send(email: Email): Promise<void>;
+}
+
+export interface SmsPort {
+  /** Sends one SMS to an E.164 number. */
+  send(to: string, body: string): Promise<void>;
+}
+
+/** What a schedule fires: the same payload in EventBridge Scheduler and in the local emulator. */
+export type TimerEvent =
+  | { kind: 'wave'; referralId: string; wave: number }
+  | { kind: 'reminder'; referralId: string; step: string };
+
+export interface SchedulerPort {
+  /** Creates a one-time schedule; a schedule of that name that already exists is left as it is. */
+  create(name: string, at: Date, event: TimerEvent): Promise<void>;
+  /** Deletes a schedule; one that does not exist is fine. */
+  delete(name: string): Promise<void>;
+}
+
+export const systemClock: Clock = { now: () => new Date() };

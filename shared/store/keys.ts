@@ -1,0 +1,13 @@
+/** Every key of the single table, built in one place. */
+export const keys = {
+  case: (referralId: string) => ({ pk: `REF#${referralId}`, sk: 'REF' }),
+  event: (referralId: string, at: string) => ({ pk: `REF#${referralId}`, sk: `EV#${at}#${Math.random().toString(36).slice(2, 8)}` }),
+  offer: (referralId: string, doctorId: string) => ({ pk: `REF#${referralId}`, sk: `OFFER#${doctorId}` }),
+  offerPointer: (offerId: string) => ({ pk: `OFFER#${offerId}`, sk: 'OFFER' }),
+  code: (doctorId: string, code: string) => ({ pk: `DOC#${doctorId}`, sk: `CODE#${code}` }),
+  reminder: (referralId: string, step: string) => ({ pk: `REF#${referralId}`, sk: `REM#${step}` }),
+  doctor: (id: string) => ({ pk: 'ROSTER', sk: `DOC#${id}` }),
+  coordinator: (id: string) => ({ pk: 'ROSTER', sk: `COORD#${id}` }),
+  shift: (startIso: string, doctorId: string) => ({ pk: 'ROSTER', sk: `SHIFT#${startIso}#${doctorId}` }),
+  channel: (address: string) => ({ pk: `CHANNEL#${address}`, sk: 'CHANNEL' }),
+};

@@ -1,0 +1,385 @@
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand, type BatchWriteCommandOutput, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand,
+  TransactWriteCommand, UpdateCommand, type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { Coordinator, Doctor, Roster, Shift } from '../domain/roster.js';
+import type { CaseRecord, Offer, Reminder, Status, TimelineEvent } from '../domain/types.js';
+import { keys } from './keys.js';
+
+export class ConditionFailedError extends Error {}
+
+/** The single table, read and written through typed functions only. */
+export class Store {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {}
+
+  // ---- referrals ------------------------------------------------------------------------------
+
+  /** Stores a new case; fails with ConditionFailedError when the id is taken. */
+  async createCase(record: CaseRecord): Promise<void> {
+    await this.conditional(this.db.send(new PutCommand({
+      TableName: this.table,
+      Item: { ...keys.case(record.referralId), ...statusIndex(record), ...record },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    })));
+  }
+
+  async getCase(referralId: string): Promise<CaseRecord | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.case(referralId), ConsistentRead: true }));
+    return Item ? strip<CaseRecord>(Item) : undefined;
+  }
+
+  /** Cases with a status, newest first. */
+  async listCases(status: Status): Promise<CaseRecord[]> {
+    return this.queryAll<CaseRecord>({
+      TableName: this.table,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': `STATUS#${status}` },
+      ScanIndexForward: false,
+    });
+  }
+
+  /**
+   * Changes fields of a case when `condition` holds (an expression over `#status`, `#wave` and the
+   * `:`-values given); keeps the status index in step. Returns false when the condition failed.
+   */
+  async updateCase(
+    referralId: string,
+    set: Partial<CaseRecord>,
+    condition: { expression: string; values?: Record<string, unknown> },
+    remove: (keyof CaseRecord)[] = [],
+  ): Promise<boolean> {
+    // gsi1sk (createdAt) stays, so lists stay newest first
+    const fields: Record<string, unknown> = set.status ? { ...set, gsi1pk: `STATUS#${set.status}` } : { ...set };
+    const names: Record<string, string> = {};
+    for (const [alias, name] of [['#status', 'status'], ['#wave', 'wave']]) if (condition.expression.includes(alias)) names[alias] = name;
+    const values: Record<string, unknown> = { ...condition.values };
+    const sets = Object.entries(fields).map(([k, v], i) => {
+      names[`#f${i}`] = k;
+      values[`:f${i}`] = v;
+      return `#f${i} = :f${i}`;
+    });
+    const removes = remove.map((k, i) => {
+      names[`#r${i}`] = k;
+      return `#r${i}`;
+    });
+    try {
+      await this.db.send(new UpdateCommand({
+        TableName: this.table,
+        Key: keys.case(referralId),
+        UpdateExpression: [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : '']
+          .filter(Boolean).join(' '),
+        ConditionExpression: `attribute_exists(pk) AND (${condition.expression})`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: Object.keys(values).length ? values : undefined,
+      }));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  // ---- timeline -------------------------------------------------------------------------------
+
+  async addEvent(referralId: string, event: TimelineEvent): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...keys.event(referralId, event.at), ...event } }));
+  }
+
+  async timeline(referralId: string): Promise<TimelineEvent[]> {
+    return this.queryAll<TimelineEvent>(prefixQuery(this.table, `REF#${referralId}`, 'EV#'));
+  }
+
+  // ---- offers and reply codes -----------------------------------------------------------------
+
+  /**
+   * Stores an offer with its pointer and its reply code in one transaction.
+   * Returns 'exists' when this doctor already has an offer for the case, 'code-taken' when the
+   * doctor has another open offer with that code.
+   */
+  async createOffer(offer: Offer, codeTtl: number): Promise<'created' | 'exists' | 'code-taken'> {
+    try {
+      await this.db.send(new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: this.table, Item: { ...keys.offer(offer.referralId, offer.doctorId), ...offer }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          { Put: { TableName: this.table, Item: { ...keys.offerPointer(offer.offerId), referralId: offer.referralId, doctorId: offer.doctorId } } },
+          {
+            Put: {
+              TableName: this.table,
+              Item: { ...keys.code(offer.doctorId, offer.code), referralId: offer.referralId, offerId: offer.offerId, ttl: codeTtl },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ],
+      }));
+      return 'created';
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) {
+        const reasons = error.CancellationReasons ?? [];
+        if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'exists';
+        if (reasons[2]?.Code === 'ConditionalCheckFailed') return 'code-taken';
+      }
+      throw error;
+    }
+  }
+
+  async getOffer(referralId: string, doctorId: string): Promise<Offer | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.offer(referralId, doctorId), ConsistentRead: true }));
+    return Item ? strip<Offer>(Item) : undefined;
+  }
+
+  async getOfferById(offerId: string): Promise<Offer | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.offerPointer(offerId), ConsistentRead: true }));
+    return Item ? this.getOffer(Item.referralId, Item.doctorId) : undefined;
+  }
+
+  async listOffers(referralId: string): Promise<Offer[]> {
+    return this.queryAll<Offer>(prefixQuery(this.table, `REF#${referralId}`, 'OFFER#'));
+  }
+
+  /** The doctor's open reply codes with the offer each points at. */
+  async openCodes(doctorId: string): Promise<{ code: string; referralId: string; offerId: string }[]> {
+    const items = await this.queryAll<{ sk: string; referralId: string; offerId: string }>(prefixQuery(this.table, `DOC#${doctorId}`, 'CODE#'), true);
+    return items.map((i) => ({ code: i.sk.slice('CODE#'.length), referralId: i.referralId, offerId: i.offerId }));
+  }
+
+  /** Marks one channel of an offer, from `from` to `to`; false when it was not in `from`. */
+  async markChannel(offer: Offer, channel: 'sms' | 'email', from: string, to: string, tokenHash?: string): Promise<boolean> {
+    try {
+      await this.db.send(new UpdateCommand({
+        TableName: this.table,
+        Key: keys.offer(offer.referralId, offer.doctorId),
+        UpdateExpression: tokenHash ? 'SET #c = :to, tokenHashes.#c = :h' : 'SET #c = :to',
+        ConditionExpression: '#c = :from',
+        ExpressionAttributeNames: { '#c': channel },
+        ExpressionAttributeValues: { ':to': to, ':from': from, ...(tokenHash ? { ':h': tokenHash } : {}) },
+      }));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Closes an open offer (declined or withdrawn) and frees its reply code.
+   * False when the offer was no longer open.
+   */
+  async closeOffer(offer: Offer, state: 'declined' | 'withdrawn', at: string, reason?: string): Promise<boolean> {
+    try {
+      await this.db.send(new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: this.table,
+              Key: keys.offer(offer.referralId, offer.doctorId),
+              UpdateExpression: reason ? 'SET #s = :to, decidedAt = :at, declineReason = :r' : 'SET #s = :to, decidedAt = :at',
+              ConditionExpression: '#s = :open',
+              ExpressionAttributeNames: { '#s': 'state' },
+              ExpressionAttributeValues: { ':to': state, ':at': at, ':open': 'open', ...(reason ? { ':r': reason } : {}) },
+            },
+          },
+          { Delete: { TableName: this.table, Key: keys.code(offer.doctorId, offer.code) } },
+        ],
+      }));
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * The one conditional write that decides who gets a case: the case must be open for offers and
+   * unassigned, the offer open. Returns false when any condition failed.
+   */
+  async acceptOffer(offer: Offer, at: string): Promise<boolean> {
+    try {
+      await this.db.send(new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: this.table,
+              Key: keys.case(offer.referralId),
+              UpdateExpression: 'SET #status = :assigned, gsi1pk = :gsi, assignedDoctorId = :doc, assignedAt = :at REMOVE nextWaveAt',
+              ConditionExpression: 'attribute_not_exists(assignedDoctorId) AND #status IN (:paging, :review, :escalated)',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':assigned': 'assigned', ':gsi': 'STATUS#assigned', ':doc': offer.doctorId, ':at': at,
+                ':paging': 'paging', ':review': 'awaiting_review', ':escalated': 'escalated',
+              },
+            },
+          },
+          {
+            Update: {
+              TableName: this.table,
+              Key: keys.offer(offer.referralId, offer.doctorId),
+              UpdateExpression: 'SET #s = :accepted, decidedAt = :at',
+              ConditionExpression: '#s = :open',
+              ExpressionAttributeNames: { '#s': 'state' },
+              ExpressionAttributeValues: { ':accepted': 'accepted', ':open': 'open', ':at': at },
+            },
+          },
+          { Delete: { TableName: this.table, Key: keys.code(offer.doctorId, offer.code) } },
+        ],
+      }));
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) return false;
+      throw error;
+    }
+  }
+
+  // ---- roster ---------------------------------------------------------------------------------
+
+  async roster(): Promise<Roster> {
+    const items = await this.queryAll<Record<string, unknown> & { sk: string }>(
+      { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'ROSTER' } },
+      true,
+    );
+    const pick = <T>(prefix: string) => items.filter((i) => i.sk.startsWith(prefix)).map((i) => strip<T>(i));
+    return { doctors: pick<Doctor>('DOC#'), coordinators: pick<Coordinator>('COORD#'), shifts: pick<Shift>('SHIFT#') };
+  }
+
+  /** Replaces the roster: writes every entry, then deletes entries the new roster no longer has. */
+  async replaceRoster(roster: Roster): Promise<void> {
+    const items = [
+      ...roster.doctors.map((d) => ({ ...keys.doctor(d.id), gsi1pk: `PHONE#${d.phone}`, gsi1sk: `DOC#${d.id}`, ...d })),
+      ...roster.coordinators.map((c) => ({ ...keys.coordinator(c.id), gsi1pk: `PHONE#${c.phone}`, gsi1sk: `COORD#${c.id}`, ...c })),
+      ...roster.shifts.map((s) => ({ ...keys.shift(s.start, s.doctorId), ...s })),
+    ];
+    const keep = new Set(items.map((i) => i.sk));
+    const old = await this.queryAll<{ pk: string; sk: string }>(
+      { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'ROSTER' }, ProjectionExpression: 'pk, sk' },
+      true,
+    );
+    await this.batchWrite([
+      ...items.map((Item) => ({ PutRequest: { Item } })),
+      ...old.filter((o) => !keep.has(o.sk)).map((o) => ({ DeleteRequest: { Key: { pk: o.pk, sk: o.sk } } })),
+    ]);
+  }
+
+  /** Who owns a phone number (doctor or coordinator). */
+  async personByPhone(phone: string): Promise<{ kind: 'doctor'; person: Doctor } | { kind: 'coordinator'; person: Coordinator } | undefined> {
+    const { Items = [] } = await this.db.send(new QueryCommand({
+      TableName: this.table,
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': `PHONE#${phone}` },
+    }));
+    const item = Items[0];
+    if (!item) return undefined;
+    return item.sk.startsWith('DOC#') ? { kind: 'doctor', person: strip<Doctor>(item) } : { kind: 'coordinator', person: strip<Coordinator>(item) };
+  }
+
+  // ---- contact channels -----------------------------------------------------------------------
+
+  /** Marks an address (phone or email) unusable, e.g. after STOP, a hard bounce or a complaint. */
+  async markUnusable(address: string, reason: string, at: string): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...keys.channel(address), address, reason, at } }));
+  }
+
+  async isUnusable(address: string): Promise<boolean> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.channel(address) }));
+    return Boolean(Item);
+  }
+
+  // ---- reminders ------------------------------------------------------------------------------
+
+  async putReminder(reminder: Reminder): Promise<'created' | 'exists'> {
+    try {
+      await this.db.send(new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.reminder(reminder.referralId, reminder.step), ...reminder },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }));
+      return 'created';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return 'exists';
+      throw error;
+    }
+  }
+
+  async reminders(referralId: string): Promise<Reminder[]> {
+    return this.queryAll<Reminder>(prefixQuery(this.table, `REF#${referralId}`, 'REM#'));
+  }
+
+  /** Moves a reminder from `from` to `to`; false when it was not in `from`. */
+  async markReminder(referralId: string, step: string, from: Reminder['state'], to: Reminder['state']): Promise<boolean> {
+    try {
+      await this.db.send(new UpdateCommand({
+        TableName: this.table,
+        Key: keys.reminder(referralId, step),
+        UpdateExpression: 'SET #s = :to',
+        ConditionExpression: '#s = :from',
+        ExpressionAttributeNames: { '#s': 'state' },
+        ExpressionAttributeValues: { ':to': to, ':from': from },
+      }));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  // ---- plumbing -------------------------------------------------------------------------------
+
+  private async queryAll<T>(input: QueryCommandInput, keepKeys = false): Promise<T[]> {
+    const out: T[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(new QueryCommand({ ...input, ExclusiveStartKey }));
+      for (const item of page.Items ?? []) out.push((keepKeys ? item : strip(item)) as T);
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return out;
+  }
+
+  private async batchWrite(requests: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string]): Promise<void> {
+    for (let i = 0; i < requests.length; i += 25) {
+      let pending: typeof requests | undefined = requests.slice(i, i + 25);
+      for (let attempt = 0; pending?.length; attempt++) {
+        if (attempt > 8) throw new Error('batch write kept coming back unprocessed');
+        if (attempt) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt * Math.random()));
+        const result: BatchWriteCommandOutput = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.table]: pending } }));
+        pending = result.UnprocessedItems?.[this.table];
+      }
+    }
+  }
+
+  async deleteItem(key: { pk: string; sk: string }): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.table, Key: key }));
+  }
+
+  private async conditional(p: Promise<unknown>): Promise<void> {
+    try {
+      await p;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new ConditionFailedError('condition failed', { cause: error });
+      throw error;
+    }
+  }
+}
+
+function statusIndex(r: CaseRecord) {
+  return { gsi1pk: `STATUS#${r.status}`, gsi1sk: `${r.createdAt}#${r.referralId}` };
+}
+
+function prefixQuery(table: string, pk: string, prefix: string): QueryCommandInput {
+  return {
+    TableName: table,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+    ExpressionAttributeValues: { ':pk': pk, ':p': prefix },
+    ConsistentRead: true,
+  };
+}
+
+/** Drops the key attributes so callers see the entity only. */
+function strip<T>(item: Record<string, unknown>): T {
+  const { pk, sk, gsi1pk, gsi1sk, ttl, ...rest } = item;
+  return rest as T;
+}
