@@ -21,7 +21,7 @@ if (!java || java < 17) {
 }
 
 const started = Date.now();
-const runtime = await startLocal({ port: Number(process.env.PORT ?? 3000) });
+const runtime = await startLocal({ port: Number(process.env.PORT ?? 3000), seedDemo: true });
 console.log(`
 medreview is running locally (${((Date.now() - started) / 1000).toFixed(1)} s)
 

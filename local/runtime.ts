@@ -1,7 +1,8 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import * as sesLocalModule from 'aws-ses-v2-local';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, DynamoDBStreamEvent } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, DynamoDBStreamEvent, SNSEvent } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { resolve } from 'node:path';
@@ -14,6 +15,13 @@ import { buildWeb } from '../web/build.js';
 import { handler as intake } from '../functions/intake/handler.js';
 import { handler as health } from '../functions/health/handler.js';
 import { handler as dispatcher } from '../functions/dispatcher/handler.js';
+import { handler as offers } from '../functions/offers/handler.js';
+import { handler as staff } from '../functions/staff/handler.js';
+import { handler as outcome } from '../functions/outcome/handler.js';
+import { handler as inboundSms } from '../functions/inbound-sms/handler.js';
+import { handler as timer } from '../functions/timer/handler.js';
+import { importRoster } from '../shared/usecases/roster.js';
+import { demoRoster } from './demo-roster.js';
 import { LocalAuthorizer } from './auth.js';
 import { ControllableClock } from './clock.js';
 import { ensureTables, LOCAL_CREDENTIALS, startDynamo, TABLES } from './dynamo.js';
@@ -27,6 +35,8 @@ export interface LocalRuntimeOptions {
   port?: number;
   /** Folder for DynamoDB Local's data; null keeps everything in memory. */
   dataDir?: string | null;
+  /** Seed the demo roster when the stored roster is empty. */
+  seedDemo?: boolean;
 }
 
 export interface LocalRuntime {
@@ -78,11 +88,7 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
     PROGRAM_TIME_ZONE: process.env.PROGRAM_TIME_ZONE,
   });
 
-  const timer = async (event: TimerEvent) => {
-    const { handler } = await import('../functions/timer/handler.js');
-    await handler(event);
-  };
-  const scheduler = new LocalScheduler(dynamo, clock, timer);
+  const scheduler = new LocalScheduler(dynamo, clock, (event: TimerEvent) => timer(event));
   const deps: Deps = {
     config: cfg,
     store: new Store(documentClient(dynamo), TABLES.main),
@@ -93,6 +99,9 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
     idempotency: new DynamoDBPersistenceLayer({ tableName: TABLES.idempotency, awsSdkV3Client: dynamo }),
   };
   useDeps(deps);
+  if (options.seedDemo && (await deps.store.roster()).doctors.length === 0) {
+    await importRoster(demoRoster(clock.now()), deps.store);
+  }
 
   const poller = new StreamPoller(dynamo, `http://127.0.0.1:${dynamoPort}`, TABLES.main,
     (event: DynamoDBStreamEvent) => dispatcher(event));
@@ -102,6 +111,25 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
   const routes: Route[] = [
     { method: 'GET', resource: '/api/health', api: api(health) },
     { method: 'POST', resource: '/api/referrals', api: api(intake) },
+    { method: 'POST', resource: '/api/referrals/{referralId}/outcome', api: api(outcome) },
+    { method: 'POST', resource: '/api/offers/{offerId}', api: api(offers) },
+    { method: 'POST', resource: '/api/offers/{offerId}/accept', api: api(offers) },
+    { method: 'POST', resource: '/api/offers/{offerId}/decline', api: api(offers) },
+    ...['GET /api/staff/referrals', 'GET /api/staff/referrals/{id}', 'POST /api/staff/referrals/{id}/release', 'POST /api/staff/referrals/{id}/close']
+      .map((r) => ({ method: r.split(' ')[0], resource: r.split(' ')[1], api: api(staff), authorize: (h: string | undefined) => authorizer.verify(h) })),
+    hook('PUT', '/_local/roster', async ({ body }) => {
+      const result = await importRoster(body, deps.store);
+      return result.ok
+        ? { body: result }
+        : { status: 422, body: { type: 'about:blank', title: 'Unprocessable Content', status: 422, detail: 'the roster has invalid entries; nothing was changed', errors: result.errors } };
+    }),
+    hook('POST', '/_local/sms/inbound', async ({ body }) => {
+      const { from, body: text } = (body ?? {}) as { from?: unknown; body?: unknown };
+      if (typeof from !== 'string' || typeof text !== 'string') return { status: 422, body: { title: 'from and body must be strings' } };
+      const replies = await inboundSms(snsEvent({ originationNumber: from, messageBody: text }));
+      await poller.settle();
+      return { body: { replies } };
+    }),
     hook('GET', '/_local/outbox', async () => ({ body: { sms: sms.sent, email: await sentEmail(sesUrl) } })),
     hook('POST', '/_local/settle', async () => {
       await poller.settle();
@@ -149,6 +177,22 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
         dynamoProcess.kill();
       });
     },
+  };
+}
+
+/** An SNS notification as Lambda receives it. */
+function snsEvent(message: unknown): SNSEvent {
+  return {
+    Records: [{
+      EventSource: 'aws:sns',
+      EventVersion: '1.0',
+      EventSubscriptionArn: 'arn:aws:sns:us-east-1:000000000000:local',
+      Sns: {
+        Type: 'Notification', MessageId: randomUUID(), TopicArn: 'arn:aws:sns:us-east-1:000000000000:local', Subject: '',
+        Message: JSON.stringify(message), Timestamp: new Date().toISOString(), SignatureVersion: '1', Signature: '', SigningCertUrl: '',
+        UnsubscribeUrl: '', MessageAttributes: {},
+      },
+    }],
   };
 }
 

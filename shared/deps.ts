@@ -55,3 +55,6 @@ function awsDeps(cfg: Config): Deps {
     idempotency: new DynamoDBPersistenceLayer({ tableName: cfg.IDEMPOTENCY_TABLE_NAME, awsSdkV3Client: dynamo }),
   };
 }
+
+/** What use cases take: every port but the idempotency store. */
+export type Ports = Omit<Deps, 'idempotency'>;

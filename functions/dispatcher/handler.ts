@@ -3,19 +3,26 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { deps } from '../../shared/deps.js';
 import { logger } from '../../shared/logger.js';
-import { onCaseCreated } from '../../shared/usecases/dispatch.js';
+import { onCaseAssigned, onCaseCreated } from '../../shared/usecases/dispatch.js';
+
+type Image = Record<string, AttributeValue> | undefined;
 
 /**
  * The table stream is the outbox: every stored referral reaches this handler (retried until it
- * succeeds), which records it, sends the receipt and starts paging or the routine offers.
+ * succeeds) and so does every accept. A new case gets its receipt and paging; an assigned case gets
+ * its follow-up (schedules deleted, "no longer needed", introductions).
  */
 export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
   for (const record of event.Records) {
-    const image = record.dynamodb?.NewImage;
-    if (record.eventName !== 'INSERT' || !image || image.sk?.S !== 'REF') continue;
-    const { referralId } = unmarshall(image as Record<string, AttributeValue>);
+    const after = record.dynamodb?.NewImage as Image;
+    const before = record.dynamodb?.OldImage as Image;
+    if (after?.sk?.S !== 'REF') continue;
+    const referralId = unmarshall(after).referralId as string;
     try {
-      await onCaseCreated(referralId, deps());
+      if (record.eventName === 'INSERT') await onCaseCreated(referralId, deps());
+      else if (record.eventName === 'MODIFY' && after.status?.S === 'assigned' && before?.status?.S !== 'assigned') {
+        await onCaseAssigned(referralId, deps());
+      }
     } catch (error) {
       logger.error('dispatch failed', { referralId, errorName: (error as Error).name });
       return { batchItemFailures: [{ itemIdentifier: record.dynamodb!.SequenceNumber! }] };

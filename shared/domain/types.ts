@@ -36,9 +36,13 @@ export interface CaseRecord {
   outcomeTokenHash?: string;
   outcomeTokenExpiresAt?: string;
   receipt?: 'pending' | 'sent';
+  /** When one-time notices went out (claimed before sending). */
+  coordinatorNoticeAt?: string;
+  introSentAt?: string;
 }
 
-export type ChannelState = 'pending' | 'sent' | 'skipped';
+/** pending → sending (claimed, token hash stored) → sent; skipped when the address is unusable. */
+export type ChannelState = 'pending' | 'sending' | 'sent' | 'skipped';
 export type OfferState = 'open' | 'accepted' | 'declined' | 'withdrawn';
 
 export interface Offer {
@@ -70,5 +74,5 @@ export interface Reminder {
   step: string;
   dueAt: string;
   audience: 'coordinator' | 'patient';
-  state: 'scheduled' | 'sent' | 'cancelled';
+  state: 'scheduled' | 'sending' | 'sent' | 'cancelled';
 }

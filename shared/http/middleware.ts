@@ -40,6 +40,7 @@ export function jsonBody({ maxBytes = 64 * 1024 }: { maxBytes?: number } = {}): 
   return {
     before: (request) => {
       const { event } = request;
+      if (event.httpMethod === 'GET' || event.httpMethod === 'HEAD') return;
       const type = (event.headers?.['content-type'] ?? '').split(';')[0].trim().toLowerCase();
       if (type !== 'application/json') throw new UnsupportedMediaTypeError();
       const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64') : Buffer.from(event.body ?? '', 'utf8');

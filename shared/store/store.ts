@@ -4,10 +4,16 @@ import {
   TransactWriteCommand, UpdateCommand, type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Coordinator, Doctor, Roster, Shift } from '../domain/roster.js';
-import type { CaseRecord, Offer, Reminder, Status, TimelineEvent } from '../domain/types.js';
+import type { CaseRecord, ChannelState, Offer, Reminder, Status, TimelineEvent } from '../domain/types.js';
 import { keys } from './keys.js';
 
 export class ConditionFailedError extends Error {}
+
+export interface ReplyCode {
+  code: string;
+  referralId: string;
+  offerId: string;
+}
 
 /** The single table, read and written through typed functions only. */
 export class Store {
@@ -110,8 +116,10 @@ export class Store {
           {
             Put: {
               TableName: this.table,
-              Item: { ...keys.code(offer.doctorId, offer.code), referralId: offer.referralId, offerId: offer.offerId, ttl: codeTtl },
-              ConditionExpression: 'attribute_not_exists(pk)',
+              Item: { ...keys.code(offer.doctorId, offer.code), referralId: offer.referralId, offerId: offer.offerId, open: true, ttl: codeTtl },
+              ConditionExpression: 'attribute_not_exists(pk) OR #open = :closed',
+              ExpressionAttributeNames: { '#open': 'open' },
+              ExpressionAttributeValues: { ':closed': false },
             },
           },
         ],
@@ -142,13 +150,19 @@ export class Store {
   }
 
   /** The doctor's open reply codes with the offer each points at. */
-  async openCodes(doctorId: string): Promise<{ code: string; referralId: string; offerId: string }[]> {
-    const items = await this.queryAll<{ sk: string; referralId: string; offerId: string }>(prefixQuery(this.table, `DOC#${doctorId}`, 'CODE#'), true);
-    return items.map((i) => ({ code: i.sk.slice('CODE#'.length), referralId: i.referralId, offerId: i.offerId }));
+  async openCodes(doctorId: string): Promise<ReplyCode[]> {
+    const items = await this.queryAll<{ sk: string; referralId: string; offerId: string; open: boolean }>(prefixQuery(this.table, `DOC#${doctorId}`, 'CODE#'), true);
+    return items.filter((i) => i.open).map((i) => ({ code: i.sk.slice('CODE#'.length), referralId: i.referralId, offerId: i.offerId }));
   }
 
-  /** Marks one channel of an offer, from `from` to `to`; false when it was not in `from`. */
-  async markChannel(offer: Offer, channel: 'sms' | 'email', from: string, to: string, tokenHash?: string): Promise<boolean> {
+  /** A reply code of the doctor's, open or closed (closed ones answer "already decided"). */
+  async getCode(doctorId: string, code: string): Promise<ReplyCode | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.code(doctorId, code), ConsistentRead: true }));
+    return Item ? { code, referralId: Item.referralId, offerId: Item.offerId } : undefined;
+  }
+
+  /** Moves one channel of an offer from `from` to `to` (with the hash of the token it carries); false when it was not in `from`. */
+  async markChannel(offer: Offer, channel: 'sms' | 'email', from: ChannelState, to: ChannelState, tokenHash?: string): Promise<boolean> {
     try {
       await this.db.send(new UpdateCommand({
         TableName: this.table,
@@ -166,7 +180,7 @@ export class Store {
   }
 
   /**
-   * Closes an open offer (declined or withdrawn) and frees its reply code.
+   * Closes an open offer (declined or withdrawn) and closes its reply code.
    * False when the offer was no longer open.
    */
   async closeOffer(offer: Offer, state: 'declined' | 'withdrawn', at: string, reason?: string): Promise<boolean> {
@@ -183,7 +197,15 @@ export class Store {
               ExpressionAttributeValues: { ':to': state, ':at': at, ':open': 'open', ...(reason ? { ':r': reason } : {}) },
             },
           },
-          { Delete: { TableName: this.table, Key: keys.code(offer.doctorId, offer.code) } },
+          {
+            Update: {
+              TableName: this.table,
+              Key: keys.code(offer.doctorId, offer.code),
+              UpdateExpression: 'SET #open = :closed',
+              ExpressionAttributeNames: { '#open': 'open' },
+              ExpressionAttributeValues: { ':closed': false },
+            },
+          },
         ],
       }));
       return true;
@@ -224,7 +246,15 @@ export class Store {
               ExpressionAttributeValues: { ':accepted': 'accepted', ':open': 'open', ':at': at },
             },
           },
-          { Delete: { TableName: this.table, Key: keys.code(offer.doctorId, offer.code) } },
+          {
+            Update: {
+              TableName: this.table,
+              Key: keys.code(offer.doctorId, offer.code),
+              UpdateExpression: 'SET #open = :closed',
+              ExpressionAttributeNames: { '#open': 'open' },
+              ExpressionAttributeValues: { ':closed': false },
+            },
+          },
         ],
       }));
       return true;

@@ -1,17 +1,65 @@
-import type { Deps } from '../deps.js';
+import type { Ports } from '../deps.js';
+import { waveScheduleName } from '../domain/waves.js';
+import { noLongerNeededEmail, noLongerNeededSms, introToAttorney, introToDoctor } from '../domain/messages.js';
+import { channelAddress, noticeCoordinators, offerRoutineCase, runWave, sendSafely } from './paging.js';
 import { sendReceipt } from './receipt.js';
 
 /**
- * A referral was stored.
- * 1. record it on the timeline (once)
+ * A referral was stored (from the table stream, retried until it succeeds; every step is safe to repeat).
+ * 1. record it on the timeline
  * 2. the attorney's receipt
+ * 3. urgent: paging wave 1 and an email notice to coordinators; routine: email offers and the notice
  */
-export async function onCaseCreated(referralId: string, d: Pick<Deps, 'store' | 'email' | 'sms' | 'scheduler' | 'clock' | 'config'>): Promise<void> {
-  const record = await d.store.getCase(referralId);
+export async function onCaseCreated(referralId: string, p: Ports): Promise<void> {
+  const record = await p.store.getCase(referralId);
   if (!record) return;
-  const events = await d.store.timeline(referralId);
+  const events = await p.store.timeline(referralId);
   if (!events.some((e) => e.event === 'received')) {
-    await d.store.addEvent(referralId, { at: record.createdAt, event: 'received', details: { urgency: record.urgency } });
+    await p.store.addEvent(referralId, { at: record.createdAt, event: 'received', details: { urgency: record.urgency } });
   }
-  await sendReceipt(referralId, { ...d, baseUrl: d.config.BASE_URL });
+  await sendReceipt(referralId, { ...p, baseUrl: p.config.BASE_URL });
+  if (record.urgency === 'urgent') {
+    await runWave(referralId, 1, p);
+    const offers = await p.store.listOffers(referralId);
+    await noticeCoordinators(record, offers.length, p);
+  } else if (record.status === 'awaiting_review') {
+    await offerRoutineCase(record, p);
+  }
+}
+
+/**
+ * A doctor's accept was recorded (from the table stream).
+ * 1. delete the pending wave schedules
+ * 2. withdraw every other open offer and tell those doctors they are no longer needed
+ * 3. introduce doctor and attorney to each other
+ */
+export async function onCaseAssigned(referralId: string, p: Ports): Promise<void> {
+  const record = await p.store.getCase(referralId);
+  const doctorId = record?.assignedDoctorId;
+  if (!record || !doctorId) return;
+  for (let wave = 2; wave <= 3; wave++) await p.scheduler.delete(waveScheduleName(wave, referralId));
+  const roster = await p.store.roster();
+  const doctors = new Map(roster.doctors.map((d) => [d.id, d]));
+  const now = p.clock.now().toISOString();
+  for (const offer of await p.store.listOffers(referralId)) {
+    if (offer.doctorId === doctorId || offer.state !== 'open') continue;
+    if (!(await p.store.closeOffer(offer, 'withdrawn', now))) continue;
+    const doctor = doctors.get(offer.doctorId);
+    if (!doctor) continue;
+    if (offer.sms === 'sent') {
+      await sendSafely(() => p.sms.send(doctor.phone, noLongerNeededSms(referralId)), { referralId, doctorId: doctor.id }, p.store, channelAddress('sms', doctor.phone));
+    }
+    if (offer.email === 'sent') {
+      await sendSafely(() => p.email.send({ to: [doctor.email], ...noLongerNeededEmail(referralId) }), { referralId, doctorId: doctor.id }, p.store, channelAddress('email', doctor.email));
+    }
+  }
+  const doctor = doctors.get(doctorId);
+  if (!doctor || record.introSentAt) return;
+  // sent before being marked: a retry after a partial failure may repeat one, but never loses one
+  const { attorney } = record.referral;
+  await p.email.send({ to: [doctor.email], ...introToDoctor({ referralId, attorney }) });
+  await p.email.send({ to: [attorney.email], ...introToAttorney({ referralId, doctor }) });
+  if (await p.store.updateCase(referralId, { introSentAt: now }, { expression: 'attribute_not_exists(introSentAt)' })) {
+    await p.store.addEvent(referralId, { at: now, event: 'introduced', details: { doctorId } });
+  }
 }

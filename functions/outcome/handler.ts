@@ -1,0 +1,27 @@
+import middy from '@middy/core';
+import { z } from 'zod';
+import { deps } from '../../shared/deps.js';
+import { releaseSchema } from '../../shared/domain/reminders.js';
+import { validBody } from '../../shared/http/body.js';
+import { json, jsonBody, lowerCaseHeaders, problemJson, type ParsedEvent } from '../../shared/http/middleware.js';
+import { reportOutcome } from '../../shared/usecases/outcome.js';
+import { programToday } from '../../shared/usecases/release.js';
+
+function outcomeBody(today: string) {
+  return z.strictObject({
+    token: z.string({ error: 'is required' }).min(1).max(200),
+    outcome: z.enum(['parole_granted', 'parole_denied', 'transferred', 'removed'], {
+      error: 'must be one of: parole_granted, parole_denied, transferred, removed',
+    }),
+    release: releaseSchema(today).optional(),
+  }).refine((b) => b.outcome !== 'parole_granted' || b.release, { error: 'is required when parole was granted', path: ['release'] });
+}
+
+/** POST /api/referrals/{referralId}/outcome — the attorney's outcome link. */
+export async function lambdaHandler(event: ParsedEvent) {
+  const d = deps();
+  const body = validBody(outcomeBody(programToday(d)), event.parsedBody);
+  return json(200, await reportOutcome(event.pathParameters?.referralId ?? '', body.token, body.outcome, body.release, d));
+}
+
+export const handler = middy(lambdaHandler).use(lowerCaseHeaders()).use(problemJson()).use(jsonBody({ maxBytes: 8192 }));

@@ -1,0 +1,10 @@
+import type { z } from 'zod';
+import { fieldErrors } from '../domain/referral.js';
+import { UnprocessableError } from './errors.js';
+
+/** Validates a parsed body against a schema: 422 naming every bad field, never echoing a value. */
+export function validBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new UnprocessableError('some fields are missing or invalid', fieldErrors(parsed.error));
+  return parsed.data;
+}

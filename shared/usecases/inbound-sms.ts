@@ -1,0 +1,86 @@
+import type { Ports } from '../deps.js';
+import { SMS_REPLIES, staffingEmail } from '../domain/messages.js';
+import { toE164 } from '../domain/phone.js';
+import { parseSms } from '../domain/sms-grammar.js';
+import { logger } from '../logger.js';
+import { keys } from '../store/keys.js';
+import { acceptOffer, declineOffer } from './offers.js';
+import { channelAddress } from './paging.js';
+
+export interface SmsReply {
+  to: string;
+  body: string;
+}
+
+/**
+ * An SMS reached our number. Replies are bound to an offer by the doctor's 4-digit code; a bare YES
+ * only when the sender has exactly one open offer. Every message gets an SMS answer.
+ * STOP opts the number out (no more SMS to it) and tells the coordinators.
+ */
+export async function handleInboundSms(fromRaw: string, body: string, p: Ports): Promise<SmsReply[]> {
+  const from = toE164(fromRaw) ?? fromRaw;
+  const replies: SmsReply[] = [];
+  const reply = async (text: string) => {
+    replies.push({ to: from, body: text });
+    try {
+      await p.sms.send(from, text);
+    } catch (error) {
+      // an opted-out number refuses even the confirmation; nothing else to do
+      logger.warn('sms reply not sent', { errorName: (error as Error).name });
+    }
+  };
+  const command = parseSms(body);
+  const now = p.clock.now().toISOString();
+
+  if (command.kind === 'stop') {
+    await reply(SMS_REPLIES.stopped());
+    await p.store.markUnusable(channelAddress('sms', from), 'opted_out', now);
+    await tellCoordinators(from, 'replied STOP: no more SMS will be sent to this number', p);
+    return replies;
+  }
+  if (command.kind === 'start') {
+    await p.store.deleteItem(keys.channel(channelAddress('sms', from)));
+    await reply(SMS_REPLIES.started());
+    return replies;
+  }
+  const sender = await p.store.personByPhone(from);
+  if (command.kind === 'help' || command.kind === 'unknown' || sender?.kind !== 'doctor') {
+    await reply(SMS_REPLIES.help());
+    return replies;
+  }
+
+  const doctor = sender.person;
+  let code = command.code;
+  if (!code) {
+    const open = await p.store.openCodes(doctor.id);
+    if (open.length !== 1) {
+      await reply(open.length === 0 ? SMS_REPLIES.noOffers() : SMS_REPLIES.askCode());
+      return replies;
+    }
+    code = open[0].code;
+  }
+  const entry = await p.store.getCode(doctor.id, code);
+  const offer = entry && (await p.store.getOffer(entry.referralId, doctor.id));
+  if (!offer) {
+    await reply(SMS_REPLIES.unknownCode(code));
+    return replies;
+  }
+  const id = offer.referralId;
+  if (command.kind === 'accept') {
+    const outcome = await acceptOffer(offer, p);
+    await reply({ accepted: SMS_REPLIES.accepted, already_yours: SMS_REPLIES.alreadyYours, taken: SMS_REPLIES.taken, closed: SMS_REPLIES.closed }[outcome](id));
+  } else {
+    const outcome = await declineOffer(offer, undefined, p);
+    await reply({ declined: SMS_REPLIES.declined, accepted: SMS_REPLIES.alreadyYours, closed: SMS_REPLIES.closed }[outcome](id));
+  }
+  return replies;
+}
+
+/** A staffing event: every coordinator gets an email naming the volunteer (never a patient). */
+export async function tellCoordinators(phoneOrEmail: string, event: string, p: Ports): Promise<void> {
+  const roster = await p.store.roster();
+  const person = [...roster.doctors, ...roster.coordinators].find((x) => x.phone === phoneOrEmail || x.email === phoneOrEmail);
+  const who = person ? `${person.name} (${person.id})` : 'An unknown number';
+  if (roster.coordinators.length === 0) return;
+  await p.email.send({ to: roster.coordinators.map((c) => c.email), ...staffingEmail({ who, event }) });
+}

@@ -1,0 +1,30 @@
+import type { Ports } from '../deps.js';
+import { staffingEmail } from '../domain/messages.js';
+import type { Release } from '../domain/types.js';
+import { ForbiddenError, GoneError, NotFoundError } from '../http/errors.js';
+import { tokenMatches } from '../tokens.js';
+import { recordRelease } from './release.js';
+
+export type AttorneyOutcome = 'parole_granted' | 'parole_denied' | 'transferred' | 'removed';
+
+/**
+ * The attorney reports what happened, through the signed link of the receipt email.
+ * 1. the token must be this referral's outcome token (403) and not expired (410)
+ * 2. parole granted: the same release use case as the staff endpoint
+ * 3. otherwise: recorded on the timeline and the coordinators told, for them to close the case
+ */
+export async function reportOutcome(
+  referralId: string, token: unknown, outcome: AttorneyOutcome, release: Release | undefined, p: Ports,
+): Promise<{ status: string }> {
+  const record = await p.store.getCase(referralId);
+  if (!record) throw new NotFoundError('no such referral');
+  if (!tokenMatches(token, record.outcomeTokenHash)) throw new ForbiddenError('this link is not valid for this referral');
+  if (!record.outcomeTokenExpiresAt || record.outcomeTokenExpiresAt < p.clock.now().toISOString()) throw new GoneError('this link has expired');
+  if (outcome === 'parole_granted') return recordRelease(referralId, release!, 'attorney', p);
+  await p.store.addEvent(referralId, { at: p.clock.now().toISOString(), event: 'outcome_reported', actor: 'attorney', details: { outcome } });
+  const { coordinators } = await p.store.roster();
+  if (coordinators.length) {
+    await p.email.send({ to: coordinators.map((c) => c.email), ...staffingEmail({ who: `The attorney of case ${referralId}`, event: `reported: ${outcome.replace('_', ' ')}; please review and close the case` }) });
+  }
+  return { status: record.status };
+}

@@ -1,0 +1,166 @@
+import type { Ports } from '../deps.js';
+import { caseNoticeEmail, escalationEmail, escalationSms, offerEmail, offerSms } from '../domain/messages.js';
+import type { Doctor } from '../domain/roster.js';
+import type { CaseRecord, Offer } from '../domain/types.js';
+import { FINAL_WAVE, routineDoctors, waveDoctors, waveScheduleName } from '../domain/waves.js';
+import { logger } from '../logger.js';
+import type { Store } from '../store/store.js';
+import { hashToken, newOfferId, newToken } from '../tokens.js';
+import { randomInt } from 'node:crypto';
+
+type Channel = 'sms' | 'email';
+
+/** Where an unusable address is recorded: `sms:+1…` or `email:…`. */
+export const channelAddress = (channel: Channel, address: string) => `${channel}:${address}`;
+
+/**
+ * Runs paging wave `wave` of a case, at most once.
+ * 1. claim the wave: the case must still be `paging` at the previous wave (a stale or repeated wave does nothing)
+ * 2. final wave: page every coordinator by SMS and email; the case becomes `escalated`, offers stay open
+ * 3. otherwise schedule the next wave first (durable), then offer the case to this wave's doctors
+ * 4. nobody reachable in this wave: the next wave starts at once
+ */
+export async function runWave(referralId: string, wave: number, p: Ports): Promise<void> {
+  const record = await p.store.getCase(referralId);
+  if (!record || record.status !== 'paging' || record.wave !== wave - 1) return;
+  const now = p.clock.now();
+  const final = wave >= FINAL_WAVE;
+  const nextAt = new Date(now.getTime() + p.config.WAVE_MINUTES * 60_000);
+  const claimed = await p.store.updateCase(
+    referralId,
+    final ? { wave, status: 'escalated' } : { wave, nextWaveAt: nextAt.toISOString() },
+    { expression: '#wave = :prev AND #status = :paging', values: { ':prev': wave - 1, ':paging': 'paging' } },
+    final ? ['nextWaveAt'] : [],
+  );
+  if (!claimed) return;
+  await p.store.addEvent(referralId, { at: now.toISOString(), event: final ? 'escalated' : 'wave_started', details: { wave } });
+  if (final) return pageCoordinators(referralId, p);
+
+  const next = waveScheduleName(wave + 1, referralId);
+  await p.scheduler.create(next, nextAt, { kind: 'wave', referralId, wave: wave + 1 });
+  const roster = await p.store.roster();
+  const doctors = waveDoctors(wave as 1 | 2, { roster, specialty: record.referral.request.specialty, at: now, load: await doctorLoad(p.store) });
+  const reached = await offerCase(record, doctors, wave, ['sms', 'email'], p);
+  if (reached === 0) {
+    await p.scheduler.delete(next);
+    await runWave(referralId, wave + 1, p);
+  }
+}
+
+/**
+ * Routine case: email offers to every available doctor outside quiet hours; the coordinators get an email.
+ */
+export async function offerRoutineCase(record: CaseRecord, p: Ports): Promise<void> {
+  const roster = await p.store.roster();
+  const doctors = routineDoctors({ roster, specialty: record.referral.request.specialty, at: p.clock.now(), load: await doctorLoad(p.store) });
+  const reached = await offerCase(record, doctors, 1, ['email'], p);
+  await noticeCoordinators(record, reached, p);
+}
+
+/** The coordinators' one email about a new case (no SMS: nobody is woken before the final wave). */
+export async function noticeCoordinators(record: CaseRecord, paged: number, p: Ports): Promise<void> {
+  const claimed = await p.store.updateCase(record.referralId, { coordinatorNoticeAt: p.clock.now().toISOString() }, { expression: 'attribute_not_exists(coordinatorNoticeAt)' });
+  if (!claimed) return;
+  const { coordinators } = await p.store.roster();
+  if (coordinators.length === 0) return;
+  await p.email.send({ to: coordinators.map((c) => c.email), ...caseNoticeEmail({ referralId: record.referralId, urgency: record.urgency, paged }) });
+}
+
+async function pageCoordinators(referralId: string, p: Ports): Promise<void> {
+  const { coordinators } = await p.store.roster();
+  for (const c of coordinators) {
+    await sendSafely(() => p.sms.send(c.phone, escalationSms(referralId)), { referralId, coordinatorId: c.id, channel: 'sms' }, p.store, channelAddress('sms', c.phone));
+  }
+  if (coordinators.length) await p.email.send({ to: coordinators.map((c) => c.email), ...escalationEmail(referralId) });
+}
+
+/** Open assigned cases per doctor. */
+async function doctorLoad(store: Store): Promise<Map<string, number>> {
+  const load = new Map<string, number>();
+  for (const c of await store.listCases('assigned')) {
+    if (c.assignedDoctorId) load.set(c.assignedDoctorId, (load.get(c.assignedDoctorId) ?? 0) + 1);
+  }
+  return load;
+}
+
+/** Creates an offer for each doctor who has none yet and delivers it; returns how many were reached. */
+async function offerCase(record: CaseRecord, doctors: Doctor[], wave: number, channels: Channel[], p: Ports): Promise<number> {
+  let reached = 0;
+  for (const doctor of doctors) {
+    const offer = await createOffer(record, doctor, wave, channels, p);
+    if (offer && (await deliverOffer(offer, doctor, record, p)) > 0) reached++;
+  }
+  return reached;
+}
+
+async function createOffer(record: CaseRecord, doctor: Doctor, wave: number, channels: Channel[], p: Ports): Promise<Offer | undefined> {
+  const now = p.clock.now();
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const offer: Offer = {
+      offerId: newOfferId(),
+      referralId: record.referralId,
+      doctorId: doctor.id,
+      wave,
+      code: String(randomInt(1000, 10000)),
+      state: 'open',
+      tokenHashes: {},
+      tokenExpiresAt: new Date(now.getTime() + p.config.OFFER_TOKEN_DAYS * 86_400_000).toISOString(),
+      sms: channels.includes('sms') ? 'pending' : 'skipped',
+      email: channels.includes('email') ? 'pending' : 'skipped',
+      createdAt: now.toISOString(),
+    };
+    const result = await p.store.createOffer(offer, Math.floor(now.getTime() / 1000) + 30 * 86_400);
+    if (result === 'created') return offer;
+    if (result === 'exists') return undefined;
+  }
+  throw new Error('no free reply code for this doctor');
+}
+
+/**
+ * Sends every pending channel of an offer, each with its own link token: claim the channel (storing
+ * the token's hash), send, mark it sent. A failed send goes back to pending for the sweeper.
+ * Returns how many channels have been sent.
+ */
+export async function deliverOffer(offer: Offer, doctor: Doctor, record: CaseRecord, p: Ports): Promise<number> {
+  let sent = 0;
+  for (const channel of ['sms', 'email'] as const) {
+    if (offer[channel] === 'sent') sent++;
+    if (offer[channel] !== 'pending') continue;
+    const address = channel === 'sms' ? doctor.phone : doctor.email;
+    if (await p.store.isUnusable(channelAddress(channel, address))) {
+      await p.store.markChannel(offer, channel, 'pending', 'skipped');
+      continue;
+    }
+    const token = newToken();
+    if (!(await p.store.markChannel(offer, channel, 'pending', 'sending', hashToken(token)))) continue;
+    const facts = {
+      referralId: offer.referralId,
+      urgency: record.urgency,
+      specialty: record.referral.request.specialty,
+      code: offer.code,
+      url: `${p.config.BASE_URL}/offers/${offer.offerId}#token=${token}`,
+    };
+    try {
+      if (channel === 'sms') await p.sms.send(doctor.phone, offerSms(facts));
+      else await p.email.send({ to: [doctor.email], ...offerEmail(facts) });
+      await p.store.markChannel(offer, channel, 'sending', 'sent');
+      sent++;
+    } catch (error) {
+      logger.warn('offer not delivered; left for the sweeper', { referralId: offer.referralId, doctorId: doctor.id, channel, errorName: (error as Error).name });
+      await p.store.markChannel(offer, channel, 'sending', 'pending');
+    }
+  }
+  return sent;
+}
+
+/** Sends one message; a failure is logged (ids only) and does not stop the others. */
+export async function sendSafely(send: () => Promise<void>, ids: Record<string, string>, store: Store, address: string): Promise<boolean> {
+  if (await store.isUnusable(address)) return false;
+  try {
+    await send();
+    return true;
+  } catch (error) {
+    logger.warn('message not delivered', { ...ids, errorName: (error as Error).name });
+    return false;
+  }
+}
