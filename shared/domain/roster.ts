@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { minutesOfDay } from './dates.js';
-import { languageTag, phone, SPECIALTIES, type Specialty } from './referral.js';
+import { fieldErrors, languageTag, phone, SPECIALTIES, type Specialty } from './referral.js';
 
 const timeZone = z.string().refine((tz) => {
   try {
@@ -43,32 +43,54 @@ const ShiftSchema = z.strictObject({
   end: instant,
 });
 
-/** The roster document: validated as a whole; ids, references and shift order are checked across entries. */
+/** The roster document, entry by entry; `validateRoster` adds the checks across entries. */
 export const RosterSchema = z.strictObject({
   doctors: z.array(DoctorSchema),
   coordinators: z.array(CoordinatorSchema).min(1, { error: 'must list at least one coordinator' }),
   shifts: z.array(ShiftSchema),
-}).superRefine((roster, ctx) => {
-  const ids = new Set<string>();
-  const people = [
-    ...roster.doctors.map((d, i) => ({ id: d.id, path: ['doctors', i, 'id'] })),
-    ...roster.coordinators.map((c, i) => ({ id: c.id, path: ['coordinators', i, 'id'] })),
-  ];
-  for (const p of people) {
-    if (ids.has(p.id)) ctx.addIssue({ code: 'custom', path: p.path, message: 'is used twice' });
-    ids.add(p.id);
-  }
-  const doctorIds = new Set(roster.doctors.map((d) => d.id));
-  roster.shifts.forEach((s, i) => {
-    if (!doctorIds.has(s.doctorId)) ctx.addIssue({ code: 'custom', path: ['shifts', i, 'doctorId'], message: 'is not a doctor in this roster' });
-    if (s.end <= s.start) ctx.addIssue({ code: 'custom', path: ['shifts', i, 'end'], message: 'must be after start' });
-  });
 });
 
 export type Roster = z.output<typeof RosterSchema>;
 export type Doctor = Roster['doctors'][number];
 export type Coordinator = Roster['coordinators'][number];
 export type Shift = Roster['shifts'][number];
+
+export interface RosterError {
+  path: string;
+  message: string;
+}
+
+/**
+ * Validates a whole roster document and lists every error: field errors, and the checks across
+ * entries (unique ids, shifts naming a doctor of this roster, end after start), which run even when
+ * other entries are malformed and skip only the malformed values themselves.
+ */
+export function validateRoster(document: unknown): { ok: true; roster: Roster } | { ok: false; errors: RosterError[] } {
+  const parsed = RosterSchema.safeParse(document);
+  const errors: RosterError[] = parsed.success ? [] : fieldErrors(parsed.error);
+  const raw = (typeof document === 'object' && document !== null ? document : {}) as Record<string, unknown>;
+  const list = (key: string) => (Array.isArray(raw[key]) ? (raw[key] as Record<string, unknown>[]) : []);
+  const add = (path: string, message: string) => {
+    if (!errors.some((e) => e.path === path)) errors.push({ path, message });
+  };
+  const ids = new Set<unknown>();
+  for (const key of ['doctors', 'coordinators']) {
+    list(key).forEach((entry, i) => {
+      const id = entry?.id;
+      if (typeof id !== 'string') return;
+      if (ids.has(id)) add(`${key}.${i}.id`, 'is used twice');
+      ids.add(id);
+    });
+  }
+  const doctorIds = new Set(list('doctors').map((d) => d?.id));
+  list('shifts').forEach((shift, i) => {
+    if (typeof shift?.doctorId === 'string' && !doctorIds.has(shift.doctorId)) add(`shifts.${i}.doctorId`, 'is not a doctor in this roster');
+    const start = ShiftSchema.shape.start.safeParse(shift?.start);
+    const end = ShiftSchema.shape.end.safeParse(shift?.end);
+    if (start.success && end.success && end.data <= start.data) add(`shifts.${i}.end`, 'must be after start');
+  });
+  return errors.length === 0 && parsed.success ? { ok: true, roster: parsed.data } : { ok: false, errors };
+}
 
 /** True when `at` falls in the doctor's quiet hours, read in the doctor's own time zone. */
 export function inQuietHours(doctor: Doctor, at: Date): boolean {

@@ -24,12 +24,15 @@ function onCall(input: WaveInput, role: 'primary' | 'backup'): Set<string> {
   return new Set(input.roster.shifts.filter((s) => s.role === role && onShift(s, input.at)).map((s) => s.doctorId));
 }
 
-/** The doctors a wave pages (wave 1 or 2); wave 2 leaves out the primaries wave 1 already paged. */
+/**
+ * The doctors a wave pages (wave 1 or 2). Wave 2 lists primaries on shift too, so one whose shift began
+ * after wave 1 is paged; those wave 1 reached keep their offer and are not paged again.
+ */
 export function waveDoctors(wave: 1 | 2, input: WaveInput): Doctor[] {
   const primaries = onCall(input, 'primary');
   if (wave === 1) return available(input).filter((d) => primaries.has(d.id));
   const backups = onCall(input, 'backup');
-  return available(input).filter((d) => !primaries.has(d.id) && (backups.has(d.id) || !inQuietHours(d, input.at)));
+  return available(input).filter((d) => primaries.has(d.id) || backups.has(d.id) || !inQuietHours(d, input.at));
 }
 
 /** Routine cases: email offers to every available doctor outside their quiet hours. */

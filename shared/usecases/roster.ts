@@ -1,5 +1,5 @@
-import { fieldErrors, type FieldError } from '../domain/referral.js';
-import { RosterSchema, type Roster } from '../domain/roster.js';
+import type { FieldError } from '../domain/referral.js';
+import { validateRoster, type Roster } from '../domain/roster.js';
 import type { Store } from '../store/store.js';
 import { channelAddress } from './paging.js';
 
@@ -13,10 +13,10 @@ export type ImportResult =
  * 2. replace the stored roster (shift times stored as UTC instants)
  */
 export async function importRoster(document: unknown, store: Store): Promise<ImportResult> {
-  const parsed = RosterSchema.safeParse(document);
-  if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
-  await store.replaceRoster(parsed.data);
-  const { doctors, coordinators, shifts } = parsed.data;
+  const result = validateRoster(document);
+  if (!result.ok) return result;
+  await store.replaceRoster(result.roster);
+  const { doctors, coordinators, shifts } = result.roster;
   return { ok: true, doctors: doctors.length, coordinators: coordinators.length, shifts: shifts.length };
 }
 

@@ -1,0 +1,16 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { deps } from '../../shared/deps.js';
+import { logger } from '../../shared/logger.js';
+import { sweep, type SweepReport } from '../../shared/usecases/sweeper.js';
+
+const metrics = new Metrics({ namespace: 'medreview', serviceName: 'medreview' });
+
+/** EventBridge rule, every 5 minutes: repair, then the heartbeat (an alarm fires when it stops). */
+export async function handler(): Promise<SweepReport> {
+  const report = await sweep(deps());
+  if (report.dispatched + report.waves + report.deliveries > 0) logger.warn('sweeper repaired work', { ...report });
+  metrics.addMetric('SweeperHeartbeat', MetricUnit.Count, 1);
+  metrics.addMetric('SweeperRepairs', MetricUnit.Count, report.dispatched + report.waves + report.deliveries);
+  metrics.publishStoredMetrics();
+  return report;
+}
