@@ -20,6 +20,8 @@ import { handler as staff } from '../functions/staff/handler.js';
 import { handler as outcome } from '../functions/outcome/handler.js';
 import { handler as inboundSms } from '../functions/inbound-sms/handler.js';
 import { handler as timer } from '../functions/timer/handler.js';
+import { handler as deliveryEvents } from '../functions/delivery-events/handler.js';
+import { handler as sweeper } from '../functions/sweeper/handler.js';
 import { importRoster } from '../shared/usecases/roster.js';
 import { demoRoster } from './demo-roster.js';
 import { LocalAuthorizer } from './auth.js';
@@ -41,6 +43,8 @@ export interface LocalRuntimeOptions {
 
 export interface LocalRuntime {
   url: string;
+  /** DynamoDB Local, for the admin CLI's --endpoint. */
+  dynamoEndpoint: string;
   sesUrl: string;
   deps: Deps;
   settle(): Promise<void>;
@@ -75,6 +79,7 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
   const sms = new SmsOutbox(clock);
   const authorizer = new LocalAuthorizer();
   process.env.AWS_LAMBDA_FUNCTION_NAME ??= 'medreview-local';
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
   const http = createServer();
   const port = await listen(http, options.port ?? 0);
@@ -135,6 +140,16 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
       await poller.settle();
       return { body: { settled: true } };
     }),
+    hook('POST', '/_local/delivery-events', async ({ body }) => {
+      await deliveryEvents(snsEvent(body));
+      await poller.settle();
+      return { body: { handled: true } };
+    }),
+    hook('POST', '/_local/sweeper', async () => {
+      const report = await sweeper();
+      await poller.settle();
+      return { body: report };
+    }),
     hook('GET', '/_local/clock', async () => ({ body: { now: clock.now().toISOString() } })),
     hook('POST', '/_local/clock/advance', async ({ body }) => {
       const minutes = (body as { minutes?: unknown } | undefined)?.minutes;
@@ -163,6 +178,7 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
   return {
     url,
     sesUrl,
+    dynamoEndpoint: `http://127.0.0.1:${dynamoPort}`,
     deps,
     settle: () => poller.settle(),
     async stop() {

@@ -1,0 +1,77 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { documentClient } from '../shared/deps.js';
+import { Store } from '../shared/store/store.js';
+import { checkRoster, importRoster } from '../shared/usecases/roster.js';
+
+/** DynamoDB Local accepts any credentials; AWS never sees these. */
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+const USAGE = `usage:
+  medreview roster import FILE   validate a roster document and replace the stored roster (nothing changes when any entry is bad)
+  medreview roster check         coverage gaps (no primary on shift) in the next 14 days and doctors with no usable channel
+
+options:
+  --table NAME       the deployed table (default: $MEDREVIEW_TABLE; see the stack output TableName)
+  --endpoint URL     a DynamoDB endpoint other than AWS (e.g. DynamoDB Local)
+  --days N           how far ahead roster check looks (default 14)
+
+AWS credentials and region come from the usual AWS environment (profile, AWS_REGION).
+exit codes: 0 ok, 1 roster check found problems, 2 invalid input`;
+
+/** Runs a command; returns the exit code. */
+export async function main(argv: string[], out = console.log, err = console.error): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { table: { type: 'string' }, endpoint: { type: 'string' }, days: { type: 'string', default: '14' }, help: { type: 'boolean' } },
+  });
+  const [group, command, file] = positionals;
+  if (values.help || group !== 'roster' || !['import', 'check'].includes(command ?? '')) {
+    (values.help ? out : err)(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const table = values.table ?? process.env.MEDREVIEW_TABLE;
+  if (!table) {
+    err('the table is unknown: pass --table NAME or set MEDREVIEW_TABLE (the stack output TableName)');
+    return 2;
+  }
+  const local = values.endpoint
+    ? { endpoint: values.endpoint, region: process.env.AWS_REGION ?? 'us-east-1', ...(process.env.AWS_ACCESS_KEY_ID ? {} : { credentials: LOCAL_CREDENTIALS }) }
+    : {};
+  const store = new Store(documentClient(new DynamoDBClient(local)), table);
+
+  if (command === 'import') {
+    if (!file) {
+      err('roster import needs a FILE');
+      return 2;
+    }
+    let document: unknown;
+    try {
+      document = JSON.parse(await readFile(file, 'utf8'));
+    } catch (error) {
+      err(`cannot read ${file} as JSON: ${(error as Error).message}`);
+      return 2;
+    }
+    const result = await importRoster(document, store);
+    if (!result.ok) {
+      err(`the roster has ${result.errors.length} error(s); nothing was changed:`);
+      for (const e of result.errors) err(`  ${e.path}: ${e.message}`);
+      return 2;
+    }
+    out(`imported ${result.doctors} doctors, ${result.coordinators} coordinators, ${result.shifts} shifts`);
+    return 0;
+  }
+
+  const days = Number(values.days);
+  if (!Number.isInteger(days) || days < 1 || days > 90) {
+    err('--days must be a whole number from 1 to 90');
+    return 2;
+  }
+  const report = await checkRoster(store, new Date(), days);
+  for (const gap of report.gaps) out(`gap: no primary on shift from ${gap.start} to ${gap.end}`);
+  for (const id of report.unreachable) out(`unreachable: doctor ${id} has no usable SMS number or email address`);
+  if (report.gaps.length === 0 && report.unreachable.length === 0) out(`ok: a primary is on shift for all of the next ${days} days and every active doctor is reachable`);
+  return report.gaps.length || report.unreachable.length ? 1 : 0;
+}
