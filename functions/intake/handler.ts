@@ -22,8 +22,9 @@ export async function lambdaHandler(event: ParsedEvent, context: Context) {
   const parsed = referralSchema(today).safeParse(event.parsedBody);
   if (!parsed.success) throw new UnprocessableError('some fields are missing or invalid', fieldErrors(parsed.error));
   const { website: _honeypot, ...referral } = parsed.data;
-  const result = key ? await submitOnce(d, key, referral, today, context) : await submitReferral(referral, today, d);
-  return json(201, result, { Location: `/api/staff/referrals/${result.referralId}` });
+  const { referralId, status, urgency, reasons } = key ? await submitOnce(d, key, referral, today, context) : await submitReferral(referral, today, d);
+  // fields picked in a fixed order, so a replayed response is byte for byte the first one
+  return json(201, { referralId, status, urgency, reasons }, { Location: `/api/staff/referrals/${referralId}` });
 }
 
 /** Same key and body → the first response again; same key, other body → 422; still running → 409. */
