@@ -1,0 +1,59 @@
+/**
+ * Builds the static site: bundles each web/src/*.ts page script (with the shared zod schema) to ESM
+ * and copies the HTML and CSS beside it. Everything is served from the site's own origin.
+ *
+ * Usage: `tsx web/build.ts [outDir]`, or `await buildWeb()` from the local runtime.
+ */
+import { build, type Plugin } from 'esbuild';
+import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const webDir = path.dirname(fileURLToPath(import.meta.url));
+const rootDir = path.dirname(webDir);
+
+/**
+ * `import { z } from 'zod'` keeps every zod locale (~350 KB) through the `z.locales` namespace, which the
+ * pages never use; zod's English messages come from `locales/en.js` and stay. This stubs the index only.
+ */
+const dropZodLocales: Plugin = {
+  name: 'drop-zod-locales',
+  setup(b) {
+    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'stub' } : undefined);
+    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'export {};', loader: 'js' }));
+  },
+};
+
+/** Builds into `outDir` (relative paths are taken from the project root). */
+export async function buildWeb(outDir = 'web/dist'): Promise<void> {
+  const out = path.resolve(rootDir, outDir);
+  await rm(out, { recursive: true, force: true });
+  await mkdir(out, { recursive: true });
+
+  const pages = (await readdir(path.join(webDir, 'src'))).filter((f) => f.endsWith('.ts'));
+  const statics = (await readdir(webDir)).filter((f) => /\.(html|css|svg)$/.test(f));
+
+  await Promise.all([
+    build({
+      entryPoints: pages.map((f) => path.join(webDir, 'src', f)),
+      outdir: out,
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2020',
+      minify: true,
+      sourcemap: true,
+      legalComments: 'none',
+      logLevel: 'warning',
+      plugins: [dropZodLocales],
+    }),
+    ...statics.map((f) => copyFile(path.join(webDir, f), path.join(out, f))),
+  ]);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const started = performance.now();
+  await buildWeb(process.argv[2]);
+  console.log(`web built in ${Math.round(performance.now() - started)} ms`);
+}

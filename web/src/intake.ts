@@ -1,0 +1,240 @@
+/**
+ * The attorney's referral form: checks the answers with the API's own schema, then POSTs them to
+ * /api/referrals with one Idempotency-Key per form, kept across retries until the referral is received.
+ */
+import { z } from 'zod';
+import { COUNTRY_CODES } from '../../shared/domain/codes.js';
+import { fieldErrors, referralSchema } from '../../shared/domain/referral.js';
+import { postJson, problemErrors } from './lib/api.js';
+import { ErrorView, readBody, type FieldError } from './lib/form.js';
+import { fill, localToday, setupLangToggle, type Dict, type Lang } from './lib/i18n.js';
+import { fillLanguageList, fillStateSelects, newIdempotencyKey } from './lib/widgets.js';
+
+// No `new Function` probing: the pages run under a CSP without 'unsafe-eval'.
+z.config({ jitless: true });
+
+/** Spanish for the `data-i18n` texts of index.html. */
+const ES: Dict = {
+  'page.title': 'Remisión para revisión médica',
+  brand: 'Revisión Médica para Inmigrantes',
+  intro: 'Para abogados de inmigración: remita a un cliente detenido con necesidades de salud urgentes a un médico voluntario. Todos los campos son obligatorios salvo los que dicen (opcional).',
+  noscript: 'Este formulario necesita JavaScript para enviarse.',
+  'success.title': 'Remisión recibida',
+  'success.ref': 'Su número de referencia:',
+  'success.keep': 'Guarde este número. Le llegará un correo de confirmación con un enlace para informar el resultado del caso.',
+  'success.again': 'Enviar otra remisión',
+  'section.attorney': 'Abogado/a',
+  'attorney.name': 'Su nombre completo',
+  'attorney.organization': 'Organización (opcional)',
+  'attorney.email': 'Correo electrónico',
+  'attorney.phone': 'Teléfono',
+  'hint.attorney.phone': 'Los números de EE. UU. pueden omitir +1.',
+  'attorney.barNumber': 'Número de colegiatura (opcional)',
+  'attorney.barState': 'Estado de la colegiatura (opcional)',
+  'attorney.g28Filed': '¿Presentó un formulario G-28 para este cliente?',
+  'opt.yes': 'Sí',
+  'opt.no': 'No',
+  'opt.choose': 'Elija…',
+  'section.client': 'Cliente',
+  'client.givenName': 'Nombre(s)',
+  'client.familyName': 'Apellido(s)',
+  'client.aNumber': 'Número A',
+  'hint.client.aNumber': '8 o 9 dígitos, por ejemplo A012-345-678.',
+  'client.dateOfBirth': 'Fecha de nacimiento',
+  'client.countryOfBirth': 'País de nacimiento',
+  'client.language': 'Idioma preferido del cliente',
+  'hint.language': "Un código de idioma: es español, ht criollo haitiano, pt portugués, fr francés, quc k'iche', mam mam.",
+  'client.interpreterNeeded': '¿El cliente necesita intérprete?',
+  'section.custody': 'Detención',
+  'custody.facilityName': 'Centro de detención',
+  'custody.facilityState': 'Estado del centro',
+  'custody.fieldOffice': 'Oficina local de ICE (opcional)',
+  'custody.detainedSince': 'Detenido desde (opcional)',
+  'section.medical': 'Salud',
+  'medical.concern': 'Problema de salud',
+  'hint.medical.concern': '¿Cuál es el problema de salud y por qué es urgente? Al menos 10 caracteres.',
+  'medical.riskFactors': 'Factores de riesgo (opcional)',
+  'hint.checkAll': 'Marque todos los que correspondan.',
+  'risk.pregnancy': 'Embarazo',
+  'risk.postpartum': 'Parto reciente',
+  'risk.chronic_heart': 'Enfermedad cardíaca crónica',
+  'risk.chronic_lung': 'Enfermedad pulmonar crónica',
+  'risk.diabetes': 'Diabetes',
+  'risk.hiv': 'VIH',
+  'risk.liver': 'Enfermedad del hígado',
+  'risk.kidney': 'Enfermedad renal',
+  'risk.cancer': 'Cáncer',
+  'risk.immunocompromised': 'Sistema inmunitario debilitado',
+  'risk.serious_mental_illness': 'Enfermedad mental grave',
+  'risk.suicidal_ideation': 'Pensamientos suicidas',
+  'risk.disability': 'Discapacidad',
+  'risk.tuberculosis': 'Tuberculosis',
+  'risk.recent_hospitalization': 'Hospitalización reciente',
+  'risk.medication_interrupted': 'Medicación interrumpida',
+  'risk.hunger_strike': 'Huelga de hambre',
+  'medical.medications': 'Medicamentos actuales (opcional)',
+  'medical.attorneyUrgency': '¿Qué tan urgente es?',
+  'opt.routine': 'Rutinaria',
+  'opt.urgent': 'Urgente: la salud del cliente está en riesgo ahora',
+  'section.request': 'Qué necesita',
+  'request.services': 'Servicios',
+  'service.record_review': 'Revisión del expediente médico',
+  'service.declaration': 'Declaración médica',
+  'service.psychological_evaluation': 'Evaluación psicológica',
+  'service.physical_evaluation': 'Evaluación física',
+  'service.release_planning': 'Planificación de la liberación',
+  'request.specialty': 'Especialidad del médico',
+  'specialty.general': 'General (cualquier médico)',
+  'specialty.pediatrics': 'Pediatría',
+  'specialty.psychiatry': 'Psiquiatría',
+  'specialty.obstetrics': 'Obstetricia',
+  'specialty.infectious_disease': 'Enfermedades infecciosas',
+  'specialty.internal_medicine': 'Medicina interna',
+  'request.deadline': 'Fecha límite (opcional)',
+  'hint.request.deadline': 'Por ejemplo, la fecha de la audiencia o de presentación.',
+  consent: 'Consentimiento',
+  'consent.text': 'Mi cliente autorizó que esta información se comparta con el programa y sus médicos voluntarios.',
+};
+
+/** Texts the script shows. */
+const TEXT: Record<Lang, Dict> = {
+  en: {
+    submit: 'Send referral',
+    sending: 'Sending…',
+    problem: 'There is a problem',
+    fix: 'Check these fields, then send again:',
+    serverFix: 'The server did not accept these answers. Check these fields, then send again:',
+    changed: 'The server refused this attempt: the answers changed after an earlier attempt that may have arrived. Send again to send them as a new referral.',
+    processing: 'This same referral is still being processed. Wait a few seconds and send again. It is safe: it will not be sent twice.',
+    notSent: 'The referral was not sent: the server or the connection failed. Your answers are still here. Send again when you are ready. It is safe: it will not be sent twice.',
+    tooMany: 'Too many submissions from this connection. Wait a minute, then send again. It is safe: it will not be sent twice.',
+    refused: 'The referral could not be accepted (error {status}). Please contact the program.',
+    urgent: 'Triaged as urgent: on-call volunteer doctors are being paged now.',
+    routine: 'Triaged as routine: the program team will review it and offer it to volunteer doctors.',
+    received: 'Thank you, your referral was received.',
+  },
+  es: {
+    submit: 'Enviar remisión',
+    sending: 'Enviando…',
+    problem: 'Hay un problema',
+    fix: 'Revise estos campos y vuelva a enviar:',
+    serverFix: 'El servidor no aceptó estas respuestas. Revise estos campos y vuelva a enviar:',
+    changed: 'El servidor rechazó este intento: las respuestas cambiaron después de un intento anterior que pudo haber llegado. Vuelva a enviar para mandarlas como una remisión nueva.',
+    processing: 'Esta misma remisión todavía se está procesando. Espere unos segundos y vuelva a enviarla. Es seguro: no se enviará dos veces.',
+    notSent: 'La remisión no se envió: falló el servidor o la conexión. Sus respuestas siguen aquí. Vuelva a enviarla cuando quiera. Es seguro: no se enviará dos veces.',
+    tooMany: 'Demasiados envíos desde esta conexión. Espere un minuto y vuelva a enviar. Es seguro: no se enviará dos veces.',
+    refused: 'No se pudo aceptar la remisión (error {status}). Comuníquese con el programa.',
+    urgent: 'Clasificada como urgente: ya se está avisando a los médicos voluntarios de guardia.',
+    routine: 'Clasificada como rutinaria: el equipo del programa la revisará y la ofrecerá a médicos voluntarios.',
+    received: 'Gracias, recibimos su remisión.',
+  },
+};
+
+const form = document.querySelector<HTMLFormElement>('#referral')!;
+const submit = document.querySelector<HTMLButtonElement>('#submit')!;
+const success = document.querySelector<HTMLElement>('#success')!;
+const errors = new ErrorView(form, document.querySelector<HTMLElement>('#summary')!);
+
+/** What the page shows besides the form, kept so a language switch can redraw it. */
+type Shown =
+  | { kind: 'none' }
+  | { kind: 'problem'; text: string; status?: number; errors?: FieldError[] }
+  | { kind: 'success'; referralId?: string; urgency?: string };
+
+let lang: Lang = 'en';
+let shown: Shown = { kind: 'none' };
+let sending = false;
+/** One key per referral: the same across retries, a new one once the referral is received. */
+let idempotencyKey = newIdempotencyKey();
+
+function render(focus = false): void {
+  const t = TEXT[lang];
+  submit.textContent = sending ? t.sending : t.submit;
+  if (shown.kind === 'problem') {
+    const text = fill(t[shown.text], { status: String(shown.status ?? '') });
+    errors.show({ title: t.problem, text, errors: shown.errors }, lang, focus);
+  } else {
+    errors.clear();
+  }
+  form.hidden = shown.kind === 'success';
+  success.hidden = shown.kind !== 'success';
+  if (shown.kind === 'success') {
+    document.querySelector('#success-ref')!.textContent = shown.referralId ?? '';
+    document.querySelector('#success-urgency')!.textContent =
+      shown.urgency === 'urgent' ? t.urgent : shown.urgency === 'routine' ? t.routine : t.received;
+    if (focus) success.focus();
+  }
+}
+
+function show(next: Shown): void {
+  shown = next;
+  render(true);
+}
+
+async function send(): Promise<void> {
+  const body = readBody(form);
+  const checked = referralSchema(localToday()).safeParse(body);
+  if (!checked.success) return show({ kind: 'problem', text: 'fix', errors: fieldErrors(checked.error) });
+
+  sending = true;
+  form.setAttribute('aria-busy', 'true');
+  submit.disabled = true;
+  render();
+  const res = await postJson('/api/referrals', body, { 'Idempotency-Key': idempotencyKey });
+  sending = false;
+  form.removeAttribute('aria-busy');
+  submit.disabled = false;
+
+  if (res.status === 201 || res.status === 200 || res.status === 202) {
+    const { referralId, urgency } = res.body;
+    show({ kind: 'success', referralId: typeof referralId === 'string' ? referralId : undefined, urgency: String(urgency ?? '') });
+  } else if (res.status === 422) {
+    // Either field errors (nothing was created) or this key was used with other answers: the next
+    // attempt is a new submission, with a new key.
+    idempotencyKey = newIdempotencyKey();
+    const fields = problemErrors(res.body);
+    show({ kind: 'problem', text: fields.length > 0 ? 'serverFix' : 'changed', errors: fields });
+  } else if (res.status === 409) {
+    show({ kind: 'problem', text: 'processing' });
+  } else if (res.status === 429) {
+    show({ kind: 'problem', text: 'tooMany' });
+  } else if (res.status === 0 || res.status >= 500) {
+    show({ kind: 'problem', text: 'notSent' });
+  } else {
+    show({ kind: 'problem', text: 'refused', status: res.status });
+  }
+}
+
+form.addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  if (!sending) void send();
+});
+
+document.querySelector('#again')!.addEventListener('click', () => {
+  form.reset();
+  idempotencyKey = newIdempotencyKey();
+  shown = { kind: 'none' };
+  render();
+  form.querySelector<HTMLInputElement>('input')?.focus();
+});
+
+fillStateSelects();
+lang = setupLangToggle(document.querySelector<HTMLButtonElement>('#lang-toggle')!, ES, (next) => {
+  lang = next;
+  fillCountries();
+  fillLanguageList(document.querySelector('#languages')!, lang);
+  render();
+});
+
+/** Country names in the page's language, sorted by name; the choice is kept. */
+function fillCountries(): void {
+  const select = document.querySelector<HTMLSelectElement>('#client-countryOfBirth')!;
+  const chosen = select.value;
+  const names = new Intl.DisplayNames([lang], { type: 'region' });
+  const options = [...COUNTRY_CODES]
+    .map((code) => ({ code, name: names.of(code) ?? code }))
+    .sort((a, b) => a.name.localeCompare(b.name, lang))
+    .map(({ code, name }) => new Option(name, code));
+  select.replaceChildren(select.options[0], ...options);
+  select.value = chosen;
+}
