@@ -166,7 +166,7 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
     hook('POST', '/_local/reset', async () => {
       await poller.settle().catch(() => undefined);
       await ensureTables(dynamo, true);
-      poller.reset();
+      await poller.reset();
       sms.clear();
       clock.reset();
       await fetch(`${sesUrl}/clear-store`, { method: 'POST' });

@@ -1,5 +1,6 @@
 import {
-  DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, type _Record,
+  DescribeStreamCommand, DynamoDBStreamsClient, ExpiredIteratorException, GetRecordsCommand, GetShardIteratorCommand,
+  ResourceNotFoundException, TrimmedDataAccessException, type _Record,
 } from '@aws-sdk/client-dynamodb-streams';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
@@ -51,10 +52,14 @@ export class StreamPoller {
     throw new Error('stream did not settle');
   }
 
-  /** Forgets shard positions (after the tables were recreated). */
-  reset(): void {
-    this.iterators.clear();
-    this.checkpoints.clear();
+  /** Forgets shard positions (after the tables were recreated), in turn with the polls. */
+  reset(): Promise<void> {
+    const done = this.running.catch(() => 0).then(() => {
+      this.iterators.clear();
+      this.checkpoints.clear();
+    });
+    this.running = done.then(() => 0);
+    return done;
   }
 
   /** One pass over every shard; serialized so the poller and settle() never overlap. */
@@ -75,7 +80,17 @@ export class StreamPoller {
       if (!this.iterators.has(key)) this.iterators.set(key, await this.iterator(streamArn, shardId, this.checkpoints.get(key)));
       const iterator = this.iterators.get(key);
       if (!iterator) continue;
-      const { Records = [], NextShardIterator } = await this.streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
+      let page;
+      try {
+        page = await this.streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
+      } catch (error) {
+        // an iterator of a recreated table or one that timed out: start the shard again from its oldest record
+        if (!(error instanceof TrimmedDataAccessException || error instanceof ExpiredIteratorException || error instanceof ResourceNotFoundException)) throw error;
+        this.iterators.delete(key);
+        this.checkpoints.delete(key);
+        continue;
+      }
+      const { Records = [], NextShardIterator } = page;
       if (Records.length === 0) {
         this.iterators.set(key, NextShardIterator);
         continue;
@@ -93,13 +108,20 @@ export class StreamPoller {
   }
 
   private async iterator(streamArn: string, shardId: string, after?: string): Promise<string | undefined> {
-    const { ShardIterator } = await this.streams.send(new GetShardIteratorCommand({
-      StreamArn: streamArn,
-      ShardId: shardId,
-      ShardIteratorType: after ? 'AFTER_SEQUENCE_NUMBER' : 'TRIM_HORIZON',
-      SequenceNumber: after,
-    }));
-    return ShardIterator;
+    try {
+      const { ShardIterator } = await this.streams.send(new GetShardIteratorCommand({
+        StreamArn: streamArn,
+        ShardId: shardId,
+        ShardIteratorType: after ? 'AFTER_SEQUENCE_NUMBER' : 'TRIM_HORIZON',
+        SequenceNumber: after,
+      }));
+      return ShardIterator;
+    } catch (error) {
+      if (!(error instanceof TrimmedDataAccessException)) throw error;
+      // records older than the stream keeps are gone in AWS too; read on from the newest
+      const { ShardIterator } = await this.streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'LATEST' }));
+      return ShardIterator;
+    }
   }
 }
 

@@ -1,0 +1,47 @@
+import type { Node } from 'constructs';
+
+/** Admin settings, read from CDK context (cdk.json or `cdk deploy -c key=value`). */
+export interface Settings {
+  /** SES-verified sender (address or its domain must be a verified identity). */
+  readonly mailFrom: string;
+  readonly programTimeZone: string;
+  /** Phone number or pool ARN (or id) used to send SMS; unset = let End User Messaging pick. */
+  readonly smsOriginationIdentity?: string;
+  readonly alarmEmail?: string;
+  readonly waveMinutes: number;
+  readonly offerTokenDays: number;
+  /** Requests per client per 5 minutes before WAF blocks. */
+  readonly wafRateLimit: number;
+  readonly apiRateLimit: number;
+  readonly apiBurstLimit: number;
+  /** Built web folder; deployed to the site bucket only when it exists at synth time. */
+  readonly webDist?: string;
+}
+
+export function settingsFromContext(node: Node, webDist?: string): Settings {
+  const str = (key: string): string | undefined => {
+    const v: unknown = node.tryGetContext(key);
+    return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+  };
+  const num = (key: string, fallback: number): number => {
+    const v = Number(node.tryGetContext(key) ?? fallback);
+    if (!Number.isInteger(v) || v <= 0) throw new Error(`context ${key} must be a positive integer`);
+    return v;
+  };
+  const mailFrom = str('mailFrom');
+  if (!mailFrom || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(mailFrom)) {
+    throw new Error('context mailFrom must be the SES-verified sender address, e.g. -c mailFrom=cases@example.org');
+  }
+  return {
+    mailFrom,
+    programTimeZone: str('programTimeZone') ?? 'America/Chicago',
+    smsOriginationIdentity: str('smsOriginationIdentity'),
+    alarmEmail: str('alarmEmail'),
+    waveMinutes: num('waveMinutes', 15),
+    offerTokenDays: num('offerTokenDays', 3),
+    wafRateLimit: num('wafRateLimit', 300),
+    apiRateLimit: num('apiRateLimit', 20),
+    apiBurstLimit: num('apiBurstLimit', 40),
+    webDist,
+  };
+}

@@ -1,0 +1,211 @@
+import { ArnFormat, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as backup from 'aws-cdk-lib/aws-backup';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as ses from 'aws-cdk-lib/aws-ses';
+import * as smsvoice from 'aws-cdk-lib/aws-smsvoice';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+
+/** Long-lived data and account-level configuration; everything here is RETAINed or cheap to keep. */
+export class StatefulStack extends Stack {
+  readonly key: kms.Key;
+  readonly table: dynamodb.Table;
+  readonly idempotencyTable: dynamodb.Table;
+  readonly sesConfigurationSet: ses.ConfigurationSet;
+  readonly sesEventsTopic: sns.Topic;
+  readonly smsConfigurationSet: smsvoice.CfnConfigurationSet;
+  readonly smsOptOutList: smsvoice.CfnOptOutList;
+  readonly smsEventsTopic: sns.Topic;
+  readonly inboundSmsTopic: sns.Topic;
+  readonly scheduleGroup: scheduler.ScheduleGroup;
+  readonly schedulerDlq: sqs.Queue;
+  readonly userPool: cognito.UserPool;
+  readonly userPoolClient: cognito.UserPoolClient;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    this.key = new kms.Key(this, 'Key', {
+      description: 'medreview data key',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // Services that write into resources encrypted with this key (log groups, SNS topics).
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': this.formatArn({
+              service: 'logs',
+              resource: 'log-group',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: ['ses.amazonaws.com', 'sms-voice.amazonaws.com', 'cloudwatch.amazonaws.com'].map(
+          (s) => new iam.ServicePrincipal(s),
+        ),
+        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+
+    const tableDefaults = {
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.key,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    };
+    this.table = new dynamodb.Table(this, 'Table', {
+      ...tableDefaults,
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: 'ttl',
+      stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: 'gsi1',
+      partitionKey: { name: 'gsi1pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'gsi1sk', type: dynamodb.AttributeType.STRING },
+    });
+    this.idempotencyTable = new dynamodb.Table(this, 'IdempotencyTable', {
+      ...tableDefaults,
+      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: 'expiration',
+    });
+
+    const vault = new backup.BackupVault(this, 'BackupVault', {
+      encryptionKey: this.key,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const plan = new backup.BackupPlan(this, 'BackupPlan', {
+      backupVault: vault,
+      backupPlanRules: [
+        new backup.BackupPlanRule({
+          ruleName: 'daily35',
+          scheduleExpression: events.Schedule.cron({ hour: '7', minute: '0' }),
+          deleteAfter: Duration.days(35),
+        }),
+      ],
+    });
+    const selection = plan.addSelection('Tables', {
+      resources: [
+        backup.BackupResource.fromDynamoDbTable(this.table),
+        backup.BackupResource.fromDynamoDbTable(this.idempotencyTable),
+      ],
+    });
+    Validations.of(selection).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
+      reason: 'AWS Backup needs its service-role policy to snapshot the tables; it is the documented role for backup selections.',
+    });
+
+    const topic = (id: string) =>
+      new sns.Topic(this, id, { masterKey: this.key, enforceSSL: true });
+    this.sesEventsTopic = topic('SesEvents');
+    this.smsEventsTopic = topic('SmsEvents');
+    this.inboundSmsTopic = topic('InboundSms');
+    for (const t of [this.smsEventsTopic, this.inboundSmsTopic]) {
+      t.addToResourcePolicy(
+        new iam.PolicyStatement({
+          principals: [new iam.ServicePrincipal('sms-voice.amazonaws.com')],
+          actions: ['sns:Publish'],
+          resources: [t.topicArn],
+          conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+        }),
+      );
+    }
+
+    // Email: TLS required, bounces and complaints suppressed and published for the delivery-events function.
+    this.sesConfigurationSet = new ses.ConfigurationSet(this, 'SesConfigurationSet', {
+      tlsPolicy: ses.ConfigurationSetTlsPolicy.REQUIRE,
+      suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+      reputationMetrics: true,
+    });
+    this.sesConfigurationSet.addEventDestination('BounceComplaint', {
+      destination: ses.EventDestination.snsTopic(this.sesEventsTopic),
+      events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT, ses.EmailSendingEvent.REJECT],
+    });
+
+    // SMS: opt-outs (STOP) arrive as inbound messages on the two-way topic; the event destination carries failures.
+    this.smsOptOutList = new smsvoice.CfnOptOutList(this, 'SmsOptOutList', {});
+    this.smsConfigurationSet = new smsvoice.CfnConfigurationSet(this, 'SmsConfigurationSet', {
+      eventDestinations: [
+        {
+          eventDestinationName: 'delivery-failures',
+          enabled: true,
+          matchingEventTypes: [
+            'TEXT_BLOCKED',
+            'TEXT_CARRIER_BLOCKED',
+            'TEXT_CARRIER_UNREACHABLE',
+            'TEXT_INVALID',
+            'TEXT_UNREACHABLE',
+            'TEXT_SPAM',
+            'TEXT_TTL_EXPIRED',
+            'TEXT_UNKNOWN',
+          ],
+          snsDestination: { topicArn: this.smsEventsTopic.topicArn },
+        },
+      ],
+    });
+
+    this.scheduleGroup = new scheduler.ScheduleGroup(this, 'ScheduleGroup', {
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.schedulerDlq = new sqs.Queue(this, 'SchedulerDlq', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.schedulerDlq).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the EventBridge Scheduler schedules.',
+    });
+
+    this.userPool = new cognito.UserPool(this, 'StaffPool', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      mfa: cognito.Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      passwordPolicy: {
+        minLength: 14,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      featurePlan: cognito.FeaturePlan.PLUS,
+      standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.userPool.addGroup('Coordinators', { groupName: 'coordinators' });
+    this.userPoolClient = this.userPool.addClient('StaffClient', {
+      authFlows: { userSrp: true },
+      disableOAuth: true,
+      preventUserExistenceErrors: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+    });
+  }
+}

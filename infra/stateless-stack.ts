@@ -1,0 +1,486 @@
+import { existsSync } from 'node:fs';
+import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SnsEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import type { Construct, IConstruct } from 'constructs';
+import {
+  acknowledgeDefaultPolicy,
+  acknowledgeQueueGrant,
+  MedreviewFunction,
+  type MedreviewFunctionProps,
+  wildcardFinding,
+  useEmail,
+  useIdempotencyTable,
+  useScheduler,
+  useSms,
+  useTable,
+} from './function.js';
+import type { Settings } from './settings.js';
+import type { StatefulStack } from './stateful-stack.js';
+
+export interface StatelessStackProps extends StackProps {
+  readonly stateful: StatefulStack;
+  readonly settings: Settings;
+}
+
+const STAGE = 'prod';
+
+const ack = (scope: IConstruct, id: string, reason: string): void => Validations.of(scope).acknowledge({ id, reason });
+
+/** Functions, API, WAF, static site and CDN, alarms. Replaceable at any time; holds no data. */
+export class StatelessStack extends Stack {
+  readonly api: apigw.RestApi;
+  readonly distribution: cloudfront.Distribution;
+  readonly functions: Record<string, MedreviewFunction> = {};
+
+  constructor(scope: Construct, id: string, props: StatelessStackProps) {
+    super(scope, id, props);
+    const { stateful, settings } = props;
+    const key = stateful.key;
+
+    // ---------- API shell and CDN first: the functions need the distribution's domain for BASE_URL ----------
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
+      retention: RetentionDays.ONE_YEAR,
+      encryptionKey: key,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.api = new apigw.RestApi(this, 'Api', {
+      restApiName: 'medreview',
+      endpointTypes: [apigw.EndpointType.REGIONAL],
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      deployOptions: {
+        stageName: STAGE,
+        accessLogDestination: new apigw.LogGroupLogDestination(accessLogs),
+        accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields(),
+        loggingLevel: apigw.MethodLoggingLevel.ERROR,
+        dataTraceEnabled: false, // full request/response logging would write PHI into CloudWatch
+        metricsEnabled: true,
+        tracingEnabled: true,
+        throttlingRateLimit: settings.apiRateLimit,
+        throttlingBurstLimit: settings.apiBurstLimit,
+      },
+    });
+    const stage = this.api.deploymentStage;
+    ack(stage, 'HIPAA.Security-APIGWCacheEnabledAndEncrypted', 'Caching is off on purpose: responses carry PHI or per-caller state and must never be served from a cache.');
+    ack(stage, 'HIPAA.Security-APIGWSSLEnabled', 'Backend client certificates authenticate HTTP integrations; every integration here is a Lambda proxy, invoked over AWS IAM.');
+    const cwRole = this.api.node.tryFindChild('CloudWatchRole');
+    if (cwRole) {
+      ack(cwRole, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        'Account-level role API Gateway needs to write the access and execution logs; AWS maintains this policy.');
+    }
+
+    const logBucket = new s3.Bucket(this, 'LogBucket', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED, // CloudFront standard logs are written with ACLs
+      lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    ack(logBucket, 'AwsSolutions-S1', 'This is the access-log bucket itself; logging it into itself would loop.');
+    ack(logBucket, 'HIPAA.Security-S3BucketLoggingEnabled', 'This is the access-log bucket itself; logging it into itself would loop.');
+    ack(logBucket, 'HIPAA.Security-S3DefaultEncryptionKMS', 'S3 server access logging and CloudFront standard logs cannot deliver to an SSE-KMS bucket; SSE-S3 is used.');
+    ack(logBucket, 'HIPAA.Security-S3BucketReplicationEnabled', 'Single-Region deployment; access logs are operational data with a 1-year lifecycle.');
+
+    const siteBucket = new s3.Bucket(this, 'SiteBucket', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      serverAccessLogsBucket: logBucket,
+      serverAccessLogsPrefix: 's3/site/',
+      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    ack(siteBucket, 'HIPAA.Security-S3DefaultEncryptionKMS', 'Holds only the public static form and pages (no PHI); SSE-S3 avoids giving CloudFront a KMS grant.');
+    ack(siteBucket, 'HIPAA.Security-S3BucketReplicationEnabled', 'Static build output that is redeployed from source control; replication adds nothing.');
+
+    const securityHeaders = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      securityHeadersBehavior: {
+        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
+        strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
+        contentSecurityPolicy: { contentSecurityPolicy: "default-src 'self'; frame-ancestors 'none'", override: true },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+      },
+    });
+    const rewrite = new cloudfront.Function(this, 'PageRewrite', {
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      code: cloudfront.FunctionCode.fromInline(PAGE_REWRITE),
+    });
+
+    // The API origin is built from the RestApi id only (not api.url, which points at the Stage). The Stage depends
+    // on the methods, the methods on the functions, and the functions on the distribution (BASE_URL); naming only the
+    // AWS::ApiGateway::RestApi resource here keeps that chain acyclic, so BASE_URL stays a plain environment variable.
+    const apiDomain = `${this.api.restApiId}.execute-api.${this.region}.${this.urlSuffix}`;
+    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      defaultRootObject: 'index.html',
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
+      enableLogging: true,
+      logBucket,
+      logFilePrefix: 'cloudfront/',
+      defaultBehavior: {
+        origin: origins.S3BucketOrigin.withOriginAccessControl(siteBucket),
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        responseHeadersPolicy: securityHeaders,
+        functionAssociations: [{ function: rewrite, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
+      },
+      additionalBehaviors: {
+        '/api/*': {
+          origin: new origins.HttpOrigin(apiDomain, {
+            originPath: `/${STAGE}`,
+            protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+            originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+          }),
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+          allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+          cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+          originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+          responseHeadersPolicy: securityHeaders,
+        },
+      },
+    });
+    ack(this.distribution, 'AwsSolutions-CFR1', 'Attorneys and volunteer doctors may be travelling; the API behind it has a regional WAF with rate limits.');
+    ack(this.distribution, 'AwsSolutions-CFR2', 'A CLOUDFRONT-scope WebACL must live in us-east-1; the API origin has a regional WebACL and the S3 origin serves static files only.');
+    ack(this.distribution, 'AwsSolutions-CFR4', 'Uses the default *.cloudfront.net certificate, for which CloudFront fixes the viewer TLS policy; set a custom domain to raise it.');
+    const baseUrl = `https://${this.distribution.distributionDomainName}`;
+
+    if (settings.webDist && existsSync(settings.webDist)) {
+      const deployment = new s3deploy.BucketDeployment(this, 'WebDeployment', {
+        sources: [s3deploy.Source.asset(settings.webDist)],
+        destinationBucket: siteBucket,
+        distribution: this.distribution,
+        distributionPaths: ['/*'],
+        memoryLimit: 512,
+      });
+      acknowledgeBucketDeployment(this, deployment);
+    }
+
+    // ---------- functions ----------
+    const timerName = `${this.stackName}-timer`;
+    const timerArn = this.formatArn({
+      service: 'lambda',
+      resource: 'function',
+      resourceName: timerName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const schedulerRole = new iam.Role(this, 'SchedulerRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    });
+    schedulerRole.addToPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [timerArn] }));
+    stateful.schedulerDlq.grantSendMessages(schedulerRole);
+    acknowledgeDefaultPolicy(schedulerRole);
+    acknowledgeQueueGrant(schedulerRole);
+
+    const environment = {
+      TABLE_NAME: stateful.table.tableName,
+      IDEMPOTENCY_TABLE_NAME: stateful.idempotencyTable.tableName,
+      BASE_URL: baseUrl,
+      MAIL_FROM: settings.mailFrom,
+      PROGRAM_TIME_ZONE: settings.programTimeZone,
+      WAVE_MINUTES: String(settings.waveMinutes),
+      OFFER_TOKEN_DAYS: String(settings.offerTokenDays),
+    };
+    const fn = (name: string, opts: Omit<MedreviewFunctionProps, 'name' | 'key' | 'environment'>) =>
+      (this.functions[name] = new MedreviewFunction(this, { name, key, environment, ...opts }));
+    const email = { mailFrom: settings.mailFrom, configurationSetName: stateful.sesConfigurationSet.configurationSetName };
+    const sms = {
+      originationIdentity: settings.smsOriginationIdentity,
+      configurationSetName: stateful.smsConfigurationSet.ref,
+      configurationSetArn: stateful.smsConfigurationSet.attrArn,
+      optOutListArn: stateful.smsOptOutList.attrArn,
+    };
+    const sched = {
+      groupName: stateful.scheduleGroup.scheduleGroupName,
+      targetArn: timerArn,
+      role: schedulerRole,
+      dlqArn: stateful.schedulerDlq.queueArn,
+    };
+
+    const intake = fn('intake', { reservedConcurrency: 10 });
+    const health = fn('health', { reservedConcurrency: 2, timeout: Duration.seconds(3) });
+    const offers = fn('offers', { reservedConcurrency: 10 });
+    const outcome = fn('outcome', { reservedConcurrency: 5 });
+    const staff = fn('staff', { reservedConcurrency: 5 });
+    const dispatcher = fn('dispatcher', { reservedConcurrency: 5, timeout: Duration.seconds(60) });
+    const timer = fn('timer', { reservedConcurrency: 10, timeout: Duration.seconds(60), async: true, functionName: timerName });
+    const inboundSms = fn('inbound-sms', { reservedConcurrency: 5, timeout: Duration.seconds(30), async: true });
+    const deliveryEvents = fn('delivery-events', { reservedConcurrency: 5, timeout: Duration.seconds(30), async: true });
+    const sweeper = fn('sweeper', { reservedConcurrency: 1, timeout: Duration.minutes(2), async: true });
+
+    const workers = [offers, outcome, staff, dispatcher, timer, inboundSms, deliveryEvents, sweeper];
+    for (const f of [intake, ...workers]) {
+      useTable(f, stateful.table, key);
+      useEmail(f, email);
+    }
+    useIdempotencyTable(intake, stateful.idempotencyTable, key);
+    for (const f of workers) useSms(f, sms);
+    for (const f of workers) if (f !== deliveryEvents) useScheduler(f, sched);
+    sweeper.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['cloudwatch:PutMetricData'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'cloudwatch:namespace': 'medreview' } },
+      }),
+    );
+    ack(sweeper.role!, 'AwsSolutions-IAM5[Resource::*]', 'cloudwatch:PutMetricData has no resource-level permissions; the statement is limited to the medreview namespace by condition.');
+
+    // Stream = transactional outbox: only new referral items wake the dispatcher.
+    const dispatchFailures = new sqs.Queue(this, 'DispatchFailures', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    ack(dispatchFailures, 'AwsSolutions-SQS3', 'This queue is itself the on-failure destination of the DynamoDB stream mapping.');
+    acknowledgeQueueGrant(dispatcher.role!);
+    dispatcher.addEventSource(
+      new DynamoEventSource(stateful.table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 10,
+        bisectBatchOnError: true,
+        retryAttempts: 5,
+        maxRecordAge: Duration.hours(24),
+        reportBatchItemFailures: true,
+        onFailure: new SqsDlq(dispatchFailures),
+        filters: [
+          // a new case (receipt, paging) and a case that just got its doctor (introductions, "no longer needed")
+          FilterCriteria.filter({
+            eventName: FilterRule.isEqual('INSERT'),
+            dynamodb: { Keys: { sk: { S: FilterRule.isEqual('REF') } } },
+          }),
+          FilterCriteria.filter({
+            eventName: FilterRule.isEqual('MODIFY'),
+            dynamodb: { Keys: { sk: { S: FilterRule.isEqual('REF') } }, NewImage: { status: { S: FilterRule.isEqual('assigned') } } },
+          }),
+        ],
+      }),
+    );
+    ack(dispatcher.role!, 'AwsSolutions-IAM5[Resource::*]', 'dynamodb:ListStreams (added by the stream event source) has no resource-level permissions; stream reads themselves are scoped to the table stream.');
+    inboundSms.addEventSource(new SnsEventSource(stateful.inboundSmsTopic));
+    deliveryEvents.addEventSource(new SnsEventSource(stateful.sesEventsTopic));
+    deliveryEvents.addEventSource(new SnsEventSource(stateful.smsEventsTopic));
+    new events.Rule(this, 'SweepSchedule', {
+      schedule: events.Schedule.rate(Duration.minutes(5)),
+      targets: [new targets.LambdaFunction(sweeper, { retryAttempts: 2, maxEventAge: Duration.minutes(10) })],
+    });
+
+    // ---------- REST API routes ----------
+    const validator = this.api.addRequestValidator('Validator', {
+      // Path parameters are checked here; bodies are validated by the functions (zod) so errors stay
+      // application/problem+json as the contract requires, hence no request models.
+      validateRequestBody: true,
+      validateRequestParameters: true,
+    });
+    const authorizer = new apigw.CognitoUserPoolsAuthorizer(this, 'StaffAuthorizer', {
+      cognitoUserPools: [stateful.userPool],
+    });
+    const route = (
+      resource: apigw.IResource,
+      method: string,
+      target: MedreviewFunction,
+      params: string[],
+      isPublic: boolean,
+    ): apigw.Method => {
+      const m = resource.addMethod(method, new apigw.LambdaIntegration(target, { allowTestInvoke: false }), {
+        requestValidator: validator,
+        requestParameters: Object.fromEntries(params.map((p) => [`method.request.path.${p}`, true])),
+        ...(isPublic ? {} : { authorizer, authorizationType: apigw.AuthorizationType.COGNITO }),
+      });
+      if (isPublic) {
+        const why = 'Public by design: attorneys and doctors have no accounts; the call is protected by WAF, throttling and, where it changes state, a single-use token.';
+        ack(m, 'AwsSolutions-APIG4', why);
+        ack(m, 'AwsSolutions-COG4', why);
+      }
+      return m;
+    };
+    const apiRoot = this.api.root.addResource('api');
+    route(apiRoot.addResource('health'), 'GET', health, [], true);
+    const referrals = apiRoot.addResource('referrals');
+    route(referrals, 'POST', intake, [], true);
+    route(referrals.addResource('{referralId}').addResource('outcome'), 'POST', outcome, ['referralId'], true);
+    const offer = apiRoot.addResource('offers').addResource('{offerId}');
+    route(offer, 'POST', offers, ['offerId'], true);
+    route(offer.addResource('accept'), 'POST', offers, ['offerId'], true);
+    route(offer.addResource('decline'), 'POST', offers, ['offerId'], true);
+    const staffReferrals = apiRoot.addResource('staff').addResource('referrals');
+    route(staffReferrals, 'GET', staff, [], false);
+    const staffReferral = staffReferrals.addResource('{id}');
+    route(staffReferral, 'GET', staff, ['id'], false);
+    route(staffReferral.addResource('release'), 'POST', staff, ['id'], false);
+    route(staffReferral.addResource('close'), 'POST', staff, ['id'], false);
+
+    this.addWaf(settings, key);
+
+    // ---------- alarms ----------
+    const alarmTopic = new sns.Topic(this, 'Alarms', { masterKey: key, enforceSSL: true });
+    if (settings.alarmEmail) alarmTopic.addSubscription(new subscriptions.EmailSubscription(settings.alarmEmail));
+    const alarmAction = new SnsAction(alarmTopic);
+    const heartbeat = new cloudwatch.Alarm(this, 'SweeperHeartbeatAlarm', {
+      alarmDescription: 'The sweeper has not reported a heartbeat for 15 minutes.',
+      metric: new cloudwatch.Metric({
+        namespace: 'medreview',
+        metricName: 'SweeperHeartbeat',
+        dimensionsMap: { service: 'medreview' },
+        statistic: cloudwatch.Stats.SUM,
+        period: Duration.minutes(15),
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+    heartbeat.addAlarmAction(alarmAction);
+    const queues: Record<string, sqs.IQueue> = {
+      SchedulerDlq: stateful.schedulerDlq,
+      DispatchFailures: dispatchFailures,
+    };
+    for (const f of Object.values(this.functions)) if (f.dlq) queues[`${f.node.id}Dlq`] = f.dlq;
+    for (const [name, queue] of Object.entries(queues)) {
+      new cloudwatch.Alarm(this, `${name}DepthAlarm`, {
+        alarmDescription: `Messages are waiting in ${name}.`,
+        metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: cloudwatch.Stats.MAXIMUM }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }).addAlarmAction(alarmAction);
+    }
+
+    new CfnOutput(this, 'BaseUrl', { value: baseUrl });
+    new CfnOutput(this, 'UserPoolId', { value: stateful.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: stateful.userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'SiteBucketName', { value: siteBucket.bucketName });
+  }
+
+  private addWaf(settings: Settings, key: IKey): void {
+    const visibility = (metricName: string) => ({ cloudWatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true });
+    const managed = (name: string, priority: number) => ({
+      name,
+      priority,
+      overrideAction: { none: {} },
+      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
+      visibilityConfig: visibility(name),
+    });
+    const acl = new wafv2.CfnWebACL(this, 'ApiWaf', {
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: visibility('medreview-api'),
+      rules: [
+        // Behind CloudFront the source IP is an edge node, so the per-client limit keys on the viewer IP CloudFront
+        // puts in X-Forwarded-For; the per-source rule also bounds direct calls and spoofed headers.
+        {
+          name: 'rate-per-client',
+          priority: 0,
+          action: { block: {} },
+          statement: {
+            rateBasedStatement: {
+              limit: settings.wafRateLimit,
+              evaluationWindowSec: 300,
+              aggregateKeyType: 'FORWARDED_IP',
+              forwardedIpConfig: { headerName: 'X-Forwarded-For', fallbackBehavior: 'MATCH' },
+            },
+          },
+          visibilityConfig: visibility('rate-per-client'),
+        },
+        {
+          name: 'rate-per-source',
+          priority: 1,
+          action: { block: {} },
+          statement: {
+            rateBasedStatement: { limit: settings.wafRateLimit * 5, evaluationWindowSec: 300, aggregateKeyType: 'IP' },
+          },
+          visibilityConfig: visibility('rate-per-source'),
+        },
+        managed('AWSManagedRulesAmazonIpReputationList', 2),
+        managed('AWSManagedRulesKnownBadInputsRuleSet', 3),
+      ],
+    });
+    new wafv2.CfnWebACLAssociation(this, 'ApiWafAssociation', {
+      resourceArn: this.api.deploymentStage.stageArn,
+      webAclArn: acl.attrArn,
+    });
+    // WAF requires the log group name prefix; only blocked or counted requests are logged (data minimisation).
+    const wafLogName = `aws-waf-logs-${this.stackName}`;
+    new LogGroup(this, 'WafLogs', {
+      logGroupName: wafLogName,
+      retention: RetentionDays.ONE_YEAR,
+      encryptionKey: key,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    new wafv2.CfnLoggingConfiguration(this, 'WafLogging', {
+      resourceArn: acl.attrArn,
+      logDestinationConfigs: [
+        this.formatArn({ service: 'logs', resource: 'log-group', resourceName: wafLogName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+      ],
+      redactedFields: [{ singleHeader: { Name: 'authorization' } }],
+      loggingFilter: {
+        DefaultBehavior: 'DROP',
+        Filters: [
+          {
+            Behavior: 'KEEP',
+            Requirement: 'MEETS_ANY',
+            Conditions: [{ ActionCondition: { Action: 'BLOCK' } }, { ActionCondition: { Action: 'COUNT' } }],
+          },
+        ],
+      },
+    }).node.addDependency(this.node.findChild('WafLogs'));
+  }
+}
+
+/** `/offers/<id>` and `/outcome/<id>` serve their page; `/` serves the form. */
+const PAGE_REWRITE = `function handler(event) {
+  var request = event.request;
+  var uri = request.uri;
+  if (uri === '/') request.uri = '/index.html';
+  else if (uri.startsWith('/offers/')) request.uri = '/offer.html';
+  else if (uri.startsWith('/outcome/')) request.uri = '/outcome.html';
+  return request;
+}`;
+
+function acknowledgeBucketDeployment(stack: Stack, deployment: s3deploy.BucketDeployment): void {
+  const provider = stack.node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
+  const why = 'CDK-managed BucketDeployment provider that copies web/dist at deploy time; its code, runtime and role are owned by aws-cdk-lib.';
+  for (const target of [deployment, ...(provider ? [provider] : [])]) {
+    for (const id of [
+      'AwsSolutions-L1',
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      'HIPAA.Security-LambdaConcurrency',
+      'HIPAA.Security-LambdaDLQ',
+      'HIPAA.Security-LambdaInsideVPC',
+      'HIPAA.Security-IAMNoInlinePolicy',
+      'HIPAA.Security-CloudWatchLogGroupEncrypted',
+    ]) ack(target, id, why);
+  }
+  // Its role policy uses CDK's s3 grant wildcards on the staging and site buckets, and * for CloudFront invalidation.
+  const policy = deployment.handlerRole.node.tryFindChild('DefaultPolicy') as iam.Policy | undefined;
+  const doc = policy ? (stack.resolve(policy.document) as { Statement: { Action: string | string[]; Resource: unknown }[] }) : undefined;
+  for (const st of doc?.Statement ?? []) {
+    for (const a of [st.Action].flat()) if (a.includes('*')) ack(deployment.handlerRole, `AwsSolutions-IAM5[Action::${a}]`, why);
+    for (const r of [st.Resource].flat()) {
+      const id = wildcardFinding(stack, r as string);
+      if (id.includes('*')) ack(deployment.handlerRole, id, why);
+    }
+  }
+}

@@ -1,0 +1,276 @@
+import { readFileSync } from 'node:fs';
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { apiMethods, flat, resourcesOf, synthMedreview } from './synth.js';
+
+const { statelessTemplate: t } = synthMedreview();
+const functions = resourcesOf(t, 'AWS::Lambda::Function');
+const functionId = (name: string): string => {
+  const id = Object.keys(functions).find((k) => new RegExp(`^${name.replace('-', '')}[0-9A-F]{8}$`).test(k));
+  if (!id) throw new Error(`no function ${name}`);
+  return id;
+};
+const policyOf = (roleId: string) =>
+  Object.values(resourcesOf(t, 'AWS::IAM::Policy')).find((p) => p.Properties.Roles.some((r: any) => r.Ref === roleId))!
+    .Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[];
+const roleOf = (fnId: string) => functions[fnId]!.Properties.Role['Fn::GetAtt'][0] as string;
+
+// The variables shared/config.ts parses; infra must set exactly these (plus runtime-only ones).
+const configSource = readFileSync(new URL('../../shared/config.ts', import.meta.url), 'utf8');
+const configVars = [...configSource.matchAll(/^\s+([A-Z][A-Z0-9_]*): z\.(.*)$/gm)].map((m) => ({
+  name: m[1]!,
+  required: !/\.optional\(\)|\.default\(/.test(m[2]!),
+}));
+
+describe('functions', () => {
+  it('are the ten handlers, all Node.js 24 on arm64 with 1024 MB and reserved concurrency', () => {
+    expect(Object.keys(functions)).toHaveLength(10);
+    for (const f of Object.values(functions)) {
+      expect(f.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], MemorySize: 1024 });
+      expect(f.Properties.ReservedConcurrentExecutions).toBeGreaterThan(0);
+      expect(f.Properties.Environment.Variables).toMatchObject({
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'medreview',
+      });
+    }
+    expect(functions[functionId('sweeper')]!.Properties.ReservedConcurrentExecutions).toBe(1);
+  });
+
+  it('set every required config variable and no variable config.ts does not know', () => {
+    expect(configVars.map((v) => v.name)).toContain('TABLE_NAME');
+    const known = new Set([...configVars.map((v) => v.name), 'NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE']);
+    for (const f of Object.values(functions)) {
+      const vars = Object.keys(f.Properties.Environment.Variables);
+      expect(vars.filter((v) => !known.has(v))).toEqual([]);
+      for (const v of configVars.filter((c) => c.required && c.name !== 'AWS_ENDPOINT_URL_DYNAMODB')) expect(vars).toContain(v.name);
+    }
+    const base = functions[functionId('timer')]!.Properties.Environment.Variables;
+    expect(flat(base.BASE_URL)).toBe('https://<Distribution830FAC52.DomainName>');
+    expect(base.MAIL_FROM).toBe('cases@example.org');
+    expect(base.PROGRAM_TIME_ZONE).toBe('America/Chicago');
+  });
+
+  it('write logs to KMS-encrypted log groups with a retention', () => {
+    const groups = Object.values(resourcesOf(t, 'AWS::Logs::LogGroup'));
+    expect(groups.length).toBeGreaterThanOrEqual(12);
+    for (const g of groups) {
+      expect(g.Properties.RetentionInDays).toBe(365);
+      expect(flat(g.Properties.KmsKeyId)).toMatch(/ExportsOutputFnGetAttKey/);
+    }
+  });
+
+  it('give async functions a KMS-encrypted DLQ and bounded retries', () => {
+    for (const name of ['timer', 'inbound-sms', 'delivery-events', 'sweeper']) {
+      const id = functionId(name);
+      expect(functions[id]!.Properties.DeadLetterConfig.TargetArn['Fn::GetAtt'][0]).toMatch(/dlq/);
+      t.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { FunctionName: { Ref: id }, MaximumRetryAttempts: 2 });
+    }
+    for (const q of Object.values(resourcesOf(t, 'AWS::SQS::Queue'))) expect(q.Properties.KmsMasterKeyId).toBeDefined();
+  });
+});
+
+describe('dispatcher stream source', () => {
+  it('takes new referrals only, bisects failing batches, retries a bounded number of times, then parks the record', () => {
+    t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId('dispatcher') },
+      EventSourceArn: { 'Fn::ImportValue': Match.stringLikeRegexp('TableCD117FA1StreamArn') },
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 10,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 5,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DispatchFailures'), 'Arn'] } } },
+      FilterCriteria: {
+        Filters: [
+          { Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: ['REF'] } } } }) },
+          { Pattern: JSON.stringify({ eventName: ['MODIFY'], dynamodb: { Keys: { sk: { S: ['REF'] } }, NewImage: { status: { S: ['assigned'] } } } }) },
+        ],
+      },
+    });
+  });
+});
+
+describe('scheduler', () => {
+  const timerArn = 'arn:aws:lambda:us-east-1:<AWS::AccountId>:function:MedreviewStateless-timer';
+  const roles = resourcesOf(t, 'AWS::IAM::Role');
+  const schedulerRoleId = Object.keys(roles).find((k) => k.startsWith('SchedulerRole'))!;
+
+  it('has a role only EventBridge Scheduler can assume, which may invoke the timer function and nothing else', () => {
+    expect(roles[schedulerRoleId]!.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      expect.objectContaining({ Principal: { Service: 'scheduler.amazonaws.com' }, Action: 'sts:AssumeRole' }),
+    ]);
+    const statements = policyOf(schedulerRoleId);
+    const invoke = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('lambda:')));
+    expect(invoke.map((s) => [[s.Action].flat(), flat(s.Resource)])).toEqual([[['lambda:InvokeFunction'], timerArn]]);
+    expect(functions[functionId('timer')]!.Properties.FunctionName).toBe('MedreviewStateless-timer');
+    expect(flat(functions[functionId('offers')]!.Properties.Environment.Variables.SCHEDULE_TARGET_ARN)).toBe(timerArn);
+  });
+
+  it('lets schedule-creating functions manage schedules in the group and pass only the scheduler role', () => {
+    const statements = policyOf(roleOf(functionId('offers')));
+    const sched = statements.find((s) => [s.Action].flat().includes('scheduler:CreateSchedule'))!;
+    expect([sched.Action].flat().sort()).toEqual(['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule']);
+    expect(flat(sched.Resource)).toMatch(/:scheduler:us-east-1:<AWS::AccountId>:schedule\/MedreviewStateful-ScheduleGroup-[0-9A-F]{8}\/\*$/);
+    const pass = statements.find((s) => [s.Action].flat().includes('iam:PassRole'))!;
+    expect(pass.Resource).toEqual({ 'Fn::GetAtt': [schedulerRoleId, 'Arn'] });
+    const deliveryEvents = policyOf(roleOf(functionId('delivery-events')));
+    expect(deliveryEvents.some((s) => [s.Action].flat().some((a) => a.startsWith('scheduler:')))).toBe(false);
+  });
+});
+
+describe('REST API', () => {
+  const methods = apiMethods(t);
+  const staffRoutes = [
+    'GET /api/staff/referrals',
+    'GET /api/staff/referrals/{id}',
+    'POST /api/staff/referrals/{id}/release',
+    'POST /api/staff/referrals/{id}/close',
+  ];
+  const publicRoutes = [
+    'GET /api/health',
+    'POST /api/referrals',
+    'POST /api/referrals/{referralId}/outcome',
+    'POST /api/offers/{offerId}',
+    'POST /api/offers/{offerId}/accept',
+    'POST /api/offers/{offerId}/decline',
+  ];
+
+  it('has exactly the contract routes', () => {
+    expect([...methods.keys()].sort()).toEqual([...staffRoutes, ...publicRoutes].sort());
+  });
+
+  it('puts the Cognito authorizer on every staff route and on no public one', () => {
+    const authorizerId = Object.keys(resourcesOf(t, 'AWS::ApiGateway::Authorizer'))[0];
+    t.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'COGNITO_USER_POOLS' });
+    for (const r of staffRoutes) {
+      expect(methods.get(r)!.Properties).toMatchObject({ AuthorizationType: 'COGNITO_USER_POOLS', AuthorizerId: { Ref: authorizerId } });
+    }
+    for (const r of publicRoutes) {
+      expect(methods.get(r)!.Properties.AuthorizationType).toBe('NONE');
+      expect(methods.get(r)!.Properties.AuthorizerId).toBeUndefined();
+    }
+  });
+
+  it('logs access, throttles the stage and never logs request bodies', () => {
+    t.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'prod',
+      AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
+      TracingEnabled: true,
+      MethodSettings: [
+        Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', DataTraceEnabled: false, ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 }),
+      ],
+    });
+  });
+
+  it('is behind a regional WAF with a rate-based rule, associated with the stage', () => {
+    t.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'REGIONAL',
+      Rules: Match.arrayWith([
+        Match.objectLike({
+          Action: { Block: {} },
+          Statement: { RateBasedStatement: Match.objectLike({ Limit: 300, AggregateKeyType: 'FORWARDED_IP' }) },
+        }),
+      ]),
+    });
+    const [association] = Object.values(resourcesOf(t, 'AWS::WAFv2::WebACLAssociation'));
+    expect(association!.Properties.WebACLArn['Fn::GetAtt']).toEqual([expect.stringMatching(/^ApiWaf/), 'Arn']);
+    expect(flat(association!.Properties.ResourceArn)).toMatch(/:apigateway:us-east-1::\/restapis\/<ApiF70053CD>\/stages\/<ApiDeploymentStageprod[0-9A-F]+>$/);
+  });
+});
+
+describe('CloudFront', () => {
+  const [distribution] = Object.values(resourcesOf(t, 'AWS::CloudFront::Distribution'));
+  const config = distribution!.Properties.DistributionConfig;
+
+  it('routes /api/* uncached, with every method and all viewer headers except Host, to the API stage', () => {
+    const api = config.CacheBehaviors.find((b: any) => b.PathPattern === '/api/*');
+    expect(api).toMatchObject({
+      CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad', // Managed-CachingDisabled
+      OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac', // Managed-AllViewerExceptHostHeader
+      ViewerProtocolPolicy: 'https-only',
+    });
+    expect(api.AllowedMethods).toHaveLength(7);
+    const origin = config.Origins.find((o: any) => o.Id === api.TargetOriginId);
+    expect(origin.OriginPath).toBe('/prod');
+    expect(flat(origin.DomainName)).toBe('<ApiF70053CD>.execute-api.us-east-1.<AWS::URLSuffix>');
+    expect(origin.CustomOriginConfig).toMatchObject({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] });
+  });
+
+  it('serves the site bucket through OAC and sends the security headers', () => {
+    const s3Origin = config.Origins.find((o: any) => o.Id === config.DefaultCacheBehavior.TargetOriginId);
+    expect(s3Origin.OriginAccessControlId).toBeDefined();
+    t.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: {
+        SecurityHeadersConfig: Match.objectLike({
+          ReferrerPolicy: { ReferrerPolicy: 'no-referrer', Override: true },
+          StrictTransportSecurity: Match.objectLike({ AccessControlMaxAgeSec: 31536000 }),
+          ContentSecurityPolicy: { ContentSecurityPolicy: "default-src 'self'; frame-ancestors 'none'", Override: true },
+          ContentTypeOptions: { Override: true },
+        }),
+      },
+    });
+    t.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      VersioningConfiguration: { Status: 'Enabled' },
+      LoggingConfiguration: Match.objectLike({ LogFilePrefix: 's3/site/' }),
+    });
+  });
+
+  it('rewrites page routes to their HTML files in a viewer-request function', () => {
+    const [fn] = Object.values(resourcesOf(t, 'AWS::CloudFront::Function'));
+    expect(config.DefaultCacheBehavior.FunctionAssociations[0].EventType).toBe('viewer-request');
+    const handler = new Function(`${fn!.Properties.FunctionCode}; return handler;`)() as (e: unknown) => { uri: string };
+    const rewrite = (uri: string) => handler({ request: { uri } }).uri;
+    expect(rewrite('/')).toBe('/index.html');
+    expect(rewrite('/offers/of-123')).toBe('/offer.html');
+    expect(rewrite('/outcome/MR-7K3M9QXT')).toBe('/outcome.html');
+    expect(rewrite('/styles.css')).toBe('/styles.css');
+  });
+});
+
+describe('sweeper and alarms', () => {
+  const alarms = Object.values(resourcesOf(t, 'AWS::CloudWatch::Alarm'));
+
+  it('runs the sweeper every five minutes', () => {
+    t.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [functionId('sweeper'), 'Arn'] } })],
+    });
+  });
+
+  it('alarms when the sweeper heartbeat goes silent', () => {
+    const heartbeat = alarms.find((a) => a.Properties.MetricName === 'SweeperHeartbeat');
+    expect(heartbeat?.Properties).toMatchObject({
+      Namespace: 'medreview',
+      TreatMissingData: 'breaching',
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+    });
+    expect(heartbeat!.Properties.AlarmActions).toHaveLength(1);
+  });
+
+  it('alarms on the depth of every dead-letter queue, including the scheduler DLQ', () => {
+    const depth = alarms.filter((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible');
+    const queues = depth.map((a) => flat(a.Properties.Dimensions[0].Value));
+    const local = Object.keys(resourcesOf(t, 'AWS::SQS::Queue')).map((id) => `<${id}.QueueName>`);
+    expect(queues).toEqual(expect.arrayContaining(local));
+    expect(queues.some((q) => q.includes('SchedulerDlq'))).toBe(true);
+    expect(depth).toHaveLength(local.length + 1);
+    for (const a of depth) expect(a.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+  });
+
+  it('lets only the sweeper put metrics, in the medreview namespace', () => {
+    const statements = policyOf(roleOf(functionId('sweeper')));
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Action: 'cloudwatch:PutMetricData',
+        Condition: { StringEquals: { 'cloudwatch:namespace': 'medreview' } },
+      }),
+    );
+  });
+});
