@@ -15,6 +15,10 @@ export async function startDynamo(port: number, path: string | null): Promise<{ 
   const client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
   let exited = false;
   child.once('exit', () => (exited = true));
+  // never leave a JVM behind, whichever way this process ends
+  const killChild = () => child.kill('SIGKILL');
+  process.once('exit', killChild);
+  child.once('exit', () => process.off('exit', killChild));
   for (const started = Date.now(); ; ) {
     if (exited) throw new Error('DynamoDB Local exited at start (is Java 17+ installed?)');
     try {

@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { config, resetConfig } from '../shared/config.js';
 import { documentClient, useDeps, type Deps } from '../shared/deps.js';
 import { SesEmail } from '../shared/email/ses.js';
+import { guardedPorts } from '../shared/messaging.js';
 import type { TimerEvent } from '../shared/ports.js';
 import { Store } from '../shared/store/store.js';
 import { buildWeb } from '../web/build.js';
@@ -45,6 +46,8 @@ export interface LocalRuntime {
   url: string;
   /** DynamoDB Local, for the admin CLI's --endpoint. */
   dynamoEndpoint: string;
+  /** The SMS sink behind the SMS port. */
+  smsOutbox: SmsOutbox;
   sesUrl: string;
   deps: Deps;
   settle(): Promise<void>;
@@ -94,11 +97,11 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
   });
 
   const scheduler = new LocalScheduler(dynamo, clock, (event: TimerEvent) => timer(event));
+  const store = new Store(documentClient(dynamo), TABLES.main);
   const deps: Deps = {
     config: cfg,
-    store: new Store(documentClient(dynamo), TABLES.main),
-    email: new SesEmail(new SESv2Client({ endpoint: sesUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), cfg.MAIL_FROM),
-    sms,
+    store,
+    ...guardedPorts(new SesEmail(new SESv2Client({ endpoint: sesUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), cfg.MAIL_FROM), sms, store),
     scheduler,
     clock,
     idempotency: new DynamoDBPersistenceLayer({ tableName: TABLES.idempotency, awsSdkV3Client: dynamo }),
@@ -179,6 +182,7 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
     url,
     sesUrl,
     dynamoEndpoint: `http://127.0.0.1:${dynamoPort}`,
+    smsOutbox: sms,
     deps,
     settle: () => poller.settle(),
     async stop() {

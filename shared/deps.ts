@@ -6,6 +6,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { config, type Config } from './config.js';
 import { SesEmail } from './email/ses.js';
+import { guardedPorts } from './messaging.js';
 import { systemClock, type Clock, type EmailPort, type SchedulerPort, type SmsPort } from './ports.js';
 import { EventBridgeScheduler } from './scheduler/eventbridge.js';
 import { EndUserMessagingSms } from './sms/end-user-messaging.js';
@@ -40,11 +41,15 @@ export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
 
 function awsDeps(cfg: Config): Deps {
   const dynamo = new DynamoDBClient({});
+  const store = new Store(documentClient(dynamo), cfg.TABLE_NAME);
   return {
     config: cfg,
-    store: new Store(documentClient(dynamo), cfg.TABLE_NAME),
-    email: new SesEmail(new SESv2Client({}), cfg.MAIL_FROM, cfg.SES_CONFIGURATION_SET),
-    sms: new EndUserMessagingSms(new PinpointSMSVoiceV2Client({}), cfg.SMS_ORIGINATION_IDENTITY, cfg.SMS_CONFIGURATION_SET),
+    store,
+    ...guardedPorts(
+      new SesEmail(new SESv2Client({}), cfg.MAIL_FROM, cfg.SES_CONFIGURATION_SET),
+      new EndUserMessagingSms(new PinpointSMSVoiceV2Client({}), cfg.SMS_ORIGINATION_IDENTITY, cfg.SMS_CONFIGURATION_SET),
+      store,
+    ),
     scheduler: new EventBridgeScheduler(new SchedulerClient({}), {
       group: cfg.SCHEDULE_GROUP,
       targetArn: cfg.SCHEDULE_TARGET_ARN,

@@ -1,8 +1,7 @@
 import type { Ports } from '../deps.js';
-import { deliverOffer, channelAddress } from './paging.js';
+import { channelAddress, type Channel } from '../messaging.js';
+import { deliverOffer } from './paging.js';
 import { tellCoordinators } from './inbound-sms.js';
-
-export type Channel = 'sms' | 'email';
 
 /** A delivery problem reported by SES (bounce, complaint) or End User Messaging SMS (failure, opt-out). */
 export interface DeliveryFailure {

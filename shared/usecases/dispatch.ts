@@ -1,7 +1,8 @@
 import type { Ports } from '../deps.js';
 import { waveScheduleName } from '../domain/waves.js';
 import { noLongerNeededEmail, noLongerNeededSms, introToAttorney, introToDoctor } from '../domain/messages.js';
-import { channelAddress, noticeCoordinators, offerRoutineCase, runWave, sendSafely } from './paging.js';
+import { sendSafely } from '../messaging.js';
+import { noticeCoordinators, offerRoutineCase, runWave } from './paging.js';
 import { sendReceipt } from './receipt.js';
 
 /**
@@ -47,10 +48,10 @@ export async function onCaseAssigned(referralId: string, p: Ports): Promise<void
     const doctor = doctors.get(offer.doctorId);
     if (!doctor) continue;
     if (offer.sms === 'sent') {
-      await sendSafely(() => p.sms.send(doctor.phone, noLongerNeededSms(referralId)), { referralId, doctorId: doctor.id }, p.store, channelAddress('sms', doctor.phone));
+      await sendSafely(() => p.sms.send(doctor.phone, noLongerNeededSms(referralId)), { referralId, doctorId: doctor.id });
     }
     if (offer.email === 'sent') {
-      await sendSafely(() => p.email.send({ to: [doctor.email], ...noLongerNeededEmail(referralId) }), { referralId, doctorId: doctor.id }, p.store, channelAddress('email', doctor.email));
+      await sendSafely(() => p.email.send({ to: [doctor.email], ...noLongerNeededEmail(referralId) }), { referralId, doctorId: doctor.id });
     }
   }
   const doctor = doctors.get(doctorId);

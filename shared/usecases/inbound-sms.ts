@@ -5,7 +5,7 @@ import { parseSms } from '../domain/sms-grammar.js';
 import { logger } from '../logger.js';
 import { keys } from '../store/keys.js';
 import { acceptOffer, declineOffer } from './offers.js';
-import { channelAddress } from './paging.js';
+import { channelAddress } from '../messaging.js';
 
 export interface SmsReply {
   to: string;
@@ -80,7 +80,7 @@ export async function handleInboundSms(fromRaw: string, body: string, p: Ports):
 export async function tellCoordinators(phoneOrEmail: string, event: string, p: Ports): Promise<void> {
   const roster = await p.store.roster();
   const person = [...roster.doctors, ...roster.coordinators].find((x) => x.phone === phoneOrEmail || x.email === phoneOrEmail);
-  const who = person ? `${person.name} (${person.id})` : 'An unknown number';
+  const who = person ? `${person.name} (${person.id})` : 'A contact not on the roster';
   if (roster.coordinators.length === 0) return;
   await p.email.send({ to: roster.coordinators.map((c) => c.email), ...staffingEmail({ who, event }) });
 }

@@ -4,14 +4,11 @@ import type { Doctor } from '../domain/roster.js';
 import type { CaseRecord, Offer } from '../domain/types.js';
 import { FINAL_WAVE, routineDoctors, waveDoctors, waveScheduleName } from '../domain/waves.js';
 import { logger } from '../logger.js';
+import { channelAddress, sendSafely, type Channel } from '../messaging.js';
 import type { Store } from '../store/store.js';
 import { hashToken, newOfferId, newToken } from '../tokens.js';
 import { randomInt } from 'node:crypto';
 
-type Channel = 'sms' | 'email';
-
-/** Where an unusable address is recorded: `sms:+1…` or `email:…`. */
-export const channelAddress = (channel: Channel, address: string) => `${channel}:${address}`;
 
 /**
  * Runs paging wave `wave` of a case, at most once.
@@ -69,7 +66,7 @@ export async function noticeCoordinators(record: CaseRecord, paged: number, p: P
 async function pageCoordinators(referralId: string, p: Ports): Promise<void> {
   const { coordinators } = await p.store.roster();
   for (const c of coordinators) {
-    await sendSafely(() => p.sms.send(c.phone, escalationSms(referralId)), { referralId, coordinatorId: c.id, channel: 'sms' }, p.store, channelAddress('sms', c.phone));
+    await sendSafely(() => p.sms.send(c.phone, escalationSms(referralId)), { referralId, coordinatorId: c.id, channel: 'sms' });
   }
   if (coordinators.length) await p.email.send({ to: coordinators.map((c) => c.email), ...escalationEmail(referralId) });
 }
@@ -119,12 +116,11 @@ async function createOffer(record: CaseRecord, doctor: Doctor, wave: number, cha
 /**
  * Sends every pending channel of an offer, each with its own link token: claim the channel (storing
  * the token's hash), send, mark it sent. A failed send goes back to pending for the sweeper.
- * Returns how many channels have been sent.
+ * Returns how many channels this call sent.
  */
 export async function deliverOffer(offer: Offer, doctor: Doctor, record: CaseRecord, p: Ports): Promise<number> {
   let sent = 0;
   for (const channel of ['sms', 'email'] as const) {
-    if (offer[channel] === 'sent') sent++;
     if (offer[channel] !== 'pending') continue;
     const address = channel === 'sms' ? doctor.phone : doctor.email;
     if (await p.store.isUnusable(channelAddress(channel, address))) {
@@ -153,14 +149,3 @@ export async function deliverOffer(offer: Offer, doctor: Doctor, record: CaseRec
   return sent;
 }
 
-/** Sends one message; a failure is logged (ids only) and does not stop the others. */
-export async function sendSafely(send: () => Promise<void>, ids: Record<string, string>, store: Store, address: string): Promise<boolean> {
-  if (await store.isUnusable(address)) return false;
-  try {
-    await send();
-    return true;
-  } catch (error) {
-    logger.warn('message not delivered', { ...ids, errorName: (error as Error).name });
-    return false;
-  }
-}

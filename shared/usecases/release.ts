@@ -5,7 +5,7 @@ import { coordinatorReminderText, patientReminderText, REMINDER_PLAN, reminderPl
 import type { CloseOutcome, Release, Status } from '../domain/types.js';
 import { FINAL_WAVE, waveScheduleName } from '../domain/waves.js';
 import { ConflictError, NotFoundError } from '../http/errors.js';
-import { channelAddress, sendSafely } from './paging.js';
+import { channelAddress, sendSafely } from '../messaging.js';
 
 export interface ReleaseResult {
   status: 'released';
@@ -15,7 +15,7 @@ export interface ReleaseResult {
 /**
  * Records a client's release and plans the follow-up (staff endpoint and the attorney's outcome page).
  * 1. the case must exist (404) and not be closed (409)
- * 2. status `released`, release details kept; pending paging waves deleted
+ * 2. status `released`, release details kept; paging stopped (wave schedules deleted, open offers withdrawn)
  * 3. each reminder of the plan: an item (conditional put) and a one-time schedule whose name carries the
  *    step and the referral id — recording the release again finds both and adds nothing
  */
@@ -29,7 +29,7 @@ export async function recordRelease(referralId: string, release: Release, actor:
     const updated = await p.store.updateCase(referralId, { status: 'released', release }, { expression: '#status <> :closed', values: { ':closed': 'closed' } }, ['nextWaveAt']);
     if (!updated) throw new ConflictError('the case is closed');
     await p.store.addEvent(referralId, { at: now.toISOString(), event: 'released', actor });
-    await deleteWaves(referralId, p);
+    await stopPaging(referralId, now.toISOString(), p);
   }
   const kept = record.release ?? release;
   const earliest = new Date(now.getTime() + 60_000);
@@ -68,7 +68,13 @@ export async function sendReminder(referralId: string, step: string, p: Ports): 
     if (reminder.audience === 'patient') {
       const release = record.release!;
       const { text, fallback } = patientReminderText(release.patientLanguage);
-      await sendSafely(() => p.sms.send(release.patientPhone!, text), { referralId, step }, p.store, channelAddress('sms', release.patientPhone!));
+      if (await p.store.isUnusable(channelAddress('sms', release.patientPhone!))) {
+        // the patient replied STOP: nothing is sent, and the timeline says so
+        await p.store.markReminder(referralId, step, 'sending', 'cancelled');
+        await p.store.addEvent(referralId, { at: p.clock.now().toISOString(), event: 'reminder_skipped', details: { step, reason: 'opted_out' } });
+        return;
+      }
+      await p.sms.send(release.patientPhone!, text);
       if (fallback) {
         const { coordinators } = await p.store.roster();
         await p.email.send({
@@ -80,7 +86,7 @@ export async function sendReminder(referralId: string, step: string, p: Ports): 
       const { coordinators } = await p.store.roster();
       const text = coordinatorReminderText(step, referralId);
       for (const c of coordinators) {
-        await sendSafely(() => p.sms.send(c.phone, text), { referralId, step }, p.store, channelAddress('sms', c.phone));
+        await sendSafely(() => p.sms.send(c.phone, text), { referralId, step });
       }
       if (coordinators.length) {
         await p.email.send({ to: coordinators.map((c) => c.email), ...message(`Follow-up due: case ${referralId}`, [text]) });
@@ -106,19 +112,20 @@ export async function closeCase(referralId: string, outcome: CloseOutcome, actor
     await p.store.updateCase(referralId, { status: 'closed', outcome }, { expression: '#status <> :closed', values: { ':closed': 'closed' } }, ['nextWaveAt']);
     await p.store.addEvent(referralId, { at: now, event: 'closed', actor, details: { outcome } });
   }
-  await deleteWaves(referralId, p);
+  await stopPaging(referralId, now, p);
   for (const r of await p.store.reminders(referralId)) {
     await p.scheduler.delete(reminderScheduleName(r.step, referralId));
     if (r.state === 'scheduled') await p.store.markReminder(referralId, r.step, 'scheduled', 'cancelled');
   }
-  for (const offer of await p.store.listOffers(referralId)) {
-    if (offer.state === 'open') await p.store.closeOffer(offer, 'withdrawn', now);
-  }
   return { status: 'closed' };
 }
 
-async function deleteWaves(referralId: string, p: Ports): Promise<void> {
+/** No more paging for a released or closed case: wave schedules deleted, open offers (and their reply codes) withdrawn. */
+async function stopPaging(referralId: string, now: string, p: Ports): Promise<void> {
   for (let wave = 2; wave <= FINAL_WAVE; wave++) await p.scheduler.delete(waveScheduleName(wave, referralId));
+  for (const offer of await p.store.listOffers(referralId)) {
+    if (offer.state === 'open') await p.store.closeOffer(offer, 'withdrawn', now);
+  }
 }
 
 /** The program's calendar date now. */

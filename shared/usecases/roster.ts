@@ -1,7 +1,7 @@
 import type { FieldError } from '../domain/referral.js';
 import { validateRoster, type Roster } from '../domain/roster.js';
 import type { Store } from '../store/store.js';
-import { channelAddress } from './paging.js';
+import { channelAddress } from '../messaging.js';
 
 export type ImportResult =
   | { ok: true; doctors: number; coordinators: number; shifts: number }

@@ -1,0 +1,40 @@
+import { logger } from './logger.js';
+import type { EmailPort, SmsPort } from './ports.js';
+import type { Store } from './store/store.js';
+
+export type Channel = 'sms' | 'email';
+
+/** Where an unusable address is recorded: `sms:+1…` or `email:…`. */
+export const channelAddress = (channel: Channel, address: string) => `${channel}:${address}`;
+
+/**
+ * The email and SMS ports as use cases get them: nothing is ever sent to an address marked unusable
+ * (a number that replied STOP, an email address that bounced or complained).
+ */
+export function guardedPorts(email: EmailPort, sms: SmsPort, store: Store): { email: EmailPort; sms: SmsPort } {
+  return {
+    email: {
+      async send(message) {
+        const to: string[] = [];
+        for (const address of message.to) if (!(await store.isUnusable(channelAddress('email', address)))) to.push(address);
+        if (to.length) await email.send({ ...message, to });
+      },
+    },
+    sms: {
+      async send(to, body) {
+        if (!(await store.isUnusable(channelAddress('sms', to)))) await sms.send(to, body);
+      },
+    },
+  };
+}
+
+/** Sends one message; a failure is logged (ids only) and does not stop the others. */
+export async function sendSafely(send: () => Promise<void>, ids: Record<string, string>): Promise<boolean> {
+  try {
+    await send();
+    return true;
+  } catch (error) {
+    logger.warn('message not delivered', { ...ids, errorName: (error as Error).name });
+    return false;
+  }
+}
