@@ -369,6 +369,7 @@ export class StatelessStack extends Stack {
     }
 
     new CfnOutput(this, 'BaseUrl', { value: baseUrl });
+    new CfnOutput(this, 'TableName', { value: stateful.table.tableName, description: 'for the admin CLI: MEDREVIEW_TABLE' });
     new CfnOutput(this, 'UserPoolId', { value: stateful.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: stateful.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'SiteBucketName', { value: siteBucket.bucketName });

@@ -3,8 +3,8 @@
  * details), parole denied, transfer or removal. Nothing is sent until the attorney presses the button.
  */
 import { z } from 'zod';
-import { isRealDate } from '../../shared/domain/dates.js';
-import { fieldErrors, languageTag, phone, usState } from '../../shared/domain/referral.js';
+import { fieldErrors } from '../../shared/domain/referral.js';
+import { releaseSchema } from '../../shared/domain/reminders.js';
 import { lastPathSegment, postJson, problemErrors, takeTokenFromHash } from './lib/api.js';
 import { ErrorView, readBody, type FieldError } from './lib/form.js';
 import { setupLangToggle, type Dict, type Lang } from './lib/i18n.js';
@@ -14,23 +14,13 @@ import { fillLanguageList, fillStateSelects } from './lib/widgets.js';
 z.config({ jitless: true });
 
 /**
- * The browser's check of the answers, built from the referral schema's parts. The API checks again and
- * has the last word; its 422 errors are shown the same way.
+ * The browser's check of the answers, with the API's own release schema. The API checks again and has
+ * the last word; its 422 errors are shown the same way.
  */
 const required = (message: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : message);
+const today = new Date().toLocaleDateString('en-CA'); // YYYY-MM-DD in the browser's zone
 const outcomeSchema = z.discriminatedUnion('outcome', [
-  z.strictObject({
-    outcome: z.literal('parole_granted'),
-    release: z.strictObject({
-      releasedOn: z.string({ error: required('must be a date written YYYY-MM-DD') })
-        .refine(isRealDate, { error: 'must be a real date written YYYY-MM-DD' }),
-      state: usState,
-      city: z.string().max(120, { error: 'must be at most 120 characters' }).optional(),
-      patientPhone: phone.optional(),
-      patientLanguage: languageTag,
-      smsConsent: z.boolean(),
-    }),
-  }),
+  z.strictObject({ outcome: z.literal('parole_granted'), release: releaseSchema(today) }),
   z.strictObject({ outcome: z.enum(['parole_denied', 'transferred', 'removed']) }),
 ], { error: required('must be one of the choices') });
 
