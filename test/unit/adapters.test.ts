@@ -38,13 +38,13 @@ describe('EventBridge Scheduler adapter', () => {
   });
 
   it('leaves a schedule of the same name as it is (recording twice creates nothing new)', async () => {
-    scheduler.on(CreateScheduleCommand).rejects(new ConflictException({ message: 'exists', $metadata: {} }));
+    scheduler.on(CreateScheduleCommand).rejects(new ConflictException({ message: 'exists', Message: 'exists', $metadata: {} }));
 
     await expect(adapter.create('rem-day1_coordinator-MR-7K3M9QXT', new Date(), { kind: 'reminder', referralId: 'MR-7K3M9QXT', step: 'day1_coordinator' })).resolves.toBeUndefined();
   });
 
   it('treats deleting a schedule that already fired as done, and passes other errors on', async () => {
-    scheduler.on(DeleteScheduleCommand).rejectsOnce(new ResourceNotFoundException({ message: 'gone', $metadata: {} })).rejectsOnce(new Error('throttled'));
+    scheduler.on(DeleteScheduleCommand).rejectsOnce(new ResourceNotFoundException({ message: 'gone', Message: 'gone', $metadata: {} })).rejectsOnce(new Error('throttled'));
 
     await expect(adapter.delete('wave2-MR-7K3M9QXT')).resolves.toBeUndefined();
     await expect(adapter.delete('wave2-MR-7K3M9QXT')).rejects.toThrow('throttled');
