@@ -4,10 +4,12 @@ import {
   TransactWriteCommand, UpdateCommand, type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Coordinator, Doctor, Roster, Shift } from '../domain/roster.js';
-import type { CaseRecord, ChannelState, Offer, Reminder, Status, TimelineEvent } from '../domain/types.js';
+import type { CaseRecord, ChannelState, Offer, OfferState, Reminder, Status, TimelineEvent } from '../domain/types.js';
 import { keys } from './keys.js';
 
 export class ConditionFailedError extends Error {}
+
+type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
 
 export interface ReplyCode {
   code: string;
@@ -186,27 +188,7 @@ export class Store {
   async closeOffer(offer: Offer, state: 'declined' | 'withdrawn', at: string, reason?: string): Promise<boolean> {
     try {
       await this.db.send(new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: this.table,
-              Key: keys.offer(offer.referralId, offer.doctorId),
-              UpdateExpression: reason ? 'SET #s = :to, decidedAt = :at, declineReason = :r' : 'SET #s = :to, decidedAt = :at',
-              ConditionExpression: '#s = :open',
-              ExpressionAttributeNames: { '#s': 'state' },
-              ExpressionAttributeValues: { ':to': state, ':at': at, ':open': 'open', ...(reason ? { ':r': reason } : {}) },
-            },
-          },
-          {
-            Update: {
-              TableName: this.table,
-              Key: keys.code(offer.doctorId, offer.code),
-              UpdateExpression: 'SET #open = :closed',
-              ExpressionAttributeNames: { '#open': 'open' },
-              ExpressionAttributeValues: { ':closed': false },
-            },
-          },
-        ],
+        TransactItems: this.offerDecided(offer, state, at, reason),
       }));
       return true;
     } catch (error) {
@@ -236,25 +218,7 @@ export class Store {
               },
             },
           },
-          {
-            Update: {
-              TableName: this.table,
-              Key: keys.offer(offer.referralId, offer.doctorId),
-              UpdateExpression: 'SET #s = :accepted, decidedAt = :at',
-              ConditionExpression: '#s = :open',
-              ExpressionAttributeNames: { '#s': 'state' },
-              ExpressionAttributeValues: { ':accepted': 'accepted', ':open': 'open', ':at': at },
-            },
-          },
-          {
-            Update: {
-              TableName: this.table,
-              Key: keys.code(offer.doctorId, offer.code),
-              UpdateExpression: 'SET #open = :closed',
-              ExpressionAttributeNames: { '#open': 'open' },
-              ExpressionAttributeValues: { ':closed': false },
-            },
-          },
+          ...this.offerDecided(offer, 'accepted', at),
         ],
       }));
       return true;
@@ -262,6 +226,31 @@ export class Store {
       if (error instanceof TransactionCanceledException) return false;
       throw error;
     }
+  }
+
+  /** An open offer decided (`state`), and its reply code closed, as transaction items. */
+  private offerDecided(offer: Offer, state: Exclude<OfferState, 'open'>, at: string, reason?: string): TransactItems {
+    return [
+      {
+        Update: {
+          TableName: this.table,
+          Key: keys.offer(offer.referralId, offer.doctorId),
+          UpdateExpression: reason ? 'SET #s = :to, decidedAt = :at, declineReason = :r' : 'SET #s = :to, decidedAt = :at',
+          ConditionExpression: '#s = :open',
+          ExpressionAttributeNames: { '#s': 'state' },
+          ExpressionAttributeValues: { ':to': state, ':at': at, ':open': 'open', ...(reason ? { ':r': reason } : {}) },
+        },
+      },
+      {
+        Update: {
+          TableName: this.table,
+          Key: keys.code(offer.doctorId, offer.code),
+          UpdateExpression: 'SET #open = :closed',
+          ExpressionAttributeNames: { '#open': 'open' },
+          ExpressionAttributeValues: { ':closed': false },
+        },
+      },
+    ];
   }
 
   // ---- roster ---------------------------------------------------------------------------------
