@@ -4,9 +4,7 @@ import { parseArgs } from 'node:util';
 import { documentClient } from '../shared/deps.js';
 import { Store } from '../shared/store/store.js';
 import { checkRoster, importRoster } from '../shared/usecases/roster.js';
-
-/** DynamoDB Local accepts any credentials; AWS never sees these. */
-const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+import { LOCAL_CREDENTIALS } from '../local/dynamo.js';
 
 const USAGE = `usage:
   medreview roster import FILE   validate a roster document and replace the stored roster (nothing changes when any entry is bad)

@@ -287,6 +287,27 @@ export class StatelessStack extends Stack {
     });
 
     // ---------- REST API routes ----------
+    // API Gateway's own errors (authorizer, throttling, WAF, unknown route) as problem+json too
+    const gatewayErrors: [apigw.ResponseType, number, string][] = [
+      [apigw.ResponseType.UNAUTHORIZED, 401, 'Unauthorized'],
+      [apigw.ResponseType.ACCESS_DENIED, 403, 'Forbidden'],
+      [apigw.ResponseType.WAF_FILTERED, 403, 'Forbidden'],
+      [apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN, 404, 'Not Found'],
+      [apigw.ResponseType.REQUEST_TOO_LARGE, 413, 'Payload Too Large'],
+      [apigw.ResponseType.THROTTLED, 429, 'Too Many Requests'],
+      [apigw.ResponseType.DEFAULT_5XX, 502, 'Bad Gateway'],
+    ];
+    for (const [type, status, title] of gatewayErrors) {
+      this.api.addGatewayResponse(`Problem${type.responseType}`, {
+        type,
+        statusCode: String(status),
+        responseHeaders: { 'Content-Type': "'application/problem+json'" },
+        templates: {
+          'application/json': `{"type":"about:blank","title":"${title}","status":${status},"detail":$context.error.messageString}`,
+        },
+      });
+    }
+
     const validator = this.api.addRequestValidator('Validator', {
       // Path parameters are checked here; bodies are validated by the functions (zod) so errors stay
       // application/problem+json as the contract requires, hence no request models.

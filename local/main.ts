@@ -14,7 +14,7 @@ const java = javaMajor();
 if (!java || java < 17) {
   console.error(
     `DynamoDB Local needs Java 17 or newer (${java ? `found Java ${java}` : 'no java found'}).\n` +
-      'On Debian or Ubuntu: sudo apt-get update && sudo apt-get install -y openjdk-17-jre-headless\n' +
+      'On Debian or Ubuntu: sudo apt-get update && sudo apt-get install -y default-jre-headless\n' +
       '(any Java runtime 17+ works), then run npm start again.',
   );
   process.exit(1);

@@ -1,5 +1,4 @@
-import type { SmsPort } from '../shared/ports.js';
-import type { Clock } from '../shared/ports.js';
+import type { Clock, Email, EmailPort, SmsPort } from '../shared/ports.js';
 
 export interface SentSms {
   to: string;
@@ -22,17 +21,39 @@ export class SmsOutbox implements SmsPort {
   }
 }
 
-/** Mail as aws-ses-v2-local stored it, in the outbox shape. */
-export async function sentEmail(sesUrl: string) {
+/**
+ * The local email port: sends through aws-ses-v2-local and notes the app clock's time of each send,
+ * so outbox times agree with the SMS ones after the clock was advanced.
+ */
+export class TimedEmail implements EmailPort {
+  readonly sentAt: string[] = [];
+
+  constructor(
+    private readonly inner: EmailPort,
+    private readonly clock: Clock,
+  ) {}
+
+  async send(email: Email): Promise<void> {
+    await this.inner.send(email);
+    this.sentAt.push(this.clock.now().toISOString());
+  }
+
+  clear(): void {
+    this.sentAt.length = 0;
+  }
+}
+
+/** Mail as aws-ses-v2-local stored it, in the outbox shape, timed by the app clock. */
+export async function sentEmail(sesUrl: string, sentAt: string[]) {
   const response = await fetch(`${sesUrl}/store`);
   const { emails } = (await response.json()) as {
     emails: { destination: { to: string[] }; subject: string; body: { text?: string; html?: string }; at: number }[];
   };
-  return emails.map((e) => ({
+  return emails.map((e, i) => ({
     to: e.destination.to,
     subject: e.subject,
     text: e.body.text ?? '',
     html: e.body.html ?? '',
-    at: new Date(e.at * 1000).toISOString(),
+    at: sentAt[i] ?? new Date(e.at * 1000).toISOString(),
   }));
 }

@@ -28,7 +28,7 @@ import { demoRoster } from './demo-roster.js';
 import { LocalAuthorizer } from './auth.js';
 import { ControllableClock } from './clock.js';
 import { ensureTables, LOCAL_CREDENTIALS, startDynamo, TABLES } from './dynamo.js';
-import { sentEmail, SmsOutbox } from './outbox.js';
+import { sentEmail, SmsOutbox, TimedEmail } from './outbox.js';
 import { LocalScheduler } from './scheduler.js';
 import { createLocalServer, type ApiHandler, type Route } from './server.js';
 import { StreamPoller } from './streams.js';
@@ -98,10 +98,11 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
 
   const scheduler = new LocalScheduler(dynamo, clock, (event: TimerEvent) => timer(event));
   const store = new Store(documentClient(dynamo), TABLES.main);
+  const email = new TimedEmail(new SesEmail(new SESv2Client({ endpoint: sesUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), cfg.MAIL_FROM), clock);
   const deps: Deps = {
     config: cfg,
     store,
-    ...guardedPorts(new SesEmail(new SESv2Client({ endpoint: sesUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), cfg.MAIL_FROM), sms, store),
+    ...guardedPorts(email, sms, store),
     scheduler,
     clock,
     idempotency: new DynamoDBPersistenceLayer({ tableName: TABLES.idempotency, awsSdkV3Client: dynamo }),
@@ -138,7 +139,7 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
       await poller.settle();
       return { body: { replies } };
     }),
-    hook('GET', '/_local/outbox', async () => ({ body: { sms: sms.sent, email: await sentEmail(sesUrl) } })),
+    hook('GET', '/_local/outbox', async () => ({ body: { sms: sms.sent, email: await sentEmail(sesUrl, email.sentAt) } })),
     hook('POST', '/_local/settle', async () => {
       await poller.settle();
       return { body: { settled: true } };
@@ -171,6 +172,7 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
       await ensureTables(dynamo, true);
       await poller.reset();
       sms.clear();
+      email.clear();
       clock.reset();
       await fetch(`${sesUrl}/clear-store`, { method: 'POST' });
       return { body: { reset: true } };

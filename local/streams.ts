@@ -4,18 +4,25 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { logger } from '../shared/logger.js';
 import { LOCAL_CREDENTIALS } from './dynamo.js';
+
+/** Retries of a failing record before it is given up, as the dispatcher's event source mapping has (retryAttempts). */
+const MAX_RETRIES = 5;
 
 type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
 
 /**
  * Feeds a table's stream to a handler the way Lambda's event source mapping does: batches in order
- * per shard, a failed record (batchItemFailures) is retried with the ones after it, nothing skipped.
+ * per shard; a failed record (batchItemFailures) is retried with the ones after it, up to MAX_RETRIES
+ * times, then given up (in AWS it lands in the on-failure queue; the sweeper repairs either way).
  */
 export class StreamPoller {
   private readonly streams: DynamoDBStreamsClient;
   private readonly iterators = new Map<string, string | undefined>();
   private readonly checkpoints = new Map<string, string>();
+  /** Failed attempts per record (sequence number). */
+  private readonly failures = new Map<string, number>();
   private running = Promise.resolve(0);
   private timer?: NodeJS.Timeout;
   private stopped = false;
@@ -96,10 +103,16 @@ export class StreamPoller {
         continue;
       }
       const result = await this.handler({ Records: Records.map((r) => toLambdaRecord(r, streamArn)) });
-      const failed = result?.batchItemFailures?.[0]?.itemIdentifier;
+      let failed = result?.batchItemFailures?.[0]?.itemIdentifier;
+      if (failed && (this.failures.set(failed, (this.failures.get(failed) ?? 0) + 1).get(failed) ?? 0) > MAX_RETRIES) {
+        // as Lambda does after its retries: the record goes to the on-failure destination (here: the log) and the shard moves on
+        logger.error('stream record given up after retries', { sequenceNumber: failed });
+        this.failures.delete(failed);
+        failed = undefined;
+      }
       const done = failed ? Records.slice(0, Records.findIndex((r) => r.dynamodb?.SequenceNumber === failed)) : Records;
       handled += Records.length;
-      const last = done.at(-1)?.dynamodb?.SequenceNumber;
+      const last = done.at(-1)?.dynamodb?.SequenceNumber ?? this.checkpoints.get(key);
       if (last) this.checkpoints.set(key, last);
       // after a failure, read again from the failed record on the next pass
       this.iterators.set(key, failed ? await this.iterator(streamArn, shardId, last) : NextShardIterator);

@@ -1,4 +1,5 @@
 import { logger } from './logger.js';
+import type { Message } from './domain/messages.js';
 import type { EmailPort, SmsPort } from './ports.js';
 import type { Store } from './store/store.js';
 
@@ -26,6 +27,12 @@ export function guardedPorts(email: EmailPort, sms: SmsPort, store: Store): { em
       },
     },
   };
+}
+
+/** One email to every coordinator on the roster. */
+export async function emailCoordinators(message: Message, p: { store: Store; email: EmailPort }): Promise<void> {
+  const { coordinators } = await p.store.roster();
+  if (coordinators.length) await p.email.send({ to: coordinators.map((c) => c.email), ...message });
 }
 
 /** Sends one message; a failure is logged (ids only) and does not stop the others. */

@@ -2,7 +2,8 @@ import middy from '@middy/core';
 import { IdempotencyAlreadyInProgressError, IdempotencyConfig, IdempotencyValidationError, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { Context } from 'aws-lambda';
 import { dateIn } from '../../shared/domain/dates.js';
-import { fieldErrors, isHoneypotFilled, referralSchema, type Referral } from '../../shared/domain/referral.js';
+import { isHoneypotFilled, referralSchema, type Referral } from '../../shared/domain/referral.js';
+import { validBody } from '../../shared/http/body.js';
 import { deps, type Deps } from '../../shared/deps.js';
 import { BadRequestError, ConflictError, UnprocessableError } from '../../shared/http/errors.js';
 import { json, jsonBody, lowerCaseHeaders, problemJson, type ParsedEvent } from '../../shared/http/middleware.js';
@@ -19,9 +20,7 @@ export async function lambdaHandler(event: ParsedEvent, context: Context) {
   if (isHoneypotFilled(event.parsedBody)) return json(202, { status: 'received' });
   const d = deps();
   const today = dateIn(d.clock.now(), d.config.PROGRAM_TIME_ZONE);
-  const parsed = referralSchema(today).safeParse(event.parsedBody);
-  if (!parsed.success) throw new UnprocessableError('some fields are missing or invalid', fieldErrors(parsed.error));
-  const { website: _honeypot, ...referral } = parsed.data;
+  const { website: _honeypot, ...referral } = validBody(referralSchema(today), event.parsedBody);
   const { referralId, status, urgency, reasons } = key ? await submitOnce(d, key, referral, today, context) : await submitReferral(referral, today, d);
   // fields picked in a fixed order, so a replayed response is byte for byte the first one
   return json(201, { referralId, status, urgency, reasons }, { Location: `/api/staff/referrals/${referralId}` });

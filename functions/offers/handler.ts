@@ -1,12 +1,12 @@
 import middy from '@middy/core';
 import { z } from 'zod';
 import { deps } from '../../shared/deps.js';
-import { validBody } from '../../shared/http/body.js';
+import { linkToken, validBody } from '../../shared/http/body.js';
 import { ConflictError, GoneError } from '../../shared/http/errors.js';
 import { json, jsonBody, lowerCaseHeaders, problemJson, type ParsedEvent } from '../../shared/http/middleware.js';
 import { acceptOffer, declineOffer, offerForToken, offerSummary } from '../../shared/usecases/offers.js';
 
-const TokenBody = z.strictObject({ token: z.string({ error: 'is required' }).min(1).max(200) });
+const TokenBody = z.strictObject({ token: linkToken });
 const DeclineBody = TokenBody.extend({ reason: z.string().trim().max(500).optional() });
 
 /** POST /api/offers/{offerId} (view), …/accept, …/decline — the token comes from the link's fragment. */

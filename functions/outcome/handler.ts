@@ -2,14 +2,14 @@ import middy from '@middy/core';
 import { z } from 'zod';
 import { deps } from '../../shared/deps.js';
 import { releaseSchema } from '../../shared/domain/reminders.js';
-import { validBody } from '../../shared/http/body.js';
+import { linkToken, validBody } from '../../shared/http/body.js';
 import { json, jsonBody, lowerCaseHeaders, problemJson, type ParsedEvent } from '../../shared/http/middleware.js';
 import { reportOutcome } from '../../shared/usecases/outcome.js';
 import { programToday } from '../../shared/usecases/release.js';
 
 function outcomeBody(today: string) {
   return z.strictObject({
-    token: z.string({ error: 'is required' }).min(1).max(200),
+    token: linkToken,
     outcome: z.enum(['parole_granted', 'parole_denied', 'transferred', 'removed'], {
       error: 'must be one of: parole_granted, parole_denied, transferred, removed',
     }),

@@ -4,7 +4,7 @@ import { deps } from '../../shared/deps.js';
 import { releaseSchema } from '../../shared/domain/reminders.js';
 import { STATUSES } from '../../shared/domain/types.js';
 import { validBody } from '../../shared/http/body.js';
-import { ForbiddenError, UnauthorizedError, UnprocessableError } from '../../shared/http/errors.js';
+import { ForbiddenError, NotFoundError, UnauthorizedError, UnprocessableError } from '../../shared/http/errors.js';
 import { json, jsonBody, lowerCaseHeaders, problemJson, type ParsedEvent } from '../../shared/http/middleware.js';
 import { closeCase, programToday, recordRelease } from '../../shared/usecases/release.js';
 import { caseDetail, listCases } from '../../shared/usecases/staff.js';
@@ -45,7 +45,7 @@ export async function lambdaHandler(event: ParsedEvent) {
     case 'POST /api/staff/referrals/{id}/close':
       return json(200, await closeCase(id, validBody(CloseBody, event.parsedBody).outcome, actor, d));
     default:
-      throw new UnprocessableError('unknown staff route');
+      throw new NotFoundError('no such staff route');
   }
 }
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { COUNTRY_CODES, US_STATES } from './codes.js';
-import { addDays, isRealDate } from './dates.js';
+import { isRealDate } from './dates.js';
 import { toE164 } from './phone.js';
 
 export const RISK_FACTORS = [
@@ -148,4 +148,3 @@ export function isHoneypotFilled(body: unknown): boolean {
     && (body as { website: string }).website.trim() !== '';
 }
 
-export { addDays };

@@ -35,7 +35,11 @@ export interface CaseRecord {
   outcome?: string;
   outcomeTokenHash?: string;
   outcomeTokenExpiresAt?: string;
-  receipt?: 'pending' | 'sent';
+  /** The receipt email: claimed (`sending`, with the claim time), `sent`, or `pending` again after a failure. */
+  receipt?: 'pending' | 'sending' | 'sent';
+  receiptClaimedAt?: string;
+  /** When the final wave's coordinator pages went out. */
+  escalationSentAt?: string;
   /** When one-time notices went out (claimed before sending). */
   coordinatorNoticeAt?: string;
   introSentAt?: string;

@@ -1,6 +1,9 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { fieldErrors } from '../domain/referral.js';
 import { UnprocessableError } from './errors.js';
+
+/** A link token as posted by the offer and outcome pages (read from the link's fragment). */
+export const linkToken = z.string({ error: 'is required' }).min(1).max(200);
 
 /** Validates a parsed body against a schema: 422 naming every bad field, never echoing a value. */
 export function validBody<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {

@@ -105,14 +105,24 @@ export class Store {
   // ---- offers and reply codes -----------------------------------------------------------------
 
   /**
-   * Stores an offer with its pointer and its reply code in one transaction.
-   * Returns 'exists' when this doctor already has an offer for the case, 'code-taken' when the
-   * doctor has another open offer with that code.
+   * Stores an offer with its pointer and its reply code in one transaction, while the case is still
+   * open for offers. Returns 'closed' when the case was accepted or closed meanwhile, 'exists' when
+   * this doctor already has an offer for the case, 'code-taken' when the doctor has another open
+   * offer with that code.
    */
-  async createOffer(offer: Offer, codeTtl: number): Promise<'created' | 'exists' | 'code-taken'> {
+  async createOffer(offer: Offer, codeTtl: number): Promise<'created' | 'closed' | 'exists' | 'code-taken'> {
     try {
       await this.db.send(new TransactWriteCommand({
         TransactItems: [
+          {
+            ConditionCheck: {
+              TableName: this.table,
+              Key: keys.case(offer.referralId),
+              ConditionExpression: 'attribute_not_exists(assignedDoctorId) AND #status IN (:paging, :review, :escalated)',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':paging': 'paging', ':review': 'awaiting_review', ':escalated': 'escalated' },
+            },
+          },
           { Put: { TableName: this.table, Item: { ...keys.offer(offer.referralId, offer.doctorId), ...offer }, ConditionExpression: 'attribute_not_exists(pk)' } },
           { Put: { TableName: this.table, Item: { ...keys.offerPointer(offer.offerId), referralId: offer.referralId, doctorId: offer.doctorId } } },
           {
@@ -130,8 +140,9 @@ export class Store {
     } catch (error) {
       if (error instanceof TransactionCanceledException) {
         const reasons = error.CancellationReasons ?? [];
-        if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'exists';
-        if (reasons[2]?.Code === 'ConditionalCheckFailed') return 'code-taken';
+        if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'closed';
+        if (reasons[1]?.Code === 'ConditionalCheckFailed') return 'exists';
+        if (reasons[3]?.Code === 'ConditionalCheckFailed') return 'code-taken';
       }
       throw error;
     }
@@ -297,6 +308,11 @@ export class Store {
 
   // ---- contact channels -----------------------------------------------------------------------
 
+  /** Makes an address usable again (START after STOP). */
+  async markUsable(address: string): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.table, Key: keys.channel(address) }));
+  }
+
   /** Marks an address (phone or email) unusable, e.g. after STOP, a hard bounce or a complaint. */
   async markUnusable(address: string, reason: string, at: string): Promise<void> {
     await this.db.send(new PutCommand({ TableName: this.table, Item: { ...keys.channel(address), address, reason, at } }));
@@ -368,10 +384,6 @@ export class Store {
         pending = result.UnprocessedItems?.[this.table];
       }
     }
-  }
-
-  async deleteItem(key: { pk: string; sk: string }): Promise<void> {
-    await this.db.send(new DeleteCommand({ TableName: this.table, Key: key }));
   }
 
   private async conditional(p: Promise<unknown>): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Ports } from '../deps.js';
+import { inQuietHours } from '../domain/roster.js';
 import { channelAddress, type Channel } from '../messaging.js';
 import { deliverOffer } from './paging.js';
 import { tellCoordinators } from './inbound-sms.js';
@@ -63,6 +64,8 @@ export async function onDeliveryFailure(failure: DeliveryFailure, p: Ports): Pro
       const offer = await p.store.getOffer(code.referralId, doctor.id);
       const record = await p.store.getCase(code.referralId);
       if (!offer || !record || offer.state !== 'open' || offer[other] !== 'skipped') continue;
+      // a routine offer never wakes anybody: no SMS fallback in the doctor's quiet hours
+      if (other === 'sms' && record.urgency === 'routine' && inQuietHours(doctor, p.clock.now())) continue;
       if (await p.store.markChannel(offer, other, 'skipped', 'pending')) {
         await deliverOffer({ ...offer, [other]: 'pending' }, doctor, record, p);
       }

@@ -1,15 +1,14 @@
 import type { Ports } from '../deps.js';
-import { waveScheduleName } from '../domain/waves.js';
 import { noLongerNeededEmail, noLongerNeededSms, introToAttorney, introToDoctor } from '../domain/messages.js';
 import { sendSafely } from '../messaging.js';
-import { noticeCoordinators, offerRoutineCase, runWave } from './paging.js';
+import { deleteWaveSchedules, noticeCoordinators, offerRoutineCase, runWave } from './paging.js';
 import { sendReceipt } from './receipt.js';
 
 /**
  * A referral was stored (from the table stream, retried until it succeeds; every step is safe to repeat).
  * 1. record it on the timeline
- * 2. the attorney's receipt
- * 3. urgent: paging wave 1 and an email notice to coordinators; routine: email offers and the notice
+ * 2. urgent: paging wave 1 and an email notice to coordinators; routine: email offers and the notice
+ * 3. the attorney's receipt — last, so a failing email never holds up a page (the sweeper retries it)
  */
 export async function onCaseCreated(referralId: string, p: Ports): Promise<void> {
   const record = await p.store.getCase(referralId);
@@ -18,14 +17,15 @@ export async function onCaseCreated(referralId: string, p: Ports): Promise<void>
   if (!events.some((e) => e.event === 'received')) {
     await p.store.addEvent(referralId, { at: record.createdAt, event: 'received', details: { urgency: record.urgency } });
   }
-  await sendReceipt(referralId, { ...p, baseUrl: p.config.BASE_URL });
   if (record.urgency === 'urgent') {
-    await runWave(referralId, 1, p);
+    // a retry picks up the wave a failed run was in (waves 2 and 3 may run at once when nobody was reached)
+    await runWave(referralId, Math.max(record.wave, 1), p);
     const offers = await p.store.listOffers(referralId);
     await noticeCoordinators(record, offers.length, p);
   } else if (record.status === 'awaiting_review') {
     await offerRoutineCase(record, p);
   }
+  await sendReceipt(referralId, { ...p, baseUrl: p.config.BASE_URL });
 }
 
 /**
@@ -38,7 +38,7 @@ export async function onCaseAssigned(referralId: string, p: Ports): Promise<void
   const record = await p.store.getCase(referralId);
   const doctorId = record?.assignedDoctorId;
   if (!record || !doctorId) return;
-  for (let wave = 2; wave <= 3; wave++) await p.scheduler.delete(waveScheduleName(wave, referralId));
+  await deleteWaveSchedules(referralId, p);
   const roster = await p.store.roster();
   const doctors = new Map(roster.doctors.map((d) => [d.id, d]));
   const now = p.clock.now().toISOString();

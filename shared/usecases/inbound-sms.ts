@@ -3,9 +3,8 @@ import { SMS_REPLIES, staffingEmail } from '../domain/messages.js';
 import { toE164 } from '../domain/phone.js';
 import { parseSms } from '../domain/sms-grammar.js';
 import { logger } from '../logger.js';
-import { keys } from '../store/keys.js';
 import { acceptOffer, declineOffer } from './offers.js';
-import { channelAddress } from '../messaging.js';
+import { channelAddress, emailCoordinators } from '../messaging.js';
 
 export interface SmsReply {
   to: string;
@@ -39,7 +38,7 @@ export async function handleInboundSms(fromRaw: string, body: string, p: Ports):
     return replies;
   }
   if (command.kind === 'start') {
-    await p.store.deleteItem(keys.channel(channelAddress('sms', from)));
+    await p.store.markUsable(channelAddress('sms', from));
     await reply(SMS_REPLIES.started());
     return replies;
   }
@@ -81,6 +80,5 @@ export async function tellCoordinators(phoneOrEmail: string, event: string, p: P
   const roster = await p.store.roster();
   const person = [...roster.doctors, ...roster.coordinators].find((x) => x.phone === phoneOrEmail || x.email === phoneOrEmail);
   const who = person ? `${person.name} (${person.id})` : 'A contact not on the roster';
-  if (roster.coordinators.length === 0) return;
-  await p.email.send({ to: roster.coordinators.map((c) => c.email), ...staffingEmail({ who, event }) });
+  await emailCoordinators(staffingEmail({ who, event }), p);
 }

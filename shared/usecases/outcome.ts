@@ -1,7 +1,8 @@
 import type { Ports } from '../deps.js';
 import { staffingEmail } from '../domain/messages.js';
 import type { Release } from '../domain/types.js';
-import { ForbiddenError, GoneError, NotFoundError } from '../http/errors.js';
+import { ForbiddenError, GoneError } from '../http/errors.js';
+import { emailCoordinators } from '../messaging.js';
 import { tokenMatches } from '../tokens.js';
 import { recordRelease } from './release.js';
 
@@ -17,14 +18,11 @@ export async function reportOutcome(
   referralId: string, token: unknown, outcome: AttorneyOutcome, release: Release | undefined, p: Ports,
 ): Promise<{ status: string }> {
   const record = await p.store.getCase(referralId);
-  if (!record) throw new NotFoundError('no such referral');
-  if (!tokenMatches(token, record.outcomeTokenHash)) throw new ForbiddenError('this link is not valid for this referral');
+  // an unknown referral answers like a wrong token: the link does not reveal which ids exist
+  if (!record || !tokenMatches(token, record.outcomeTokenHash)) throw new ForbiddenError('this link is not valid for this referral');
   if (!record.outcomeTokenExpiresAt || record.outcomeTokenExpiresAt < p.clock.now().toISOString()) throw new GoneError('this link has expired');
   if (outcome === 'parole_granted') return recordRelease(referralId, release!, 'attorney', p);
   await p.store.addEvent(referralId, { at: p.clock.now().toISOString(), event: 'outcome_reported', actor: 'attorney', details: { outcome } });
-  const { coordinators } = await p.store.roster();
-  if (coordinators.length) {
-    await p.email.send({ to: coordinators.map((c) => c.email), ...staffingEmail({ who: `The attorney of case ${referralId}`, event: `reported: ${outcome.replace('_', ' ')}; please review and close the case` }) });
-  }
+  await emailCoordinators(staffingEmail({ who: `The attorney of case ${referralId}`, event: `reported: ${outcome.replace('_', ' ')}; please review and close the case` }), p);
   return { status: record.status };
 }

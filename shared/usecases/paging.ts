@@ -4,44 +4,61 @@ import type { Doctor } from '../domain/roster.js';
 import type { CaseRecord, Offer } from '../domain/types.js';
 import { FINAL_WAVE, routineDoctors, waveDoctors, waveScheduleName } from '../domain/waves.js';
 import { logger } from '../logger.js';
-import { channelAddress, sendSafely, type Channel } from '../messaging.js';
+import { channelAddress, emailCoordinators, sendSafely, type Channel } from '../messaging.js';
 import type { Store } from '../store/store.js';
 import { hashToken, newOfferId, newToken } from '../tokens.js';
 import { randomInt } from 'node:crypto';
 
 
 /**
- * Runs paging wave `wave` of a case, at most once.
- * 1. claim the wave: the case must still be `paging` at the previous wave (a stale or repeated wave does nothing)
- * 2. final wave: page every coordinator by SMS and email; the case becomes `escalated`, offers stay open
+ * Runs paging wave `wave` of a case.
+ * 1. claim the wave: the case must still be `paging` at the previous wave; a wave claimed before whose
+ *    run did not finish (a retry after a failure) resumes; any other stale or repeated wave does nothing
+ * 2. final wave: the case becomes `escalated` (offers stay open) and every coordinator is paged by SMS
+ *    and email, marked done only after sending
  * 3. otherwise schedule the next wave first (durable), then offer the case to this wave's doctors
- * 4. nobody reachable in this wave: the next wave starts at once
+ *    (a doctor who already has an offer is not paged again)
+ * 4. nobody in this wave reached: the next wave starts at once
  */
 export async function runWave(referralId: string, wave: number, p: Ports): Promise<void> {
   const record = await p.store.getCase(referralId);
-  if (!record || record.status !== 'paging' || record.wave !== wave - 1) return;
-  const now = p.clock.now();
+  if (!record) return;
   const final = wave >= FINAL_WAVE;
-  const nextAt = new Date(now.getTime() + p.config.WAVE_MINUTES * 60_000);
-  const claimed = await p.store.updateCase(
-    referralId,
-    final ? { wave, status: 'escalated' } : { wave, nextWaveAt: nextAt.toISOString() },
-    { expression: '#wave = :prev AND #status = :paging', values: { ':prev': wave - 1, ':paging': 'paging' } },
-    final ? ['nextWaveAt'] : [],
-  );
-  if (!claimed) return;
-  await p.store.addEvent(referralId, { at: now.toISOString(), event: final ? 'escalated' : 'wave_started', details: { wave } });
-  if (final) return pageCoordinators(referralId, p);
-
+  const now = p.clock.now();
+  const resuming = record.wave === wave && (final ? record.status === 'escalated' && !record.escalationSentAt : record.status === 'paging');
+  if (!resuming) {
+    if (record.status !== 'paging' || record.wave !== wave - 1) return;
+    const nextAt = new Date(now.getTime() + p.config.WAVE_MINUTES * 60_000).toISOString();
+    const claimed = await p.store.updateCase(
+      referralId,
+      final ? { wave, status: 'escalated' } : { wave, nextWaveAt: nextAt },
+      { expression: '#wave = :prev AND #status = :paging', values: { ':prev': wave - 1, ':paging': 'paging' } },
+      final ? ['nextWaveAt'] : [],
+    );
+    if (!claimed) return;
+    record.nextWaveAt = nextAt;
+    await p.store.addEvent(referralId, { at: now.toISOString(), event: final ? 'escalated' : 'wave_started', details: { wave } });
+  }
+  if (final) {
+    await pageCoordinators(referralId, p);
+    await p.store.updateCase(referralId, { escalationSentAt: now.toISOString() }, { expression: 'attribute_not_exists(escalationSentAt)' });
+    return;
+  }
   const next = waveScheduleName(wave + 1, referralId);
-  await p.scheduler.create(next, nextAt, { kind: 'wave', referralId, wave: wave + 1 });
+  await p.scheduler.create(next, new Date(record.nextWaveAt!), { kind: 'wave', referralId, wave: wave + 1 });
   const roster = await p.store.roster();
   const doctors = waveDoctors(wave as 1 | 2, { roster, specialty: record.referral.request.specialty, at: now, load: await doctorLoad(p.store) });
-  const reached = await offerCase(record, doctors, wave, ['sms', 'email'], p);
-  if (reached === 0) {
+  await offerCase(record, doctors, wave, ['sms', 'email'], p);
+  const reached = (await p.store.listOffers(referralId)).some((o) => o.wave === wave && (o.sms === 'sent' || o.email === 'sent'));
+  if (!reached) {
     await p.scheduler.delete(next);
     await runWave(referralId, wave + 1, p);
   }
+}
+
+/** Deletes the pending wave schedules of a case (accepted, released or closed). */
+export async function deleteWaveSchedules(referralId: string, p: Pick<Ports, 'scheduler'>): Promise<void> {
+  for (let wave = 2; wave <= FINAL_WAVE; wave++) await p.scheduler.delete(waveScheduleName(wave, referralId));
 }
 
 /**
@@ -57,10 +74,7 @@ export async function offerRoutineCase(record: CaseRecord, p: Ports): Promise<vo
 /** The coordinators' one email about a new case (no SMS: nobody is woken before the final wave). */
 export async function noticeCoordinators(record: CaseRecord, paged: number, p: Ports): Promise<void> {
   const claimed = await p.store.updateCase(record.referralId, { coordinatorNoticeAt: p.clock.now().toISOString() }, { expression: 'attribute_not_exists(coordinatorNoticeAt)' });
-  if (!claimed) return;
-  const { coordinators } = await p.store.roster();
-  if (coordinators.length === 0) return;
-  await p.email.send({ to: coordinators.map((c) => c.email), ...caseNoticeEmail({ referralId: record.referralId, urgency: record.urgency, paged }) });
+  if (claimed) await emailCoordinators(caseNoticeEmail({ referralId: record.referralId, urgency: record.urgency, paged }), p);
 }
 
 async function pageCoordinators(referralId: string, p: Ports): Promise<void> {
@@ -68,7 +82,7 @@ async function pageCoordinators(referralId: string, p: Ports): Promise<void> {
   for (const c of coordinators) {
     await sendSafely(() => p.sms.send(c.phone, escalationSms(referralId)), { referralId, coordinatorId: c.id, channel: 'sms' });
   }
-  if (coordinators.length) await p.email.send({ to: coordinators.map((c) => c.email), ...escalationEmail(referralId) });
+  await emailCoordinators(escalationEmail(referralId), p);
 }
 
 /** Open assigned cases per doctor. */
@@ -80,17 +94,21 @@ async function doctorLoad(store: Store): Promise<Map<string, number>> {
   return load;
 }
 
-/** Creates an offer for each doctor who has none yet and delivers it; returns how many were reached. */
+/**
+ * Creates an offer for each doctor who has none yet and delivers it; returns how many were reached.
+ * Stops as soon as the case is no longer open for offers (accepted or closed meanwhile).
+ */
 async function offerCase(record: CaseRecord, doctors: Doctor[], wave: number, channels: Channel[], p: Ports): Promise<number> {
   let reached = 0;
   for (const doctor of doctors) {
     const offer = await createOffer(record, doctor, wave, channels, p);
+    if (offer === 'closed') break;
     if (offer && (await deliverOffer(offer, doctor, record, p)) > 0) reached++;
   }
   return reached;
 }
 
-async function createOffer(record: CaseRecord, doctor: Doctor, wave: number, channels: Channel[], p: Ports): Promise<Offer | undefined> {
+async function createOffer(record: CaseRecord, doctor: Doctor, wave: number, channels: Channel[], p: Ports): Promise<Offer | 'closed' | undefined> {
   const now = p.clock.now();
   for (let attempt = 0; attempt < 20; attempt++) {
     const offer: Offer = {
@@ -107,7 +125,7 @@ async function createOffer(record: CaseRecord, doctor: Doctor, wave: number, cha
       createdAt: now.toISOString(),
     };
     const result = await p.store.createOffer(offer, Math.floor(now.getTime() / 1000) + 30 * 86_400);
-    if (result === 'created') return offer;
+    if (result === 'created' || result === 'closed') return result === 'created' ? offer : 'closed';
     if (result === 'exists') return undefined;
   }
   throw new Error('no free reply code for this doctor');
@@ -115,20 +133,22 @@ async function createOffer(record: CaseRecord, doctor: Doctor, wave: number, cha
 
 /**
  * Sends every pending channel of an offer, each with its own link token: claim the channel (storing
- * the token's hash), send, mark it sent. A failed send goes back to pending for the sweeper.
+ * the token's hash), send, mark it sent. A failed send goes back to pending for the sweeper, which also
+ * passes `stuck` for channels left in `sending` by a run that died mid-send.
  * Returns how many channels this call sent.
  */
-export async function deliverOffer(offer: Offer, doctor: Doctor, record: CaseRecord, p: Ports): Promise<number> {
+export async function deliverOffer(offer: Offer, doctor: Doctor, record: CaseRecord, p: Ports, stuck = false): Promise<number> {
   let sent = 0;
   for (const channel of ['sms', 'email'] as const) {
-    if (offer[channel] !== 'pending') continue;
+    const from = offer[channel];
+    if (from !== 'pending' && !(stuck && from === 'sending')) continue;
     const address = channel === 'sms' ? doctor.phone : doctor.email;
     if (await p.store.isUnusable(channelAddress(channel, address))) {
-      await p.store.markChannel(offer, channel, 'pending', 'skipped');
+      await p.store.markChannel(offer, channel, from, 'skipped');
       continue;
     }
     const token = newToken();
-    if (!(await p.store.markChannel(offer, channel, 'pending', 'sending', hashToken(token)))) continue;
+    if (!(await p.store.markChannel(offer, channel, from, 'sending', hashToken(token)))) continue;
     const facts = {
       referralId: offer.referralId,
       urgency: record.urgency,

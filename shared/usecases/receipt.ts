@@ -6,11 +6,15 @@ import { hashToken, newToken } from '../tokens.js';
 
 export const OUTCOME_TOKEN_DAYS = 90;
 
+/** A claim older than this is taken to have died mid-send. */
+const CLAIM_LEASE_MS = 5 * 60_000;
+
 /**
  * Sends the attorney's receipt with a fresh outcome link, once.
- * 1. claim the receipt (pending) and store the hash of a new outcome token — a retry after a failed
- *    send claims again with a new token, since only hashes are kept
- * 2. send, then mark it sent
+ * 1. claim the receipt (`sending`) and store the hash of a new outcome token; only one caller wins
+ *    (stream retry and sweeper alike); a claim that died mid-send may be taken again after its lease
+ * 2. send, then mark it sent; a failed send makes it `pending` again for the next try (with a new token,
+ *    since only hashes are kept)
  */
 export async function sendReceipt(
   referralId: string,
@@ -19,17 +23,26 @@ export async function sendReceipt(
   const { store, email, clock, baseUrl } = ports;
   const token = newToken();
   const expiresAt = new Date(`${addDays(clock.now().toISOString().slice(0, 10), OUTCOME_TOKEN_DAYS)}T${clock.now().toISOString().slice(11)}`);
+  const now = clock.now();
   const claimed = await store.updateCase(
     referralId,
-    { receipt: 'pending', outcomeTokenHash: hashToken(token), outcomeTokenExpiresAt: expiresAt.toISOString() },
-    { expression: 'attribute_not_exists(receipt) OR receipt = :pending', values: { ':pending': 'pending' } },
+    { receipt: 'sending', receiptClaimedAt: now.toISOString(), outcomeTokenHash: hashToken(token), outcomeTokenExpiresAt: expiresAt.toISOString() },
+    {
+      expression: 'attribute_not_exists(receipt) OR receipt = :pending OR (receipt = :sending AND receiptClaimedAt < :stale)',
+      values: { ':pending': 'pending', ':sending': 'sending', ':stale': new Date(now.getTime() - CLAIM_LEASE_MS).toISOString() },
+    },
   );
   if (!claimed) return;
   const record = await store.getCase(referralId);
   if (!record) return;
-  await email.send({
-    to: [record.referral.attorney.email],
-    ...receiptEmail({ referralId, urgency: record.urgency, outcomeUrl: `${baseUrl}/outcome/${referralId}#token=${token}` }),
-  });
-  await store.updateCase(referralId, { receipt: 'sent' }, { expression: 'receipt = :pending', values: { ':pending': 'pending' } });
+  try {
+    await email.send({
+      to: [record.referral.attorney.email],
+      ...receiptEmail({ referralId, urgency: record.urgency, outcomeUrl: `${baseUrl}/outcome/${referralId}#token=${token}` }),
+    });
+  } catch (error) {
+    await store.updateCase(referralId, { receipt: 'pending' }, { expression: 'receipt = :sending', values: { ':sending': 'sending' } });
+    throw error;
+  }
+  await store.updateCase(referralId, { receipt: 'sent' }, { expression: 'receipt = :sending', values: { ':sending': 'sending' } });
 }

@@ -3,9 +3,9 @@ import { dateIn } from '../domain/dates.js';
 import { message, staffingEmail } from '../domain/messages.js';
 import { coordinatorReminderText, patientReminderText, REMINDER_PLAN, reminderPlan, reminderScheduleName } from '../domain/reminders.js';
 import type { CloseOutcome, Release, Status } from '../domain/types.js';
-import { FINAL_WAVE, waveScheduleName } from '../domain/waves.js';
 import { ConflictError, NotFoundError } from '../http/errors.js';
-import { channelAddress, sendSafely } from '../messaging.js';
+import { channelAddress, emailCoordinators, sendSafely } from '../messaging.js';
+import { deleteWaveSchedules } from './paging.js';
 
 export interface ReleaseResult {
   status: 'released';
@@ -53,7 +53,7 @@ export async function recordRelease(referralId: string, release: Release, actor:
 
 /**
  * A reminder falls due. The case is read first: a closed case gets nothing. Claimed before sending
- * (sending), marked sent after; a failure puts it back so the scheduler's retry sends it.
+ * (sending), marked sent after; a failure puts it back so Lambda's retry of the invocation sends it.
  */
 export async function sendReminder(referralId: string, step: string, p: Ports): Promise<void> {
   const record = await p.store.getCase(referralId);
@@ -64,6 +64,7 @@ export async function sendReminder(referralId: string, step: string, p: Ports): 
     return;
   }
   if (!(await p.store.markReminder(referralId, step, 'scheduled', 'sending'))) return;
+  // the one send that may throw comes first: a retry after it failed repeats nothing
   try {
     if (reminder.audience === 'patient') {
       const release = record.release!;
@@ -76,11 +77,8 @@ export async function sendReminder(referralId: string, step: string, p: Ports): 
       }
       await p.sms.send(release.patientPhone!, text);
       if (fallback) {
-        const { coordinators } = await p.store.roster();
-        await p.email.send({
-          to: coordinators.map((c) => c.email),
-          ...staffingEmail({ who: `Case ${referralId}`, event: `got its patient reminder in English: there is no template for language "${release.patientLanguage.replace(/[^A-Za-z0-9-]/g, '')}"` }),
-        });
+        const note = staffingEmail({ who: `Case ${referralId}`, event: `got its patient reminder in English: there is no template for language "${release.patientLanguage.replace(/[^A-Za-z0-9-]/g, '')}"` });
+        await sendSafely(() => emailCoordinators(note, p), { referralId, step });
       }
     } else {
       const { coordinators } = await p.store.roster();
@@ -88,9 +86,7 @@ export async function sendReminder(referralId: string, step: string, p: Ports): 
       for (const c of coordinators) {
         await sendSafely(() => p.sms.send(c.phone, text), { referralId, step });
       }
-      if (coordinators.length) {
-        await p.email.send({ to: coordinators.map((c) => c.email), ...message(`Follow-up due: case ${referralId}`, [text]) });
-      }
+      await sendSafely(() => emailCoordinators(message(`Follow-up due: case ${referralId}`, [text]), p), { referralId, step });
     }
   } catch (error) {
     await p.store.markReminder(referralId, step, 'sending', 'scheduled');
@@ -122,7 +118,7 @@ export async function closeCase(referralId: string, outcome: CloseOutcome, actor
 
 /** No more paging for a released or closed case: wave schedules deleted, open offers (and their reply codes) withdrawn. */
 async function stopPaging(referralId: string, now: string, p: Ports): Promise<void> {
-  for (let wave = 2; wave <= FINAL_WAVE; wave++) await p.scheduler.delete(waveScheduleName(wave, referralId));
+  await deleteWaveSchedules(referralId, p);
   for (const offer of await p.store.listOffers(referralId)) {
     if (offer.state === 'open') await p.store.closeOffer(offer, 'withdrawn', now);
   }

@@ -274,3 +274,15 @@ describe('sweeper and alarms', () => {
     );
   });
 });
+
+describe('API Gateway errors', () => {
+  it('answers its own 401, 403, 404, 413, 429 and 5xx as problem+json like the functions do', () => {
+    const responses = Object.values(resourcesOf(t, 'AWS::ApiGateway::GatewayResponse')).map((r) => r.Properties);
+    const byType = Object.fromEntries(responses.map((r: any) => [r.ResponseType, r]));
+    for (const [type, status] of [['UNAUTHORIZED', '401'], ['ACCESS_DENIED', '403'], ['WAF_FILTERED', '403'], ['MISSING_AUTHENTICATION_TOKEN', '404'], ['REQUEST_TOO_LARGE', '413'], ['THROTTLED', '429'], ['DEFAULT_5XX', '502']]) {
+      expect(byType[type]?.StatusCode).toBe(status);
+      expect(byType[type].ResponseParameters['gatewayresponse.header.Content-Type']).toBe("'application/problem+json'");
+      expect(JSON.parse(byType[type].ResponseTemplates['application/json'].replace('$context.error.messageString', '"x"'))).toMatchObject({ status: Number(status) });
+    }
+  });
+});

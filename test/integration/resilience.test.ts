@@ -1,0 +1,134 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { LocalRuntime } from '../../local/runtime.js';
+import { useDeps, type Deps } from '../../shared/deps.js';
+import type { EmailPort, SchedulerPort } from '../../shared/ports.js';
+import { sendReceipt } from '../../shared/usecases/receipt.js';
+import { validReferral } from '../fixtures/referral.js';
+import { call, startTestRuntime } from '../support/runtime.js';
+import { advance, clockNow, COORDINATORS, emailTo, numberedDoctor, outbox, resetWith, schedules, settle, shiftAround, smsTo } from './helpers.js';
+
+let rt: LocalRuntime;
+
+beforeAll(async () => {
+  rt = await startTestRuntime();
+});
+afterAll(async () => {
+  await rt?.stop();
+});
+
+const ANA = numberedDoctor(1);
+const ATTORNEY = validReferral().attorney.email;
+
+beforeEach(async () => {
+  const now = await clockNow(rt);
+  await resetWith(rt, { doctors: [ANA], coordinators: COORDINATORS, shifts: [shiftAround(now, ANA.id)] });
+});
+afterEach(() => useDeps(rt.deps));
+
+/** Runs the handlers with some ports replaced, as an outage of that service would. */
+function withPorts(ports: Partial<Pick<Deps, 'email' | 'scheduler'>>): void {
+  useDeps({ ...rt.deps, ...ports });
+}
+
+async function postUrgent(): Promise<string> {
+  const response = await call(rt, 'POST', '/api/referrals', validReferral({ medical: { attorneyUrgency: 'urgent' } }));
+  expect(response.status).toBe(201);
+  return response.json.referralId;
+}
+
+describe('a failing service never costs a page', () => {
+  it('pages the doctors while the receipt email is refused, and the sweeper sends the receipt later, once', async () => {
+    const refusing: EmailPort = {
+      send: async (m) => {
+        if (m.to.includes(ATTORNEY)) throw new Error('MessageRejected');
+        return rt.deps.email.send(m);
+      },
+    };
+    withPorts({ email: refusing });
+
+    const id = await postUrgent();
+    await settle(rt);
+
+    let box = await outbox(rt);
+    expect(smsTo(box, ANA.phone).filter((m) => m.body.includes(id))).toHaveLength(1);
+    expect(emailTo(box, ATTORNEY)).toHaveLength(0);
+    expect((await rt.deps.store.getCase(id))?.receipt).not.toBe('sent');
+
+    useDeps(rt.deps);
+    await advance(rt, 5);
+    await call(rt, 'POST', '/_local/sweeper');
+    await call(rt, 'POST', '/_local/sweeper');
+
+    box = await outbox(rt);
+    expect(emailTo(box, ATTORNEY).filter((m) => m.subject.includes(id))).toHaveLength(1);
+    expect(smsTo(box, ANA.phone).filter((m) => m.body.includes(id))).toHaveLength(1);
+  });
+
+  it('resumes a wave whose run failed after it was claimed, and pages its doctors once', async () => {
+    let failures = 1;
+    const flaky: SchedulerPort = {
+      create: async (...args) => {
+        if (failures-- > 0) throw new Error('ThrottlingException');
+        return rt.deps.scheduler.create(...args);
+      },
+      delete: (name) => rt.deps.scheduler.delete(name),
+    };
+    withPorts({ scheduler: flaky });
+
+    const id = await postUrgent();
+    await settle(rt);
+
+    const box = await outbox(rt);
+    expect(smsTo(box, ANA.phone).filter((m) => m.body.includes(id))).toHaveLength(1);
+    expect(await schedules(rt)).toContain(`wave2-${id}`);
+    expect((await rt.deps.store.getCase(id))?.wave).toBe(1);
+  });
+
+  it('pages the coordinators of an escalated case whose final wave failed mid-way', async () => {
+    await resetWith(rt, { doctors: [], coordinators: COORDINATORS, shifts: [] });
+    let failures = 1;
+    const flaky: EmailPort = {
+      send: async (m) => {
+        if (m.subject.startsWith('URGENT: no doctor') && failures-- > 0) throw new Error('Throttling');
+        return rt.deps.email.send(m);
+      },
+    };
+    withPorts({ email: flaky });
+
+    const id = await postUrgent();
+    await settle(rt);
+
+    const box = await outbox(rt);
+    for (const c of COORDINATORS) {
+      expect(smsTo(box, c.phone).filter((m) => m.body.includes(id)).length).toBeGreaterThanOrEqual(1);
+      expect(emailTo(box, c.email).filter((m) => m.subject === `URGENT: no doctor for case ${id}`)).toHaveLength(1);
+    }
+    expect((await rt.deps.store.getCase(id))?.escalationSentAt).toBeDefined();
+  });
+});
+
+describe('nothing is done twice', () => {
+  it('sends one receipt when two senders race for it', async () => {
+    const response = await call(rt, 'POST', '/api/referrals', validReferral());
+    await settle(rt);
+    const id = response.json.referralId;
+    await rt.deps.store.updateCase(id, { receipt: 'pending' }, { expression: 'attribute_exists(pk)' });
+    const before = emailTo(await outbox(rt), ATTORNEY).length;
+
+    await Promise.all([1, 2, 3].map(() => sendReceipt(id, { ...rt.deps, baseUrl: rt.url })));
+
+    expect(emailTo(await outbox(rt), ATTORNEY).length - before).toBe(1);
+  });
+
+  it('creates no offer for a case that was closed meanwhile', async () => {
+    const id = await postUrgent();
+    await settle(rt);
+    await rt.deps.store.updateCase(id, { status: 'closed' }, { expression: 'attribute_exists(pk)' });
+    const offer = (await rt.deps.store.listOffers(id))[0];
+
+    const result = await rt.deps.store.createOffer({ ...offer, offerId: 'another-offer', doctorId: 'd-99', code: '1234' }, 0);
+
+    expect(result).toBe('closed');
+    expect(await rt.deps.store.getOfferById('another-offer')).toBeUndefined();
+  });
+});
