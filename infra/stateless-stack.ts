@@ -220,7 +220,8 @@ export class StatelessStack extends Stack {
 
     const intake = fn('intake', { reservedConcurrency: 10 });
     const health = fn('health', { reservedConcurrency: 2, timeout: Duration.seconds(3) });
-    const offers = fn('offers', { reservedConcurrency: 10 });
+    // a decline that completes a wave starts the next wave inside the request: API Gateway's 29 s, not 10
+    const offers = fn('offers', { reservedConcurrency: 10, timeout: Duration.seconds(29) });
     const outcome = fn('outcome', { reservedConcurrency: 5 });
     const staff = fn('staff', { reservedConcurrency: 5 });
     const dispatcher = fn('dispatcher', { reservedConcurrency: 5, timeout: Duration.seconds(60) });
