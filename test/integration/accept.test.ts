@@ -1,20 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.js';
 import { validReferral } from '../fixtures/referral.js';
-import { call, startTestRuntime } from '../support/runtime.js';
+import { call, useTestRuntime } from '../support/runtime.js';
 import {
   advance, caseOf, clockNow, COORDINATORS, emailTo, linkFor, numberedDoctor, offerEmail, offerSms, outbox, resetWith, schedules,
   sentSince, settle, shiftAround, smsTo, submitUrgent,
 } from './helpers.js';
 
-let rt: LocalRuntime;
-
-beforeAll(async () => {
-  rt = await startTestRuntime();
-});
-afterAll(async () => {
-  await rt?.stop();
-});
+let rt!: LocalRuntime;
+useTestRuntime((started) => (rt = started));
 
 const ATTORNEY = validReferral().attorney;
 const ATTORNEY_PHONE_E164 = '+15125550100';

@@ -1,29 +1,20 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import type { LocalRuntime } from '../../local/runtime.js';
-import { doctorEntry, type RosterDocument } from '../fixtures/roster.js';
-import { call, startTestRuntime } from '../support/runtime.js';
+import type { RosterDocument } from '../fixtures/roster.js';
+import { call, useTestRuntime } from '../support/runtime.js';
 import {
-  advance, clockNow, COORDINATORS, deliveryEvent, emailTo, linkFor, offerEmail, outbox, pagedByEmail, pagedBySms, putRoster,
-  resetWith, schedules, sentSince, sesBounce, shiftAround, smsFailure, submitUrgent, type Outbox,
+  advance, ANA, BEN, CARO, clockNow, COORDINATORS, deliveryEvent, emailTo, linkFor, offerEmail, outbox,
+  type Outbox, pagedByEmail, pagedBySms, putRoster, resetWith, schedules, sentSince, sesBounce, shiftAround,
+  smsFailure, submitUrgent,
 } from './helpers.js';
 
-let rt: LocalRuntime;
 const dir = mkdtempSync(join(tmpdir(), 'medreview-roster-'));
-
-beforeAll(async () => {
-  rt = await startTestRuntime();
-});
-afterAll(async () => {
-  await rt?.stop();
-});
-
-const ANA = doctorEntry({ id: 'd-ana', name: 'Dr. Ana Ruiz', email: 'ana@example.org', phone: '+15125550101' });
-const BEN = doctorEntry({ id: 'd-ben', name: 'Dr. Ben Okafor', email: 'ben@example.org', phone: '+15125550102' });
-const CARO = doctorEntry({ id: 'd-caro', name: 'Dr. Carolina Vega', email: 'caro@example.org', phone: '+15125550103' });
+let rt!: LocalRuntime;
+useTestRuntime((started) => (rt = started));
 
 /** Ana and Ben primaries on shift, Caro the backup. */
 async function roster(overrides: Partial<RosterDocument> = {}): Promise<RosterDocument> {

@@ -1,23 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.js';
 import { validReferral } from '../fixtures/referral.js';
-import { doctorEntry } from '../fixtures/roster.js';
-import { call, startTestRuntime } from '../support/runtime.js';
+import { call, useTestRuntime } from '../support/runtime.js';
 import {
-  advance, advanceTo, caseOf, chicagoDate, clockNow, COORDINATORS, emailTo, outbox, outcomeTokenFor, plusDays, nineAmChicago,
-  linkFor, offerSms, resetWith, schedules, sentSince, shiftAround, smsTo, staffCall, staffToken, submit, submitUrgent, textIn,
+  ANA, COORDINATORS, advance, advanceTo, caseOf, chicagoDate, clockNow, emailTo, linkFor, nineAmChicago,
+  offerSms, outbox, outcomeTokenFor, plusDays, resetWith, schedules, sentSince, shiftAround, smsTo, staffCall,
+  staffToken, submit, submitUrgent, textIn,
 } from './helpers.js';
 
-let rt: LocalRuntime;
+let rt!: LocalRuntime;
+useTestRuntime((started) => (rt = started));
 
-beforeAll(async () => {
-  rt = await startTestRuntime();
-});
-afterAll(async () => {
-  await rt?.stop();
-});
-
-const ANA = doctorEntry({ id: 'd-ana', name: 'Dr. Ana Ruiz', email: 'ana@example.org', phone: '+15125550101' });
 const PATIENT_PHONE = '+15125550150';
 const ATTORNEY_EMAIL = validReferral().attorney.email;
 

@@ -203,6 +203,12 @@ export function numberedDoctor(n: number, overrides: Parameters<typeof doctorEnt
   return doctorEntry({ id: `d-${nn}`, name: `Dr. Number ${nn}`, email: `doc${nn}@example.org`, phone: `+151255502${nn}`, ...overrides });
 }
 
+export const ANA = doctorEntry({ id: 'd-ana', name: 'Dr. Ana Ruiz', email: 'ana@example.org', phone: '+15125550101' });
+export const BEN = doctorEntry({ id: 'd-ben', name: 'Dr. Ben Okafor', email: 'ben@example.org', phone: '+15125550102' });
+export const CARO = doctorEntry({ id: 'd-caro', name: 'Dr. Carolina Vega', email: 'caro@example.org', phone: '+15125550103' });
+export const DAN = doctorEntry({ id: 'd-dan', name: 'Dr. Dan Wu', email: 'dan@example.org', phone: '+15125550104' });
+export const EVE = doctorEntry({ id: 'd-eve', name: 'Dr. Eve Stone', email: 'eve@example.org', phone: '+15125550105' });
+
 export const COORDINATORS = [
   coordinatorEntry(),
   coordinatorEntry({ id: 'c-max', name: 'Max Rowe', email: 'max@example.org', phone: '+15125550198' }),

@@ -1,23 +1,13 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.js';
-import { doctorEntry } from '../fixtures/roster.js';
-import { startTestRuntime } from '../support/runtime.js';
+import { useTestRuntime } from '../support/runtime.js';
 import {
-  caseOf, chicagoDate, clockNow, codeFor, COORDINATORS, emailTo, offerSms, outbox, pagedByEmail, pagedBySms, resetWith, sentSince,
-  shiftAround, smsTo, staffCall, submitUrgent, textIn,
+  ANA, BEN, COORDINATORS, caseOf, chicagoDate, clockNow, codeFor, emailTo, offerSms, outbox, pagedByEmail,
+  pagedBySms, resetWith, sentSince, shiftAround, smsTo, staffCall, submitUrgent, textIn,
 } from './helpers.js';
 
-let rt: LocalRuntime;
-
-beforeAll(async () => {
-  rt = await startTestRuntime();
-});
-afterAll(async () => {
-  await rt?.stop();
-});
-
-const ANA = doctorEntry({ id: 'd-ana', name: 'Dr. Ana Ruiz', email: 'ana@example.org', phone: '+15125550101' });
-const BEN = doctorEntry({ id: 'd-ben', name: 'Dr. Ben Okafor', email: 'ben@example.org', phone: '+15125550102' });
+let rt!: LocalRuntime;
+useTestRuntime((started) => (rt = started));
 
 beforeEach(async () => {
   const now = await clockNow(rt);

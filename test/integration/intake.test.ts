@@ -1,16 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { validReferral } from '../fixtures/referral.js';
-import { call, startTestRuntime } from '../support/runtime.js';
+import { call, useTestRuntime } from '../support/runtime.js';
 import type { LocalRuntime } from '../../local/runtime.js';
 
-let rt: LocalRuntime;
-
-beforeAll(async () => {
-  rt = await startTestRuntime();
-});
-afterAll(async () => {
-  await rt?.stop();
-});
+let rt!: LocalRuntime;
+useTestRuntime((started) => (rt = started));
 beforeEach(async () => {
   await call(rt, 'POST', '/_local/reset');
 });

@@ -1,27 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.js';
 import { doctorEntry, type RosterDocument } from '../fixtures/roster.js';
-import { call, startTestRuntime } from '../support/runtime.js';
+import { call, useTestRuntime } from '../support/runtime.js';
 import {
-  advance, caseOf, clockNow, codeFor, COORDINATORS, linkFor, offerEmail, offerSms, outbox, pagedByEmail, pagedBySms,
-  pastShift, quietHoursAwayFrom, quietHoursCovering, resetWith, schedules, sentSince, shiftAround, smsTo, submit,
-  submitUrgent, textIn,
+  advance, ANA, BEN, CARO, caseOf, clockNow, codeFor, COORDINATORS, DAN, EVE, linkFor, offerEmail, offerSms,
+  outbox, pagedByEmail, pagedBySms, pastShift, quietHoursAwayFrom, quietHoursCovering, resetWith, schedules,
+  sentSince, shiftAround, smsTo, submit, submitUrgent, textIn,
 } from './helpers.js';
 
-let rt: LocalRuntime;
+let rt!: LocalRuntime;
+useTestRuntime((started) => (rt = started));
 
-beforeAll(async () => {
-  rt = await startTestRuntime();
-});
-afterAll(async () => {
-  await rt?.stop();
-});
-
-const ANA = doctorEntry({ id: 'd-ana', name: 'Dr. Ana Ruiz', email: 'ana@example.org', phone: '+15125550101' });
-const BEN = doctorEntry({ id: 'd-ben', name: 'Dr. Ben Okafor', email: 'ben@example.org', phone: '+15125550102' });
-const CARO = doctorEntry({ id: 'd-caro', name: 'Dr. Carolina Vega', email: 'caro@example.org', phone: '+15125550103' });
-const DAN = doctorEntry({ id: 'd-dan', name: 'Dr. Dan Wu', email: 'dan@example.org', phone: '+15125550104' });
-const EVE = doctorEntry({ id: 'd-eve', name: 'Dr. Eve Stone', email: 'eve@example.org', phone: '+15125550105' });
 const GUS = doctorEntry({ id: 'd-gus', name: 'Dr. Gus Hale', email: 'gus@example.org', phone: '+15125550106', active: false });
 const HAL = doctorEntry({ id: 'd-hal', name: 'Dr. Hal Ito', email: 'hal@example.org', phone: '+15125550107' });
 

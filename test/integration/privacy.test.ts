@@ -1,24 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.js';
-import { doctorEntry } from '../fixtures/roster.js';
-import { call, startTestRuntime } from '../support/runtime.js';
+import { call, useTestRuntime } from '../support/runtime.js';
 import {
-  advance, advanceTo, caseOf, chicagoDate, clockNow, codeFor, COORDINATORS, linkFor, nineAmChicago, offerSms, outbox, plusDays,
-  resetWith, schedules, settle, shiftAround, staffCall, submitUrgent, textIn, type Outbox,
+  ANA, BEN, CARO, COORDINATORS, advance, advanceTo, caseOf, chicagoDate, clockNow, codeFor, linkFor,
+  nineAmChicago, offerSms, outbox, plusDays, resetWith, schedules, settle, shiftAround, staffCall, submitUrgent,
+  textIn, type Outbox,
 } from './helpers.js';
 
-let rt: LocalRuntime;
-
-beforeAll(async () => {
-  rt = await startTestRuntime();
-});
-afterAll(async () => {
-  await rt?.stop();
-});
-
-const ANA = doctorEntry({ id: 'd-ana', name: 'Dr. Ana Ruiz', email: 'ana@example.org', phone: '+15125550101' });
-const BEN = doctorEntry({ id: 'd-ben', name: 'Dr. Ben Okafor', email: 'ben@example.org', phone: '+15125550102' });
-const CARO = doctorEntry({ id: 'd-caro', name: 'Dr. Carolina Vega', email: 'caro@example.org', phone: '+15125550103' });
+let rt!: LocalRuntime;
+useTestRuntime((started) => (rt = started));
 
 /** A client whose every identifying or clinical value is a string found nowhere else. */
 const CLIENT = {

@@ -1,20 +1,14 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.js';
 import { useDeps, type Deps } from '../../shared/deps.js';
 import type { EmailPort, SchedulerPort } from '../../shared/ports.js';
 import { sendReceipt } from '../../shared/usecases/receipt.js';
 import { validReferral } from '../fixtures/referral.js';
-import { call, startTestRuntime } from '../support/runtime.js';
+import { call, useTestRuntime } from '../support/runtime.js';
 import { advance, clockNow, COORDINATORS, emailTo, numberedDoctor, outbox, resetWith, schedules, settle, shiftAround, smsTo } from './helpers.js';
 
-let rt: LocalRuntime;
-
-beforeAll(async () => {
-  rt = await startTestRuntime();
-});
-afterAll(async () => {
-  await rt?.stop();
-});
+let rt!: LocalRuntime;
+useTestRuntime((started) => (rt = started));
 
 const ANA = numberedDoctor(1);
 const ATTORNEY = validReferral().attorney.email;

@@ -1,8 +1,21 @@
+import { afterAll, beforeAll } from 'vitest';
 import { startLocal, type LocalRuntime } from '../../local/runtime.js';
 
 /** The real local runtime in memory on free ports: what `npm start` runs, without data on disk. */
 export async function startTestRuntime(): Promise<LocalRuntime> {
   return startLocal({ port: 0, dataDir: null });
+}
+
+/** Starts the runtime before a file's tests (handing it to `started`) and stops it after them. */
+export function useTestRuntime(started: (rt: LocalRuntime) => void): void {
+  let rt: LocalRuntime | undefined;
+  beforeAll(async () => {
+    rt = await startTestRuntime();
+    started(rt);
+  });
+  afterAll(async () => {
+    await rt?.stop();
+  });
 }
 
 /** JSON over real HTTP. */
