@@ -130,11 +130,11 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
       const result = await importRoster(body, deps.store);
       return result.ok
         ? { body: result }
-        : { status: 422, body: { type: 'about:blank', title: 'Unprocessable Content', status: 422, detail: 'the roster has invalid entries; nothing was changed', errors: result.errors } };
+        : { status: 422, body: problem(422, 'the roster has invalid entries; nothing was changed', result.errors) };
     }),
     hook('POST', '/_local/sms/inbound', async ({ body }) => {
       const { from, body: text } = (body ?? {}) as { from?: unknown; body?: unknown };
-      if (typeof from !== 'string' || typeof text !== 'string') return { status: 422, body: { title: 'from and body must be strings' } };
+      if (typeof from !== 'string' || typeof text !== 'string') return { status: 422, body: problem(422, 'from and body must be strings') };
       const replies = await inboundSms(snsEvent({ originationNumber: from, messageBody: text }));
       await poller.settle();
       return { body: { replies } };
@@ -158,7 +158,7 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
     hook('POST', '/_local/clock/advance', async ({ body }) => {
       const minutes = (body as { minutes?: unknown } | undefined)?.minutes;
       if (typeof minutes !== 'number' || !Number.isFinite(minutes) || minutes < 0) {
-        return { status: 422, body: { title: 'minutes must be a non-negative number' } };
+        return { status: 422, body: problem(422, 'minutes must be a non-negative number') };
       }
       await poller.settle();
       const result = await scheduler.advance(minutes);
@@ -200,6 +200,11 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
       });
     },
   };
+}
+
+/** A hook's error, shaped like the API's. */
+function problem(status: number, detail: string, errors?: unknown) {
+  return { type: 'about:blank', title: 'Unprocessable Content', status, detail, ...(errors ? { errors } : {}) };
 }
 
 /** An SNS notification as Lambda receives it. */

@@ -46,12 +46,18 @@ export function createLocalServer(routes: Route[], webRoot: string): Server {
       const body = await readBody(req);
       if (body === undefined) return send(res, 413, { 'Content-Type': 'application/json' }, '{"message":"Request Entity Too Large"}');
       const match = compiled.find((c) => c.route.method === req.method && c.pattern.test(url.pathname));
+      if (!match && /^\/(api|_local)\//.test(url.pathname)) {
+        // as API Gateway (whose own errors are problem+json too): no such route
+        return send(res, 404, { 'Content-Type': 'application/problem+json' },
+          JSON.stringify({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'no such route' }));
+      }
       if (!match) return await serveStatic(req, res, url.pathname, webRoot);
       const { route } = match;
       if (route.hook) {
         const parsed = body.length ? JSON.parse(body.toString('utf8')) : undefined;
         const out = await route.hook({ body: parsed, query: url.searchParams });
-        return send(res, out.status ?? 200, { 'Content-Type': 'application/json' }, JSON.stringify(out.body));
+        const status = out.status ?? 200;
+        return send(res, status, { 'Content-Type': status >= 400 ? 'application/problem+json' : 'application/json' }, JSON.stringify(out.body));
       }
       let claims: Record<string, string> | undefined;
       if (route.authorize) {

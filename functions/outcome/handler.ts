@@ -21,7 +21,8 @@ function outcomeBody(today: string) {
 export async function lambdaHandler(event: ParsedEvent) {
   const d = deps();
   const body = validBody(outcomeBody(programToday(d)), event.parsedBody);
-  return json(200, await reportOutcome(event.pathParameters?.referralId ?? '', body.token, body.outcome, body.release, d));
+  const { status } = await reportOutcome(event.pathParameters?.referralId ?? '', body.token, body.outcome, body.release, d);
+  return json(200, { status });
 }
 
 export const handler = middy(lambdaHandler).use(lowerCaseHeaders()).use(problemJson()).use(jsonBody({ maxBytes: 8192 }));

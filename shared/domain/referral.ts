@@ -142,9 +142,9 @@ export function fieldErrors(error: z.ZodError): FieldError[] {
   return errors.filter((e) => !seen.has(e.path) && seen.add(e.path));
 }
 
-/** True when the honeypot field was filled in (bots fill every field). */
+/** True when the honeypot field was filled in at all (bots fill every field; people never see it). */
 export function isHoneypotFilled(body: unknown): boolean {
-  return typeof body === 'object' && body !== null && typeof (body as { website?: unknown }).website === 'string'
-    && (body as { website: string }).website.trim() !== '';
+  const website = typeof body === 'object' && body !== null ? (body as { website?: unknown }).website : undefined;
+  return typeof website === 'string' && website !== '';
 }
 

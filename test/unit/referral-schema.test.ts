@@ -474,7 +474,7 @@ describe('referral schema', () => {
     it.each([
       ['filled in', 'http://spam.example', true],
       ['empty', '', false],
-      ['only spaces', '   ', false],
+      ['only spaces (people never see the field)', '   ', true],
       ['missing', undefined, false],
     ])('is %s → %s', (_, website, filled) => {
       expect(isHoneypotFilled({ ...validReferral(), website })).toBe(filled);
