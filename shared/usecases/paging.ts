@@ -125,7 +125,8 @@ async function createOffer(record: CaseRecord, doctor: Doctor, wave: number, cha
       createdAt: now.toISOString(),
     };
     const result = await p.store.createOffer(offer, Math.floor(now.getTime() / 1000) + 30 * 86_400);
-    if (result === 'created' || result === 'closed') return result === 'created' ? offer : 'closed';
+    if (result === 'created') return offer;
+    if (result === 'closed') return 'closed';
     if (result === 'exists') return undefined;
   }
   throw new Error('no free reply code for this doctor');

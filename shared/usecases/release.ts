@@ -29,8 +29,8 @@ export async function recordRelease(referralId: string, release: Release, actor:
     const updated = await p.store.updateCase(referralId, { status: 'released', release }, { expression: '#status <> :closed', values: { ':closed': 'closed' } }, ['nextWaveAt']);
     if (!updated) throw new ConflictError('the case is closed');
     await p.store.addEvent(referralId, { at: now.toISOString(), event: 'released', actor });
-    await stopPaging(referralId, now.toISOString(), p);
   }
+  await stopPaging(referralId, now.toISOString(), p); // every time: a retry finishes what a failed call began
   const kept = record.release ?? release;
   const earliest = new Date(now.getTime() + 60_000);
   for (const step of reminderPlan(kept, p.config.PROGRAM_TIME_ZONE)) {
