@@ -1,22 +1,15 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
+import type { LocalRuntime } from '../../local/runtime.js';
 import { type Browser, type Page } from 'playwright-core';
-import { launchChromium } from '../support/browser.js';
-import { startTestRuntime } from '../support/runtime.js';
+import { useBrowser } from '../support/browser.js';
+import { useTestRuntime } from '../support/runtime.js';
 
 const REFERENCE = /^MR-[0-9A-HJKMNP-TV-Z]{8}$/;
 
-let rt: { url: string; stop(): Promise<void> };
-let browser: Browser;
-
-beforeAll(async () => {
-  rt = await startTestRuntime();
-  browser = await launchChromium();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await rt?.stop();
-});
+let rt!: LocalRuntime;
+let browser!: Browser;
+useTestRuntime((started) => (rt = started));
+useBrowser((launched) => (browser = launched));
 
 /** Fills every required field (and a few optional ones) in the Spanish form, with `aNumber` as given. */
 async function fillSpanishForm(page: Page, aNumber: string): Promise<void> {

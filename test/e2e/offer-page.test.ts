@@ -1,20 +1,13 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
+import type { LocalRuntime } from '../../local/runtime.js';
 import { type Browser } from 'playwright-core';
-import { launchChromium } from '../support/browser.js';
-import { call as callRuntime, startTestRuntime } from '../support/runtime.js';
+import { useBrowser } from '../support/browser.js';
+import { call as callRuntime, useTestRuntime } from '../support/runtime.js';
 
-let rt: { url: string; stop(): Promise<void> };
-let browser: Browser;
-
-beforeAll(async () => {
-  rt = await startTestRuntime();
-  browser = await launchChromium();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await rt?.stop();
-});
+let rt!: LocalRuntime;
+let browser!: Browser;
+useTestRuntime((started) => (rt = started));
+useBrowser((launched) => (browser = launched));
 
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
   const res = await callRuntime(rt, method, path, body, headers);

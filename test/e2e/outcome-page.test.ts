@@ -1,22 +1,15 @@
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect } from 'vitest';
+import type { LocalRuntime } from '../../local/runtime.js';
 import { type Browser, type BrowserContext } from 'playwright-core';
-import { launchChromium } from '../support/browser.js';
+import { useBrowser } from '../support/browser.js';
 import { validReferral } from '../fixtures/referral.js';
 import { coordinatorEntry, doctorEntry } from '../fixtures/roster.js';
-import { call as callRuntime, startTestRuntime } from '../support/runtime.js';
+import { call as callRuntime, useTestRuntime } from '../support/runtime.js';
 
-let rt: { url: string; stop(): Promise<void> };
-let browser: Browser;
-
-beforeAll(async () => {
-  rt = await startTestRuntime();
-  browser = await launchChromium();
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await rt?.stop();
-});
+let rt!: LocalRuntime;
+let browser!: Browser;
+useTestRuntime((started) => (rt = started));
+useBrowser((launched) => (browser = launched));
 
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
   const res = await callRuntime(rt, method, path, body, headers);
