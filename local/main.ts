@@ -30,6 +30,10 @@ medreview is running locally (${((Date.now() - started) / 1000).toFixed(1)} s)
   outbox (JSON) ${runtime.url}/_local/outbox
   health        ${runtime.url}/api/health
 
+Demo roster (loaded when the roster is empty): doctors on call +15125550101 and +15125550102, backup
++15125550103, coordinator +15125550199. Submit an urgent referral, then answer a page as a doctor:
+  curl -s ${runtime.url}/_local/sms/inbound -H 'content-type: application/json' -d '{"from":"+15125550101","body":"YES <code>"}'
+
 Data is kept in .local/ (POST ${runtime.url}/_local/reset empties it). Ctrl-C stops everything.
 `);
 
