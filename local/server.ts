@@ -72,7 +72,8 @@ export function createLocalServer(routes: Route[], webRoot: string): Server {
       const result = await route.api!(event, lambdaContext(route.resource));
       send(res, result.statusCode, result.headers ?? {}, result.body);
     } catch (error) {
-      send(res, 500, { 'Content-Type': 'application/json' }, JSON.stringify({ message: 'local runtime error', error: String(error) }));
+      send(res, 500, { 'Content-Type': 'application/problem+json' },
+        JSON.stringify({ type: 'about:blank', title: 'Internal Server Error', status: 500, detail: `local runtime error: ${(error as Error).name}` }));
     }
   });
 }

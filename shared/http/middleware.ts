@@ -68,7 +68,9 @@ export function problemJson(): Middleware {
         request.response = json(error.status, body, { 'Content-Type': 'application/problem+json' });
         return;
       }
-      logger.error('unhandled error', { errorName: (error as Error | undefined)?.name, errorMessage: safeMessage(error) });
+      // the name and status only: an SDK message can quote an item's values
+      const e = error as (Error & { $metadata?: { httpStatusCode?: number } }) | undefined;
+      logger.error('unhandled error', { errorName: e?.name, httpStatusCode: e?.$metadata?.httpStatusCode });
       request.response = json(
         500,
         { type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'nothing was lost; please retry' },
@@ -76,9 +78,4 @@ export function problemJson(): Middleware {
       );
     },
   };
-}
-
-/** Error messages of our own code never carry PHI; SDK messages are cut short to keep item data out of logs. */
-function safeMessage(error: unknown): string | undefined {
-  return error instanceof Error ? error.message.slice(0, 200) : undefined;
 }
