@@ -5,7 +5,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, DynamoDBStre
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { config, resetConfig } from '../shared/config.js';
 import { documentClient, useDeps, type Deps } from '../shared/deps.js';
 import { SesEmail } from '../shared/email/ses.js';
@@ -113,7 +113,7 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
   }
 
   const poller = new StreamPoller(dynamo, `http://127.0.0.1:${dynamoPort}`, TABLES.main,
-    (event: DynamoDBStreamEvent) => dispatcher(event));
+    (event: DynamoDBStreamEvent) => dispatcher(event), dataDir ? join(dataDir, 'stream-checkpoints.json') : undefined);
   poller.start();
 
   const hook = (method: string, resource: string, run: Route['hook']): Route => ({ method, resource, hook: run });

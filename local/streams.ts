@@ -4,6 +4,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { logger } from '../shared/logger.js';
 import { LOCAL_CREDENTIALS } from './dynamo.js';
 
@@ -27,13 +28,20 @@ export class StreamPoller {
   private timer?: NodeJS.Timeout;
   private stopped = false;
 
+  /** `checkpointFile` keeps shard positions across restarts, so a restart does not replay the stream. */
   constructor(
     private readonly dynamo: DynamoDBClient,
     endpoint: string,
     private readonly table: string,
     private readonly handler: StreamHandler,
+    private readonly checkpointFile?: string,
   ) {
     this.streams = new DynamoDBStreamsClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+    if (checkpointFile && existsSync(checkpointFile)) {
+      for (const [key, sequence] of Object.entries(JSON.parse(readFileSync(checkpointFile, 'utf8')) as Record<string, string>)) {
+        this.checkpoints.set(key, sequence);
+      }
+    }
   }
 
   start(intervalMs = 100): void {
@@ -64,6 +72,7 @@ export class StreamPoller {
     const done = this.running.catch(() => 0).then(() => {
       this.iterators.clear();
       this.checkpoints.clear();
+      this.saveCheckpoints();
     });
     this.running = done.then(() => 0);
     return done;
@@ -114,10 +123,15 @@ export class StreamPoller {
       handled += Records.length;
       const last = done.at(-1)?.dynamodb?.SequenceNumber ?? this.checkpoints.get(key);
       if (last) this.checkpoints.set(key, last);
+      this.saveCheckpoints();
       // after a failure, read again from the failed record on the next pass
       this.iterators.set(key, failed ? await this.iterator(streamArn, shardId, last) : NextShardIterator);
     }
     return handled;
+  }
+
+  private saveCheckpoints(): void {
+    if (this.checkpointFile) writeFileSync(this.checkpointFile, JSON.stringify(Object.fromEntries(this.checkpoints)));
   }
 
   private async iterator(streamArn: string, shardId: string, after?: string): Promise<string | undefined> {
