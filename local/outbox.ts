@@ -9,11 +9,15 @@ export interface SentSms {
 /** The local SMS sink behind the SMS port: every message lands here and in `/_local/outbox`. */
 export class SmsOutbox implements SmsPort {
   readonly sent: SentSms[] = [];
+  /** Every SMS since start, across resets (the tests scan it for PHI). */
+  readonly history: SentSms[] = [];
 
   constructor(private readonly clock: Clock) {}
 
   async send(to: string, body: string): Promise<void> {
-    this.sent.push({ to, body, at: this.clock.now().toISOString() });
+    const sms = { to, body, at: this.clock.now().toISOString() };
+    this.sent.push(sms);
+    this.history.push(sms);
   }
 
   clear(): void {
@@ -27,6 +31,8 @@ export class SmsOutbox implements SmsPort {
  */
 export class TimedEmail implements EmailPort {
   readonly sentAt: string[] = [];
+  /** Every email since start, across resets (the tests scan it for PHI). */
+  readonly history: Email[] = [];
 
   constructor(
     private readonly inner: EmailPort,
@@ -36,6 +42,7 @@ export class TimedEmail implements EmailPort {
   async send(email: Email): Promise<void> {
     await this.inner.send(email);
     this.sentAt.push(this.clock.now().toISOString());
+    this.history.push(email);
   }
 
   clear(): void {

@@ -10,7 +10,7 @@ import { config, resetConfig } from '../shared/config.js';
 import { documentClient, useDeps, type Deps } from '../shared/deps.js';
 import { SesEmail } from '../shared/email/ses.js';
 import { guardedPorts } from '../shared/messaging.js';
-import type { TimerEvent } from '../shared/ports.js';
+import type { Email, TimerEvent } from '../shared/ports.js';
 import { Store } from '../shared/store/store.js';
 import { buildWeb } from '../web/build.js';
 import { handler as intake } from '../functions/intake/handler.js';
@@ -28,7 +28,7 @@ import { demoRoster } from './demo-roster.js';
 import { LocalAuthorizer } from './auth.js';
 import { ControllableClock } from './clock.js';
 import { ensureTables, LOCAL_CREDENTIALS, startDynamo, TABLES } from './dynamo.js';
-import { sentEmail, SmsOutbox, TimedEmail } from './outbox.js';
+import { sentEmail, SmsOutbox, TimedEmail, type SentSms } from './outbox.js';
 import { LocalScheduler } from './scheduler.js';
 import { createLocalServer, type ApiHandler, type Route } from './server.js';
 import { StreamPoller } from './streams.js';
@@ -48,6 +48,8 @@ export interface LocalRuntime {
   dynamoEndpoint: string;
   /** The SMS sink behind the SMS port. */
   smsOutbox: SmsOutbox;
+  /** Every SMS and email sent since start, resets included. */
+  history(): { sms: SentSms[]; email: Email[] };
   sesUrl: string;
   deps: Deps;
   settle(): Promise<void>;
@@ -185,6 +187,7 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
     sesUrl,
     dynamoEndpoint: `http://127.0.0.1:${dynamoPort}`,
     smsOutbox: sms,
+    history: () => ({ sms: sms.history, email: email.history }),
     deps,
     settle: () => poller.settle(),
     async stop() {

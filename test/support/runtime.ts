@@ -1,4 +1,4 @@
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { startLocal, type LocalRuntime } from '../../local/runtime.js';
 
 /** The real local runtime in memory on free ports: what `npm start` runs, without data on disk. */
@@ -6,7 +6,13 @@ export async function startTestRuntime(): Promise<LocalRuntime> {
   return startLocal({ port: 0, dataDir: null });
 }
 
-/** Starts the runtime before a file's tests (handing it to `started`) and stops it after them. */
+/** What the fixture client's referral holds that no message may ever carry (test/fixtures/referral.ts). */
+const FIXTURE_PHI = ['María', 'López', '123456789', '1990-04-02', 'South Texas ICE Processing Center', 'Headaches and dizziness'];
+
+/**
+ * Starts the runtime before a file's tests (handing it to `started`) and stops it after them; before
+ * stopping, every SMS and email the file's tests made the system send is scanned for the fixture's PHI.
+ */
 export function useTestRuntime(started: (rt: LocalRuntime) => void): void {
   let rt: LocalRuntime | undefined;
   beforeAll(async () => {
@@ -14,7 +20,14 @@ export function useTestRuntime(started: (rt: LocalRuntime) => void): void {
     started(rt);
   });
   afterAll(async () => {
-    await rt?.stop();
+    if (!rt) return;
+    await rt.settle(); // what the last test set going is sent, and scanned, too
+    const { sms, email } = rt.history();
+    const texts = [...sms.map((m) => m.body), ...email.flatMap((m) => [m.subject, m.text, m.html])];
+    await rt.stop();
+    const leaks = FIXTURE_PHI.filter((phi) => texts.some((t) => t.includes(phi)));
+    expect(leaks, `PHI in ${texts.length} messages sent by this file's tests`).toEqual([]);
+    expect(texts.length).toBeGreaterThan(0);
   });
 }
 
