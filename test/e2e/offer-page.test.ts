@@ -2,25 +2,20 @@ import { describe, it, expect } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.js';
 import { type Browser } from 'playwright-core';
 import { useBrowser } from '../support/browser.js';
-import { call as callRuntime, useTestRuntime } from '../support/runtime.js';
+import { call, useTestRuntime } from '../support/runtime.js';
 
 let rt!: LocalRuntime;
 let browser!: Browser;
 useTestRuntime((started) => (rt = started));
 useBrowser((launched) => (browser = launched));
 
-async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await callRuntime(rt, method, path, body, headers);
-  return { status: res.status, body: res.json as Record<string, any> };
-}
-
 const DOCTOR_PHONE = '+15125550101';
 
 /** A roster with one doctor on a primary shift around the app's clock, and one urgent referral; returns the offer link. */
 async function pageOneDoctor(): Promise<string> {
-  const { body: clock } = await call('GET', '/_local/clock');
+  const { json: clock } = await call(rt, 'GET', '/_local/clock');
   const now = new Date(clock.now).getTime();
-  const roster = await call('PUT', '/_local/roster', {
+  const roster = await call(rt, 'PUT', '/_local/roster', {
     doctors: [{
       id: 'd-ana', name: 'Dr. Ana Ruiz', email: 'ana@example.org', phone: DOCTOR_PHONE,
       specialties: ['general', 'obstetrics'], languages: ['en', 'es'], timeZone: 'America/Chicago', maxOpenCases: 3, active: true,
@@ -29,7 +24,7 @@ async function pageOneDoctor(): Promise<string> {
     shifts: [{ doctorId: 'd-ana', role: 'primary', start: new Date(now - 3600_000).toISOString(), end: new Date(now + 86_400_000).toISOString() }],
   });
   expect(roster.status).toBeLessThan(300);
-  const referral = await call('POST', '/api/referrals', {
+  const referral = await call(rt, 'POST', '/api/referrals', {
     attorney: { name: 'Ann Lee', email: 'ann@example.org', phone: '512-555-0100', g28Filed: true },
     client: {
       givenName: 'María', familyName: 'López', aNumber: 'A012345678', dateOfBirth: '1990-04-02',
@@ -41,8 +36,8 @@ async function pageOneDoctor(): Promise<string> {
     consent: { releaseOfInformation: true },
   }, { 'idempotency-key': crypto.randomUUID() });
   expect(referral.status).toBe(201);
-  await call('POST', '/_local/settle');
-  const { body: outbox } = await call('GET', '/_local/outbox');
+  await call(rt, 'POST', '/_local/settle');
+  const { json: outbox } = await call(rt, 'GET', '/_local/outbox');
   const sms = (outbox.sms as { to: string; body: string }[]).find((m) => m.to === DOCTOR_PHONE && m.body.includes('/offers/'));
   const link = sms?.body.match(/https?:\/\/\S+\/offers\/[^\s#]+#token=[A-Za-z0-9_-]+/)?.[0];
   expect(link).toBeDefined();

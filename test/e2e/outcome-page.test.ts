@@ -4,17 +4,12 @@ import { type Browser, type BrowserContext } from 'playwright-core';
 import { useBrowser } from '../support/browser.js';
 import { validReferral } from '../fixtures/referral.js';
 import { coordinatorEntry, doctorEntry } from '../fixtures/roster.js';
-import { call as callRuntime, useTestRuntime } from '../support/runtime.js';
+import { call, useTestRuntime } from '../support/runtime.js';
 
 let rt!: LocalRuntime;
 let browser!: Browser;
 useTestRuntime((started) => (rt = started));
 useBrowser((launched) => (browser = launched));
-
-async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await callRuntime(rt, method, path, body, headers);
-  return { status: res.status, body: res.json as Record<string, any> };
-}
 
 const ATTORNEY_EMAIL = validReferral().attorney.email;
 const COORDINATORS = [
@@ -34,21 +29,21 @@ const chicagoDate = (at: Date) =>
 
 /** Loads a roster with coordinators, submits a routine referral and returns its id and the receipt's outcome link. */
 async function referralWithOutcomeLink(): Promise<{ id: string; link: URL; now: Date }> {
-  const { body: clock } = await call('GET', '/_local/clock');
+  const { json: clock } = await call(rt, 'GET', '/_local/clock');
   const now = new Date(clock.now);
-  const roster = await call('PUT', '/_local/roster', {
+  const roster = await call(rt, 'PUT', '/_local/roster', {
     doctors: [doctorEntry()],
     coordinators: COORDINATORS,
     shifts: [{ doctorId: 'd-ana', role: 'primary', start: new Date(now.getTime() - 3600_000).toISOString(), end: new Date(now.getTime() + 86_400_000).toISOString() }],
   });
-  expect(roster.status, JSON.stringify(roster.body)).toBe(200);
+  expect(roster.status, JSON.stringify(roster.json)).toBe(200);
 
-  const referral = await call('POST', '/api/referrals', validReferral(), { 'idempotency-key': crypto.randomUUID() });
-  expect(referral.status, JSON.stringify(referral.body)).toBe(201);
-  const id = referral.body.referralId as string;
-  expect((await call('POST', '/_local/settle')).status).toBe(200);
+  const referral = await call(rt, 'POST', '/api/referrals', validReferral(), { 'idempotency-key': crypto.randomUUID() });
+  expect(referral.status, JSON.stringify(referral.json)).toBe(201);
+  const id = referral.json.referralId as string;
+  expect((await call(rt, 'POST', '/_local/settle')).status).toBe(200);
 
-  const { body: outbox } = await call('GET', '/_local/outbox');
+  const { json: outbox } = await call(rt, 'GET', '/_local/outbox');
   const receipts = (outbox.email as { to: string[]; text: string }[])
     .filter((m) => m.to.includes(ATTORNEY_EMAIL) && m.text.includes(`/outcome/${id}#token=`));
   expect(receipts).toHaveLength(1);
@@ -58,14 +53,14 @@ async function referralWithOutcomeLink(): Promise<{ id: string; link: URL; now: 
 }
 
 async function staffDetail(id: string) {
-  const { body } = await call('GET', '/_local/token?group=coordinators');
-  const detail = await call('GET', `/api/staff/referrals/${id}`, undefined, { authorization: `Bearer ${body.token}` });
+  const { json: body } = await call(rt, 'GET', '/_local/token?group=coordinators');
+  const detail = await call(rt, 'GET', `/api/staff/referrals/${id}`, undefined, { authorization: `Bearer ${body.token}` });
   expect(detail.status).toBe(200);
-  return detail.body;
+  return detail.json;
 }
 
 async function reminderSchedules(id: string): Promise<string[]> {
-  const { body } = await call('GET', '/_local/schedules');
+  const { json: body } = await call(rt, 'GET', '/_local/schedules');
   return (body.items as { name: string }[]).map((i) => i.name).filter((n) => n.startsWith('rem-') && n.endsWith(id)).sort();
 }
 
