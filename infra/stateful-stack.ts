@@ -11,6 +11,8 @@ import * as smsvoice from 'aws-cdk-lib/aws-smsvoice';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { getCountries } from 'libphonenumber-js';
+import { COUNTRY_CODES } from '../shared/domain/codes.js';
 
 /** Long-lived data and account-level configuration; everything here is RETAINed or cheap to keep. */
 export class StatefulStack extends Stack {
@@ -20,6 +22,7 @@ export class StatefulStack extends Stack {
   readonly sesConfigurationSet: ses.ConfigurationSet;
   readonly sesEventsTopic: sns.Topic;
   readonly smsConfigurationSet: smsvoice.CfnConfigurationSet;
+  readonly smsProtectConfiguration: smsvoice.CfnProtectConfiguration;
   readonly smsOptOutList: smsvoice.CfnOptOutList;
   readonly smsEventsTopic: sns.Topic;
   readonly inboundSmsTopic: sns.Topic;
@@ -145,7 +148,19 @@ export class StatefulStack extends Stack {
 
     // SMS: opt-outs (STOP) arrive as inbound messages on the two-way topic; the event destination carries failures.
     this.smsOptOutList = new smsvoice.CfnOptOutList(this, 'SmsOptOutList', {});
+    // ---- SMS spend: every message goes through the configuration set, whose protect configuration lets
+    // SMS reach US numbers only (doctors, coordinators and patients are all in the US; foreign and premium
+    // destinations are where SMS pumping fraud costs money). Voice and MMS are never used: blocked everywhere.
+    this.smsProtectConfiguration = new smsvoice.CfnProtectConfiguration(this, 'SmsProtectConfiguration', {
+      countryRuleSet: {
+        sms: smsDestinations().map((countryCode) => ({ countryCode, protectStatus: countryCode === 'US' ? 'ALLOW' : 'BLOCK' })),
+        voice: smsDestinations().map((countryCode) => ({ countryCode, protectStatus: 'BLOCK' })),
+        mms: smsDestinations().map((countryCode) => ({ countryCode, protectStatus: 'BLOCK' })),
+      },
+      tags: [{ key: 'Name', value: 'medreview-us-only' }],
+    });
     this.smsConfigurationSet = new smsvoice.CfnConfigurationSet(this, 'SmsConfigurationSet', {
+      protectConfigurationId: this.smsProtectConfiguration.attrProtectConfigurationId,
       eventDestinations: [
         {
           eventDestinationName: 'delivery-failures',
@@ -208,4 +223,10 @@ export class StatefulStack extends Stack {
       refreshTokenValidity: Duration.hours(12),
     });
   }
+}
+
+/** Countries and regions with telephone numbers: assigned ISO 3166-1 codes that have a numbering plan. */
+export function smsDestinations(): string[] {
+  const numbered = new Set<string>(getCountries());
+  return [...COUNTRY_CODES].filter((c) => numbered.has(c)).sort();
 }

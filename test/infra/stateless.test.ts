@@ -162,15 +162,11 @@ describe('REST API', () => {
     });
   });
 
-  it('is behind a regional WAF with a rate-based rule, associated with the stage', () => {
+  it('is behind a regional WAF, associated with the stage, whose first rule blocks what did not come through CloudFront', () => {
     t.hasResourceProperties('AWS::WAFv2::WebACL', {
       Scope: 'REGIONAL',
-      Rules: Match.arrayWith([
-        Match.objectLike({
-          Action: { Block: {} },
-          Statement: { RateBasedStatement: Match.objectLike({ Limit: 300, AggregateKeyType: 'FORWARDED_IP' }) },
-        }),
-      ]),
+      DefaultAction: { Allow: {} },
+      Rules: [Match.objectLike({ Name: 'origin-verify', Priority: 0, Action: { Block: {} } })],
     });
     const [association] = Object.values(resourcesOf(t, 'AWS::WAFv2::WebACLAssociation'));
     expect(association!.Properties.WebACLArn['Fn::GetAtt']).toEqual([expect.stringMatching(/^ApiWaf/), 'Arn']);
