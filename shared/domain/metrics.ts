@@ -27,6 +27,7 @@ const day = (field: string) => z.string({ error: 'is required' }).refine(isRealD
 
 /** `?from=YYYY-MM-DD&to=YYYY-MM-DD`: both days included, `from` not after `to`, at most 366 days. */
 export const DateRangeQuery = z.object({ from: day('first'), to: day('last') }).superRefine(({ from, to }, ctx) => {
+  if (!isRealDate(from) || !isRealDate(to)) return; // already reported, field by field
   if (to < from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
   else if (addDays(from, MAX_RANGE_DAYS - 1) < to) ctx.addIssue({ code: 'custom', path: ['to'], message: `must be at most ${MAX_RANGE_DAYS} days after from` });
 });

@@ -311,6 +311,7 @@ describe('GET /api/staff/metrics and /api/staff/referrals.csv', () => {
     ['from=2026-11-01', ['to']],
     ['from=2026-02-30&to=2026-03-10', ['from']],
     ['from=2026-11-01&to=11/30/2026', ['to']],
+    ['from=2026-11-01T00:00:00Z&to=2026-11-30', ['from']],
     ['from=2026-11-30&to=2026-11-01', ['to']],
     ['from=2025-01-01&to=2026-01-02', ['to']],
   ])('answers 422 naming the bad parameters for ?%s', async (query, expected) => {
