@@ -26,6 +26,7 @@ import {
   type MedreviewFunctionProps,
   wildcardFinding,
   useEmail,
+  useCreatedIndex,
   useIdempotencyTable,
   useScheduler,
   useSms,
@@ -236,6 +237,7 @@ export class StatelessStack extends Stack {
       useEmail(f, email);
     }
     useIdempotencyTable(intake, stateful.idempotencyTable, key);
+    useCreatedIndex(staff, stateful.table);
     for (const f of workers) useSms(f, sms);
     for (const f of workers) if (f !== deliveryEvents) useScheduler(f, sched);
     sweeper.addToRolePolicy(
@@ -352,6 +354,14 @@ export class StatelessStack extends Stack {
     route(staffReferral, 'GET', staff, ['id'], false);
     route(staffReferral.addResource('release'), 'POST', staff, ['id'], false);
     route(staffReferral.addResource('close'), 'POST', staff, ['id'], false);
+    route(staffReferral.addResource('notes'), 'POST', staff, ['id'], false);
+    const staffRoot = staffReferrals.parentResource!;
+    route(staffRoot.addResource('referrals.csv'), 'GET', staff, [], false);
+    const roster = staffRoot.addResource('roster');
+    route(roster, 'GET', staff, [], false);
+    route(roster, 'PUT', staff, [], false);
+    route(staffRoot.addResource('coverage'), 'GET', staff, [], false);
+    route(staffRoot.addResource('metrics'), 'GET', staff, [], false);
 
     this.addWaf(settings, key);
 

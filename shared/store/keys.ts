@@ -11,3 +11,20 @@ export const keys = {
   shift: (startIso: string, doctorId: string) => ({ pk: 'ROSTER', sk: `SHIFT#${startIso}#${doctorId}` }),
   channel: (address: string) => ({ pk: `CHANNEL#${address}`, sk: 'CHANNEL' }),
 };
+
+/**
+ * The index of cases by creation date, bucketed by UTC month (`createdMonth` = `2026-11`, `createdKey` =
+ * `<createdAt>#<referralId>`): a range of days reads only the months it touches, so metrics and the CSV
+ * cost what the range holds, never a table scan. It projects the fields those reports need and no PHI.
+ */
+export const CREATED_INDEX = {
+  name: 'created',
+  partitionKey: 'createdMonth',
+  sortKey: 'createdKey',
+  projected: ['referralId', 'status', 'urgency', 'reasons', 'createdAt', 'assignedAt', 'closedAt', 'outcome', 'holdReason'],
+} as const;
+
+export const createdIndexKeys = (createdAt: string, referralId: string) => ({
+  [CREATED_INDEX.partitionKey]: createdAt.slice(0, 7),
+  [CREATED_INDEX.sortKey]: `${createdAt}#${referralId}`,
+});

@@ -5,7 +5,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Coordinator, Doctor, Roster, Shift } from '../domain/roster.js';
 import type { CaseRecord, ChannelState, Offer, OfferState, Reminder, Status, TimelineEvent } from '../domain/types.js';
-import { keys } from './keys.js';
+import type { CaseSummary } from '../domain/metrics.js';
+import { CREATED_INDEX, createdIndexKeys, keys } from './keys.js';
 
 export class ConditionFailedError extends Error {}
 
@@ -30,7 +31,7 @@ export class Store {
   async createCase(record: CaseRecord): Promise<void> {
     await this.conditional(this.db.send(new PutCommand({
       TableName: this.table,
-      Item: { ...keys.case(record.referralId), ...statusIndex(record), ...record },
+      Item: { ...keys.case(record.referralId), ...statusIndex(record), ...createdIndexKeys(record.createdAt, record.referralId), ...record },
       ConditionExpression: 'attribute_not_exists(pk)',
     })));
   }
@@ -49,6 +50,25 @@ export class Store {
       ExpressionAttributeValues: { ':pk': `STATUS#${status}` },
       ScanIndexForward: false,
     });
+  }
+
+  /**
+   * Summaries of the cases created in [start, end) (ISO instants), oldest first, read through the
+   * creation-date index one month at a time: the cost follows the range, not the table.
+   */
+  async casesCreatedBetween(start: string, end: string): Promise<CaseSummary[]> {
+    const out: CaseSummary[] = [];
+    for (const month of monthsBetween(start, end)) {
+      out.push(...await this.queryAll<CaseSummary>({
+        TableName: this.table,
+        IndexName: CREATED_INDEX.name,
+        KeyConditionExpression: '#m = :m AND #k BETWEEN :start AND :end',
+        // `<end>` sorts before every `<end>#<id>`: a case created exactly at `end` is left out, as it should be
+        ExpressionAttributeNames: { '#m': CREATED_INDEX.partitionKey, '#k': CREATED_INDEX.sortKey },
+        ExpressionAttributeValues: { ':m': month, ':start': start, ':end': end },
+      }));
+    }
+    return out;
   }
 
   /**
@@ -400,6 +420,17 @@ function statusIndex(r: CaseRecord) {
   return { gsi1pk: `STATUS#${r.status}`, gsi1sk: `${r.createdAt}#${r.referralId}` };
 }
 
+/** The UTC months (`YYYY-MM`) from the one holding `start` to the one holding `end`. */
+function monthsBetween(start: string, end: string): string[] {
+  const months: string[] = [];
+  const d = new Date(`${start.slice(0, 7)}-01T00:00:00Z`);
+  while (d.toISOString().slice(0, 7) <= end.slice(0, 7)) {
+    months.push(d.toISOString().slice(0, 7));
+    d.setUTCMonth(d.getUTCMonth() + 1);
+  }
+  return months;
+}
+
 function prefixQuery(table: string, pk: string, prefix: string): QueryCommandInput {
   return {
     TableName: table,
@@ -411,6 +442,6 @@ function prefixQuery(table: string, pk: string, prefix: string): QueryCommandInp
 
 /** Drops the key attributes so callers see the entity only. */
 function strip<T>(item: Record<string, unknown>): T {
-  const { pk, sk, gsi1pk, gsi1sk, ttl, ...rest } = item;
+  const { pk, sk, gsi1pk, gsi1sk, ttl, createdMonth, createdKey, ...rest } = item;
   return rest as T;
 }

@@ -1,5 +1,6 @@
 import type { Ports } from '../deps.js';
-import { STATUSES, type Status } from '../domain/types.js';
+import { casesCsv, programMetrics, rangeInstants, type DateRange } from '../domain/metrics.js';
+import { STATUSES, type Status, type TimelineEvent } from '../domain/types.js';
 import { NotFoundError } from '../http/errors.js';
 
 /** Cases by status (every status when none is given), newest first. */
@@ -22,4 +23,25 @@ export async function caseDetail(referralId: string, actor: string, p: Pick<Port
     offers: offers.map(({ tokenHashes: _t, ...offer }) => offer),
     timeline,
   };
+}
+
+/** A coordinator's note on the timeline, with who wrote it; 404 for an unknown case. */
+export async function addNote(referralId: string, text: string, actor: string, p: Pick<Ports, 'store' | 'clock'>): Promise<TimelineEvent> {
+  if (!(await p.store.getCase(referralId))) throw new NotFoundError('no such referral');
+  const event: TimelineEvent = { at: p.clock.now().toISOString(), event: 'note', actor, details: { text } };
+  await p.store.addEvent(referralId, event);
+  return event;
+}
+
+/** Program metrics over the cases submitted in a range of program-time-zone days (read through the creation-date index). */
+export async function metrics(range: DateRange, p: Pick<Ports, 'store' | 'config'>) {
+  const { start, end } = rangeInstants(range, p.config.PROGRAM_TIME_ZONE);
+  return programMetrics(await p.store.casesCreatedBetween(start, end), range, p.config.PROGRAM_TIME_ZONE);
+}
+
+/** The same cases as `metrics`, one CSV row each, with no PHI; and a file name for the download. */
+export async function casesReport(range: DateRange, p: Pick<Ports, 'store' | 'config'>): Promise<{ filename: string; csv: string }> {
+  const { start, end } = rangeInstants(range, p.config.PROGRAM_TIME_ZONE);
+  const csv = casesCsv(await p.store.casesCreatedBetween(start, end), p.config.PROGRAM_TIME_ZONE);
+  return { filename: `medreview-referrals-${range.from}-to-${range.to}.csv`, csv };
 }
