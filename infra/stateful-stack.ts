@@ -13,6 +13,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { getCountries } from 'libphonenumber-js';
 import { COUNTRY_CODES } from '../shared/domain/codes.js';
+import { CREATED_INDEX } from '../shared/store/keys.js';
 
 /** Long-lived data and account-level configuration; everything here is RETAINed or cheap to keep. */
 export class StatefulStack extends Stack {
@@ -87,6 +88,13 @@ export class StatefulStack extends Stack {
       indexName: 'gsi1',
       partitionKey: { name: 'gsi1pk', type: dynamodb.AttributeType.STRING },
       sortKey: { name: 'gsi1sk', type: dynamodb.AttributeType.STRING },
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: CREATED_INDEX.name,
+      partitionKey: { name: CREATED_INDEX.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: CREATED_INDEX.sortKey, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: [...CREATED_INDEX.projected],
     });
     this.idempotencyTable = new dynamodb.Table(this, 'IdempotencyTable', {
       ...tableDefaults,

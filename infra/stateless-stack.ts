@@ -26,6 +26,7 @@ import {
   type MedreviewFunctionProps,
   wildcardFinding,
   useEmail,
+  useCreatedIndex,
   useIdempotencyTable,
   useScheduler,
   useSms,
@@ -242,6 +243,7 @@ export class StatelessStack extends Stack {
       useEmail(f, email);
     }
     useIdempotencyTable(intake, stateful.idempotencyTable, key);
+    useCreatedIndex(staff, stateful.table);
     for (const f of workers) useSms(f, sms);
     for (const f of workers) if (f !== deliveryEvents) useScheduler(f, sched);
     sweeper.addToRolePolicy(
@@ -358,6 +360,14 @@ export class StatelessStack extends Stack {
     route(staffReferral, 'GET', staff, ['id'], false);
     route(staffReferral.addResource('release'), 'POST', staff, ['id'], false);
     route(staffReferral.addResource('close'), 'POST', staff, ['id'], false);
+    route(staffReferral.addResource('notes'), 'POST', staff, ['id'], false);
+    const staffRoot = staffReferrals.parentResource!;
+    route(staffRoot.addResource('referrals.csv'), 'GET', staff, [], false);
+    const roster = staffRoot.addResource('roster');
+    route(roster, 'GET', staff, [], false);
+    route(roster, 'PUT', staff, [], false);
+    route(staffRoot.addResource('coverage'), 'GET', staff, [], false);
+    route(staffRoot.addResource('metrics'), 'GET', staff, [], false);
 
     this.addWaf(originVerify, key);
 
@@ -447,13 +457,14 @@ export class StatelessStack extends Stack {
   }
 }
 
-/** `/offers/<id>` and `/outcome/<id>` serve their page; `/` serves the form. */
+/** `/offers/<id>`, `/outcome/<id>` and `/verify` serve their page; `/` serves the form. */
 const PAGE_REWRITE = `function handler(event) {
   var request = event.request;
   var uri = request.uri;
   if (uri === '/') request.uri = '/index.html';
   else if (uri.startsWith('/offers/')) request.uri = '/offer.html';
   else if (uri.startsWith('/outcome/')) request.uri = '/outcome.html';
+  else if (uri === '/verify') request.uri = '/verify.html';
   return request;
 }`;
 
