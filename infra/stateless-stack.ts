@@ -482,13 +482,14 @@ export class StatelessStack extends Stack {
   }
 }
 
-/** `/offers/<id>` and `/outcome/<id>` serve their page; `/` serves the form. */
+/** `/offers/<id>`, `/outcome/<id>` and `/verify` serve their page; `/` serves the form. */
 const PAGE_REWRITE = `function handler(event) {
   var request = event.request;
   var uri = request.uri;
   if (uri === '/') request.uri = '/index.html';
   else if (uri.startsWith('/offers/')) request.uri = '/offer.html';
   else if (uri.startsWith('/outcome/')) request.uri = '/outcome.html';
+  else if (uri === '/verify') request.uri = '/verify.html';
   return request;
 }`;
 

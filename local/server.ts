@@ -21,6 +21,7 @@ const PAGES: [RegExp, string][] = [
   [/^\/$/, 'index.html'],
   [/^\/offers\/[^/]+$/, 'offer.html'],
   [/^\/outcome\/[^/]+$/, 'outcome.html'],
+  [/^\/verify$/, 'verify.html'],
 ];
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',

@@ -12,11 +12,17 @@ import { json, jsonBody, lowerCaseHeaders, problemJson, SECURITY_HEADERS, type P
 import { closeCase, programToday, recordRelease } from '../../shared/usecases/release.js';
 import { checkRoster, importRoster, rosterWithChannels } from '../../shared/usecases/roster.js';
 import { addNote, caseDetail, casesReport, listCases, metrics } from '../../shared/usecases/staff.js';
+import { approveCase, listTrusted, trustSubmitter, trustTarget, untrustSubmitter } from '../../shared/usecases/trust.js';
 
 const CloseBody = z.strictObject({
   outcome: z.enum(['parole_granted', 'parole_denied', 'transferred', 'removed', 'withdrawn', 'care_established'], {
     error: 'must be one of: parole_granted, parole_denied, transferred, removed, withdrawn, care_established',
   }),
+});
+
+const domain = z.string().trim().toLowerCase().regex(/^@?([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a domain such as example.org');
+const SubmitterBody = z.union([z.strictObject({ email: z.email('must be an email address') }), z.strictObject({ domain })], {
+  error: 'give either "email" or "domain"',
 });
 
 /** The coordinator's identity from the authorizer's claims; 403 without the coordinators group. */
@@ -40,12 +46,21 @@ export async function lambdaHandler(event: ParsedEvent) {
       if (status !== undefined && !STATUSES.includes(status as never)) {
         throw new UnprocessableError('unknown status', [{ path: 'status', message: `must be one of: ${STATUSES.join(', ')}` }]);
       }
-      return json(200, { items: await listCases(status as never, d) });
+      return json(200, { items: await listCases(status as never, event.queryStringParameters?.aNumber, d) });
     }
     case 'GET /api/staff/referrals/{id}':
       return json(200, await caseDetail(id, actor, d));
     case 'POST /api/staff/referrals/{id}/release':
       return json(200, await recordRelease(id, validBody(releaseSchema(programToday(d)), event.parsedBody), actor, d));
+    case 'POST /api/staff/referrals/{id}/approve':
+      return json(200, await approveCase(id, actor, d));
+    case 'GET /api/staff/submitters':
+      return json(200, { items: await listTrusted(d) });
+    case 'POST /api/staff/submitters':
+      return json(200, await trustSubmitter(validBody(SubmitterBody, event.parsedBody), actor, d));
+    case 'DELETE /api/staff/submitters/{entry}':
+      await untrustSubmitter(trustTarget(event.pathParameters?.entry ?? ''), d);
+      return { statusCode: 204, headers: {}, body: '' };
     case 'POST /api/staff/referrals/{id}/close':
       return json(200, await closeCase(id, validBody(CloseBody, event.parsedBody).outcome, actor, d));
     case 'POST /api/staff/referrals/{id}/notes':
@@ -77,4 +92,4 @@ export async function lambdaHandler(event: ParsedEvent) {
   }
 }
 
-export const handler = middy(lambdaHandler).use(lowerCaseHeaders()).use(problemJson()).use(jsonBody({ maxBytes: 1024 * 1024 }));
+export const handler = middy(lambdaHandler).use(lowerCaseHeaders()).use(problemJson()).use(jsonBody({ maxBytes: 1024 * 1024, optional: true }));

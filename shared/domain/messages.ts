@@ -62,12 +62,15 @@ export function defused(value: string): string {
     .replace(/[\p{L}\p{N}_-]+(?:\.[\p{L}\p{N}_-]+)*\.[\p{L}]{2,}\b/gu, (domain) => domain.replace(/\./g, '[.]'));
 }
 
-export function receiptEmail(p: { referralId: string; urgency: string; outcomeUrl: string }): Message {
+/** What the receipt says happens next: the same for every held case, whatever the hold's reason. */
+export function receiptEmail(p: { referralId: string; urgency: string; held?: boolean; outcomeUrl: string }): Message {
   return message(`Referral ${p.referralId} received`, [
     `Your referral was received. Reference: ${p.referralId}. Triage: ${p.urgency}.`,
-    p.urgency === 'urgent'
-      ? 'Volunteer doctors are being paged now. You will get an email introducing the doctor who accepts.'
-      : 'A volunteer doctor will review the request. You will get an email introducing the doctor who accepts.',
+    p.held
+      ? 'A program coordinator reviews this referral before doctors are contacted. You will get an email introducing the doctor who accepts.'
+      : p.urgency === 'urgent'
+        ? 'Volunteer doctors are being paged now. You will get an email introducing the doctor who accepts.'
+        : 'A volunteer doctor will review the request. You will get an email introducing the doctor who accepts.',
     [`When your client's custody status changes (parole granted or denied, transfer, removal), report it here: `, link(p.outcomeUrl)],
     'Please do not reply with medical records; the doctor will arrange a secure exchange with you directly.',
   ]);
@@ -170,3 +173,47 @@ export const SMS_REPLIES = {
   stopped: () => 'medreview: you will get no more SMS from us. Reply START to receive them again.',
   started: () => 'medreview: SMS are on again.',
 };
+
+// ---- trust and budgets ------------------------------------------------------------------------
+
+/** The only message an address that is not yet trusted ever gets. Says nothing about the referral. */
+export function verificationEmail(p: { url: string }): Message {
+  return message('Confirm your email address to start the medical review', [
+    'A referral to Medical Review for Immigrants was sent with this email address as the attorney\'s contact.',
+    `To start the review, open this link within 24 hours and confirm: ${p.url}`,
+    'Until the address is confirmed, no doctor is contacted. If you did not send a referral, ignore this email; nothing else will be sent to you.',
+    'Confirmar su correo: abra el enlace de arriba dentro de 24 horas para iniciar la revisión.',
+  ]);
+}
+
+export function awaitingVerificationNotice(p: { referralId: string }): Message {
+  return message(`Urgent case ${p.referralId} awaits verification`, [
+    `Urgent case ${p.referralId} came from an email address that is not yet trusted; it awaits verification of that address and nobody was paged.`,
+    'It proceeds when the attorney opens the verification email. A coordinator can approve it in the console (or add the address to the trusted list).',
+  ]);
+}
+
+const HOLD_TEXT: Record<string, string> = {
+  submitter_limit: 'this attorney address reached its daily limit of urgent referrals that page doctors by themselves',
+  duplicate: 'another open case has the same A-number',
+  page_budget: 'the hourly page budget is used up',
+};
+
+/** The coordinators' email about a case held (or, routine, set aside) for them. */
+export function holdNoticeEmail(p: { referralId: string; reason: string; duplicateOf?: string }): Message {
+  return message(`Case ${p.referralId} is held for a coordinator`, [
+    `Case ${p.referralId} was not offered to doctors: ${HOLD_TEXT[p.reason] ?? p.reason}${p.duplicateOf ? ` (${p.duplicateOf})` : ''}.`,
+    'Review it in the console; approve it to start paging, or close it.',
+  ]);
+}
+
+export function pageBudgetSms(referralId: string): string {
+  return `medreview: page budget reached; urgent case ${referralId} and any more this hour are held, not paged. Please review held cases now.`;
+}
+
+export function pageBudgetEmail(p: { referralId: string; budget: number }): Message {
+  return message('Page budget reached: urgent cases are held', [
+    `More than ${p.budget} doctor pages would have gone out within an hour, so urgent case ${p.referralId} was held instead of paged.`,
+    'Until the hour has passed, further urgent waves are held too. Review held cases in the console and approve those that are real; an approved case pages at once.',
+  ]);
+}

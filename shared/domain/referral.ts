@@ -71,7 +71,8 @@ const uniqueList = <T extends readonly [string, ...string[]]>(values: T, what: s
   z.array(z.enum(values, { error: `must be one of: ${values.join(', ')}` }), { error: req(`must be a list of ${what}`) })
     .refine((list) => new Set(list).size === list.length, { error: `must not repeat a ${what.replace(/s$/, '')}` });
 
-const aNumber = z.string({ error: req('must be an A-number') }).transform((value, ctx) => {
+/** An A-number as the intake takes it, normalized to 9 digits (the staff filter uses the same rule). */
+export const aNumber = z.string({ error: req('must be an A-number') }).transform((value, ctx) => {
   const digits = value.trim().replace(/^[Aa]/, '').replace(/[\s-]/g, '');
   if (!/^\d{8,9}$/.test(digits)) {
     ctx.addIssue({ code: 'custom', message: 'must be 8 or 9 digits, optionally after a leading A' });

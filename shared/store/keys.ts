@@ -10,6 +10,18 @@ export const keys = {
   coordinator: (id: string) => ({ pk: 'ROSTER', sk: `COORD#${id}` }),
   shift: (startIso: string, doctorId: string) => ({ pk: 'ROSTER', sk: `SHIFT#${startIso}#${doctorId}` }),
   channel: (address: string) => ({ pk: `CHANNEL#${address}`, sk: 'CHANNEL' }),
+  /** The trusted list: one partition, `email:<address>` or `domain:<domain>`. */
+  trusted: (entry: string) => ({ pk: 'TRUSTED', sk: entry }),
+  /** Per attorney email (lower-case): verification, the verification-email claim, waiting referrals, the urgent window. */
+  verified: (email: string) => ({ pk: `SUBMITTER#${email}`, sk: 'VERIFIED' }),
+  verificationSent: (email: string) => ({ pk: `SUBMITTER#${email}`, sk: 'VERIFY_SENT' }),
+  waiting: (email: string, referralId: string) => ({ pk: `SUBMITTER#${email}`, sk: `WAIT#${referralId}` }),
+  urgentWindow: (email: string) => ({ pk: `SUBMITTER#${email}`, sk: 'URGENT_WINDOW' }),
+  /** A verification token, found by its hash (the token itself is never stored). */
+  verifyToken: (tokenHash: string) => ({ pk: `VERIFY#${tokenHash}`, sk: 'VERIFY' }),
+  pageBudget: () => ({ pk: 'BUDGET', sk: 'PAGES' }),
+  /** Once-per-period coordinator alerts (e.g. the page budget). */
+  alert: (name: string) => ({ pk: 'ALERT', sk: name }),
 };
 
 /**
