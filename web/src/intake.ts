@@ -8,7 +8,7 @@ import { fieldErrors, referralSchema } from '../../shared/domain/referral.js';
 import { postJson, problemErrors } from './lib/api.js';
 import { ErrorView, readBody, type FieldError } from './lib/form.js';
 import { fill, localToday, setupLangToggle, type Dict, type Lang } from './lib/i18n.js';
-import { fillLanguageList, fillStateSelects, newIdempotencyKey } from './lib/widgets.js';
+import { fillStateSelects, languagePicker, newIdempotencyKey, withLanguageChoice } from './lib/widgets.js';
 
 // No `new Function` probing: the pages run under a CSP without 'unsafe-eval'.
 z.config({ jitless: true });
@@ -43,7 +43,7 @@ const ES: Dict = {
   'client.dateOfBirth': 'Fecha de nacimiento',
   'client.countryOfBirth': 'País de nacimiento',
   'client.language': 'Idioma preferido del cliente',
-  'hint.language': "Un código de idioma: es español, ht criollo haitiano, pt portugués, fr francés, quc k'iche', mam mam.",
+  'hint.language': 'Escriba unas letras del nombre del idioma, en español o en inglés, y elíjalo de la lista.',
   'client.interpreterNeeded': '¿El cliente necesita intérprete?',
   'section.custody': 'Detención',
   'custody.facilityName': 'Centro de detención',
@@ -134,6 +134,7 @@ const form = document.querySelector<HTMLFormElement>('#referral')!;
 const submit = document.querySelector<HTMLButtonElement>('#submit')!;
 const success = document.querySelector<HTMLElement>('#success')!;
 const errors = new ErrorView(form, document.querySelector<HTMLElement>('#summary')!);
+const language = languagePicker('client-language');
 
 /** What the page shows besides the form, kept so a language switch can redraw it. */
 type Shown =
@@ -174,7 +175,9 @@ function show(next: Shown): void {
 async function send(): Promise<void> {
   const body = readBody(form);
   const checked = referralSchema(localToday()).safeParse(body);
-  if (!checked.success) return show({ kind: 'problem', text: 'fix', errors: fieldErrors(checked.error) });
+  if (!checked.success || language.unresolved) {
+    return show({ kind: 'problem', text: 'fix', errors: withLanguageChoice(checked.success ? [] : fieldErrors(checked.error), language, 'client.language') });
+  }
 
   sending = true;
   form.setAttribute('aria-busy', 'true');
@@ -222,7 +225,7 @@ fillStateSelects();
 lang = setupLangToggle(document.querySelector<HTMLButtonElement>('#lang-toggle')!, ES, (next) => {
   lang = next;
   fillCountries();
-  fillLanguageList(document.querySelector('#languages')!, lang);
+  language.setLang(lang);
   render();
 });
 
