@@ -1135,7 +1135,8 @@ describe('paging waves', () => {
   it('codes are unique among one doctor\'s open offers', async () => {
     const now = await clockNow();
     await roster({ doctors: [ANA], coordinators: [LEE], shifts: [shift(now, 'd-ana')] });
-    for (let i = 0; i < 4; i++) await create(urgent());
+    // from two attorneys: a fourth urgent referral of the day from one of them would be held (Trust and budgets)
+    for (let i = 0; i < 4; i++) await create(urgent({ attorney: { email: `attorney${i % 2}@example.org` } }));
     const offers = offersTo(await outbox(), ANA.phone);
     expect(offers).toHaveLength(4);
     expect(new Set(offers.map((o) => o.code)).size).toBe(4);
