@@ -14,10 +14,13 @@ import type { Construct } from 'constructs';
 import { getCountries } from 'libphonenumber-js';
 import { COUNTRY_CODES } from '../shared/domain/codes.js';
 import { CREATED_INDEX } from '../shared/store/keys.js';
+import { SUMMARY_FIELDS } from '../shared/store/store.js';
 
 /** Long-lived data and account-level configuration; everything here is RETAINed or cheap to keep. */
 export class StatefulStack extends Stack {
   readonly key: kms.Key;
+  /** HMAC key for the A-number index: the hash is computed inside KMS, the key never leaves it. */
+  readonly aNumberKey: kms.Key;
   readonly table: dynamodb.Table;
   readonly idempotencyTable: dynamodb.Table;
   readonly sesConfigurationSet: ses.ConfigurationSet;
@@ -95,6 +98,25 @@ export class StatefulStack extends Stack {
       sortKey: { name: CREATED_INDEX.sortKey, type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.INCLUDE,
       nonKeyAttributes: [...CREATED_INDEX.projected],
+    });
+    // Cases by a keyed hash (HMAC) of the normalized A-number: duplicates and the staff filter, never a
+    // scan and never the A-number itself in a key. Projects the case summary only, no referral content.
+    this.table.addGlobalSecondaryIndex({
+      indexName: 'gsi2',
+      partitionKey: { name: 'gsi2pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'gsi2sk', type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: [...SUMMARY_FIELDS],
+    });
+    this.aNumberKey = new kms.Key(this, 'ANumberKey', {
+      description: 'medreview A-number index HMAC key (GenerateMac only)',
+      keySpec: kms.KeySpec.HMAC_256,
+      keyUsage: kms.KeyUsage.GENERATE_VERIFY_MAC,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.aNumberKey).acknowledge({
+      id: 'AwsSolutions-KMS5',
+      reason: 'KMS does not rotate HMAC keys; rotating by hand would also require re-hashing every indexed A-number.',
     });
     this.idempotencyTable = new dynamodb.Table(this, 'IdempotencyTable', {
       ...tableDefaults,

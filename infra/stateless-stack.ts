@@ -27,6 +27,7 @@ import {
   wildcardFinding,
   useEmail,
   useCreatedIndex,
+  useANumberKey,
   useIdempotencyTable,
   useScheduler,
   useSms,
@@ -208,6 +209,8 @@ export class StatelessStack extends Stack {
       PROGRAM_TIME_ZONE: settings.programTimeZone,
       WAVE_MINUTES: String(settings.waveMinutes),
       OFFER_TOKEN_DAYS: String(settings.offerTokenDays),
+      URGENT_PER_SUBMITTER_PER_DAY: String(settings.urgentPerSubmitterPerDay),
+      PAGE_BUDGET_PER_HOUR: String(settings.pageBudgetPerHour),
     };
     const fn = (name: string, opts: Omit<MedreviewFunctionProps, 'name' | 'key' | 'environment'>) =>
       (this.functions[name] = new MedreviewFunction(this, { name, key, environment, ...opts }));
@@ -231,6 +234,7 @@ export class StatelessStack extends Stack {
     const offers = fn('offers', { reservedConcurrency: 10, timeout: Duration.seconds(29) });
     const outcome = fn('outcome', { reservedConcurrency: 5 });
     const staff = fn('staff', { reservedConcurrency: 5 });
+    const verify = fn('verify', { reservedConcurrency: 5 });
     const dispatcher = fn('dispatcher', { reservedConcurrency: 5, timeout: Duration.seconds(60) });
     const timer = fn('timer', { reservedConcurrency: 10, timeout: Duration.seconds(60), async: true, functionName: timerName });
     const inboundSms = fn('inbound-sms', { reservedConcurrency: 5, timeout: Duration.seconds(30), async: true });
@@ -242,8 +246,10 @@ export class StatelessStack extends Stack {
       useTable(f, stateful.table, key);
       useEmail(f, email);
     }
+    useTable(verify, stateful.table, key);
     useIdempotencyTable(intake, stateful.idempotencyTable, key);
     useCreatedIndex(staff, stateful.table);
+    for (const f of [intake, staff]) useANumberKey(f, stateful.aNumberKey);
     for (const f of workers) useSms(f, sms);
     for (const f of workers) if (f !== deliveryEvents) useScheduler(f, sched);
     sweeper.addToRolePolicy(
@@ -282,6 +288,15 @@ export class StatelessStack extends Stack {
           FilterCriteria.filter({
             eventName: FilterRule.isEqual('MODIFY'),
             dynamodb: { Keys: { sk: { S: FilterRule.isEqual('REF') } }, NewImage: { status: { S: FilterRule.isEqual('assigned') } } },
+          }),
+          // a case verified or approved out of waiting (awaiting_verification or held): paging, offers, receipt
+          FilterCriteria.filter({
+            eventName: FilterRule.isEqual('MODIFY'),
+            dynamodb: {
+              Keys: { sk: { S: FilterRule.isEqual('REF') } },
+              OldImage: { status: { S: FilterRule.or('awaiting_verification', 'held') } },
+              NewImage: { status: { S: FilterRule.or('paging', 'awaiting_review', 'held') } },
+            },
           }),
         ],
       }),
@@ -368,6 +383,12 @@ export class StatelessStack extends Stack {
     route(roster, 'PUT', staff, [], false);
     route(staffRoot.addResource('coverage'), 'GET', staff, [], false);
     route(staffRoot.addResource('metrics'), 'GET', staff, [], false);
+    route(staffReferral.addResource('approve'), 'POST', staff, ['id'], false);
+    const submitters = apiRoot.getResource('staff')!.addResource('submitters');
+    route(submitters, 'GET', staff, [], false);
+    route(submitters, 'POST', staff, [], false);
+    route(submitters.addResource('{entry}'), 'DELETE', staff, ['entry'], false);
+    route(apiRoot.addResource('submitters').addResource('verify'), 'POST', verify, [], true);
 
     this.addWaf(originVerify, key);
 
@@ -390,6 +411,22 @@ export class StatelessStack extends Stack {
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
     heartbeat.addAlarmAction(alarmAction);
+    // Waves held because the hourly page budget ran out: junk or a flood is using the public form (or the
+    // budget is too low for a real surge). Coordinators are paged by the app; this tells the operators.
+    new cloudwatch.Alarm(this, 'HeldByPageBudgetAlarm', {
+      alarmDescription: 'Urgent paging waves were held because the hourly page budget was used up.',
+      metric: new cloudwatch.Metric({
+        namespace: 'medreview',
+        metricName: 'HeldByPageBudget',
+        dimensionsMap: { service: 'medreview' },
+        statistic: cloudwatch.Stats.SUM,
+        period: Duration.minutes(5),
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(alarmAction);
     const queues: Record<string, sqs.IQueue> = {
       SchedulerDlq: stateful.schedulerDlq,
       DispatchFailures: dispatchFailures,
