@@ -3,7 +3,8 @@ import type { LocalRuntime } from '../../local/runtime.js';
 import { type Browser, type Page } from 'playwright-core';
 import { axeFindings, expectNoSeriousA11yViolations } from '../support/axe.js';
 import { useBrowser } from '../support/browser.js';
-import { useTestRuntime } from '../support/runtime.js';
+import { freshANumber, validReferral } from '../fixtures/referral.js';
+import { call, useTestRuntime } from '../support/runtime.js';
 
 const REFERENCE = /^MR-[0-9A-HJKMNP-TV-Z]{8}$/;
 
@@ -81,7 +82,11 @@ describe('intake form', () => {
     const reference = page.locator('#success-ref');
     await reference.waitFor({ state: 'visible', timeout: 15_000 });
     expect((await reference.textContent())?.trim()).toMatch(REFERENCE);
-    expect(await page.locator('#success').textContent()).toContain('Clasificada como urgente');
+    // a first referral from an address the program does not know yet: plain words say to open the email
+    const verify = page.locator('#success-verify');
+    expect(await verify.isVisible()).toBe(true);
+    expect(await verify.textContent()).toContain('abra el correo que acabamos de enviar a ana.perez@example.org');
+    expect(await page.locator('#success-keep').isVisible()).toBe(false);
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('success');
     expect(await summary.isVisible()).toBe(false);
 
@@ -91,6 +96,31 @@ describe('intake form', () => {
     expect(posts[0].body).toMatchObject({ client: { aNumber: 'A 012-345-678' }, consent: { releaseOfInformation: true } });
     expect(posts[0].body).not.toHaveProperty('website');
     await page.close();
+  }, 60_000);
+
+  it('the verification link opens a phone-sized page that confirms only on a tap, in Spanish too', async () => {
+    const posted = await call(rt, 'POST', '/api/referrals', validReferral({ attorney: { email: 'new.lawyer@firm.test' }, medical: { attorneyUrgency: 'urgent' }, client: { aNumber: freshANumber() } }));
+    await call(rt, 'POST', '/_local/settle');
+    const mail = (await call(rt, 'GET', '/_local/outbox')).json.email.find((m: { to: string[] }) => m.to.includes('new.lawyer@firm.test'));
+    const link = /(http:\/\/\S+\/verify#token=[A-Za-z0-9_-]+)/.exec(mail.text)![1];
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+
+    await page.goto(link);
+    await page.getByRole('button', { name: 'Español' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Confirme su correo electrónico');
+    expect(page.url()).not.toContain('token='); // taken out of the address bar
+    await call(rt, 'POST', '/_local/settle');
+    expect((await rt.deps.store.getCase(posted.json.referralId))?.status).toBe('awaiting_verification'); // opening changed nothing
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+
+    await page.getByRole('button', { name: 'Confirmar e iniciar la revisión' }).tap();
+    await expect.poll(() => page.locator('#message-title').textContent()).toBe('Gracias: su dirección está confirmada');
+    await call(rt, 'POST', '/_local/settle');
+    const events = (await rt.deps.store.timeline(posted.json.referralId)).map((e) => e.event);
+    expect(events).toContain('submitter_verified');
+    expect((await rt.deps.store.getCase(posted.json.referralId))?.status).not.toBe('awaiting_verification');
+    await context.close();
   }, 60_000);
 });
 
