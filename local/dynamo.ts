@@ -28,9 +28,9 @@ export async function startDynamo(port: number, path: string | null): Promise<{ 
       await client.send(new ListTablesCommand({}));
       return { process: child, client };
     } catch {
-      if (Date.now() - started > 30_000) {
-        killChild(); // a JVM that never answered must not outlive the failed start
-        throw new Error('DynamoDB Local did not start within 30 s');
+      if (Date.now() - started > 60_000) {
+        killChild(); // a JVM that never answered is not left running
+        throw new Error('DynamoDB Local did not start within 60 s');
       }
       await new Promise((r) => setTimeout(r, 100));
     }
