@@ -27,7 +27,7 @@ export async function startDynamo(port: number, path: string | null): Promise<{ 
       await client.send(new ListTablesCommand({}));
       return { process: child, client };
     } catch {
-      if (Date.now() - started > 50_000) throw new Error('DynamoDB Local did not start within 50 s');
+      if (Date.now() - started > 90_000) throw new Error('DynamoDB Local did not start within 90 s');
       await new Promise((r) => setTimeout(r, 100));
     }
   }
