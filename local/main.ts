@@ -31,7 +31,8 @@ medreview is running locally (${((Date.now() - started) / 1000).toFixed(1)} s)
   health        ${runtime.url}/api/health
 
 Demo roster (loaded when the roster is empty): doctors on call +15125550101 and +15125550102, backup
-+15125550103, coordinator +15125550199. Submit an urgent referral, then answer a page as a doctor:
++15125550103, coordinator +15125550199. Submit an urgent referral; the first one from a new email address
+waits until you open the verification email in the mail inbox and confirm. Then answer a page as a doctor:
   curl -s ${runtime.url}/_local/sms/inbound -H 'content-type: application/json' -d '{"from":"+15125550101","body":"YES <code>"}'
 
 Data is kept in .local/ (POST ${runtime.url}/_local/reset empties it). Ctrl-C stops everything.

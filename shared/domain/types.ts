@@ -55,8 +55,9 @@ export interface CaseRecord {
   escalationSentAt?: string;
   /** When one-time notices went out (claimed before sending). */
   coordinatorNoticeAt?: string;
-  /** When the coordinators' notice of a hold (or of an urgent case awaiting verification) went out. */
+  /** When the coordinators' notice of a hold, and of an urgent case awaiting verification, went out. */
   holdNoticeAt?: string;
+  verificationNoticeAt?: string;
   introSentAt?: string;
 }
 

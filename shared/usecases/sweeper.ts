@@ -19,7 +19,7 @@ export interface SweepReport {
  * The auditor (every 5 minutes): repairs what a lost stream record, schedule or send left undone.
  * Every repair goes through the same claims as the normal path, so running it twice sends nothing twice;
  * a case that fails to repair is logged and does not stop the others.
- * 1. cases never dispatched (no wave started, receipt not sent) → dispatch again
+ * 1. cases never dispatched (no wave started, receipt not sent; held ones included) → dispatch again
  * 2. paging cases whose next wave is overdue (a lost or failed schedule), and escalations whose
  *    coordinator pages never went out → run that wave
  * 3. open offers with a channel never sent, or left mid-send → send it
@@ -37,7 +37,8 @@ export async function sweep(p: Ports): Promise<SweepReport> {
     }
   };
 
-  for (const record of [...(await p.store.listCases('paging')), ...(await p.store.listCases('awaiting_review'))]) {
+  const dispatchable = await Promise.all((['paging', 'awaiting_review', 'held'] as const).map((st) => p.store.listCases(st)));
+  for (const record of dispatchable.flat()) {
     if (late(record.createdAt) && (record.receipt !== 'sent' || (record.status === 'paging' && record.wave === 0))) {
       report.dispatched++;
       await repair(record, () => onCaseCreated(record.referralId, p));

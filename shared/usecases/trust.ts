@@ -70,19 +70,20 @@ export async function onAwaitingVerification(record: CaseRecord, p: Ports): Prom
     }
     await p.store.addEvent(record.referralId, { at: now.toISOString(), event: 'verification_sent' });
   }
-  if (record.urgency === 'urgent' && (await claimHoldNotice(record, p))) {
+  if (record.urgency === 'urgent' && (await claimNotice(record, 'verificationNoticeAt', p))) {
     await emailCoordinators(awaitingVerificationNotice({ referralId: record.referralId }), p);
   }
 }
 
 /** The coordinators' email about a case held at admission, or a routine duplicate set aside; once per case. */
 export async function noticeHold(record: CaseRecord, p: Ports): Promise<void> {
-  if (!(await claimHoldNotice(record, p))) return;
+  if (!(await claimNotice(record, 'holdNoticeAt', p))) return;
   await emailCoordinators(holdNoticeEmail({ referralId: record.referralId, reason: record.holdReason ?? 'duplicate', duplicateOf: record.duplicateOf }), p);
 }
 
-async function claimHoldNotice(record: CaseRecord, p: Pick<Ports, 'store' | 'clock'>): Promise<boolean> {
-  return p.store.updateCase(record.referralId, { holdNoticeAt: p.clock.now().toISOString() }, { expression: 'attribute_not_exists(holdNoticeAt)' });
+/** Claims a one-time notice of the case (only one caller sends it). */
+async function claimNotice(record: CaseRecord, field: 'holdNoticeAt' | 'verificationNoticeAt', p: Pick<Ports, 'store' | 'clock'>): Promise<boolean> {
+  return p.store.updateCase(record.referralId, { [field]: p.clock.now().toISOString() }, { expression: `attribute_not_exists(${field})` });
 }
 
 /**

@@ -152,6 +152,24 @@ describe('an address that is not trusted', () => {
     expect(pagedBySms(await outbox(rt), referralId)).toEqual([ANA.phone]);
   });
 
+  it('a verified referral still meets the holds: a duplicate is held and the coordinators hear why', async () => {
+    await trust(rt, { domain: FIXTURE_DOMAIN });
+    const aNumber = freshANumber();
+    const open = await submitFrom('first@example.org', { ...urgent, client: { aNumber } });
+    const waiting = await submitFrom(STRANGER, { ...urgent, client: { aNumber } });
+    expect(waiting.status).toBe('awaiting_verification'); // a stranger learns nothing about the other case
+    const before = await outbox(rt);
+
+    expect((await verify(verificationToken(await outbox(rt), STRANGER))).status).toBe(200);
+    await settle(rt);
+
+    expect(await caseOf(rt, waiting.referralId)).toMatchObject({ status: 'held', holdReason: 'duplicate', duplicateOf: open.referralId });
+    const sent = await sentSince(rt, before);
+    expect(pagedBySms(sent, waiting.referralId)).toEqual([]);
+    expect(sent.email.some((m) => m.to.includes(coordinatorEmails[0]) && m.text.includes(waiting.referralId) && m.text.includes(open.referralId))).toBe(true);
+    expect(emailTo(sent, STRANGER)[0].text).toContain('A program coordinator reviews this referral before doctors are contacted.');
+  });
+
   it('GET /verify serves the page and changes nothing', async () => {
     const { referralId } = await submitFrom(STRANGER, urgent);
     const page = await call(rt, 'GET', '/verify');

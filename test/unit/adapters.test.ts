@@ -6,6 +6,8 @@ import { PinpointSMSVoiceV2Client, SendTextMessageCommand } from '@aws-sdk/clien
 import { EventBridgeScheduler } from '../../shared/scheduler/eventbridge.js';
 import { SesEmail } from '../../shared/email/ses.js';
 import { EndUserMessagingSms } from '../../shared/sms/end-user-messaging.js';
+import { GenerateMacCommand, KMSClient } from '@aws-sdk/client-kms';
+import { KmsKeyedHash } from '../../shared/hash/kms.js';
 
 describe('EventBridge Scheduler adapter', () => {
   const scheduler = mockClient(SchedulerClient);
@@ -81,5 +83,21 @@ describe('End User Messaging SMS adapter', () => {
       OriginationIdentity: '+15125550000',
       ConfigurationSetName: 'medreview',
     });
+  });
+});
+
+describe('KMS keyed hash adapter', () => {
+  const kms = mockClient(KMSClient);
+  const adapter = new KmsKeyedHash(new KMSClient({ region: 'us-east-1' }), 'arn:aws:kms:us-east-1:1:key/hmac');
+  beforeEach(() => kms.reset());
+
+  it('asks KMS for an HMAC-SHA-256 of the value with the HMAC key and answers it in hex', async () => {
+    kms.on(GenerateMacCommand).resolves({ Mac: new Uint8Array([0xab, 0x01, 0xff]) });
+
+    expect(await adapter.hash('123456789')).toBe('ab01ff');
+
+    const input = kms.commandCalls(GenerateMacCommand)[0].args[0].input;
+    expect(input).toMatchObject({ KeyId: 'arn:aws:kms:us-east-1:1:key/hmac', MacAlgorithm: 'HMAC_SHA_256' });
+    expect(new TextDecoder().decode(input.Message)).toBe('123456789');
   });
 });

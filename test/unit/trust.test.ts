@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { admitted } from '../../functions/dispatcher/handler.js';
+import { holdNoticeEmail, receiptEmail, verificationEmail } from '../../shared/domain/messages.js';
+import { LocalKeyedHash } from '../../shared/hash/local.js';
+import { trustTarget } from '../../shared/usecases/trust.js';
+
+describe('trust target', () => {
+  it('reads an address, a domain and an @domain, lower-cased', () => {
+    expect(trustTarget(' Ana@Firm.ORG ')).toEqual({ email: 'ana@firm.org' });
+    expect(trustTarget('@Firm.org')).toEqual({ domain: 'firm.org' });
+    expect(trustTarget('firm.org')).toEqual({ domain: 'firm.org' });
+  });
+});
+
+describe('which stream changes start a case', () => {
+  it('a case leaving awaiting_verification or held, into paging, awaiting_review or held', () => {
+    expect(admitted('awaiting_verification', 'paging')).toBe(true);
+    expect(admitted('awaiting_verification', 'awaiting_review')).toBe(true);
+    expect(admitted('awaiting_verification', 'held')).toBe(true);
+    expect(admitted('held', 'paging')).toBe(true);
+  });
+
+  it('not a hold itself, nor any other change', () => {
+    expect(admitted('paging', 'held')).toBe(false);
+    expect(admitted('held', 'held')).toBe(false);
+    expect(admitted('held', 'closed')).toBe(false);
+    expect(admitted('paging', 'escalated')).toBe(false);
+    expect(admitted(undefined, 'paging')).toBe(false);
+  });
+});
+
+describe('messages about trust and holds', () => {
+  it('the verification email carries the link and nothing about the referral', () => {
+    const m = verificationEmail({ url: 'https://x.example/verify#token=abc' });
+    expect(m.text).toContain('https://x.example/verify#token=abc');
+    expect(m.subject + m.text).not.toMatch(/MR-|urgent/i);
+  });
+
+  it('a held receipt reads the same whatever the hold, and promises no paging', () => {
+    const held = receiptEmail({ referralId: 'MR-AAAAAAAA', urgency: 'urgent', held: true, outcomeUrl: 'u' });
+    expect(held.text).toContain('coordinator reviews this referral before doctors are contacted');
+    expect(held.text).not.toContain('being paged');
+  });
+
+  it('the coordinators hear why a case is held, with ids only', () => {
+    const m = holdNoticeEmail({ referralId: 'MR-BBBBBBBB', reason: 'duplicate', duplicateOf: 'MR-AAAAAAAA' });
+    expect(m.text).toContain('MR-AAAAAAAA');
+    expect(m.text).toContain('same A-number');
+  });
+});
+
+describe('the local keyed hash', () => {
+  it('is the same for the same value and key, another for another key, and never the value', async () => {
+    const a = new LocalKeyedHash(Buffer.alloc(32, 1));
+    const b = new LocalKeyedHash(Buffer.alloc(32, 2));
+    expect(await a.hash('123456789')).toBe(await a.hash('123456789'));
+    expect(await a.hash('123456789')).not.toBe(await b.hash('123456789'));
+    expect(await a.hash('123456789')).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
