@@ -16,6 +16,7 @@ import { buildWeb } from '../web/build.js';
 import { handler as intake } from '../functions/intake/handler.js';
 import { handler as health } from '../functions/health/handler.js';
 import { handler as dispatcher } from '../functions/dispatcher/handler.js';
+import { handler as pager } from '../functions/pager/handler.js';
 import { handler as offers } from '../functions/offers/handler.js';
 import { handler as staff } from '../functions/staff/handler.js';
 import { handler as outcome } from '../functions/outcome/handler.js';
@@ -23,6 +24,7 @@ import { handler as inboundSms } from '../functions/inbound-sms/handler.js';
 import { handler as timer } from '../functions/timer/handler.js';
 import { handler as deliveryEvents } from '../functions/delivery-events/handler.js';
 import { handler as sweeper } from '../functions/sweeper/handler.js';
+import { lanePatterns } from '../shared/domain/lanes.js';
 import { importRoster } from '../shared/usecases/roster.js';
 import { demoRoster } from './demo-roster.js';
 import { LocalAuthorizer } from './auth.js';
@@ -31,7 +33,7 @@ import { ensureTables, LOCAL_CREDENTIALS, startDynamo, TABLES } from './dynamo.j
 import { sentEmail, SmsOutbox, TimedEmail, type SentSms } from './outbox.js';
 import { LocalScheduler } from './scheduler.js';
 import { createLocalServer, type ApiHandler, type Route } from './server.js';
-import { StreamPoller } from './streams.js';
+import { settleAll, StreamPoller } from './streams.js';
 
 export interface LocalRuntimeOptions {
   /** HTTP port; 0 picks a free one. */
@@ -114,9 +116,21 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
     await importRoster(demoRoster(clock.now()), deps.store);
   }
 
-  const poller = new StreamPoller(dynamo, `http://127.0.0.1:${dynamoPort}`, TABLES.main,
-    (event: DynamoDBStreamEvent) => dispatcher(event), dataDir ? join(dataDir, 'stream-checkpoints.json') : undefined);
-  poller.start();
+  // the table stream read by two independent pollers, as by the two event source mappings in AWS
+  const checkpoints = (lane: string) => (dataDir ? join(dataDir, `stream-checkpoints-${lane}.json`) : undefined);
+  const streamEndpoint = `http://127.0.0.1:${dynamoPort}`;
+  const pollers = [
+    new StreamPoller(dynamo, streamEndpoint, TABLES.main, {
+      name: 'urgent', handler: (event: DynamoDBStreamEvent) => pager(event), filters: lanePatterns('urgent'),
+      batchSize: 10, intervalMs: 25, checkpointFile: checkpoints('urgent'),
+    }),
+    new StreamPoller(dynamo, streamEndpoint, TABLES.main, {
+      name: 'routine', handler: (event: DynamoDBStreamEvent) => dispatcher(event), filters: lanePatterns('routine'),
+      batchSize: 100, intervalMs: 100, checkpointFile: checkpoints('routine'),
+    }),
+  ];
+  for (const p of pollers) p.start();
+  const poller = { settle: () => settleAll(pollers) };
 
   const hook = (method: string, resource: string, run: Route['hook']): Route => ({ method, resource, hook: run });
   const routes: Route[] = [
@@ -170,9 +184,10 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
     hook('GET', '/_local/schedules', async () => ({ body: { items: (await scheduler.pending()).map(({ name, at }) => ({ name, at })) } })),
     hook('GET', '/_local/token', async ({ query }) => ({ body: { token: await authorizer.issue(query.get('group') ?? 'coordinators') } })),
     hook('POST', '/_local/reset', async () => {
-      await poller.settle().catch(() => undefined);
+      // pending stream work is dropped, not waited for: each lane finishes the batch in hand, then the tables go
+      await Promise.all(pollers.map((p) => p.pause()));
       await ensureTables(dynamo, true);
-      await poller.reset();
+      for (const p of pollers) p.resume();
       sms.clear();
       email.clear();
       clock.reset();
@@ -191,7 +206,7 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
     deps,
     settle: () => poller.settle(),
     async stop() {
-      poller.stop();
+      for (const p of pollers) p.stop();
       await new Promise((r) => http.close(r));
       http.closeAllConnections();
       sesServer.close();

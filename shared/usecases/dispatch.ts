@@ -1,14 +1,37 @@
 import type { Ports } from '../deps.js';
+import type { Job } from '../domain/lanes.js';
 import { noLongerNeededEmail, noLongerNeededSms, introToAttorney, introToDoctor } from '../domain/messages.js';
 import { sendSafely } from '../messaging.js';
 import { deleteWaveSchedules, noticeCoordinators, offerRoutineCase, runWave } from './paging.js';
 import { sendReceipt } from './receipt.js';
 
+/** What each job of a dispatch lane runs (`shared/domain/lanes.ts` routes stream records to jobs). */
+export const JOBS: Record<Job, (referralId: string, p: Ports) => Promise<void>> = {
+  page: startPaging,
+  created: onCaseCreated,
+  assigned: onCaseAssigned,
+};
+
 /**
- * A referral was stored (from the table stream, retried until it succeeds; every step is safe to repeat).
+ * A case became `paging` (urgent lane; retried until it succeeds, every step safe to repeat).
+ * 1. paging wave 1 — a retry picks up the wave a failed run was in (waves 2 and 3 may run at once
+ *    when nobody was reached)
+ * 2. the coordinators' email notice, with how many doctors were paged
+ */
+export async function startPaging(referralId: string, p: Ports): Promise<void> {
+  const record = await p.store.getCase(referralId);
+  if (!record) return;
+  await runWave(referralId, Math.max(record.wave, 1), p);
+  const offers = await p.store.listOffers(referralId);
+  await noticeCoordinators(record, offers.length, p);
+}
+
+/**
+ * A referral was stored (routine lane; retried until it succeeds, every step safe to repeat). Paging
+ * an urgent case is the urgent lane's job, so nothing here can hold up a page.
  * 1. record it on the timeline
- * 2. urgent: paging wave 1 and an email notice to coordinators; routine: email offers and the notice
- * 3. the attorney's receipt — last, so a failing email never holds up a page (the sweeper retries it)
+ * 2. routine case awaiting review: email offers and the coordinators' notice
+ * 3. the attorney's receipt
  */
 export async function onCaseCreated(referralId: string, p: Ports): Promise<void> {
   const record = await p.store.getCase(referralId);
@@ -17,14 +40,7 @@ export async function onCaseCreated(referralId: string, p: Ports): Promise<void>
   if (!events.some((e) => e.event === 'received')) {
     await p.store.addEvent(referralId, { at: record.createdAt, event: 'received', details: { urgency: record.urgency } });
   }
-  if (record.urgency === 'urgent') {
-    // a retry picks up the wave a failed run was in (waves 2 and 3 may run at once when nobody was reached)
-    await runWave(referralId, Math.max(record.wave, 1), p);
-    const offers = await p.store.listOffers(referralId);
-    await noticeCoordinators(record, offers.length, p);
-  } else if (record.status === 'awaiting_review') {
-    await offerRoutineCase(record, p);
-  }
+  if (record.status === 'awaiting_review') await offerRoutineCase(record, p);
   await sendReceipt(referralId, { ...p, baseUrl: p.config.BASE_URL });
 }
 

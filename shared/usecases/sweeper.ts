@@ -2,7 +2,7 @@ import type { Ports } from '../deps.js';
 import { FINAL_WAVE } from '../domain/waves.js';
 import type { CaseRecord } from '../domain/types.js';
 import { logger } from '../logger.js';
-import { onCaseCreated } from './dispatch.js';
+import { onCaseCreated, startPaging } from './dispatch.js';
 import { deliverOffer, runWave } from './paging.js';
 
 /** How late something must be before the sweeper repairs it (the normal path gets this long first). */
@@ -40,7 +40,10 @@ export async function sweep(p: Ports): Promise<SweepReport> {
   for (const record of [...(await p.store.listCases('paging')), ...(await p.store.listCases('awaiting_review'))]) {
     if (late(record.createdAt) && (record.receipt !== 'sent' || (record.status === 'paging' && record.wave === 0))) {
       report.dispatched++;
-      await repair(record, () => onCaseCreated(record.referralId, p));
+      await repair(record, async () => {
+        if (record.status === 'paging' && record.wave === 0) await startPaging(record.referralId, p);
+        if (record.receipt !== 'sent') await onCaseCreated(record.referralId, p);
+      });
     }
   }
   for (const record of await p.store.listCases('paging')) {
