@@ -187,6 +187,7 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
       // pending stream work is dropped, not waited for: each lane finishes the batch in hand, then the tables go
       await Promise.all(pollers.map((p) => p.pause()));
       await ensureTables(dynamo, true);
+      store.dropCaches();
       for (const p of pollers) p.resume();
       sms.clear();
       email.clear();

@@ -2,6 +2,8 @@
 export const keys = {
   case: (referralId: string) => ({ pk: `REF#${referralId}`, sk: 'REF' }),
   event: (referralId: string, at: string) => ({ pk: `REF#${referralId}`, sk: `EV#${at}#${Math.random().toString(36).slice(2, 8)}` }),
+  /** A once-only event: its key is fixed, so a repeat is caught by a condition. */
+  onceEvent: (referralId: string, at: string, event: string) => ({ pk: `REF#${referralId}`, sk: `EV#${at}#${event}` }),
   offer: (referralId: string, doctorId: string) => ({ pk: `REF#${referralId}`, sk: `OFFER#${doctorId}` }),
   offerPointer: (offerId: string) => ({ pk: `OFFER#${offerId}`, sk: 'OFFER' }),
   code: (doctorId: string, code: string) => ({ pk: `DOC#${doctorId}`, sk: `CODE#${code}` }),

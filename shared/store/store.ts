@@ -1,4 +1,7 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException, InternalServerError, ProvisionedThroughputExceededException, RequestLimitExceeded, ThrottlingException,
+  TransactionCanceledException, TransactionConflictException, TransactionInProgressException,
+} from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand, type BatchWriteCommandOutput, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand,
   TransactWriteCommand, UpdateCommand, type QueryCommandInput,
@@ -8,6 +11,25 @@ import type { CaseRecord, ChannelState, Offer, OfferState, Reminder, Status, Tim
 import { keys } from './keys.js';
 
 export class ConditionFailedError extends Error {}
+
+/**
+ * A write kept meeting contention (a transaction conflict, throttling) after its retries: nothing was
+ * decided, the caller should try again shortly. Never read as "taken" or "closed".
+ */
+export class TryAgainError extends Error {}
+
+/** Attempts of a transaction that meets contention, and the first backoff (doubling, with jitter). */
+export const TRANSACT_ATTEMPTS = 4;
+const TRANSACT_BACKOFF_MS = 25;
+/** Cancellation reasons that decide nothing: the same transaction may succeed when tried again. */
+const TRANSIENT_REASONS = new Set(['None', 'TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
+const TRANSIENT_ERRORS = [
+  ThrottlingException, ProvisionedThroughputExceededException, RequestLimitExceeded, TransactionConflictException,
+  TransactionInProgressException, InternalServerError,
+];
+
+/** How long a roster read is reused. */
+export const ROSTER_CACHE_MS = 2000;
 
 type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
 
@@ -19,6 +41,8 @@ export interface ReplyCode {
 
 /** The single table, read and written through typed functions only. */
 export class Store {
+  private rosterCache?: { at: number; roster: Promise<Roster> };
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
@@ -98,6 +122,19 @@ export class Store {
     await this.db.send(new PutCommand({ TableName: this.table, Item: { ...keys.event(referralId, event.at), ...event } }));
   }
 
+  /** Adds an event that happens once in a case's life (e.g. `received`); a repeat changes nothing. */
+  async addEventOnce(referralId: string, event: TimelineEvent): Promise<void> {
+    try {
+      await this.db.send(new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.onceEvent(referralId, event.at, event.event), ...event },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }));
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
   async timeline(referralId: string): Promise<TimelineEvent[]> {
     return this.queryAll<TimelineEvent>(prefixQuery(this.table, `REF#${referralId}`, 'EV#'));
   }
@@ -111,41 +148,29 @@ export class Store {
    * offer with that code.
    */
   async createOffer(offer: Offer, codeTtl: number): Promise<'created' | 'closed' | 'exists' | 'code-taken'> {
-    try {
-      await this.db.send(new TransactWriteCommand({
-        TransactItems: [
-          {
-            ConditionCheck: {
-              TableName: this.table,
-              Key: keys.case(offer.referralId),
-              ConditionExpression: 'attribute_not_exists(assignedDoctorId) AND #status IN (:paging, :review, :escalated)',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':paging': 'paging', ':review': 'awaiting_review', ':escalated': 'escalated' },
-            },
-          },
-          { Put: { TableName: this.table, Item: { ...keys.offer(offer.referralId, offer.doctorId), ...offer }, ConditionExpression: 'attribute_not_exists(pk)' } },
-          { Put: { TableName: this.table, Item: { ...keys.offerPointer(offer.offerId), referralId: offer.referralId, doctorId: offer.doctorId } } },
-          {
-            Put: {
-              TableName: this.table,
-              Item: { ...keys.code(offer.doctorId, offer.code), referralId: offer.referralId, offerId: offer.offerId, open: true, ttl: codeTtl },
-              ConditionExpression: 'attribute_not_exists(pk) OR #open = :closed',
-              ExpressionAttributeNames: { '#open': 'open' },
-              ExpressionAttributeValues: { ':closed': false },
-            },
-          },
-        ],
-      }));
-      return 'created';
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) {
-        const reasons = error.CancellationReasons ?? [];
-        if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'closed';
-        if (reasons[1]?.Code === 'ConditionalCheckFailed') return 'exists';
-        if (reasons[3]?.Code === 'ConditionalCheckFailed') return 'code-taken';
-      }
-      throw error;
-    }
+    const failed = await this.transact([
+      {
+        ConditionCheck: {
+          TableName: this.table,
+          Key: keys.case(offer.referralId),
+          ConditionExpression: 'attribute_not_exists(assignedDoctorId) AND #status IN (:paging, :review, :escalated)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':paging': 'paging', ':review': 'awaiting_review', ':escalated': 'escalated' },
+        },
+      },
+      { Put: { TableName: this.table, Item: { ...keys.offer(offer.referralId, offer.doctorId), ...offer }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: this.table, Item: { ...keys.offerPointer(offer.offerId), referralId: offer.referralId, doctorId: offer.doctorId } } },
+      {
+        Put: {
+          TableName: this.table,
+          Item: { ...keys.code(offer.doctorId, offer.code), referralId: offer.referralId, offerId: offer.offerId, open: true, ttl: codeTtl },
+          ConditionExpression: 'attribute_not_exists(pk) OR #open = :closed',
+          ExpressionAttributeNames: { '#open': 'open' },
+          ExpressionAttributeValues: { ':closed': false },
+        },
+      },
+    ]);
+    return failed.has(0) ? 'closed' : failed.has(1) ? 'exists' : failed.has(3) ? 'code-taken' : 'created';
   }
 
   async getOffer(referralId: string, doctorId: string): Promise<Offer | undefined> {
@@ -194,49 +219,35 @@ export class Store {
 
   /**
    * Closes an open offer (declined or withdrawn) and closes its reply code.
-   * False when the offer was no longer open.
+   * False when the offer was no longer open; TryAgainError when contention left it undecided.
    */
   async closeOffer(offer: Offer, state: 'declined' | 'withdrawn', at: string, reason?: string): Promise<boolean> {
-    try {
-      await this.db.send(new TransactWriteCommand({
-        TransactItems: this.offerDecided(offer, state, at, reason),
-      }));
-      return true;
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) return false;
-      throw error;
-    }
+    return (await this.transact(this.offerDecided(offer, state, at, reason))).size === 0;
   }
 
   /**
    * The one conditional write that decides who gets a case: the case must be open for offers and
-   * unassigned, the offer open. Returns false when any condition failed.
+   * unassigned, the offer open. Returns false when a condition failed (the case taken or closed, the
+   * offer no longer open); TryAgainError when contention left it undecided.
    */
   async acceptOffer(offer: Offer, at: string): Promise<boolean> {
-    try {
-      await this.db.send(new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: this.table,
-              Key: keys.case(offer.referralId),
-              UpdateExpression: 'SET #status = :assigned, gsi1pk = :gsi, assignedDoctorId = :doc, assignedAt = :at REMOVE nextWaveAt',
-              ConditionExpression: 'attribute_not_exists(assignedDoctorId) AND #status IN (:paging, :review, :escalated)',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: {
-                ':assigned': 'assigned', ':gsi': 'STATUS#assigned', ':doc': offer.doctorId, ':at': at,
-                ':paging': 'paging', ':review': 'awaiting_review', ':escalated': 'escalated',
-              },
-            },
+    const failed = await this.transact([
+      {
+        Update: {
+          TableName: this.table,
+          Key: keys.case(offer.referralId),
+          UpdateExpression: 'SET #status = :assigned, gsi1pk = :gsi, assignedDoctorId = :doc, assignedAt = :at REMOVE nextWaveAt',
+          ConditionExpression: 'attribute_not_exists(assignedDoctorId) AND #status IN (:paging, :review, :escalated)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':assigned': 'assigned', ':gsi': 'STATUS#assigned', ':doc': offer.doctorId, ':at': at,
+            ':paging': 'paging', ':review': 'awaiting_review', ':escalated': 'escalated',
           },
-          ...this.offerDecided(offer, 'accepted', at),
-        ],
-      }));
-      return true;
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) return false;
-      throw error;
-    }
+        },
+      },
+      ...this.offerDecided(offer, 'accepted', at),
+    ]);
+    return failed.size === 0;
   }
 
   /** An open offer decided (`state`), and its reply code closed, as transaction items. */
@@ -266,7 +277,26 @@ export class Store {
 
   // ---- roster ---------------------------------------------------------------------------------
 
+  /**
+   * The roster, read at most once per ROSTER_CACHE_MS by this process (every case of a dispatch batch
+   * needs it); an import through this store is seen at once, one from elsewhere within that time.
+   */
   async roster(): Promise<Roster> {
+    const now = Date.now();
+    if (!this.rosterCache || now - this.rosterCache.at > ROSTER_CACHE_MS) {
+      const read = this.readRoster();
+      this.rosterCache = { at: now, roster: read };
+      read.catch(() => (this.rosterCache = undefined));
+    }
+    return structuredClone(await this.rosterCache.roster);
+  }
+
+  /** Forgets cached reads (the local runtime recreated the tables). */
+  dropCaches(): void {
+    this.rosterCache = undefined;
+  }
+
+  private async readRoster(): Promise<Roster> {
     const items = await this.queryAll<Record<string, unknown> & { sk: string }>(
       { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'ROSTER' } },
       true,
@@ -277,6 +307,7 @@ export class Store {
 
   /** Replaces the roster: writes every entry, then deletes entries the new roster no longer has. */
   async replaceRoster(roster: Roster): Promise<void> {
+    this.rosterCache = undefined;
     const items = [
       ...roster.doctors.map((d) => ({ ...keys.doctor(d.id), gsi1pk: `PHONE#${d.phone}`, gsi1sk: `DOC#${d.id}`, ...d })),
       ...roster.coordinators.map((c) => ({ ...keys.coordinator(c.id), gsi1pk: `PHONE#${c.phone}`, gsi1sk: `COORD#${c.id}`, ...c })),
@@ -291,6 +322,7 @@ export class Store {
       ...items.map((Item) => ({ PutRequest: { Item } })),
       ...old.filter((o) => !keep.has(o.sk)).map((o) => ({ DeleteRequest: { Key: { pk: o.pk, sk: o.sk } } })),
     ]);
+    this.rosterCache = undefined;
   }
 
   /** Who owns a phone number (doctor or coordinator). */
@@ -362,6 +394,31 @@ export class Store {
   }
 
   // ---- plumbing -------------------------------------------------------------------------------
+
+  /**
+   * Runs a transaction; returns the indexes of the items whose condition failed (empty: it was
+   * written). Only `ConditionalCheckFailed` decides anything; a cancel for a conflict or throttling,
+   * or a throttled request, is tried again with backoff and then raises TryAgainError.
+   */
+  private async transact(items: TransactItems): Promise<Set<number>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+        return new Set();
+      } catch (error) {
+        if (error instanceof TransactionCanceledException) {
+          const codes = (error.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+          const failed = new Set(codes.flatMap((c, i) => (c === 'ConditionalCheckFailed' ? [i] : [])));
+          if (failed.size) return failed;
+          if (!codes.length || !codes.every((c) => TRANSIENT_REASONS.has(c))) throw error;
+        } else if (!TRANSIENT_ERRORS.some((type) => error instanceof type)) {
+          throw error;
+        }
+        if (attempt >= TRANSACT_ATTEMPTS) throw new TryAgainError('the write met contention; nothing was decided', { cause: error });
+        await new Promise((r) => setTimeout(r, TRANSACT_BACKOFF_MS * 2 ** (attempt - 1) * (0.5 + Math.random())));
+      }
+    }
+  }
 
   private async queryAll<T>(input: QueryCommandInput, keepKeys = false): Promise<T[]> {
     const out: T[] = [];

@@ -36,10 +36,7 @@ export async function startPaging(referralId: string, p: Ports): Promise<void> {
 export async function onCaseCreated(referralId: string, p: Ports): Promise<void> {
   const record = await p.store.getCase(referralId);
   if (!record) return;
-  const events = await p.store.timeline(referralId);
-  if (!events.some((e) => e.event === 'received')) {
-    await p.store.addEvent(referralId, { at: record.createdAt, event: 'received', details: { urgency: record.urgency } });
-  }
+  await p.store.addEventOnce(referralId, { at: record.createdAt, event: 'received', details: { urgency: record.urgency } });
   if (record.status === 'awaiting_review') await offerRoutineCase(record, p);
   await sendReceipt(referralId, { ...p, baseUrl: p.config.BASE_URL });
 }
