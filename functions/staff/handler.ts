@@ -2,12 +2,11 @@ import middy from '@middy/core';
 import { z } from 'zod';
 import { deps } from '../../shared/deps.js';
 import { releaseSchema } from '../../shared/domain/reminders.js';
-import { STATUSES } from '../../shared/domain/types.js';
-import { validBody } from '../../shared/http/body.js';
-import { ForbiddenError, NotFoundError, UnauthorizedError, UnprocessableError } from '../../shared/http/errors.js';
+import { validBody, validQuery } from '../../shared/http/body.js';
+import { ForbiddenError, NotFoundError, UnauthorizedError } from '../../shared/http/errors.js';
 import { json, jsonBody, lowerCaseHeaders, problemJson, type ParsedEvent } from '../../shared/http/middleware.js';
 import { closeCase, programToday, recordRelease } from '../../shared/usecases/release.js';
-import { caseDetail, listCases } from '../../shared/usecases/staff.js';
+import { caseDetail, ListQuery, listCases } from '../../shared/usecases/staff.js';
 
 const CloseBody = z.strictObject({
   outcome: z.enum(['parole_granted', 'parole_denied', 'transferred', 'removed', 'withdrawn', 'care_established'], {
@@ -31,13 +30,8 @@ export async function lambdaHandler(event: ParsedEvent) {
   const d = deps();
   const id = event.pathParameters?.id ?? '';
   switch (`${event.httpMethod} ${event.resource}`) {
-    case 'GET /api/staff/referrals': {
-      const status = event.queryStringParameters?.status;
-      if (status !== undefined && !STATUSES.includes(status as never)) {
-        throw new UnprocessableError('unknown status', [{ path: 'status', message: `must be one of: ${STATUSES.join(', ')}` }]);
-      }
-      return json(200, { items: await listCases(status as never, d) });
-    }
+    case 'GET /api/staff/referrals':
+      return json(200, await listCases(validQuery(ListQuery, event.queryStringParameters ?? {}), d));
     case 'GET /api/staff/referrals/{id}':
       return json(200, await caseDetail(id, actor, d));
     case 'POST /api/staff/referrals/{id}/release':

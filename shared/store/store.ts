@@ -50,11 +50,15 @@ export class Store {
 
   // ---- referrals ------------------------------------------------------------------------------
 
-  /** Stores a new case; fails with ConditionFailedError when the id is taken. */
+  /**
+   * Stores a new case; fails with ConditionFailedError when the id is taken. It is due for the sweeper
+   * from the start: if the stream never delivers it, the sweeper dispatches it.
+   */
   async createCase(record: CaseRecord): Promise<void> {
+    const item = { ...record, sweepAt: record.sweepAt ?? record.createdAt };
     await this.conditional(this.db.send(new PutCommand({
       TableName: this.table,
-      Item: { ...keys.case(record.referralId), ...statusIndex(record), ...record },
+      Item: { ...keys.case(record.referralId), ...caseIndexes(item), ...item },
       ConditionExpression: 'attribute_not_exists(pk)',
     })));
   }
@@ -64,7 +68,7 @@ export class Store {
     return Item ? strip<CaseRecord>(Item) : undefined;
   }
 
-  /** Cases with a status, newest first. */
+  /** Cases with a status, newest first (every page; for internal use on small sets such as `assigned`). */
   async listCases(status: Status): Promise<CaseRecord[]> {
     return this.queryAll<CaseRecord>({
       TableName: this.table,
@@ -73,6 +77,55 @@ export class Store {
       ExpressionAttributeValues: { ':pk': `STATUS#${status}` },
       ScanIndexForward: false,
     });
+  }
+
+  /**
+   * One page of the staff list, newest first, from the index that serves the filter (never a scan):
+   * `limit` items and, when more follow, an opaque cursor for the next page. BadCursorError for a
+   * cursor this filter did not hand out.
+   */
+  async pageCases(filter: CaseFilter, limit: number, cursor?: string): Promise<{ items: CaseSummary[]; nextCursor?: string }> {
+    const index = listIndex(filter);
+    const start = cursor === undefined ? undefined : decodeCursor(cursor, index);
+    const { Items = [] } = await this.db.send(new QueryCommand({
+      TableName: this.table,
+      IndexName: index.name,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': index.pk },
+      ExpressionAttributeValues: { ':pk': index.value },
+      ScanIndexForward: false,
+      ExclusiveStartKey: start,
+      Limit: limit + 1, // one more tells whether a next page exists, so the last page has no cursor
+    }));
+    const page = Items.slice(0, limit);
+    const last = page.at(-1);
+    const nextCursor = Items.length > limit && last ? encodeCursor(index, last) : undefined;
+    return { items: page.map((i) => strip<CaseSummary>(i)), nextCursor };
+  }
+
+  /** Ids of cases the sweeper should look at (`sweepAt` at or before `before`), longest waiting first. */
+  async dueCases(before: string, limit: number): Promise<{ referralId: string; sweepAt: string }[]> {
+    const { Items = [] } = await this.db.send(new QueryCommand({
+      TableName: this.table,
+      IndexName: DUE_INDEX,
+      KeyConditionExpression: 'duePk = :due AND sweepAt <= :before',
+      ExpressionAttributeValues: { ':due': DUE, ':before': before },
+      Limit: limit,
+    }));
+    return Items.map((i) => ({ referralId: String(i.pk).slice('REF#'.length), sweepAt: i.sweepAt as string }));
+  }
+
+  /**
+   * Sets (or, with undefined, clears) when the sweeper next looks at a case, unless the time changed
+   * since `seen` was read (a wave claimed meanwhile sets its own).
+   */
+  async setSweepAt(referralId: string, seen: string | undefined, next: string | undefined): Promise<boolean> {
+    const condition = seen === undefined
+      ? { expression: 'attribute_not_exists(sweepAt)' }
+      : { expression: 'sweepAt = :seen', values: { ':seen': seen } };
+    return next === undefined
+      ? this.updateCase(referralId, {}, condition, ['sweepAt'])
+      : this.updateCase(referralId, { sweepAt: next }, condition);
   }
 
   /**
@@ -85,8 +138,11 @@ export class Store {
     condition: { expression: string; values?: Record<string, unknown> },
     remove: (keyof CaseRecord)[] = [],
   ): Promise<boolean> {
-    // gsi1sk (createdAt) stays, so lists stay newest first
-    const fields: Record<string, unknown> = set.status ? { ...set, gsi1pk: `STATUS#${set.status}` } : { ...set };
+    // gsi1sk (createdAt) stays, so lists stay newest first; the due index holds a case while it has a sweepAt
+    const fields: Record<string, unknown> = { ...set };
+    if (set.status) fields.gsi1pk = `STATUS#${set.status}`;
+    if (set.sweepAt) fields.duePk = DUE;
+    if (remove.includes('sweepAt')) remove = [...remove, 'duePk' as keyof CaseRecord];
     const names: Record<string, string> = {};
     for (const [alias, name] of [['#status', 'status'], ['#wave', 'wave']]) if (condition.expression.includes(alias)) names[alias] = name;
     const values: Record<string, unknown> = { ...condition.values };
@@ -453,8 +509,67 @@ export class Store {
   }
 }
 
-function statusIndex(r: CaseRecord) {
-  return { gsi1pk: `STATUS#${r.status}`, gsi1sk: `${r.createdAt}#${r.referralId}` };
+/** The due index's one partition: cases with a `sweepAt` (a sparse index). */
+const DUE = 'DUE';
+export const DUE_INDEX = 'due';
+
+/**
+ * Every index entry of a case item, declared once:
+ * - gsi1: by status, newest first (the staff list with a status filter)
+ * - cases: every case, newest first (the staff list without a filter; projects the list fields only)
+ * - due: cases the sweeper should look at, by `sweepAt` (sparse: only cases that have one)
+ */
+function caseIndexes(r: CaseRecord) {
+  const newest = `${r.createdAt}#${r.referralId}`;
+  return {
+    gsi1pk: `STATUS#${r.status}`, gsi1sk: newest,
+    casesPk: 'CASE', casesSk: newest,
+    ...(r.sweepAt ? { duePk: DUE } : {}),
+  };
+}
+
+/** The staff list's filters; each is served by one index. */
+export interface CaseFilter {
+  status?: Status;
+}
+
+export type CaseSummary = Pick<CaseRecord, 'referralId' | 'status' | 'urgency' | 'createdAt' | 'assignedDoctorId'>;
+
+/** The attributes the `cases` index projects: the staff list's fields (no PHI). */
+export const CASE_LIST_FIELDS = ['referralId', 'status', 'urgency', 'createdAt', 'assignedDoctorId', 'holdReason', 'duplicateOf'];
+
+interface ListIndex {
+  name: string;
+  pk: string;
+  sk: string;
+  value: string;
+}
+
+/** Which index serves a filter: one line per filter. */
+function listIndex(filter: CaseFilter): ListIndex {
+  if (filter.status) return { name: 'gsi1', pk: 'gsi1pk', sk: 'gsi1sk', value: `STATUS#${filter.status}` };
+  return { name: 'cases', pk: 'casesPk', sk: 'casesSk', value: 'CASE' };
+}
+
+/** A cursor that does not belong to the list it was sent with. */
+export class BadCursorError extends Error {}
+
+function encodeCursor(index: ListIndex, item: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify([item.pk, item.sk, item[index.sk]])).toString('base64url');
+}
+
+function decodeCursor(cursor: string, index: ListIndex): Record<string, string> {
+  let parts: unknown;
+  try {
+    parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch (cause) {
+    throw new BadCursorError('unreadable cursor', { cause });
+  }
+  if (!Array.isArray(parts) || parts.length !== 3 || !parts.every((x) => typeof x === 'string') || !String(parts[0]).startsWith('REF#')) {
+    throw new BadCursorError('not a cursor of this list');
+  }
+  const [pk, sk, indexSk] = parts as string[];
+  return { pk, sk, [index.pk]: index.value, [index.sk]: indexSk };
 }
 
 function prefixQuery(table: string, pk: string, prefix: string): QueryCommandInput {
@@ -468,6 +583,6 @@ function prefixQuery(table: string, pk: string, prefix: string): QueryCommandInp
 
 /** Drops the key attributes so callers see the entity only. */
 function strip<T>(item: Record<string, unknown>): T {
-  const { pk, sk, gsi1pk, gsi1sk, ttl, ...rest } = item;
+  const { pk, sk, gsi1pk, gsi1sk, casesPk, casesSk, duePk, ttl, ...rest } = item;
   return rest as T;
 }

@@ -26,6 +26,24 @@ describe('stateful stack', () => {
               { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
             ],
           }),
+          // the staff list without a filter, newest first, projecting the list fields only (no PHI in it)
+          Match.objectLike({
+            IndexName: 'cases',
+            KeySchema: [
+              { AttributeName: 'casesPk', KeyType: 'HASH' },
+              { AttributeName: 'casesSk', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['referralId', 'status', 'urgency', 'createdAt', 'assignedDoctorId', 'holdReason', 'duplicateOf'] },
+          }),
+          // what the sweeper must look at, by due time; sparse (only cases with a sweepAt)
+          Match.objectLike({
+            IndexName: 'due',
+            KeySchema: [
+              { AttributeName: 'duePk', KeyType: 'HASH' },
+              { AttributeName: 'sweepAt', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'KEYS_ONLY' },
+          }),
         ],
         TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
         StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },

@@ -23,8 +23,8 @@ const configVars = [...configSource.matchAll(/^\s+([A-Z][A-Z0-9_]*): z\.(.*)$/gm
 }));
 
 describe('functions', () => {
-  it('are the ten handlers, all Node.js 24 on arm64 with 1024 MB and reserved concurrency', () => {
-    expect(Object.keys(functions)).toHaveLength(10);
+  it('are the eleven handlers, all Node.js 24 on arm64 with 1024 MB and reserved concurrency', () => {
+    expect(Object.keys(functions)).toHaveLength(11);
     for (const f of Object.values(functions)) {
       expect(f.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], MemorySize: 1024 });
       expect(f.Properties.ReservedConcurrentExecutions).toBeGreaterThan(0);
@@ -69,21 +69,55 @@ describe('functions', () => {
   });
 });
 
-describe('dispatcher stream source', () => {
-  it('takes new referrals only, bisects failing batches, retries a bounded number of times, then parks the record', () => {
+describe('the two dispatch lanes on the table stream', () => {
+  const ref = { Keys: { sk: { S: ['REF'] } } };
+  const mapping = (fn: string) => ({
+    FunctionName: { Ref: functionId(fn) },
+    EventSourceArn: { 'Fn::ImportValue': Match.stringLikeRegexp('TableCD117FA1StreamArn') },
+    StartingPosition: 'TRIM_HORIZON',
+    BisectBatchOnFunctionError: true,
+    MaximumRetryAttempts: 5,
+    FunctionResponseTypes: ['ReportBatchItemFailures'],
+    DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DispatchFailures'), 'Arn'] } } },
+  });
+
+  it('has exactly two mappings on the stream, one per lane, each with its own function', () => {
+    const mappings = Object.values(resourcesOf(t, 'AWS::Lambda::EventSourceMapping'))
+      .filter((m) => JSON.stringify(m.Properties.EventSourceArn).includes('StreamArn'));
+    expect(mappings.map((m) => m.Properties.FunctionName.Ref).sort()).toEqual([functionId('dispatcher'), functionId('pager')].sort());
+  });
+
+  it('urgent lane: only a case item that became paging (created paging, or changed into paging from another status)', () => {
     t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionName: { Ref: functionId('dispatcher') },
-      EventSourceArn: { 'Fn::ImportValue': Match.stringLikeRegexp('TableCD117FA1StreamArn') },
-      StartingPosition: 'TRIM_HORIZON',
+      ...mapping('pager'),
       BatchSize: 10,
-      BisectBatchOnFunctionError: true,
-      MaximumRetryAttempts: 5,
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
-      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DispatchFailures'), 'Arn'] } } },
       FilterCriteria: {
         Filters: [
-          { Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: ['REF'] } } } }) },
-          { Pattern: JSON.stringify({ eventName: ['MODIFY'], dynamodb: { Keys: { sk: { S: ['REF'] } }, NewImage: { status: { S: ['assigned'] } } } }) },
+          { Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { ...ref, NewImage: { status: { S: ['paging'] } } } }) },
+          {
+            Pattern: JSON.stringify({
+              eventName: ['MODIFY'],
+              dynamodb: { ...ref, NewImage: { status: { S: ['paging'] } }, OldImage: { status: { S: [{ 'anything-but': ['paging'] }] } } },
+            }),
+          },
+        ],
+      },
+    });
+  });
+
+  it('routine lane: every new case and every case that just got its doctor', () => {
+    t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      ...mapping('dispatcher'),
+      BatchSize: 100,
+      FilterCriteria: {
+        Filters: [
+          { Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: ref }) },
+          {
+            Pattern: JSON.stringify({
+              eventName: ['MODIFY'],
+              dynamodb: { ...ref, NewImage: { status: { S: ['assigned'] } }, OldImage: { status: { S: [{ 'anything-but': ['assigned'] }] } } },
+            }),
+          },
         ],
       },
     });
