@@ -4,7 +4,7 @@ import * as sesLocalModule from 'aws-ses-v2-local';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, DynamoDBStreamEvent, SNSEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { config, resetConfig } from '../shared/config.js';
 import { documentClient, useDeps, type Deps } from '../shared/deps.js';
@@ -55,6 +55,12 @@ export interface LocalRuntime {
   sesUrl: string;
   deps: Deps;
   settle(): Promise<void>;
+  /**
+   * Runs `write` (items put straight into the table, e.g. thousands of cases for a scale test) while
+   * both lanes are paused, then moves the lanes past what it wrote: like data from before, it is not
+   * dispatched.
+   */
+  writeUndispatched(write: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -88,7 +94,13 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
   process.env.AWS_LAMBDA_FUNCTION_NAME ??= 'medreview-local';
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
-  const http = createServer();
+  // until the routes are attached every request gets an immediate 503: none is ever left waiting
+  let serve: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  const http = createServer((req, res) => {
+    if (serve) return serve(req, res);
+    res.writeHead(503, { 'Content-Type': 'application/problem+json', 'Retry-After': '1', Connection: 'close' });
+    res.end(JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'starting; try again in a moment' }));
+  });
   const port = await listen(http, options.port ?? 0);
   const url = `http://127.0.0.1:${port}`;
   resetConfig();
@@ -196,7 +208,7 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
       return { body: { reset: true } };
     }),
   ];
-  http.on('request', createLocalServer(routes, webRoot).listeners('request')[0] as never);
+  serve = createLocalServer(routes, webRoot).listeners('request')[0] as typeof serve;
 
   return {
     url,
@@ -206,6 +218,14 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
     history: () => ({ sms: sms.history, email: email.history }),
     deps,
     settle: () => poller.settle(),
+    async writeUndispatched(write) {
+      await Promise.all(pollers.map((p) => p.pause()));
+      try {
+        await write();
+      } finally {
+        for (const p of pollers) await p.skipPending();
+      }
+    },
     async stop() {
       for (const p of pollers) p.stop();
       await new Promise((r) => http.close(r));

@@ -101,14 +101,24 @@ export class StreamPoller {
     this.paused = false;
   }
 
+  /**
+   * While paused: reads past every record written so far without handing any on (data written
+   * directly, as if stored before this runtime), then resumes at that position.
+   */
+  async skipPending(): Promise<void> {
+    const generation = this.generation;
+    for (let read = 1; read > 0; ) read = await this.pollOnce(generation, false);
+    this.paused = false;
+  }
+
   /** One pass over every shard; serialized so the timer's polls and settle() never overlap. Returns the records read. */
   poll(): Promise<number> {
     this.running = this.running.catch(() => 0).then(() => this.pollOnce(this.generation));
     return this.running;
   }
 
-  private async pollOnce(generation: number): Promise<number> {
-    if (this.paused) return 0;
+  private async pollOnce(generation: number, deliver = true): Promise<number> {
+    if (this.paused && deliver) return 0;
     const { streamArn, shards } = await this.describe();
     if (!streamArn) return 0;
     let read = 0;
@@ -131,7 +141,7 @@ export class StreamPoller {
       const { Records = [], NextShardIterator } = page;
       read += Records.length;
       const matching = Records.map((r) => toLambdaRecord(r, streamArn)).filter((r) => this.options.filters.some((f) => matches(f, r)));
-      for (let i = 0; i < matching.length; i += this.options.batchSize) {
+      for (let i = 0; deliver && i < matching.length; i += this.options.batchSize) {
         if (generation !== this.generation) return read;
         await this.deliver(matching.slice(i, i + this.options.batchSize), generation);
       }

@@ -55,10 +55,9 @@ export class Store {
    * from the start: if the stream never delivers it, the sweeper dispatches it.
    */
   async createCase(record: CaseRecord): Promise<void> {
-    const item = { ...record, sweepAt: record.sweepAt ?? record.createdAt };
     await this.conditional(this.db.send(new PutCommand({
       TableName: this.table,
-      Item: { ...keys.case(record.referralId), ...caseIndexes(item), ...item },
+      Item: caseItem({ ...record, sweepAt: record.sweepAt ?? record.createdAt }),
       ConditionExpression: 'attribute_not_exists(pk)',
     })));
   }
@@ -528,6 +527,11 @@ function caseIndexes(r: CaseRecord) {
   };
 }
 
+/** A case as the table holds it: its key and every index entry with it. */
+export function caseItem(record: CaseRecord): Record<string, unknown> {
+  return { ...keys.case(record.referralId), ...caseIndexes(record), ...record };
+}
+
 /** The staff list's filters; each is served by one index. */
 export interface CaseFilter {
   status?: Status;
@@ -554,8 +558,9 @@ function listIndex(filter: CaseFilter): ListIndex {
 /** A cursor that does not belong to the list it was sent with. */
 export class BadCursorError extends Error {}
 
+/** A cursor names the list it belongs to (index and partition) and the last item's keys. */
 function encodeCursor(index: ListIndex, item: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify([item.pk, item.sk, item[index.sk]])).toString('base64url');
+  return Buffer.from(JSON.stringify([index.name, index.value, item.pk, item.sk, item[index.sk]])).toString('base64url');
 }
 
 function decodeCursor(cursor: string, index: ListIndex): Record<string, string> {
@@ -565,10 +570,9 @@ function decodeCursor(cursor: string, index: ListIndex): Record<string, string> 
   } catch (cause) {
     throw new BadCursorError('unreadable cursor', { cause });
   }
-  if (!Array.isArray(parts) || parts.length !== 3 || !parts.every((x) => typeof x === 'string') || !String(parts[0]).startsWith('REF#')) {
-    throw new BadCursorError('not a cursor of this list');
-  }
-  const [pk, sk, indexSk] = parts as string[];
+  if (!Array.isArray(parts) || parts.length !== 5 || !parts.every((x) => typeof x === 'string')) throw new BadCursorError('not a cursor');
+  const [name, value, pk, sk, indexSk] = parts as string[];
+  if (name !== index.name || value !== index.value || !pk.startsWith('REF#')) throw new BadCursorError('a cursor of another list');
   return { pk, sk, [index.pk]: index.value, [index.sk]: indexSk };
 }
 
