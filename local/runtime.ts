@@ -25,6 +25,7 @@ import { handler as timer } from '../functions/timer/handler.js';
 import { handler as deliveryEvents } from '../functions/delivery-events/handler.js';
 import { handler as sweeper } from '../functions/sweeper/handler.js';
 import { lanePatterns } from '../shared/domain/lanes.js';
+import { lanePriority } from '../shared/stream/lane.js';
 import { importRoster } from '../shared/usecases/roster.js';
 import { demoRoster } from './demo-roster.js';
 import { LocalAuthorizer } from './auth.js';
@@ -112,6 +113,11 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
     PROGRAM_TIME_ZONE: process.env.PROGRAM_TIME_ZONE,
   });
 
+  // one DynamoDB Local serves both lanes here: a routine lane's call waits while an urgent job runs
+  dynamo.middlewareStack.add((next) => async (args) => {
+    await lanePriority.yieldToUrgent();
+    return next(args);
+  }, { step: 'initialize', name: 'urgentFirst' });
   const scheduler = new LocalScheduler(dynamo, clock, (event: TimerEvent) => timer(event));
   const store = new Store(documentClient(dynamo), TABLES.main);
   const email = new TimedEmail(new SesEmail(new SESv2Client({ endpoint: sesUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), cfg.MAIL_FROM), clock);
