@@ -25,6 +25,7 @@ const ROUTINE_BEFORE_URGENT = Number(process.env.BENCH_MIXED_ROUTINE ?? 300);
 const MIXED_SAMPLES = Number(process.env.BENCH_MIXED_SAMPLES ?? 5);
 const DRAIN_N = Number(process.env.BENCH_DRAIN_N ?? 1000);
 const CONCURRENCY = 25;
+const runId = Date.now().toString(36);
 
 /** Every number of this run, written to bench/results.json at the end. */
 const results: { name: string; unit: string; p50?: number; p99?: number; value?: number; samples?: number; baseline?: string }[] = [];
@@ -40,8 +41,10 @@ async function submitMany(n: number, body: unknown): Promise<void> {
   let next = 0;
   await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
     while (next < n) {
-      next++;
-      const r = await call(rt, 'POST', '/api/referrals', body);
+      // a key per referral: a request retried after a dropped connection is not stored twice
+      const key = `bench-${runId}-${next++}`;
+      const post = () => call(rt, 'POST', '/api/referrals', body, { 'Idempotency-Key': key });
+      const r = await post().catch(post);
       if (r.status !== 201) throw new Error(`intake answered ${r.status}`);
     }
   }));

@@ -102,6 +102,8 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
     res.writeHead(503, { 'Content-Type': 'application/problem+json', 'Retry-After': '1', Connection: 'close' });
     res.end(JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'starting; try again in a moment' }));
   });
+  // longer than HTTP clients keep idle connections (4–5 s), so the server never closes one a client is reusing
+  http.keepAliveTimeout = 30_000;
   const port = await listen(http, options.port ?? 0);
   const url = `http://127.0.0.1:${port}`;
   resetConfig();
