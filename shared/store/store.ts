@@ -19,7 +19,7 @@ export class ConditionFailedError extends Error {}
 export class TryAgainError extends Error {}
 
 /** Attempts of a transaction that meets contention, and the first backoff (doubling, with jitter). */
-export const TRANSACT_ATTEMPTS = 4;
+export const TRANSACT_ATTEMPTS = 6;
 const TRANSACT_BACKOFF_MS = 25;
 /** Cancellation reasons that decide nothing: the same transaction may succeed when tried again. */
 const TRANSIENT_REASONS = new Set(['None', 'TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
