@@ -3,29 +3,70 @@
  *   npm run bench
  * 1. HTTP latency through the local runtime (DynamoDB Local): health check (baseline) vs intake
  *    without and with an Idempotency-Key
- * 2. submit → first page SMS (stream poller + dispatcher + wave 1), per urgent referral
- * 3. cold import of each Lambda bundle (esbuild as in CDK: ESM, minified, SDK bundled) vs an empty handler
+ * 2. submit → first page SMS (urgent lane + wave 1), per urgent referral: idle (baseline) and with 300
+ *    routine referrals submitted at concurrency 25 just before each urgent one (the mixed case)
+ * 3. the routine drain: 1,000 routine referrals at concurrency 25, time from the last request until every
+ *    receipt, notice and routine offer is sent, with no roster (baseline) and with the demo roster;
+ *    checks none is lost or sent twice
+ * 4. cold import of each Lambda bundle (esbuild as in CDK: ESM, minified, SDK bundled) vs an empty handler
+ * Writes every number to bench/results.json.
  */
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { demoRoster } from '../local/demo-roster.js';
 import { join } from 'node:path';
 import { freshANumber, validReferral } from '../test/fixtures/referral.js';
 import { call, startTestRuntime } from '../test/support/runtime.js';
 
 const N = Number(process.env.BENCH_N ?? 100);
+const ROUTINE_BEFORE_URGENT = Number(process.env.BENCH_MIXED_ROUTINE ?? 300);
+const MIXED_SAMPLES = Number(process.env.BENCH_MIXED_SAMPLES ?? 5);
+const DRAIN_N = Number(process.env.BENCH_DRAIN_N ?? 1000);
+const CONCURRENCY = 25;
+const runId = Date.now().toString(36);
+
+/** Every number of this run, written to bench/results.json at the end. */
+const results: { name: string; unit: string; p50?: number; p99?: number; value?: number; samples?: number; baseline?: string }[] = [];
 
 function stats(samples: number[]) {
   const sorted = [...samples].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-  return { p50: at(0.5), p95: at(0.95), mean: samples.reduce((a, b) => a + b, 0) / samples.length };
+  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted.at(-1)!, mean: samples.reduce((a, b) => a + b, 0) / samples.length };
+}
+
+/** `n` requests, `CONCURRENCY` at a time, each a referral of its own (`body()`: its own A-number). */
+async function submitMany(n: number, body: () => unknown): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (next < n) {
+      // a key per referral: a request retried after a dropped connection is not stored twice
+      const key = `bench-${runId}-${next++}`;
+      const referral = body();
+      const post = () => call(rt, 'POST', '/api/referrals', referral, { 'Idempotency-Key': key });
+      const r = await post().catch(post);
+      if (r.status !== 201) throw new Error(`intake answered ${r.status}`);
+    }
+  }));
+}
+
+/** Submits an urgent referral and waits for the first SMS that pages a doctor about it; returns ms. */
+async function urgentToFirstPage(urgent: () => unknown, doctorPhones: Set<string>): Promise<number> {
+  const t = performance.now();
+  const { json } = await call(rt, 'POST', '/api/referrals', urgent());
+  const id = json.referralId as string;
+  while (!rt.smsOutbox.sent.some((m) => doctorPhones.has(m.to) && m.body.includes(id))) {
+    if (performance.now() - t > 120_000) throw new Error('no page within 120 s');
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  return performance.now() - t;
 }
 
 function row(name: string, samples: number[], baseline?: number) {
   const s = stats(samples);
   const vs = baseline ? `  (${(s.p50 / baseline).toFixed(1)}× baseline p50)` : '  (baseline)';
-  console.log(`${name.padEnd(34)} p50 ${s.p50.toFixed(1).padStart(7)} ms   p95 ${s.p95.toFixed(1).padStart(7)} ms   mean ${s.mean.toFixed(1).padStart(7)} ms${vs}`);
+  console.log(`${name.padEnd(34)} p50 ${s.p50.toFixed(1).padStart(7)} ms   p95 ${s.p95.toFixed(1).padStart(7)} ms   p99 ${s.p99.toFixed(1).padStart(7)} ms   mean ${s.mean.toFixed(1).padStart(7)} ms${vs}`);
   return s.p50;
 }
 
@@ -47,12 +88,6 @@ const trustFixtureDomain = async () => {
   await call(rt, 'POST', '/api/staff/submitters', { domain: 'example.org' }, { authorization: `Bearer ${token}` });
 };
 try {
-  await trustFixtureDomain();
-  const roster = {
-    doctors: [{ id: 'd-1', name: 'Dr. One', email: 'one@example.org', phone: '+15125550101', specialties: ['general'], languages: ['en'], timeZone: 'America/Chicago', maxOpenCases: 50, active: true }],
-    coordinators: [{ id: 'c-1', name: 'Coordinator', email: 'c@example.org', phone: '+15125550199' }],
-    shifts: [{ doctorId: 'd-1', role: 'primary', start: new Date(Date.now() - 3600e3).toISOString(), end: new Date(Date.now() + 86400e3).toISOString() }],
-  };
   const body = validReferral();
   await time(() => call(rt, 'POST', '/api/referrals', body), 20); // warm-up
 
@@ -61,28 +96,66 @@ try {
   const fresh = () => validReferral({ client: { aNumber: freshANumber() } }); // another person each time: no duplicates
   row('POST /api/referrals (no key)', await time(() => call(rt, 'POST', '/api/referrals', fresh()), N), base);
   let k = 0;
-  row('POST /api/referrals (new key)', await time(() => call(rt, 'POST', '/api/referrals', fresh(), { 'Idempotency-Key': `bench-${k++}` }), N), base);
-  await call(rt, 'POST', '/api/referrals', body, { 'Idempotency-Key': 'bench-replay' });
-  row('POST /api/referrals (replayed key)', await time(() => call(rt, 'POST', '/api/referrals', body, { 'Idempotency-Key': 'bench-replay' }), N), base);
-  const drain = performance.now();
+  row('POST /api/referrals (new key)', await time(() => call(rt, 'POST', '/api/referrals', body, { 'Idempotency-Key': `bench-${k++}` }), N), base);
+  row('POST /api/referrals (replayed key)', await time(() => call(rt, 'POST', '/api/referrals', body, { 'Idempotency-Key': 'bench-0' }), N), base);
   await rt.settle();
-  console.log(`dispatcher drained ${4 * N + 21} routine referrals (receipt + coordinator notice each) in ${((performance.now() - drain) / 1000).toFixed(1)} s after the last request`);
 
-  console.log('\nUrgent referral: submit → first page SMS (20 referrals, one at a time; stream polled every 100 ms)');
-  await call(rt, 'POST', '/_local/reset');
-  const imported = await call(rt, 'PUT', '/_local/roster', roster);
-  if (imported.status !== 200) throw new Error(`roster rejected: ${imported.text}`);
-  await trustFixtureDomain();
-  const { sent } = rt.smsOutbox;
-  const pageLatency: number[] = [];
-  for (let i = 0; i < 20; i++) {
-    const before = sent.length;
-    const t = performance.now();
-    await call(rt, 'POST', '/api/referrals', validReferral({ medical: { attorneyUrgency: 'urgent' }, client: { aNumber: freshANumber() } }));
-    while (sent.length === before) await new Promise((r) => setTimeout(r, 2));
-    pageLatency.push(performance.now() - t);
+  const roster = demoRoster(new Date());
+  const doctorPhones = new Set(roster.doctors.map((d) => d.phone));
+  const urgent = () => validReferral({ medical: { attorneyUrgency: 'urgent' }, client: { aNumber: freshANumber() } });
+  const routine = () => validReferral({ client: { aNumber: freshANumber() } });
+  const attorney = validReferral().attorney.email;
+  const resetWithRoster = async (withRoster: boolean) => {
+    await call(rt, 'POST', '/_local/reset');
+    if (withRoster && (await call(rt, 'PUT', '/_local/roster', roster)).status !== 200) throw new Error('roster rejected');
+    await trustFixtureDomain();
+  };
+
+  console.log(`\nUrgent referral: submit → first doctor page SMS (demo roster; ${MIXED_SAMPLES} samples each)`);
+  await resetWithRoster(true);
+  const idle: number[] = [];
+  for (let i = 0; i < Math.max(MIXED_SAMPLES, 10); i++) idle.push(await urgentToFirstPage(urgent, doctorPhones));
+  const idleP50 = row('idle', idle);
+  const idleStats = stats(idle);
+  results.push({ name: 'urgent submit → first page SMS, idle', unit: 'ms', p50: idleStats.p50, p99: idleStats.p99, samples: idle.length, baseline: 'baseline' });
+  await resetWithRoster(true);
+  const mixed: number[] = [];
+  for (let i = 0; i < MIXED_SAMPLES; i++) {
+    await submitMany(ROUTINE_BEFORE_URGENT, routine);
+    mixed.push(await urgentToFirstPage(urgent, doctorPhones));
   }
-  row('submit → page SMS', pageLatency);
+  row(`behind ${ROUTINE_BEFORE_URGENT} routine (c=${CONCURRENCY})`, mixed, idleP50);
+  const mixedStats = stats(mixed);
+  results.push({
+    name: `urgent submit → first page SMS, just after ${ROUTINE_BEFORE_URGENT} routine referrals at concurrency ${CONCURRENCY}`,
+    unit: 'ms', p50: mixedStats.p50, p99: mixedStats.p99, samples: mixed.length, baseline: 'urgent submit → first page SMS, idle',
+  });
+
+  console.log(`\nRoutine drain: ${DRAIN_N} routine referrals at concurrency ${CONCURRENCY}, time after the last request until all is sent`);
+  const drains: Record<string, number> = {};
+  for (const withRoster of [false, true]) {
+    await resetWithRoster(withRoster);
+    const t0 = performance.now();
+    await submitMany(DRAIN_N, routine);
+    const last = performance.now();
+    await rt.settle();
+    const drained = performance.now();
+    const label = withRoster ? 'with the demo roster' : 'no roster';
+    drains[label] = (drained - last) / 1000;
+    const email = (await call(rt, 'GET', '/_local/outbox')).json.email as { to: string[]; subject: string; text: string }[];
+    const ids = new Set((await Promise.all((['awaiting_review'] as const).map((st) => rt.deps.store.listCases(st)))).flat().map((c) => c.referralId));
+    const receipts = email.filter((m) => m.to.includes(attorney));
+    const perMessage = new Map<string, number>();
+    for (const m of email) for (const to of m.to) perMessage.set(`${to} ${m.subject}`, (perMessage.get(`${to} ${m.subject}`) ?? 0) + 1);
+    const twice = [...perMessage.values()].filter((n) => n > 1).length;
+    const offers = email.filter((m) => roster.doctors.some((d) => m.to.includes(d.email))).length;
+    const notices = email.filter((m) => roster.coordinators.some((c) => m.to.includes(c.email))).length;
+    console.log(`${label.padEnd(22)} submitted in ${((last - t0) / 1000).toFixed(1)} s; drained ${drains[label].toFixed(1)} s after the last request; ` +
+      `${ids.size} stored, ${receipts.length} receipts, ${notices} coordinator notices, ${offers} doctor offers, ${twice} sent twice` +
+      (withRoster ? `  (${(drains[label] / Math.max(drains['no roster'], 0.001)).toFixed(1)}× the no-roster drain)` : '  (baseline)'));
+    if (ids.size !== DRAIN_N || receipts.length !== DRAIN_N || twice > 0) throw new Error('referrals or messages lost or doubled');
+    results.push({ name: `routine drain after the last of ${DRAIN_N} requests, ${label}`, unit: 's', value: drains[label], baseline: withRoster ? `routine drain after the last of ${DRAIN_N} requests, no roster` : 'baseline' });
+  }
 } finally {
   await rt.stop();
 }
@@ -111,3 +184,10 @@ for (const [name, entry] of entries) {
   const kb = statSync(outfile).size / 1024;
   console.log(`${name.padEnd(16)} ${kb.toFixed(0).padStart(6)} KiB   import ${median.toFixed(1).padStart(6)} ms${name === 'empty handler' ? '  (baseline)' : `  (+${(median - baseline).toFixed(1)} ms)`}`);
 }
+
+writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify({
+  measuredAt: new Date().toISOString(),
+  machine: { cpus: cpus().length, node: process.version, loadAverage1m: Number(loadavg()[0].toFixed(1)) },
+  results,
+}, null, 2)}\n`);
+console.log('\nwritten to bench/results.json');

@@ -10,7 +10,6 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
-import { CREATED_INDEX } from '../shared/store/keys.js';
 
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -139,18 +138,13 @@ function grantTable(fn: MedreviewFunction, table: ITable, indexes: string[], key
 
 export function useTable(fn: MedreviewFunction, table: ITable, key: IKey): void {
   fn.addEnvironment('TABLE_NAME', table.tableName);
-  grantTable(fn, table, ['gsi1', 'gsi2'], key);
+  grantTable(fn, table, ['gsi1', 'gsi2', 'cases', 'due'], key);
 }
 
 /** Hashing A-numbers (intake, the staff filter): GenerateMac with the one HMAC key. */
 export function useANumberKey(fn: MedreviewFunction, key: IKey): void {
   fn.addEnvironment('A_NUMBER_KEY_ID', key.keyArn);
   fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['kms:GenerateMac'], resources: [key.keyArn] }));
-}
-
-/** Reads of the cases-by-creation-date index (staff metrics and CSV): Query on that index only. */
-export function useCreatedIndex(fn: MedreviewFunction, table: ITable): void {
-  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/${CREATED_INDEX.name}`] }));
 }
 
 export function useIdempotencyTable(fn: MedreviewFunction, table: ITable, key: IKey): void {

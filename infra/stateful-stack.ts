@@ -13,8 +13,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { getCountries } from 'libphonenumber-js';
 import { COUNTRY_CODES } from '../shared/domain/codes.js';
-import { CREATED_INDEX } from '../shared/store/keys.js';
-import { SUMMARY_FIELDS } from '../shared/store/store.js';
+import { CASE_LIST_FIELDS, DUE_INDEX, SUMMARY_FIELDS } from '../shared/store/store.js';
 
 /** Long-lived data and account-level configuration; everything here is RETAINed or cheap to keep. */
 export class StatefulStack extends Stack {
@@ -87,17 +86,24 @@ export class StatefulStack extends Stack {
       timeToLiveAttribute: 'ttl',
       stream: dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
     });
+    // the same indexes as local/dynamo.ts; shared/store/store.ts (caseIndexes) says what each holds
     this.table.addGlobalSecondaryIndex({
       indexName: 'gsi1',
       partitionKey: { name: 'gsi1pk', type: dynamodb.AttributeType.STRING },
       sortKey: { name: 'gsi1sk', type: dynamodb.AttributeType.STRING },
     });
     this.table.addGlobalSecondaryIndex({
-      indexName: CREATED_INDEX.name,
-      partitionKey: { name: CREATED_INDEX.partitionKey, type: dynamodb.AttributeType.STRING },
-      sortKey: { name: CREATED_INDEX.sortKey, type: dynamodb.AttributeType.STRING },
+      indexName: 'cases',
+      partitionKey: { name: 'casesPk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'casesSk', type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.INCLUDE,
-      nonKeyAttributes: [...CREATED_INDEX.projected],
+      nonKeyAttributes: CASE_LIST_FIELDS,
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: DUE_INDEX,
+      partitionKey: { name: 'duePk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sweepAt', type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
     });
     // Cases by a keyed hash (HMAC) of the normalized A-number: duplicates and the staff filter, never a
     // scan and never the A-number itself in a key. Projects the case summary only, no referral content.

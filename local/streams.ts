@@ -6,49 +6,72 @@ import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynam
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { logger } from '../shared/logger.js';
+import { matches, type FilterPattern } from '../shared/domain/lanes.js';
 import { LOCAL_CREDENTIALS } from './dynamo.js';
 
-/** Retries of a failing record before it is given up, as the dispatcher's event source mapping has (retryAttempts). */
+/** Retries of a failing record before it is given up, as the lanes' event source mappings have (retryAttempts). */
 const MAX_RETRIES = 5;
+/** Records read per GetRecords call (the API's maximum). */
+const READ_LIMIT = 1000;
+/** Stream and shard list are looked up again after this long (new shards appear as old ones close). */
+const DESCRIBE_TTL_MS = 1000;
 
 type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
+type LambdaRecord = DynamoDBStreamEvent['Records'][number];
+
+export interface StreamPollerOptions {
+  /** Names the lane in logs. */
+  name: string;
+  handler: StreamHandler;
+  /** The event source mapping's filter criteria: only matching records reach the handler. */
+  filters: FilterPattern[];
+  /** Records per handler call (the mapping's batchSize). */
+  batchSize: number;
+  /** Pause between polls. */
+  intervalMs: number;
+  /** Keeps shard positions across restarts, so a restart does not replay the stream. */
+  checkpointFile?: string;
+}
 
 /**
- * Feeds a table's stream to a handler the way Lambda's event source mapping does: batches in order
- * per shard; a failed record (batchItemFailures) is retried with the ones after it, up to MAX_RETRIES
- * times, then given up (in AWS it lands in the on-failure queue; the sweeper repairs either way).
+ * Feeds a table's stream to a handler the way a Lambda event source mapping with filter criteria
+ * does: records in order per shard, only those matching a filter, in batches. A record the handler
+ * reports failed (batchItemFailures) is retried alone, with backoff, up to MAX_RETRIES times, then
+ * given up (in AWS it lands in the on-failure queue; the sweeper repairs either way); the rest of the
+ * batch is not held back by it. Several pollers read one stream independently, each at its own pace.
  */
 export class StreamPoller {
   private readonly streams: DynamoDBStreamsClient;
   private readonly iterators = new Map<string, string | undefined>();
   private readonly checkpoints = new Map<string, string>();
-  /** Failed attempts per record (sequence number). */
-  private readonly failures = new Map<string, number>();
   private running = Promise.resolve(0);
   private timer?: NodeJS.Timeout;
   private stopped = false;
+  private paused = false;
+  /** Bumped by pause(): a poll of an older generation stops between batches. */
+  private generation = 0;
+  private described?: { at: number; streamArn?: string; shards: string[] };
 
-  /** `checkpointFile` keeps shard positions across restarts, so a restart does not replay the stream. */
   constructor(
     private readonly dynamo: DynamoDBClient,
     endpoint: string,
     private readonly table: string,
-    private readonly handler: StreamHandler,
-    private readonly checkpointFile?: string,
+    private readonly options: StreamPollerOptions,
   ) {
     this.streams = new DynamoDBStreamsClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
-    if (checkpointFile && existsSync(checkpointFile)) {
-      for (const [key, sequence] of Object.entries(JSON.parse(readFileSync(checkpointFile, 'utf8')) as Record<string, string>)) {
+    const file = options.checkpointFile;
+    if (file && existsSync(file)) {
+      for (const [key, sequence] of Object.entries(JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>)) {
         this.checkpoints.set(key, sequence);
       }
     }
   }
 
-  start(intervalMs = 100): void {
+  start(): void {
     const tick = () => {
       if (this.stopped) return;
       void this.poll().catch(() => 0).finally(() => {
-        if (!this.stopped) this.timer = setTimeout(tick, intervalMs);
+        if (!this.stopped) this.timer = setTimeout(tick, this.options.intervalMs);
       });
     };
     tick();
@@ -59,79 +82,123 @@ export class StreamPoller {
     clearTimeout(this.timer);
   }
 
-  /** Returns once every record written so far has been handled. */
-  async settle(): Promise<void> {
-    for (let i = 0; i < 100; i++) {
-      if ((await this.poll()) === 0 && (await this.poll()) === 0) return;
-    }
-    throw new Error('stream did not settle');
+  /**
+   * Stops handing records on (before the tables are recreated): the batch in flight finishes, no
+   * further one starts. Does not wait for the backlog.
+   */
+  async pause(): Promise<void> {
+    this.paused = true;
+    this.generation++;
+    await this.running.catch(() => 0);
   }
 
-  /** Forgets shard positions (after the tables were recreated), in turn with the polls. */
-  reset(): Promise<void> {
-    const done = this.running.catch(() => 0).then(() => {
-      this.iterators.clear();
-      this.checkpoints.clear();
-      this.saveCheckpoints();
-    });
-    this.running = done.then(() => 0);
-    return done;
+  /** Drops every position and reads on from the start of the (new) stream. */
+  resume(): void {
+    this.iterators.clear();
+    this.checkpoints.clear();
+    this.described = undefined;
+    this.saveCheckpoints();
+    this.paused = false;
   }
 
-  /** One pass over every shard; serialized so the poller and settle() never overlap. */
+  /**
+   * While paused: reads past every record written so far without handing any on (data written
+   * directly, as if stored before this runtime), then resumes at that position.
+   */
+  async skipPending(): Promise<void> {
+    const generation = this.generation;
+    for (let read = 1; read > 0; ) read = await this.pollOnce(generation, false);
+    this.paused = false;
+  }
+
+  /** One pass over every shard; serialized so the timer's polls and settle() never overlap. Returns the records read. */
   poll(): Promise<number> {
-    this.running = this.running.catch(() => 0).then(() => this.pollOnce());
+    this.running = this.running.catch(() => 0).then(() => this.pollOnce(this.generation));
     return this.running;
   }
 
-  private async pollOnce(): Promise<number> {
-    const { Table } = await this.dynamo.send(new DescribeTableCommand({ TableName: this.table }));
-    const streamArn = Table?.LatestStreamArn;
+  private async pollOnce(generation: number, deliver = true): Promise<number> {
+    if (this.paused && deliver) return 0;
+    const { streamArn, shards } = await this.describe();
     if (!streamArn) return 0;
-    const { StreamDescription } = await this.streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
-    let handled = 0;
-    for (const shard of StreamDescription?.Shards ?? []) {
-      const shardId = shard.ShardId!;
+    let read = 0;
+    for (const shardId of shards) {
+      if (generation !== this.generation) break;
       const key = `${streamArn}/${shardId}`;
       if (!this.iterators.has(key)) this.iterators.set(key, await this.iterator(streamArn, shardId, this.checkpoints.get(key)));
       const iterator = this.iterators.get(key);
       if (!iterator) continue;
       let page;
       try {
-        page = await this.streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
+        page = await this.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: READ_LIMIT }));
       } catch (error) {
-        // an iterator of a recreated table or one that timed out: start the shard again from its oldest record
+        // an iterator of a recreated table or one that timed out: start the shard again from its checkpoint
         if (!(error instanceof TrimmedDataAccessException || error instanceof ExpiredIteratorException || error instanceof ResourceNotFoundException)) throw error;
         this.iterators.delete(key);
-        this.checkpoints.delete(key);
+        this.described = undefined;
         continue;
       }
       const { Records = [], NextShardIterator } = page;
-      if (Records.length === 0) {
-        this.iterators.set(key, NextShardIterator);
-        continue;
+      read += Records.length;
+      const matching = Records.map((r) => toLambdaRecord(r, streamArn)).filter((r) => this.options.filters.some((f) => matches(f, r)));
+      for (let i = 0; deliver && i < matching.length; i += this.options.batchSize) {
+        if (generation !== this.generation) return read;
+        await this.deliver(matching.slice(i, i + this.options.batchSize), generation);
       }
-      const result = await this.handler({ Records: Records.map((r) => toLambdaRecord(r, streamArn)) });
-      let failed = result?.batchItemFailures?.[0]?.itemIdentifier;
-      if (failed && (this.failures.set(failed, (this.failures.get(failed) ?? 0) + 1).get(failed) ?? 0) > MAX_RETRIES) {
-        // as Lambda does after its retries: the record goes to the on-failure destination (here: the log) and the shard moves on
-        logger.error('stream record given up after retries', { sequenceNumber: failed });
-        this.failures.delete(failed);
-        failed = undefined;
-      }
-      const done = failed ? Records.slice(0, Records.findIndex((r) => r.dynamodb?.SequenceNumber === failed)) : Records;
-      handled += Records.length;
-      const last = done.at(-1)?.dynamodb?.SequenceNumber ?? this.checkpoints.get(key);
+      if (generation !== this.generation) return read;
+      const last = Records.at(-1)?.dynamodb?.SequenceNumber;
       if (last) this.checkpoints.set(key, last);
-      this.saveCheckpoints();
-      // after a failure, read again from the failed record on the next pass
-      this.iterators.set(key, failed ? await this.iterator(streamArn, shardId, last) : NextShardIterator);
+      if (Records.length) this.saveCheckpoints();
+      this.iterators.set(key, NextShardIterator);
     }
-    return handled;
+    return read;
+  }
+
+  /** One batch to the handler; each record it reports failed is then retried alone. */
+  private async deliver(batch: LambdaRecord[], generation: number): Promise<void> {
+    const result = await this.invoke(batch);
+    for (const sequenceNumber of result) {
+      const record = batch.find((r) => r.dynamodb?.SequenceNumber === sequenceNumber);
+      if (!record) continue;
+      for (let attempt = 1; ; attempt++) {
+        if (generation !== this.generation) return;
+        if (attempt > MAX_RETRIES) {
+          // as Lambda does after its retries: the record goes to the on-failure destination (here: the log)
+          logger.error('stream record given up after retries', { lane: this.options.name, sequenceNumber });
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+        if ((await this.invoke([record])).length === 0) break;
+      }
+    }
+  }
+
+  /** Calls the handler; a thrown error fails the whole batch, as in Lambda. Returns the failed sequence numbers. */
+  private async invoke(records: LambdaRecord[]): Promise<string[]> {
+    try {
+      const result = await this.options.handler({ Records: records });
+      return (result?.batchItemFailures ?? []).map((f) => f.itemIdentifier);
+    } catch (error) {
+      logger.error('stream batch failed', { lane: this.options.name, errorName: (error as Error).name });
+      return records.map((r) => r.dynamodb!.SequenceNumber!);
+    }
+  }
+
+  private async describe(): Promise<{ streamArn?: string; shards: string[] }> {
+    if (this.described && Date.now() - this.described.at < DESCRIBE_TTL_MS) return this.described;
+    const { Table } = await this.dynamo.send(new DescribeTableCommand({ TableName: this.table }));
+    const streamArn = Table?.LatestStreamArn;
+    const shards: string[] = [];
+    if (streamArn) {
+      const { StreamDescription } = await this.streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+      shards.push(...(StreamDescription?.Shards ?? []).map((s) => s.ShardId!));
+    }
+    this.described = { at: Date.now(), streamArn, shards };
+    return this.described;
   }
 
   private saveCheckpoints(): void {
-    if (this.checkpointFile) writeFileSync(this.checkpointFile, JSON.stringify(Object.fromEntries(this.checkpoints)));
+    if (this.options.checkpointFile) writeFileSync(this.options.checkpointFile, JSON.stringify(Object.fromEntries(this.checkpoints)));
   }
 
   private async iterator(streamArn: string, shardId: string, after?: string): Promise<string | undefined> {
@@ -150,6 +217,16 @@ export class StreamPoller {
       return ShardIterator;
     }
   }
+}
+
+/** Returns once every record written so far has been handled by every poller (work in one lane may feed another). */
+export async function settleAll(pollers: StreamPoller[]): Promise<void> {
+  for (let i = 0, quiet = 0; i < 200; i++) {
+    const read = await Promise.all(pollers.map((p) => p.poll()));
+    quiet = read.every((n) => n === 0) ? quiet + 1 : 0;
+    if (quiet === 2) return;
+  }
+  throw new Error('stream did not settle');
 }
 
 function toLambdaRecord(record: _Record, streamArn: string): DynamoDBStreamEvent['Records'][number] {

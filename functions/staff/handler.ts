@@ -2,7 +2,6 @@ import middy from '@middy/core';
 import { z } from 'zod';
 import { deps } from '../../shared/deps.js';
 import { releaseSchema } from '../../shared/domain/reminders.js';
-import { STATUSES } from '../../shared/domain/types.js';
 import { validBody, validQuery } from '../../shared/http/body.js';
 import { CoverageQuery } from '../../shared/domain/coverage.js';
 import { DateRangeQuery } from '../../shared/domain/metrics.js';
@@ -11,7 +10,7 @@ import { ForbiddenError, NotFoundError, UnauthorizedError, UnprocessableError } 
 import { json, jsonBody, lowerCaseHeaders, problemJson, SECURITY_HEADERS, type ParsedEvent } from '../../shared/http/middleware.js';
 import { closeCase, programToday, recordRelease } from '../../shared/usecases/release.js';
 import { checkRoster, importRoster, rosterWithChannels } from '../../shared/usecases/roster.js';
-import { addNote, caseDetail, casesReport, listCases, metrics } from '../../shared/usecases/staff.js';
+import { addNote, caseDetail, casesReport, ListQuery, listCases, metrics } from '../../shared/usecases/staff.js';
 import { approveCase, listTrusted, trustSubmitter, trustTarget, untrustSubmitter } from '../../shared/usecases/trust.js';
 
 const CloseBody = z.strictObject({
@@ -41,13 +40,8 @@ export async function lambdaHandler(event: ParsedEvent) {
   const d = deps();
   const id = event.pathParameters?.id ?? '';
   switch (`${event.httpMethod} ${event.resource}`) {
-    case 'GET /api/staff/referrals': {
-      const status = event.queryStringParameters?.status;
-      if (status !== undefined && !STATUSES.includes(status as never)) {
-        throw new UnprocessableError('unknown status', [{ path: 'status', message: `must be one of: ${STATUSES.join(', ')}` }]);
-      }
-      return json(200, { items: await listCases(status as never, event.queryStringParameters?.aNumber, d) });
-    }
+    case 'GET /api/staff/referrals':
+      return json(200, await listCases(validQuery(ListQuery, event.queryStringParameters ?? {}), d));
     case 'GET /api/staff/referrals/{id}':
       return json(200, await caseDetail(id, actor, d));
     case 'POST /api/staff/referrals/{id}/release':

@@ -166,6 +166,7 @@ export const SMS_REPLIES = {
   taken: (id: string) => `medreview: case ${id} was already accepted by another doctor. Thank you.`,
   declined: (id: string) => `medreview: you declined case ${id}. Thank you.`,
   closed: (id: string) => `medreview: the offer for case ${id} is closed. No action needed.`,
+  tryAgain: (id: string) => `medreview: we could not record your answer for case ${id} just now. Please try again in a minute.`,
   unknownCode: (code: string) => `medreview: no open offer has code ${code}. Reply HELP for how to answer.`,
   askCode: () => 'medreview: you have several open offers. Reply YES followed by the 4-digit code of the one you accept, e.g. YES 1234.',
   noOffers: () => 'medreview: you have no open offers right now.',

@@ -41,6 +41,8 @@ export interface CaseRecord {
   wave: number;
   /** When the next wave is due, while one is pending. */
   nextWaveAt?: string;
+  /** When the sweeper should next look at the case (its due index); absent when nothing can fall due. */
+  sweepAt?: string;
   assignedDoctorId?: string;
   assignedAt?: string;
   release?: Release;

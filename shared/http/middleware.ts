@@ -1,6 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { logger } from '../logger.js';
+import { TryAgainError } from '../store/store.js';
 import { BadRequestError, HttpError, PayloadTooLargeError, UnsupportedMediaTypeError, UnprocessableError } from './errors.js';
 
 type Middleware = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>;
@@ -68,6 +69,15 @@ export function problemJson(): Middleware {
         if (error.detail) body.detail = error.detail;
         if (error instanceof UnprocessableError && error.errors) body.errors = error.errors;
         request.response = json(error.status, body, { 'Content-Type': 'application/problem+json' });
+        return;
+      }
+      if (error instanceof TryAgainError) {
+        // contention decided nothing: say so, never "taken" or "closed"
+        request.response = json(
+          503,
+          { type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'the system is busy and nothing was changed; please try again' },
+          { 'Content-Type': 'application/problem+json', 'Retry-After': '1' },
+        );
         return;
       }
       // the name and status only: an SDK message can quote an item's values

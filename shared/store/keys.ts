@@ -2,6 +2,8 @@
 export const keys = {
   case: (referralId: string) => ({ pk: `REF#${referralId}`, sk: 'REF' }),
   event: (referralId: string, at: string) => ({ pk: `REF#${referralId}`, sk: `EV#${at}#${Math.random().toString(36).slice(2, 8)}` }),
+  /** A once-only event: its key is fixed, so a repeat is caught by a condition. */
+  onceEvent: (referralId: string, at: string, event: string) => ({ pk: `REF#${referralId}`, sk: `EV#${at}#${event}` }),
   offer: (referralId: string, doctorId: string) => ({ pk: `REF#${referralId}`, sk: `OFFER#${doctorId}` }),
   offerPointer: (offerId: string) => ({ pk: `OFFER#${offerId}`, sk: 'OFFER' }),
   code: (doctorId: string, code: string) => ({ pk: `DOC#${doctorId}`, sk: `CODE#${code}` }),
@@ -23,20 +25,3 @@ export const keys = {
   /** Once-per-period coordinator alerts (e.g. the page budget). */
   alert: (name: string) => ({ pk: 'ALERT', sk: name }),
 };
-
-/**
- * The index of cases by creation date, bucketed by UTC month (`createdMonth` = `2026-11`, `createdKey` =
- * `<createdAt>#<referralId>`): a range of days reads only the months it touches, so metrics and the CSV
- * cost what the range holds, never a table scan. It projects the fields those reports need and no PHI.
- */
-export const CREATED_INDEX = {
-  name: 'created',
-  partitionKey: 'createdMonth',
-  sortKey: 'createdKey',
-  projected: ['referralId', 'status', 'urgency', 'reasons', 'createdAt', 'assignedAt', 'closedAt', 'outcome', 'holdReason'],
-} as const;
-
-export const createdIndexKeys = (createdAt: string, referralId: string) => ({
-  [CREATED_INDEX.partitionKey]: createdAt.slice(0, 7),
-  [CREATED_INDEX.sortKey]: `${createdAt}#${referralId}`,
-});

@@ -1,4 +1,7 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException, InternalServerError, ProvisionedThroughputExceededException, RequestLimitExceeded, ThrottlingException,
+  TransactionCanceledException, TransactionConflictException, TransactionInProgressException,
+} from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand, type BatchWriteCommandOutput, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand,
   TransactWriteCommand, UpdateCommand, type QueryCommandInput,
@@ -6,9 +9,28 @@ import {
 import type { Coordinator, Doctor, Roster, Shift } from '../domain/roster.js';
 import type { CaseRecord, ChannelState, Offer, OfferState, Reminder, Status, TimelineEvent } from '../domain/types.js';
 import type { ReportCase } from '../domain/metrics.js';
-import { CREATED_INDEX, createdIndexKeys, keys } from './keys.js';
+import { keys } from './keys.js';
 
 export class ConditionFailedError extends Error {}
+
+/**
+ * A write kept meeting contention (a transaction conflict, throttling) after its retries: nothing was
+ * decided, the caller should try again shortly. Never read as "taken" or "closed".
+ */
+export class TryAgainError extends Error {}
+
+/** Attempts of a transaction that meets contention, and the first backoff (doubling, with jitter). */
+export const TRANSACT_ATTEMPTS = 6;
+const TRANSACT_BACKOFF_MS = 25;
+/** Cancellation reasons that decide nothing: the same transaction may succeed when tried again. */
+const TRANSIENT_REASONS = new Set(['None', 'TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
+const TRANSIENT_ERRORS = [
+  ThrottlingException, ProvisionedThroughputExceededException, RequestLimitExceeded, TransactionConflictException,
+  TransactionInProgressException, InternalServerError,
+];
+
+/** How long a roster read is reused. */
+export const ROSTER_CACHE_MS = 2000;
 
 type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
 
@@ -20,6 +42,8 @@ export interface ReplyCode {
 
 /** The single table, read and written through typed functions only. */
 export class Store {
+  private rosterCache?: { at: number; roster: Promise<Roster> };
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
@@ -28,16 +52,14 @@ export class Store {
   // ---- referrals ------------------------------------------------------------------------------
 
   /**
-   * Stores a new case; fails with ConditionFailedError when the id is taken. A case awaiting
+   * Stores a new case; fails with ConditionFailedError when the id is taken. It is due for the sweeper
+   * from the start: if the stream never delivers it, the sweeper dispatches it. A case awaiting
    * verification is stored together with its pointer under the submitter's address, in one transaction.
    */
   async createCase(record: CaseRecord): Promise<void> {
     const put = {
       TableName: this.table,
-      Item: {
-        ...keys.case(record.referralId), ...statusIndex(record), ...createdIndexKeys(record.createdAt, record.referralId), ...aNumberIndex(record),
-        ...record,
-      },
+      Item: caseItem({ ...record, sweepAt: record.sweepAt ?? record.createdAt }),
       ConditionExpression: 'attribute_not_exists(pk)',
     };
     if (record.status !== 'awaiting_verification') {
@@ -71,7 +93,7 @@ export class Store {
     return Item ? strip<CaseRecord>(Item) : undefined;
   }
 
-  /** Cases with a status, newest first. */
+  /** Cases with a status, newest first (every page; for internal use on small sets such as `assigned`). */
   async listCases(status: Status): Promise<CaseRecord[]> {
     return this.queryAll<CaseRecord>({
       TableName: this.table,
@@ -84,21 +106,67 @@ export class Store {
 
   /**
    * Summaries of the cases created in [start, end) (ISO instants), oldest first, read through the
-   * creation-date index one month at a time: the cost follows the range, not the table.
+   * `cases` index: the cost follows the range, not the table.
    */
   async casesCreatedBetween(start: string, end: string): Promise<ReportCase[]> {
-    const out: ReportCase[] = [];
-    for (const month of monthsBetween(start, end)) {
-      out.push(...await this.queryAll<ReportCase>({
-        TableName: this.table,
-        IndexName: CREATED_INDEX.name,
-        KeyConditionExpression: '#m = :m AND #k BETWEEN :start AND :end',
-        // `<end>` sorts before every `<end>#<id>`: a case created exactly at `end` is left out, as it should be
-        ExpressionAttributeNames: { '#m': CREATED_INDEX.partitionKey, '#k': CREATED_INDEX.sortKey },
-        ExpressionAttributeValues: { ':m': month, ':start': start, ':end': end },
-      }));
-    }
-    return out;
+    return this.queryAll<ReportCase>({
+      TableName: this.table,
+      IndexName: 'cases',
+      KeyConditionExpression: 'casesPk = :pk AND casesSk BETWEEN :start AND :end',
+      // `<end>` sorts before every `<end>#<id>`: a case created exactly at `end` is left out, as it should be
+      ExpressionAttributeValues: { ':pk': CASES, ':start': start, ':end': end },
+    });
+  }
+
+  /**
+   * One page of the staff list, newest first, from the index that serves the filter (never a scan):
+   * `limit` items and, when more follow, an opaque cursor for the next page. BadCursorError for a
+   * cursor this filter did not hand out.
+   */
+  async pageCases(filter: CaseFilter, limit: number, cursor?: string): Promise<{ items: CaseSummary[]; nextCursor?: string }> {
+    const index = listIndex(filter);
+    const start = cursor === undefined ? undefined : decodeCursor(cursor, index);
+    const byStatus = filter.aNumberHash && filter.status;
+    const { Items = [] } = await this.db.send(new QueryCommand({
+      TableName: this.table,
+      IndexName: index.name,
+      KeyConditionExpression: '#pk = :pk',
+      ...(byStatus ? { FilterExpression: '#status = :status' } : {}),
+      ExpressionAttributeNames: { '#pk': index.pk, ...(byStatus ? { '#status': 'status' } : {}) },
+      ExpressionAttributeValues: { ':pk': index.value, ...(byStatus ? { ':status': filter.status } : {}) },
+      ScanIndexForward: false,
+      ExclusiveStartKey: start,
+      Limit: limit + 1, // one more tells whether a next page exists, so the last page has no cursor
+    }));
+    const page = Items.slice(0, limit);
+    const last = page.at(-1);
+    const nextCursor = Items.length > limit && last ? encodeCursor(index, last) : undefined;
+    return { items: page.map((i) => strip<CaseSummary>(i)), nextCursor };
+  }
+
+  /** Ids of cases the sweeper should look at (`sweepAt` at or before `before`), longest waiting first. */
+  async dueCases(before: string, limit: number): Promise<{ referralId: string; sweepAt: string }[]> {
+    const { Items = [] } = await this.db.send(new QueryCommand({
+      TableName: this.table,
+      IndexName: DUE_INDEX,
+      KeyConditionExpression: 'duePk = :due AND sweepAt <= :before',
+      ExpressionAttributeValues: { ':due': DUE, ':before': before },
+      Limit: limit,
+    }));
+    return Items.map((i) => ({ referralId: String(i.pk).slice('REF#'.length), sweepAt: i.sweepAt as string }));
+  }
+
+  /**
+   * Sets (or, with undefined, clears) when the sweeper next looks at a case, unless the time changed
+   * since `seen` was read (a wave claimed meanwhile sets its own).
+   */
+  async setSweepAt(referralId: string, seen: string | undefined, next: string | undefined): Promise<boolean> {
+    const condition = seen === undefined
+      ? { expression: 'attribute_not_exists(sweepAt)' }
+      : { expression: 'sweepAt = :seen', values: { ':seen': seen } };
+    return next === undefined
+      ? this.updateCase(referralId, {}, condition, ['sweepAt'])
+      : this.updateCase(referralId, { sweepAt: next }, condition);
   }
 
   /**
@@ -111,8 +179,11 @@ export class Store {
     condition: { expression: string; values?: Record<string, unknown> },
     remove: (keyof CaseRecord)[] = [],
   ): Promise<boolean> {
-    // gsi1sk (createdAt) stays, so lists stay newest first
-    const fields: Record<string, unknown> = set.status ? { ...set, gsi1pk: `STATUS#${set.status}` } : { ...set };
+    // gsi1sk (createdAt) stays, so lists stay newest first; the due index holds a case while it has a sweepAt
+    const fields: Record<string, unknown> = { ...set };
+    if (set.status) fields.gsi1pk = `STATUS#${set.status}`;
+    if (set.sweepAt) fields.duePk = DUE;
+    if (remove.includes('sweepAt')) remove = [...remove, 'duePk' as keyof CaseRecord];
     const names: Record<string, string> = {};
     for (const [alias, name] of [['#status', 'status'], ['#wave', 'wave']]) if (condition.expression.includes(alias)) names[alias] = name;
     const values: Record<string, unknown> = { ...condition.values };
@@ -148,6 +219,19 @@ export class Store {
     await this.db.send(new PutCommand({ TableName: this.table, Item: { ...keys.event(referralId, event.at), ...event } }));
   }
 
+  /** Adds an event that happens once in a case's life (e.g. `received`); a repeat changes nothing. */
+  async addEventOnce(referralId: string, event: TimelineEvent): Promise<void> {
+    try {
+      await this.db.send(new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.onceEvent(referralId, event.at, event.event), ...event },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }));
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
   async timeline(referralId: string): Promise<TimelineEvent[]> {
     return this.queryAll<TimelineEvent>(prefixQuery(this.table, `REF#${referralId}`, 'EV#'));
   }
@@ -161,41 +245,29 @@ export class Store {
    * offer with that code.
    */
   async createOffer(offer: Offer, codeTtl: number): Promise<'created' | 'closed' | 'exists' | 'code-taken'> {
-    try {
-      await this.db.send(new TransactWriteCommand({
-        TransactItems: [
-          {
-            ConditionCheck: {
-              TableName: this.table,
-              Key: keys.case(offer.referralId),
-              ConditionExpression: 'attribute_not_exists(assignedDoctorId) AND #status IN (:paging, :review, :escalated)',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':paging': 'paging', ':review': 'awaiting_review', ':escalated': 'escalated' },
-            },
-          },
-          { Put: { TableName: this.table, Item: { ...keys.offer(offer.referralId, offer.doctorId), ...offer }, ConditionExpression: 'attribute_not_exists(pk)' } },
-          { Put: { TableName: this.table, Item: { ...keys.offerPointer(offer.offerId), referralId: offer.referralId, doctorId: offer.doctorId } } },
-          {
-            Put: {
-              TableName: this.table,
-              Item: { ...keys.code(offer.doctorId, offer.code), referralId: offer.referralId, offerId: offer.offerId, open: true, ttl: codeTtl },
-              ConditionExpression: 'attribute_not_exists(pk) OR #open = :closed',
-              ExpressionAttributeNames: { '#open': 'open' },
-              ExpressionAttributeValues: { ':closed': false },
-            },
-          },
-        ],
-      }));
-      return 'created';
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) {
-        const reasons = error.CancellationReasons ?? [];
-        if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'closed';
-        if (reasons[1]?.Code === 'ConditionalCheckFailed') return 'exists';
-        if (reasons[3]?.Code === 'ConditionalCheckFailed') return 'code-taken';
-      }
-      throw error;
-    }
+    const failed = await this.transact([
+      {
+        ConditionCheck: {
+          TableName: this.table,
+          Key: keys.case(offer.referralId),
+          ConditionExpression: 'attribute_not_exists(assignedDoctorId) AND #status IN (:paging, :review, :escalated)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':paging': 'paging', ':review': 'awaiting_review', ':escalated': 'escalated' },
+        },
+      },
+      { Put: { TableName: this.table, Item: { ...keys.offer(offer.referralId, offer.doctorId), ...offer }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: { TableName: this.table, Item: { ...keys.offerPointer(offer.offerId), referralId: offer.referralId, doctorId: offer.doctorId } } },
+      {
+        Put: {
+          TableName: this.table,
+          Item: { ...keys.code(offer.doctorId, offer.code), referralId: offer.referralId, offerId: offer.offerId, open: true, ttl: codeTtl },
+          ConditionExpression: 'attribute_not_exists(pk) OR #open = :closed',
+          ExpressionAttributeNames: { '#open': 'open' },
+          ExpressionAttributeValues: { ':closed': false },
+        },
+      },
+    ]);
+    return failed.has(0) ? 'closed' : failed.has(1) ? 'exists' : failed.has(3) ? 'code-taken' : 'created';
   }
 
   async getOffer(referralId: string, doctorId: string): Promise<Offer | undefined> {
@@ -244,49 +316,35 @@ export class Store {
 
   /**
    * Closes an open offer (declined or withdrawn) and closes its reply code.
-   * False when the offer was no longer open.
+   * False when the offer was no longer open; TryAgainError when contention left it undecided.
    */
   async closeOffer(offer: Offer, state: 'declined' | 'withdrawn', at: string, reason?: string): Promise<boolean> {
-    try {
-      await this.db.send(new TransactWriteCommand({
-        TransactItems: this.offerDecided(offer, state, at, reason),
-      }));
-      return true;
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) return false;
-      throw error;
-    }
+    return (await this.transact(this.offerDecided(offer, state, at, reason))).size === 0;
   }
 
   /**
    * The one conditional write that decides who gets a case: the case must be open for offers and
-   * unassigned, the offer open. Returns false when any condition failed.
+   * unassigned, the offer open. Returns false when a condition failed (the case taken or closed, the
+   * offer no longer open); TryAgainError when contention left it undecided.
    */
   async acceptOffer(offer: Offer, at: string): Promise<boolean> {
-    try {
-      await this.db.send(new TransactWriteCommand({
-        TransactItems: [
-          {
-            Update: {
-              TableName: this.table,
-              Key: keys.case(offer.referralId),
-              UpdateExpression: 'SET #status = :assigned, gsi1pk = :gsi, assignedDoctorId = :doc, assignedAt = :at REMOVE nextWaveAt',
-              ConditionExpression: 'attribute_not_exists(assignedDoctorId) AND #status IN (:paging, :review, :escalated)',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: {
-                ':assigned': 'assigned', ':gsi': 'STATUS#assigned', ':doc': offer.doctorId, ':at': at,
-                ':paging': 'paging', ':review': 'awaiting_review', ':escalated': 'escalated',
-              },
-            },
+    const failed = await this.transact([
+      {
+        Update: {
+          TableName: this.table,
+          Key: keys.case(offer.referralId),
+          UpdateExpression: 'SET #status = :assigned, gsi1pk = :gsi, assignedDoctorId = :doc, assignedAt = :at REMOVE nextWaveAt',
+          ConditionExpression: 'attribute_not_exists(assignedDoctorId) AND #status IN (:paging, :review, :escalated)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':assigned': 'assigned', ':gsi': 'STATUS#assigned', ':doc': offer.doctorId, ':at': at,
+            ':paging': 'paging', ':review': 'awaiting_review', ':escalated': 'escalated',
           },
-          ...this.offerDecided(offer, 'accepted', at),
-        ],
-      }));
-      return true;
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) return false;
-      throw error;
-    }
+        },
+      },
+      ...this.offerDecided(offer, 'accepted', at),
+    ]);
+    return failed.size === 0;
   }
 
   /** An open offer decided (`state`), and its reply code closed, as transaction items. */
@@ -316,7 +374,26 @@ export class Store {
 
   // ---- roster ---------------------------------------------------------------------------------
 
+  /**
+   * The roster, read at most once per ROSTER_CACHE_MS by this process (every case of a dispatch batch
+   * needs it); an import through this store is seen at once, one from elsewhere within that time.
+   */
   async roster(): Promise<Roster> {
+    const now = Date.now();
+    if (!this.rosterCache || now - this.rosterCache.at > ROSTER_CACHE_MS) {
+      const read = this.readRoster();
+      this.rosterCache = { at: now, roster: read };
+      read.catch(() => (this.rosterCache = undefined));
+    }
+    return structuredClone(await this.rosterCache.roster);
+  }
+
+  /** Forgets cached reads (the local runtime recreated the tables). */
+  dropCaches(): void {
+    this.rosterCache = undefined;
+  }
+
+  private async readRoster(): Promise<Roster> {
     const items = await this.queryAll<Record<string, unknown> & { sk: string }>(
       { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'ROSTER' } },
       true,
@@ -327,6 +404,7 @@ export class Store {
 
   /** Replaces the roster: writes every entry, then deletes entries the new roster no longer has. */
   async replaceRoster(roster: Roster): Promise<void> {
+    this.rosterCache = undefined;
     const items = [
       ...roster.doctors.map((d) => ({ ...keys.doctor(d.id), gsi1pk: `PHONE#${d.phone}`, gsi1sk: `DOC#${d.id}`, ...d })),
       ...roster.coordinators.map((c) => ({ ...keys.coordinator(c.id), gsi1pk: `PHONE#${c.phone}`, gsi1sk: `COORD#${c.id}`, ...c })),
@@ -341,6 +419,7 @@ export class Store {
       ...items.map((Item) => ({ PutRequest: { Item } })),
       ...old.filter((o) => !keep.has(o.sk)).map((o) => ({ DeleteRequest: { Key: { pk: o.pk, sk: o.sk } } })),
     ]);
+    this.rosterCache = undefined;
   }
 
   /** Who owns a phone number (doctor or coordinator). */
@@ -571,6 +650,31 @@ export class Store {
 
   // ---- plumbing -------------------------------------------------------------------------------
 
+  /**
+   * Runs a transaction; returns the indexes of the items whose condition failed (empty: it was
+   * written). Only `ConditionalCheckFailed` decides anything; a cancel for a conflict or throttling,
+   * or a throttled request, is tried again with backoff and then raises TryAgainError.
+   */
+  private async transact(items: TransactItems): Promise<Set<number>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.db.send(new TransactWriteCommand({ TransactItems: items }));
+        return new Set();
+      } catch (error) {
+        if (error instanceof TransactionCanceledException) {
+          const codes = (error.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+          const failed = new Set(codes.flatMap((c, i) => (c === 'ConditionalCheckFailed' ? [i] : [])));
+          if (failed.size) return failed;
+          if (!codes.length || !codes.every((c) => TRANSIENT_REASONS.has(c))) throw error;
+        } else if (!TRANSIENT_ERRORS.some((type) => error instanceof type)) {
+          throw error;
+        }
+        if (attempt >= TRANSACT_ATTEMPTS) throw new TryAgainError('the write met contention; nothing was decided', { cause: error });
+        await new Promise((r) => setTimeout(r, TRANSACT_BACKOFF_MS * 2 ** (attempt - 1) * (0.5 + Math.random())));
+      }
+    }
+  }
+
   private async queryAll<T>(input: QueryCommandInput, keepKeys = false): Promise<T[]> {
     const out: T[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;
@@ -604,7 +708,7 @@ export class Store {
   }
 }
 
-/** The fields the A-number index projects (no referral content). */
+/** The fields the A-number index projects: the staff list's (no referral content). */
 export const SUMMARY_FIELDS = ['referralId', 'status', 'urgency', 'createdAt', 'assignedDoctorId', 'holdReason', 'duplicateOf'] as const;
 export type CaseSummary = Pick<CaseRecord, (typeof SUMMARY_FIELDS)[number]>;
 
@@ -627,23 +731,78 @@ const trustedKey = (e: { email?: string; domain?: string }) => (e.email ? `email
 /** The attorney email a case came from, as the submitter items key it. */
 export const submitterOf = (r: CaseRecord) => r.referral.attorney.email.toLowerCase();
 
-function aNumberIndex(r: CaseRecord) {
-  return r.aNumberHash ? { gsi2pk: `ANUM#${r.aNumberHash}`, gsi2sk: `${r.createdAt}#${r.referralId}` } : {};
+/** The due index's one partition: cases with a `sweepAt` (a sparse index). */
+const DUE = 'DUE';
+/** The `cases` index's one partition. */
+const CASES = 'CASE';
+export const DUE_INDEX = 'due';
+
+/**
+ * Every index entry of a case item, declared once:
+ * - gsi1: by status, newest first (the staff list with a status filter)
+ * - cases: every case by creation time (the staff list without a filter, metrics and the CSV; projects
+ *   the list and report fields only)
+ * - gsi2: by the keyed hash of the A-number (duplicates, the staff list's `aNumber` filter)
+ * - due: cases the sweeper should look at, by `sweepAt` (sparse: only cases that have one)
+ */
+function caseIndexes(r: CaseRecord) {
+  const newest = `${r.createdAt}#${r.referralId}`;
+  return {
+    gsi1pk: `STATUS#${r.status}`, gsi1sk: newest,
+    casesPk: CASES, casesSk: newest,
+    ...(r.aNumberHash ? { gsi2pk: `ANUM#${r.aNumberHash}`, gsi2sk: newest } : {}),
+    ...(r.sweepAt ? { duePk: DUE } : {}),
+  };
 }
 
-function statusIndex(r: CaseRecord) {
-  return { gsi1pk: `STATUS#${r.status}`, gsi1sk: `${r.createdAt}#${r.referralId}` };
+/** A case as the table holds it: its key and every index entry with it. */
+export function caseItem(record: CaseRecord): Record<string, unknown> {
+  return { ...keys.case(record.referralId), ...caseIndexes(record), ...record };
 }
 
-/** The UTC months (`YYYY-MM`) from the one holding `start` to the one holding `end`. */
-function monthsBetween(start: string, end: string): string[] {
-  const months: string[] = [];
-  const d = new Date(`${start.slice(0, 7)}-01T00:00:00Z`);
-  while (d.toISOString().slice(0, 7) <= end.slice(0, 7)) {
-    months.push(d.toISOString().slice(0, 7));
-    d.setUTCMonth(d.getUTCMonth() + 1);
+/** The staff list's filters; each is served by one index. */
+export interface CaseFilter {
+  status?: Status;
+  /** The keyed hash of a normalized A-number. */
+  aNumberHash?: string;
+}
+
+/** The attributes the `cases` index projects: the staff list's and the reports' fields (no PHI). */
+export const CASE_LIST_FIELDS = [...SUMMARY_FIELDS, 'reasons', 'assignedAt', 'closedAt', 'outcome'];
+
+interface ListIndex {
+  name: string;
+  pk: string;
+  sk: string;
+  value: string;
+}
+
+/** Which index serves a filter: one line per filter (a person's few cases are then filtered by status). */
+function listIndex(filter: CaseFilter): ListIndex {
+  if (filter.aNumberHash) return { name: 'gsi2', pk: 'gsi2pk', sk: 'gsi2sk', value: `ANUM#${filter.aNumberHash}` };
+  if (filter.status) return { name: 'gsi1', pk: 'gsi1pk', sk: 'gsi1sk', value: `STATUS#${filter.status}` };
+  return { name: 'cases', pk: 'casesPk', sk: 'casesSk', value: CASES };
+}
+
+/** A cursor that does not belong to the list it was sent with. */
+export class BadCursorError extends Error {}
+
+/** A cursor names the list it belongs to (index and partition) and the last item's keys. */
+function encodeCursor(index: ListIndex, item: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify([index.name, index.value, item.pk, item.sk, item[index.sk]])).toString('base64url');
+}
+
+function decodeCursor(cursor: string, index: ListIndex): Record<string, string> {
+  let parts: unknown;
+  try {
+    parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch (cause) {
+    throw new BadCursorError('unreadable cursor', { cause });
   }
-  return months;
+  if (!Array.isArray(parts) || parts.length !== 5 || !parts.every((x) => typeof x === 'string')) throw new BadCursorError('not a cursor');
+  const [name, value, pk, sk, indexSk] = parts as string[];
+  if (name !== index.name || value !== index.value || !pk.startsWith('REF#')) throw new BadCursorError('a cursor of another list');
+  return { pk, sk, [index.pk]: index.value, [index.sk]: indexSk };
 }
 
 function prefixQuery(table: string, pk: string, prefix: string): QueryCommandInput {
@@ -657,6 +816,6 @@ function prefixQuery(table: string, pk: string, prefix: string): QueryCommandInp
 
 /** Drops the key attributes so callers see the entity only. */
 function strip<T>(item: Record<string, unknown>): T {
-  const { pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, ttl, createdMonth, createdKey, ...rest } = item;
+  const { pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, casesPk, casesSk, duePk, ttl, ...rest } = item;
   return rest as T;
 }

@@ -1,4 +1,5 @@
 import type { Ports } from '../deps.js';
+import type { Job } from '../domain/lanes.js';
 import { noLongerNeededEmail, noLongerNeededSms, introToAttorney, introToDoctor } from '../domain/messages.js';
 import { sendSafely } from '../messaging.js';
 import { deleteWaveSchedules, noticeCoordinators, offerRoutineCase, runWave } from './paging.js';
@@ -6,51 +7,62 @@ import { sendReceipt } from './receipt.js';
 import { noticeHold, onAwaitingVerification } from './trust.js';
 import type { CaseRecord } from '../domain/types.js';
 
+/** What each job of a dispatch lane runs (`shared/domain/lanes.ts` routes stream records to jobs). */
+export const JOBS: Record<Job, (referralId: string, p: Ports) => Promise<void>> = {
+  page: startPaging,
+  created: onCaseCreated,
+  admitted: onCaseAdmitted,
+  assigned: onCaseAssigned,
+};
+
 /**
- * A referral was stored (from the table stream, retried until it succeeds; every step is safe to repeat).
+ * A case became `paging` (urgent lane; retried until it succeeds, every step safe to repeat).
+ * 1. paging wave 1 — a retry picks up the wave a failed run was in (waves 2 and 3 may run at once
+ *    when nobody was reached)
+ * 2. the coordinators' email notice, with how many doctors were paged
+ */
+export async function startPaging(referralId: string, p: Ports): Promise<void> {
+  const record = await p.store.getCase(referralId);
+  if (!record) return;
+  await runWave(referralId, Math.max(record.wave, 1), p);
+  const offers = await p.store.listOffers(referralId);
+  await noticeCoordinators(record, offers.length, p);
+}
+
+/**
+ * A referral was stored (routine lane; retried until it succeeds, every step safe to repeat). Paging
+ * an urgent case is the urgent lane's job, so nothing here can hold up a page.
  * 1. record it on the timeline
  * 2. then as `onCaseAdmitted`
  */
 export async function onCaseCreated(referralId: string, p: Ports): Promise<void> {
   const record = await p.store.getCase(referralId);
   if (!record) return;
-  const events = await p.store.timeline(referralId);
-  if (!events.some((e) => e.event === 'received')) {
-    await p.store.addEvent(referralId, { at: record.createdAt, event: 'received', details: { urgency: record.urgency } });
-  }
-  await dispatchCase(record, p);
+  await p.store.addEventOnce(referralId, { at: record.createdAt, event: 'received', details: { urgency: record.urgency } });
+  await routineSteps(record, p);
 }
 
 /**
  * A case left `awaiting_verification` or `held` (its address was verified, or a coordinator approved
- * it): from the table stream, the same steps as a new case from a trusted submitter.
+ * it): the same routine steps as a new case from a trusted submitter (a case now `paging` is the
+ * urgent lane's).
  */
 export async function onCaseAdmitted(referralId: string, p: Ports): Promise<void> {
   const record = await p.store.getCase(referralId);
-  if (record) await dispatchCase(record, p);
+  if (record) await routineSteps(record, p);
 }
 
 /**
  * 1. awaiting verification: only the verification email (and the coordinators' notice); nothing else
  * 2. held, or a routine duplicate: the coordinators' email notice; no doctor hears of it
- * 3. urgent: paging wave 1 (or the wave an approved case was held in) and an email notice to coordinators;
- *    routine: email offers and the notice
- * 4. the attorney's receipt — last, so a failing email never holds up a page (the sweeper retries it)
+ * 3. routine case awaiting review: email offers and the coordinators' notice
+ * 4. the attorney's receipt
  */
-async function dispatchCase(record: CaseRecord, p: Ports): Promise<void> {
-  const { referralId } = record;
+async function routineSteps(record: CaseRecord, p: Ports): Promise<void> {
   if (record.status === 'awaiting_verification') return onAwaitingVerification(record, p);
-  if (record.status === 'held' || (record.status === 'awaiting_review' && record.duplicateOf)) {
-    await noticeHold(record, p);
-  } else if (record.urgency === 'urgent') {
-    // a retry picks up the wave a failed run was in (waves 2 and 3 may run at once when nobody was reached)
-    await runWave(referralId, Math.max(record.wave, 1), p);
-    const offers = await p.store.listOffers(referralId);
-    await noticeCoordinators(record, offers.length, p);
-  } else if (record.status === 'awaiting_review') {
-    await offerRoutineCase(record, p);
-  }
-  await sendReceipt(referralId, { ...p, baseUrl: p.config.BASE_URL });
+  if (record.status === 'held' || (record.status === 'awaiting_review' && record.duplicateOf)) await noticeHold(record, p);
+  else if (record.status === 'awaiting_review') await offerRoutineCase(record, p);
+  await sendReceipt(record.referralId, { ...p, baseUrl: p.config.BASE_URL });
 }
 
 /**

@@ -5,6 +5,7 @@ import { parseSms } from '../domain/sms-grammar.js';
 import { logger } from '../logger.js';
 import { acceptOffer, declineOffer } from './offers.js';
 import { channelAddress, emailCoordinators } from '../messaging.js';
+import { TryAgainError } from '../store/store.js';
 
 export interface SmsReply {
   to: string;
@@ -65,12 +66,19 @@ export async function handleInboundSms(fromRaw: string, body: string, p: Ports):
     return replies;
   }
   const id = offer.referralId;
-  if (command.kind === 'accept') {
-    const outcome = await acceptOffer(offer, p);
-    await reply({ accepted: SMS_REPLIES.accepted, already_yours: SMS_REPLIES.alreadyYours, taken: SMS_REPLIES.taken, closed: SMS_REPLIES.closed }[outcome](id));
-  } else {
-    const outcome = await declineOffer(offer, undefined, p);
-    await reply({ declined: SMS_REPLIES.declined, accepted: SMS_REPLIES.alreadyYours, closed: SMS_REPLIES.closed }[outcome](id));
+  try {
+    if (command.kind === 'accept') {
+      const outcome = await acceptOffer(offer, p);
+      await reply({ accepted: SMS_REPLIES.accepted, already_yours: SMS_REPLIES.alreadyYours, taken: SMS_REPLIES.taken, closed: SMS_REPLIES.closed }[outcome](id));
+    } else {
+      const outcome = await declineOffer(offer, undefined, p);
+      await reply({ declined: SMS_REPLIES.declined, accepted: SMS_REPLIES.alreadyYours, closed: SMS_REPLIES.closed }[outcome](id));
+    }
+  } catch (error) {
+    // contention decided nothing: the doctor is asked to answer again, never told the offer is closed
+    if (!(error instanceof TryAgainError)) throw error;
+    logger.warn('sms answer not recorded; asked to try again', { referralId: id, doctorId: doctor.id });
+    await reply(SMS_REPLIES.tryAgain(id));
   }
   return replies;
 }

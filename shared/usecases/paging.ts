@@ -33,7 +33,8 @@ export async function runWave(referralId: string, wave: number, p: Ports): Promi
     const nextAt = new Date(now.getTime() + p.config.WAVE_MINUTES * 60_000).toISOString();
     const claimed = await p.store.updateCase(
       referralId,
-      final ? { wave, status: 'escalated' } : { wave, nextWaveAt: nextAt },
+      // the sweeper looks again once the wave should be sent (GRACE_MS later), then when the next is due
+      final ? { wave, status: 'escalated', sweepAt: now.toISOString() } : { wave, nextWaveAt: nextAt, sweepAt: now.toISOString() },
       { expression: '#wave = :prev AND #status = :paging', values: { ':prev': wave - 1, ':paging': 'paging' } },
       final ? ['nextWaveAt'] : [],
     );
@@ -209,6 +210,7 @@ export async function deliverOffer(offer: Offer, doctor: Doctor, record: CaseRec
     } catch (error) {
       logger.warn('offer not delivered; left for the sweeper', { referralId: offer.referralId, doctorId: doctor.id, channel, errorName: (error as Error).name });
       await p.store.markChannel(offer, channel, 'sending', 'pending');
+      await p.store.updateCase(offer.referralId, { sweepAt: p.clock.now().toISOString() }, { expression: 'attribute_exists(pk)' });
     }
   }
   return sent;

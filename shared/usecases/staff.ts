@@ -1,27 +1,38 @@
+import { z } from 'zod';
 import type { Ports } from '../deps.js';
 import { casesCsv, programMetrics, rangeInstants, type DateRange } from '../domain/metrics.js';
-import { STATUSES, type Status, type TimelineEvent } from '../domain/types.js';
+import { STATUSES, type TimelineEvent } from '../domain/types.js';
 import { aNumber } from '../domain/referral.js';
 import { NotFoundError, UnprocessableError } from '../http/errors.js';
-import type { CaseSummary } from '../store/store.js';
+import { BadCursorError } from '../store/store.js';
+
+/** The staff list's query: filters (each served by an index) and paging. */
+export const ListQuery = z.object({
+  status: z.enum(STATUSES, { error: `must be one of: ${STATUSES.join(', ')}` }).optional(),
+  aNumber: aNumber.optional(),
+  limit: z.coerce.number({ error: 'must be a whole number from 1 to 200' }).int('must be a whole number from 1 to 200')
+    .min(1, 'must be a whole number from 1 to 200').max(200, 'must be a whole number from 1 to 200').default(50),
+  cursor: z.string().min(1).max(1000).optional(),
+});
 
 /**
- * Cases by status (every status when none is given), newest first. With an A-number (normalized like
- * the intake's), only that person's cases, through the index on its keyed hash.
+ * One page of cases, newest first: `limit` items and `nextCursor` while more follow. With an A-number
+ * (normalized like the intake's), only that person's cases, through the index on its keyed hash. A
+ * cursor that this list did not hand out (or with other filters) is a 422 at `cursor`.
  */
-export async function listCases(status: Status | undefined, aNumberFilter: string | undefined, p: Pick<Ports, 'store' | 'keyedHash'>) {
-  let found: CaseSummary[];
-  if (aNumberFilter !== undefined) {
-    const parsed = aNumber.safeParse(aNumberFilter);
-    if (!parsed.success) throw new UnprocessableError('invalid A-number', [{ path: 'aNumber', message: 'must be 8 or 9 digits, optionally after a leading A' }]);
-    found = (await p.store.casesByANumberHash(await p.keyedHash.hash(parsed.data))).filter((c) => !status || c.status === status);
-  } else {
-    found = (await Promise.all((status ? [status] : STATUSES).map((s) => p.store.listCases(s)))).flat();
+export async function listCases(query: z.output<typeof ListQuery>, p: Pick<Ports, 'store' | 'keyedHash'>) {
+  const aNumberHash = query.aNumber === undefined ? undefined : await p.keyedHash.hash(query.aNumber);
+  try {
+    const page = await p.store.pageCases({ status: query.status, aNumberHash }, query.limit, query.cursor);
+    const items = page.items.map(({ referralId, status, urgency, createdAt, assignedDoctorId, holdReason, duplicateOf }) =>
+      ({ referralId, status, urgency, createdAt, assignedDoctorId, holdReason, duplicateOf }));
+    return page.nextCursor ? { items, nextCursor: page.nextCursor } : { items };
+  } catch (error) {
+    if (error instanceof BadCursorError) {
+      throw new UnprocessableError('invalid cursor', [{ path: 'cursor', message: 'is not a cursor of this list; start again without it' }], { cause: error });
+    }
+    throw error;
   }
-  return found
-    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-    .map(({ referralId, status: st, urgency, createdAt, assignedDoctorId, holdReason, duplicateOf }) =>
-      ({ referralId, status: st, urgency, createdAt, assignedDoctorId, holdReason, duplicateOf }));
 }
 
 /** The full case with offers and timeline; the read itself goes on the timeline first (who, when). */

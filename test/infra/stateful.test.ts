@@ -27,17 +27,23 @@ describe('stateful stack', () => {
               { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
             ],
           }),
+          // the staff list without a filter (newest first), metrics and the CSV; list and report fields only (no PHI in it)
           Match.objectLike({
-            IndexName: 'created',
+            IndexName: 'cases',
             KeySchema: [
-              { AttributeName: 'createdMonth', KeyType: 'HASH' },
-              { AttributeName: 'createdKey', KeyType: 'RANGE' },
+              { AttributeName: 'casesPk', KeyType: 'HASH' },
+              { AttributeName: 'casesSk', KeyType: 'RANGE' },
             ],
-            // the reports' fields only: no PHI in the index
-            Projection: {
-              ProjectionType: 'INCLUDE',
-              NonKeyAttributes: ['referralId', 'status', 'urgency', 'reasons', 'createdAt', 'assignedAt', 'closedAt', 'outcome', 'holdReason'],
-            },
+            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['referralId', 'status', 'urgency', 'createdAt', 'assignedDoctorId', 'holdReason', 'duplicateOf', 'reasons', 'assignedAt', 'closedAt', 'outcome'] },
+          }),
+          // what the sweeper must look at, by due time; sparse (only cases with a sweepAt)
+          Match.objectLike({
+            IndexName: 'due',
+            KeySchema: [
+              { AttributeName: 'duePk', KeyType: 'HASH' },
+              { AttributeName: 'sweepAt', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'KEYS_ONLY' },
           }),
           Match.objectLike({
             IndexName: 'gsi2',

@@ -94,29 +94,58 @@ describe('trust and budgets', () => {
   });
 });
 
-describe('dispatcher stream source', () => {
-  it('takes new referrals only, bisects failing batches, retries a bounded number of times, then parks the record', () => {
+describe('the two dispatch lanes on the table stream', () => {
+  const ref = { Keys: { sk: { S: ['REF'] } } };
+  const mapping = (fn: string) => ({
+    FunctionName: { Ref: functionId(fn) },
+    EventSourceArn: { 'Fn::ImportValue': Match.stringLikeRegexp('TableCD117FA1StreamArn') },
+    StartingPosition: 'TRIM_HORIZON',
+    BisectBatchOnFunctionError: true,
+    MaximumRetryAttempts: 5,
+    FunctionResponseTypes: ['ReportBatchItemFailures'],
+    DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DispatchFailures'), 'Arn'] } } },
+  });
+
+  it('has exactly two mappings on the stream, one per lane, each with its own function', () => {
+    const mappings = Object.values(resourcesOf(t, 'AWS::Lambda::EventSourceMapping'))
+      .filter((m) => JSON.stringify(m.Properties.EventSourceArn).includes('StreamArn'));
+    expect(mappings.map((m) => m.Properties.FunctionName.Ref).sort()).toEqual([functionId('dispatcher'), functionId('pager')].sort());
+  });
+
+  it('urgent lane: only a case item that became paging (created paging, or changed into paging from another status)', () => {
     t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionName: { Ref: functionId('dispatcher') },
-      EventSourceArn: { 'Fn::ImportValue': Match.stringLikeRegexp('TableCD117FA1StreamArn') },
-      StartingPosition: 'TRIM_HORIZON',
+      ...mapping('pager'),
       BatchSize: 10,
-      BisectBatchOnFunctionError: true,
-      MaximumRetryAttempts: 5,
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
-      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^DispatchFailures'), 'Arn'] } } },
       FilterCriteria: {
         Filters: [
-          { Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: ['REF'] } } } }) },
-          { Pattern: JSON.stringify({ eventName: ['MODIFY'], dynamodb: { Keys: { sk: { S: ['REF'] } }, NewImage: { status: { S: ['assigned'] } } } }) },
+          { Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { ...ref, NewImage: { status: { S: ['paging'] } } } }) },
           {
             Pattern: JSON.stringify({
               eventName: ['MODIFY'],
-              dynamodb: {
-                Keys: { sk: { S: ['REF'] } },
-                OldImage: { status: { S: ['awaiting_verification', 'held'] } },
-                NewImage: { status: { S: ['paging', 'awaiting_review', 'held'] } },
-              },
+              dynamodb: { ...ref, NewImage: { status: { S: ['paging'] } }, OldImage: { status: { S: [{ 'anything-but': ['paging'] }] } } },
+            }),
+          },
+        ],
+      },
+    });
+  });
+
+  it('routine lane: every new case, every case let out of waiting (verified or approved), every case that just got its doctor', () => {
+    const admitted = (from: string, to: string[]) => ({
+      Pattern: JSON.stringify({ eventName: ['MODIFY'], dynamodb: { ...ref, OldImage: { status: { S: [from] } }, NewImage: { status: { S: to } } } }),
+    });
+    t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      ...mapping('dispatcher'),
+      BatchSize: 100,
+      FilterCriteria: {
+        Filters: [
+          { Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: ref }) },
+          admitted('awaiting_verification', ['paging', 'awaiting_review', 'held']),
+          admitted('held', ['paging', 'awaiting_review']),
+          {
+            Pattern: JSON.stringify({
+              eventName: ['MODIFY'],
+              dynamodb: { ...ref, NewImage: { status: { S: ['assigned'] } }, OldImage: { status: { S: [{ 'anything-but': ['assigned'] }] } } },
             }),
           },
         ],
@@ -150,19 +179,6 @@ describe('scheduler', () => {
     expect(pass.Resource).toEqual({ 'Fn::GetAtt': [schedulerRoleId, 'Arn'] });
     const deliveryEvents = policyOf(roleOf(functionId('delivery-events')));
     expect(deliveryEvents.some((s) => [s.Action].flat().some((a) => a.startsWith('scheduler:')))).toBe(false);
-  });
-});
-
-describe('the cases-by-creation-date index', () => {
-  const queriesIt = (name: string) => policyOf(roleOf(functionId(name)))
-    .some((st) => JSON.stringify(st.Resource ?? '').includes('/index/created'));
-
-  it('is queried by the staff function only, and only with Query', () => {
-    const staff = policyOf(roleOf(functionId('staff'))).filter((st) => JSON.stringify(st.Resource ?? '').includes('/index/created'));
-    expect(staff.map((st) => [st.Action].flat())).toEqual([['dynamodb:Query']]);
-    for (const name of ['intake', 'offers', 'outcome', 'dispatcher', 'timer', 'inbound-sms', 'delivery-events', 'sweeper']) {
-      expect(queriesIt(name), name).toBe(false);
-    }
   });
 });
 

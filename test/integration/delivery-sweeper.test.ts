@@ -117,7 +117,7 @@ describe('the sweeper', () => {
     const first = await call(rt, 'POST', '/_local/sweeper');
 
     expect(first.status).toBe(200);
-    expect(first.json).toEqual({ dispatched: 0, waves: 1, deliveries: 0, failed: 0 });
+    expect(first.json).toEqual({ checked: 1, dispatched: 0, waves: 1, deliveries: 0, failed: 0, more: false });
     const repaired = await sentSince(rt, before);
     expect(pagedBySms(repaired, id)).toEqual([CARO.phone]);
     expect(pagedByEmail(repaired, id)).toEqual([CARO.email]);
@@ -126,7 +126,7 @@ describe('the sweeper', () => {
     const mark = await outbox(rt);
     const second = await call(rt, 'POST', '/_local/sweeper');
 
-    expect(second.json).toEqual({ dispatched: 0, waves: 0, deliveries: 0, failed: 0 });
+    expect(second.json).toEqual({ checked: 0, dispatched: 0, waves: 0, deliveries: 0, failed: 0, more: false });
     expect(await sentSince(rt, mark)).toEqual({ sms: [], email: [] });
   });
 
@@ -145,10 +145,10 @@ describe('the sweeper', () => {
     const { offerId, token } = linkFor(offerEmail(resent, ANA.email, id).text);
     expect((await call(rt, 'POST', `/api/offers/${offerId}`, { token })).json.state).toBe('open');
     const mark = await outbox(rt);
-    expect((await call(rt, 'POST', '/_local/sweeper')).json).toEqual({ dispatched: 0, waves: 0, deliveries: 0, failed: 0 });
+    expect((await call(rt, 'POST', '/_local/sweeper')).json).toEqual({ checked: 0, dispatched: 0, waves: 0, deliveries: 0, failed: 0, more: false });
     expect(await sentSince(rt, mark)).toEqual({ sms: [], email: [] });
     // one message was repaired, so the report (and the SweeperRepairs metric) should say one
-    expect.soft(first.json, 'sweeper report counts the repaired sends').toEqual({ dispatched: 0, waves: 0, deliveries: 1, failed: 0 });
+    expect.soft(first.json, 'sweeper report counts the repaired sends').toEqual({ checked: 1, dispatched: 0, waves: 0, deliveries: 1, failed: 0, more: false });
   });
 
   it('leaves a case on time alone', async () => {
@@ -157,7 +157,7 @@ describe('the sweeper', () => {
 
     const report = await call(rt, 'POST', '/_local/sweeper');
 
-    expect(report.json).toEqual({ dispatched: 0, waves: 0, deliveries: 0, failed: 0 });
+    expect(report.json).toEqual({ checked: 0, dispatched: 0, waves: 0, deliveries: 0, failed: 0, more: false });
     expect(await sentSince(rt, before)).toEqual({ sms: [], email: [] });
     expect(await schedules(rt)).toEqual([`wave2-${id}`]);
   });

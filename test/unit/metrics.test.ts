@@ -122,32 +122,29 @@ describe('cases CSV', () => {
   });
 });
 
-describe('the cases-by-creation-date index', () => {
+describe('cases by creation date', () => {
   const ddb = mockClient(DynamoDBDocumentClient);
   const store = new Store(documentClient(new DynamoDBClient({ region: 'us-east-1' })), 'medreview');
   beforeEach(() => ddb.reset());
 
-  it('is read one month bucket at a time for the range asked, never by a scan', async () => {
+  it('is read for the range asked on the cases index, never by a scan', async () => {
     ddb.on(QueryCommand).resolves({ Items: [] });
 
     await store.casesCreatedBetween('2026-10-20T05:00:00.000Z', '2026-12-02T06:00:00.000Z');
 
     expect(ddb.commandCalls(ScanCommand)).toHaveLength(0);
     const inputs = ddb.commandCalls(QueryCommand).map((c) => c.args[0].input);
-    expect(inputs.map((i) => i.ExpressionAttributeValues?.[':m'])).toEqual(['2026-10', '2026-11', '2026-12']);
-    for (const input of inputs) {
-      expect(input).toMatchObject({
-        IndexName: 'created',
-        KeyConditionExpression: '#m = :m AND #k BETWEEN :start AND :end',
-        ExpressionAttributeNames: { '#m': 'createdMonth', '#k': 'createdKey' },
-        ExpressionAttributeValues: { ':start': '2026-10-20T05:00:00.000Z', ':end': '2026-12-02T06:00:00.000Z' },
-      });
-    }
+    expect(inputs).toHaveLength(1);
+    expect(inputs[0]).toMatchObject({
+      IndexName: 'cases',
+      KeyConditionExpression: 'casesPk = :pk AND casesSk BETWEEN :start AND :end',
+      ExpressionAttributeValues: { ':pk': 'CASE', ':start': '2026-10-20T05:00:00.000Z', ':end': '2026-12-02T06:00:00.000Z' },
+    });
   });
 
-  it('follows pages within a month', async () => {
+  it('follows every page of the range', async () => {
     ddb.on(QueryCommand)
-      .resolvesOnce({ Items: [{ referralId: 'MR-00000001', createdMonth: '2026-11', createdKey: 'x' }], LastEvaluatedKey: { pk: 'a' } })
+      .resolvesOnce({ Items: [{ referralId: 'MR-00000001', casesPk: 'CASE', casesSk: 'x' }], LastEvaluatedKey: { pk: 'a' } })
       .resolvesOnce({ Items: [{ referralId: 'MR-00000002' }] });
 
     const cases = await store.casesCreatedBetween('2026-11-02T06:00:00.000Z', '2026-11-09T06:00:00.000Z');

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { admitted } from '../../functions/dispatcher/handler.js';
 import { holdNoticeEmail, receiptEmail, verificationEmail } from '../../shared/domain/messages.js';
 import { LocalKeyedHash } from '../../shared/hash/local.js';
 import { trustTarget } from '../../shared/usecases/trust.js';
@@ -9,23 +8,6 @@ describe('trust target', () => {
     expect(trustTarget(' Ana@Firm.ORG ')).toEqual({ email: 'ana@firm.org' });
     expect(trustTarget('@Firm.org')).toEqual({ domain: 'firm.org' });
     expect(trustTarget('firm.org')).toEqual({ domain: 'firm.org' });
-  });
-});
-
-describe('which stream changes start a case', () => {
-  it('a case leaving awaiting_verification or held, into paging, awaiting_review or held', () => {
-    expect(admitted('awaiting_verification', 'paging')).toBe(true);
-    expect(admitted('awaiting_verification', 'awaiting_review')).toBe(true);
-    expect(admitted('awaiting_verification', 'held')).toBe(true);
-    expect(admitted('held', 'paging')).toBe(true);
-  });
-
-  it('not a hold itself, nor any other change', () => {
-    expect(admitted('paging', 'held')).toBe(false);
-    expect(admitted('held', 'held')).toBe(false);
-    expect(admitted('held', 'closed')).toBe(false);
-    expect(admitted('paging', 'escalated')).toBe(false);
-    expect(admitted(undefined, 'paging')).toBe(false);
   });
 });
 

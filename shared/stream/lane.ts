@@ -1,0 +1,71 @@
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { mapLimit } from '../concurrency.js';
+import type { Ports } from '../deps.js';
+import { jobFor, type Job, type Lane } from '../domain/lanes.js';
+import { logger } from '../logger.js';
+import { JOBS } from '../usecases/dispatch.js';
+
+/**
+ * Urgent work first where both lanes share one process and one database (the local runtime): routine
+ * work waits at each job, and at each database call (`yieldToUrgent`, which the local runtime puts in
+ * its DynamoDB client), while an urgent job runs. In AWS each lane is its own function, so nothing
+ * ever waits there.
+ */
+export const lanePriority = {
+  context: new AsyncLocalStorage<Lane>(),
+  urgentRunning: 0,
+  waiting: [] as (() => void)[],
+  async yieldToUrgent(): Promise<void> {
+    while (this.urgentRunning > 0 && this.context.getStore() === 'routine') await new Promise<void>((r) => this.waiting.push(r));
+  },
+  async run<T>(lane: Lane, job: () => Promise<T>): Promise<T> {
+    if (lane === 'routine') {
+      await this.yieldToUrgent.call(this);
+      return this.context.run(lane, job);
+    }
+    this.urgentRunning++;
+    try {
+      return await this.context.run(lane, job);
+    } finally {
+      if (--this.urgentRunning === 0) for (const resume of this.waiting.splice(0)) resume();
+    }
+  },
+};
+
+/** Referrals of one batch handled at once. */
+export const LANE_CONCURRENCY = 10;
+
+type StreamRecord = DynamoDBStreamEvent['Records'][number];
+
+/**
+ * Runs one lane's batch of stream records: each record the lane's rules route to a job runs it.
+ * Order matters only per referral: different referrals run in parallel (up to LANE_CONCURRENCY), the
+ * records of one referral in stream order. A failed record and the later records of its referral are
+ * reported as batch item failures — the event source retries from there, bisecting until the failing
+ * record is alone (every job is safe to repeat) — while every other referral's work is done.
+ */
+export async function runLane(lane: Lane, event: DynamoDBStreamEvent, p: Ports): Promise<DynamoDBBatchResponse> {
+  const byReferral = new Map<string, { record: StreamRecord; job: Job }[]>();
+  for (const record of event.Records) {
+    const job = jobFor(lane, record);
+    const pk = record.dynamodb?.Keys?.pk?.S;
+    if (!job || !pk?.startsWith('REF#')) continue;
+    const referralId = pk.slice('REF#'.length);
+    byReferral.set(referralId, [...(byReferral.get(referralId) ?? []), { record, job }]);
+  }
+  const failed: string[] = [];
+  await mapLimit([...byReferral], LANE_CONCURRENCY, async ([referralId, work]) => {
+    for (const [i, { job }] of work.entries()) {
+      try {
+        await lanePriority.run(lane, () => JOBS[job](referralId, p));
+      } catch (error) {
+        logger.error('dispatch failed', { lane, job, referralId, errorName: (error as Error).name });
+        failed.push(...work.slice(i).map((w) => w.record.dynamodb!.SequenceNumber!));
+        return;
+      }
+    }
+  });
+  failed.sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : BigInt(a) > BigInt(b) ? 1 : 0));
+  return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
+}
