@@ -16,6 +16,8 @@ export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 export interface MedreviewFunctionProps {
   /** Folder under functions/ holding handler.ts; also the construct id. */
   readonly name: string;
+  /** Another entry file under the project root (the benchmark's bare handler); default functions/<name>/handler.ts. */
+  readonly entry?: string;
   readonly key: IKey;
   /** Variables every function gets (config.ts requires some of them at cold start). */
   readonly environment: Record<string, string>;
@@ -31,7 +33,7 @@ export class MedreviewFunction extends NodejsFunction {
   readonly dlq?: Queue;
 
   constructor(scope: Construct, props: MedreviewFunctionProps) {
-    const entry = join(projectRoot, 'functions', props.name, 'handler.ts');
+    const entry = props.entry ?? join(projectRoot, 'functions', props.name, 'handler.ts');
     ensureEntry(entry);
     const logGroup = new LogGroup(scope, `${props.name}-logs`, {
       retention: RetentionDays.ONE_YEAR,
