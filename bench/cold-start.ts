@@ -20,13 +20,16 @@ import { MedreviewFunction, projectRoot } from '../infra/function.js';
 
 const ROUNDS = Number(process.env.BENCH_COLD_N ?? 15);
 const BARE = 'bare DynamoDB';
+/** BENCH_ONLY=intake,offers measures those (and the bare handler) only; results.json is then left alone. */
+const ONLY = process.env.BENCH_ONLY?.split(',');
 
 /** Builds every bundle exactly as `cdk synth` does; returns name → bundle file. */
 function buildBundles(outdir: string): Map<string, string> {
   const app = new App({ outdir, context: { 'aws:cdk:enable-asset-metadata': true } });
   const stack = new Stack(app, 'ColdStartBench');
   const key = new Key(stack, 'Key');
-  const names = readdirSync(join(projectRoot, 'functions'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const names = readdirSync(join(projectRoot, 'functions'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)
+    .filter((n) => !ONLY || ONLY.includes(n)).sort();
   const fns = [
     { name: BARE, fn: new MedreviewFunction(stack, { name: 'bare', entry: join(projectRoot, 'bench', 'bare', 'handler.ts'), key, environment: {}, reservedConcurrency: 1 }) },
     ...names.map((name) => ({ name, fn: new MedreviewFunction(stack, { name, key, environment: {}, reservedConcurrency: 1 }) })),
@@ -72,7 +75,7 @@ const median = (xs: number[]) => {
 
 const outdir = mkdtempSync(join(tmpdir(), 'medreview-cold-'));
 try {
-  console.log(`Building ${readdirSync(join(projectRoot, 'functions')).length + 1} bundles with CDK's bundling…`);
+  console.log("Building the bundles with CDK's bundling…");
   const bundles = buildBundles(outdir);
   const samples = new Map([...bundles.keys()].map((n) => [n, [] as number[]]));
   for (const file of bundles.values()) importOnce(file); // file cache warm for all alike
@@ -88,7 +91,7 @@ try {
   console.log(`\nCold import in a fresh Node ${process.version} process, median of ${ROUNDS} interleaved samples\n`);
   console.log('| bundle | size | import | vs bare |\n|---|---:|---:|---:|');
   for (const r of rows) console.log(`| ${r.name} | ${r.kib} KiB | ${r.importMs.toFixed(1)} ms | ${r.ratio.toFixed(2)}× |`);
-  writeFileSync(join(projectRoot, 'bench', 'results.json'), `${JSON.stringify({
+  if (!ONLY) writeFileSync(join(projectRoot, 'bench', 'results.json'), `${JSON.stringify({
     measured: new Date().toISOString(),
     node: process.version,
     rounds: ROUNDS,
@@ -96,7 +99,7 @@ try {
     baseline: BARE,
     bundles: rows,
   }, null, 2)}\n`);
-  console.log('\nwritten to bench/results.json');
+  if (!ONLY) console.log('\nwritten to bench/results.json');
 } finally {
   rmSync(outdir, { recursive: true, force: true });
 }

@@ -7,22 +7,14 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { config, resetConfig } from '../shared/config.js';
-import { documentClient, useDeps, type Deps } from '../shared/deps.js';
+import { useDeps, type Deps } from '../shared/deps.js';
 import { SesEmail } from '../shared/email/ses.js';
-import { guardedPorts } from '../shared/messaging.js';
+import { guardEmail, guardSms } from '../shared/messaging.js';
 import type { Email, TimerEvent } from '../shared/ports.js';
+import { documentClient } from '../shared/store/dynamo.js';
 import { Store } from '../shared/store/store.js';
 import { buildWeb } from '../web/build.js';
-import { handler as intake } from '../functions/intake/handler.js';
-import { handler as health } from '../functions/health/handler.js';
-import { handler as dispatcher } from '../functions/dispatcher/handler.js';
-import { handler as offers } from '../functions/offers/handler.js';
-import { handler as staff } from '../functions/staff/handler.js';
-import { handler as outcome } from '../functions/outcome/handler.js';
-import { handler as inboundSms } from '../functions/inbound-sms/handler.js';
-import { handler as timer } from '../functions/timer/handler.js';
-import { handler as deliveryEvents } from '../functions/delivery-events/handler.js';
-import { handler as sweeper } from '../functions/sweeper/handler.js';
+import { ROUTES } from '../functions/routes.js';
 import { importRoster } from '../shared/usecases/roster.js';
 import { demoRoster } from './demo-roster.js';
 import { LocalAuthorizer } from './auth.js';
@@ -56,7 +48,18 @@ export interface LocalRuntime {
   stop(): Promise<void>;
 }
 
-const api = (h: unknown) => h as ApiHandler;
+type Handler<F extends 'timer' | 'dispatcher' | 'inbound-sms' | 'delivery-events' | 'sweeper'> = {
+  timer: typeof import('../functions/timer/handler.js').handler;
+  dispatcher: typeof import('../functions/dispatcher/handler.js').handler;
+  'inbound-sms': typeof import('../functions/inbound-sms/handler.js').handler;
+  'delivery-events': typeof import('../functions/delivery-events/handler.js').handler;
+  sweeper: typeof import('../functions/sweeper/handler.js').handler;
+}[F];
+
+/** A function's handler, imported once the local adapters are in place (a handler builds its ports at import). */
+async function loadHandler<T>(name: string): Promise<T> {
+  return ((await import(/* @vite-ignore */ `../functions/${name}/handler.js`)) as { handler: T }).handler;
+}
 // a CommonJS package: its default export arrives nested under ESM interop
 const sesLocal = ((sesLocalModule as { default: unknown }).default as { default?: unknown }).default as typeof sesLocalModule.default
   ?? sesLocalModule.default;
@@ -98,18 +101,27 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
     PROGRAM_TIME_ZONE: process.env.PROGRAM_TIME_ZONE,
   });
 
+  let timer: (event: TimerEvent) => Promise<void> = async () => undefined;
   const scheduler = new LocalScheduler(dynamo, clock, (event: TimerEvent) => timer(event));
   const store = new Store(documentClient(dynamo), TABLES.main);
   const email = new TimedEmail(new SesEmail(new SESv2Client({ endpoint: sesUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), cfg.MAIL_FROM), clock);
   const deps: Deps = {
     config: cfg,
     store,
-    ...guardedPorts(email, sms, store),
+    email: guardEmail(email, store),
+    sms: guardSms(sms, store),
     scheduler,
     clock,
     idempotency: new DynamoDBPersistenceLayer({ tableName: TABLES.idempotency, awsSdkV3Client: dynamo }),
   };
   useDeps(deps);
+  timer = await loadHandler<Handler<'timer'>>('timer');
+  const [dispatcher, inboundSms, deliveryEvents, sweeper] = await Promise.all([
+    loadHandler<Handler<'dispatcher'>>('dispatcher'),
+    loadHandler<Handler<'inbound-sms'>>('inbound-sms'),
+    loadHandler<Handler<'delivery-events'>>('delivery-events'),
+    loadHandler<Handler<'sweeper'>>('sweeper'),
+  ]);
   if (options.seedDemo && (await deps.store.roster()).doctors.length === 0) {
     await importRoster(demoRoster(clock.now()), deps.store);
   }
@@ -119,15 +131,15 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
   poller.start();
 
   const hook = (method: string, resource: string, run: Route['hook']): Route => ({ method, resource, hook: run });
+  // the API: every row of the route table, as API Gateway serves it (staff routes behind the authorizer)
+  const apiRoutes: Route[] = await Promise.all(ROUTES.map(async (r): Promise<Route> => ({
+    method: r.method,
+    resource: r.path,
+    api: await loadHandler<ApiHandler>(r.function),
+    ...(r.auth === 'staff' ? { authorize: (h: string | undefined) => authorizer.verify(h) } : {}),
+  })));
   const routes: Route[] = [
-    { method: 'GET', resource: '/api/health', api: api(health) },
-    { method: 'POST', resource: '/api/referrals', api: api(intake) },
-    { method: 'POST', resource: '/api/referrals/{referralId}/outcome', api: api(outcome) },
-    { method: 'POST', resource: '/api/offers/{offerId}', api: api(offers) },
-    { method: 'POST', resource: '/api/offers/{offerId}/accept', api: api(offers) },
-    { method: 'POST', resource: '/api/offers/{offerId}/decline', api: api(offers) },
-    ...['GET /api/staff/referrals', 'GET /api/staff/referrals/{id}', 'POST /api/staff/referrals/{id}/release', 'POST /api/staff/referrals/{id}/close']
-      .map((r) => ({ method: r.split(' ')[0], resource: r.split(' ')[1], api: api(staff), authorize: (h: string | undefined) => authorizer.verify(h) })),
+    ...apiRoutes,
     hook('PUT', '/_local/roster', async ({ body }) => {
       const result = await importRoster(body, deps.store);
       return result.ok

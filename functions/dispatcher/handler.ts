@@ -1,9 +1,16 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { deps } from '../../shared/deps.js';
+import { wire } from '../../shared/deps.js';
+import { sesEmail } from '../../shared/email/ses.js';
+import { eventBridgeScheduler } from '../../shared/scheduler/eventbridge.js';
+import { endUserMessagingSms } from '../../shared/sms/end-user-messaging.js';
+import { dynamoStore } from '../../shared/store/dynamo.js';
 import { logger } from '../../shared/logger.js';
 import { onCaseAssigned, onCaseCreated } from '../../shared/usecases/dispatch.js';
+import { ports } from './ports.js';
+
+const deps = wire(ports, { store: dynamoStore, email: sesEmail, sms: endUserMessagingSms, scheduler: eventBridgeScheduler });
 
 type Image = Record<string, AttributeValue> | undefined;
 

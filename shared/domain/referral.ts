@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { COUNTRY_CODES, US_STATES } from './codes.js';
 import { isRealDate } from './dates.js';
 import { toE164 } from './phone.js';
@@ -123,24 +123,7 @@ export function referralSchema(today: string) {
 export type ReferralInput = z.input<ReturnType<typeof referralSchema>>;
 export type Referral = z.output<ReturnType<typeof referralSchema>>;
 
-export interface FieldError {
-  path: string;
-  message: string;
-}
-
-/** One error per bad field, named by its path; never the submitted value. */
-export function fieldErrors(error: z.ZodError): FieldError[] {
-  const errors: FieldError[] = [];
-  for (const issue of error.issues) {
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) errors.push({ path: [...issue.path, key].join('.'), message: 'is not a known field' });
-    } else {
-      errors.push({ path: issue.path.join('.'), message: issue.message });
-    }
-  }
-  const seen = new Set<string>();
-  return errors.filter((e) => !seen.has(e.path) && seen.add(e.path));
-}
+export { fieldErrors, type FieldError } from './field-errors.js';
 
 /** True when the honeypot field was filled in at all (bots fill every field; people never see it). */
 export function isHoneypotFilled(body: unknown): boolean {

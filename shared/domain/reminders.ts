@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { addDays, instantAt, isRealDate } from './dates.js';
 import { languageTag, phone, usState } from './referral.js';
 import type { Release } from './types.js';

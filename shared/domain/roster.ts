@@ -1,6 +1,7 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { minutesOfDay } from './dates.js';
-import { fieldErrors, languageTag, phone, SPECIALTIES, type Specialty } from './referral.js';
+import { fieldErrors } from './field-errors.js';
+import { languageTag, phone, SPECIALTIES, type Specialty } from './referral.js';
 
 const timeZone = z.string().refine((tz) => {
   try {

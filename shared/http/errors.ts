@@ -1,4 +1,4 @@
-import type { FieldError } from '../domain/referral.js';
+import type { FieldError } from '../domain/field-errors.js';
 
 /** An error that becomes an RFC 9457 problem response. Messages never carry submitted values. */
 export class HttpError extends Error {

@@ -2,6 +2,7 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { logger } from '../logger.js';
 import { BadRequestError, HttpError, PayloadTooLargeError, UnsupportedMediaTypeError, UnprocessableError } from './errors.js';
+import { problemFor } from './problem.js';
 
 type Middleware = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>;
 
@@ -56,11 +57,20 @@ export function jsonBody({ maxBytes = 64 * 1024 }: { maxBytes?: number } = {}): 
 
 export type ParsedEvent = APIGatewayProxyEvent & { parsedBody?: unknown };
 
-/** Turns every error into `application/problem+json`; unknown errors become a 500 that reveals nothing. */
+/**
+ * Turns every error into `application/problem+json`: domain errors by the table in `problem.ts`, the door's own
+ * (`HttpError`: 400, 401, 403, 413, 415, 422) by their status; anything else becomes a 500 that reveals nothing.
+ */
 export function problemJson(): Middleware {
   return {
     onError: (request) => {
       const error = request.error;
+      const domain = problemFor(error);
+      if (domain) {
+        const body = { type: 'about:blank', title: domain.title, status: domain.status, detail: (error as Error).message };
+        request.response = json(domain.status, body, { 'Content-Type': 'application/problem+json' });
+        return;
+      }
       if (error instanceof HttpError) {
         const body: Record<string, unknown> = { type: 'about:blank', title: error.title, status: error.status };
         if (error.detail) body.detail = error.detail;

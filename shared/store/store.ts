@@ -7,8 +7,6 @@ import type { Coordinator, Doctor, Roster, Shift } from '../domain/roster.js';
 import type { CaseRecord, ChannelState, Offer, OfferState, Reminder, Status, TimelineEvent } from '../domain/types.js';
 import { keys } from './keys.js';
 
-export class ConditionFailedError extends Error {}
-
 type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
 
 export interface ReplyCode {
@@ -26,13 +24,19 @@ export class Store {
 
   // ---- referrals ------------------------------------------------------------------------------
 
-  /** Stores a new case; fails with ConditionFailedError when the id is taken. */
-  async createCase(record: CaseRecord): Promise<void> {
-    await this.conditional(this.db.send(new PutCommand({
-      TableName: this.table,
-      Item: { ...keys.case(record.referralId), ...statusIndex(record), ...record },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    })));
+  /** Stores a new case; false when the id is taken. */
+  async createCase(record: CaseRecord): Promise<boolean> {
+    try {
+      await this.db.send(new PutCommand({
+        TableName: this.table,
+        Item: { ...keys.case(record.referralId), ...statusIndex(record), ...record },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   async getCase(referralId: string): Promise<CaseRecord | undefined> {
@@ -383,15 +387,6 @@ export class Store {
         const result: BatchWriteCommandOutput = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.table]: pending } }));
         pending = result.UnprocessedItems?.[this.table];
       }
-    }
-  }
-
-  private async conditional(p: Promise<unknown>): Promise<void> {
-    try {
-      await p;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new ConditionFailedError('condition failed', { cause: error });
-      throw error;
     }
   }
 }

@@ -2,7 +2,7 @@ import type { Referral } from '../domain/referral.js';
 import { triage, type Urgency } from '../domain/triage.js';
 import type { CaseRecord } from '../domain/types.js';
 import type { Clock } from '../ports.js';
-import { ConditionFailedError, type Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import { newReferralId } from '../tokens.js';
 
 /** What the attorney gets back (and what the idempotency record stores): no PHI. */
@@ -36,11 +36,7 @@ export async function submitReferral(
       referral,
       wave: 0,
     };
-    try {
-      await ports.store.createCase(record);
-      return { referralId: record.referralId, status, urgency, reasons };
-    } catch (error) {
-      if (!(error instanceof ConditionFailedError) || attempt >= 4) throw error;
-    }
+    if (await ports.store.createCase(record)) return { referralId: record.referralId, status, urgency, reasons };
+    if (attempt >= 4) throw new Error('no free referral id after 5 draws');
   }
 }

@@ -1,4 +1,4 @@
-import type { FieldError } from '../domain/referral.js';
+import type { FieldError } from '../domain/field-errors.js';
 import { validateRoster, type Roster } from '../domain/roster.js';
 import type { Store } from '../store/store.js';
 import { channelAddress } from '../messaging.js';
