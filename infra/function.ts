@@ -10,6 +10,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
+import type { PortsDeclaration, TableAccess } from '../shared/deps.js';
 
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -113,39 +114,58 @@ function ensureEntry(entry: string): void {
 
 // ---- grant-and-configure helpers: infra is the only place that names the variables of shared/config.ts ----
 
-const TABLE_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:Scan',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-  'dynamodb:DescribeTable',
-];
+/** The DynamoDB actions each kind of table access of `shared/deps.ts` grants. Nothing grants Scan. */
+export const TABLE_ACTIONS: Record<TableAccess, string[]> = {
+  create: ['dynamodb:PutItem'],
+  read: ['dynamodb:GetItem', 'dynamodb:Query'],
+  // conditional writes and transactions (TransactWriteItems is authorized per item: Put, Update, ConditionCheck)
+  write: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+  delete: ['dynamodb:DeleteItem'],
+  'batch-write': ['dynamodb:BatchWriteItem'],
+};
+/** What Powertools idempotency does to its records. */
+export const IDEMPOTENCY_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
 const KEY_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'];
 
-/** Read/write on the table and its named indexes (no `index/*` wildcard) plus use of the table's key. */
-function grantTable(fn: MedreviewFunction, table: ITable, indexes: string[], key: IKey): void {
+/** The actions on the table and, for queries, its named indexes (no `index/*` wildcard), plus use of the table's key. */
+function grantTable(fn: MedreviewFunction, table: ITable, actions: string[], indexes: string[], key: IKey): void {
+  const queries = actions.includes('dynamodb:Query');
   fn.addToRolePolicy(
     new iam.PolicyStatement({
-      actions: TABLE_ACTIONS,
-      resources: [table.tableArn, ...indexes.map((i) => `${table.tableArn}/index/${i}`)],
+      actions,
+      resources: [table.tableArn, ...(queries ? indexes.map((i) => `${table.tableArn}/index/${i}`) : [])],
     }),
   );
   fn.addToRolePolicy(new iam.PolicyStatement({ actions: KEY_ACTIONS, resources: [key.keyArn] }));
 }
 
-export function useTable(fn: MedreviewFunction, table: ITable, key: IKey): void {
+export function useTable(fn: MedreviewFunction, table: ITable, key: IKey, access: readonly TableAccess[]): void {
   fn.addEnvironment('TABLE_NAME', table.tableName);
-  grantTable(fn, table, ['gsi1'], key);
+  grantTable(fn, table, [...new Set(access.flatMap((a) => TABLE_ACTIONS[a]))], ['gsi1'], key);
 }
 
 export function useIdempotencyTable(fn: MedreviewFunction, table: ITable, key: IKey): void {
   fn.addEnvironment('IDEMPOTENCY_TABLE_NAME', table.tableName);
-  grantTable(fn, table, [], key);
+  grantTable(fn, table, IDEMPOTENCY_ACTIONS, [], key);
+}
+
+/** Everything a port may need from the stacks. */
+export interface PortWiring {
+  readonly table: ITable;
+  readonly idempotencyTable: ITable;
+  readonly key: IKey;
+  readonly email: EmailWiring;
+  readonly sms: SmsWiring;
+  readonly scheduler: SchedulerWiring;
+}
+
+/** Grants a function what its declared ports need (`functions/<name>/ports.ts`), and nothing else. */
+export function usePorts(fn: MedreviewFunction, ports: PortsDeclaration, w: PortWiring): void {
+  if (ports.store) useTable(fn, w.table, w.key, ports.store);
+  if (ports.idempotency) useIdempotencyTable(fn, w.idempotencyTable, w.key);
+  if (ports.email) useEmail(fn, w.email);
+  if (ports.sms) useSms(fn, w.sms);
+  if (ports.scheduler) useScheduler(fn, w.scheduler);
 }
 
 export interface EmailWiring {
