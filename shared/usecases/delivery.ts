@@ -1,5 +1,5 @@
 import type { Ports } from '../deps.js';
-import { inQuietHours } from '../domain/roster.js';
+import { inQuietHours } from '../domain/shifts.js';
 import { channelAddress, type Channel } from '../messaging.js';
 import { deliverOffer } from './paging.js';
 import { tellCoordinators } from './inbound-sms.js';
