@@ -4,16 +4,23 @@ import { parseArgs } from 'node:util';
 import { documentClient } from '../shared/store/dynamo.js';
 import { Store } from '../shared/store/store.js';
 import { checkRoster, importRoster } from '../shared/usecases/roster.js';
+import { listTrusted, trustSubmitter, trustTarget, untrustSubmitter } from '../shared/usecases/trust.js';
+import { systemClock, type Clock } from '../shared/ports.js';
 import { LOCAL_CREDENTIALS } from '../local/dynamo.js';
 
 const USAGE = `usage:
   medreview roster import FILE   validate a roster document and replace the stored roster (nothing changes when any entry is bad)
-  medreview roster check         coverage gaps (no primary on shift) in the next 14 days and doctors with no usable channel
+  medreview roster check         coverage gaps (no active primary on shift for a specialty) in the next 14 days
+                                 and doctors with no usable channel
+  medreview submitters trust ADDRESS|@DOMAIN     referrals from it page doctors without verification
+  medreview submitters untrust ADDRESS|@DOMAIN   take it off the trusted list (an address must verify again)
+  medreview submitters list                      the trusted list
 
 options:
   --table NAME       the deployed table (default: $MEDREVIEW_TABLE; see the stack output TableName)
   --endpoint URL     a DynamoDB endpoint other than AWS (e.g. DynamoDB Local)
-  --days N           how far ahead roster check looks (default 14)
+  --days N           how far ahead roster check looks, in calendar days (default 14)
+  --time-zone TZ     the program's time zone for those days (default: $PROGRAM_TIME_ZONE, else America/Chicago)
 
 AWS credentials and region come from the usual AWS environment (profile, AWS_REGION).
 exit codes: 0 ok, 1 roster check found problems, 2 invalid input`;
@@ -23,10 +30,11 @@ export async function main(argv: string[], out = console.log, err = console.erro
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { table: { type: 'string' }, endpoint: { type: 'string' }, days: { type: 'string', default: '14' }, help: { type: 'boolean' } },
+    options: { table: { type: 'string' }, endpoint: { type: 'string' }, days: { type: 'string', default: '14' }, 'time-zone': { type: 'string' }, help: { type: 'boolean' } },
   });
   const [group, command, file] = positionals;
-  if (values.help || group !== 'roster' || !['import', 'check'].includes(command ?? '')) {
+  const known = group === 'roster' ? ['import', 'check'] : group === 'submitters' ? ['trust', 'untrust', 'list'] : [];
+  if (values.help || !known.includes(command ?? '')) {
     (values.help ? out : err)(USAGE);
     return values.help ? 0 : 2;
   }
@@ -39,6 +47,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
     ? { endpoint: values.endpoint, region: process.env.AWS_REGION ?? 'us-east-1', ...(process.env.AWS_ACCESS_KEY_ID ? {} : { credentials: LOCAL_CREDENTIALS }) }
     : {};
   const store = new Store(documentClient(new DynamoDBClient(local)), table);
+  if (group === 'submitters') return submitters(command!, file, { store, clock: systemClock }, out, err);
 
   if (command === 'import') {
     if (!file) {
@@ -67,9 +76,50 @@ export async function main(argv: string[], out = console.log, err = console.erro
     err('--days must be a whole number from 1 to 90');
     return 2;
   }
-  const report = await checkRoster(store, new Date(), days);
-  for (const gap of report.gaps) out(`gap: no primary on shift from ${gap.start} to ${gap.end}`);
+  const timeZone = values['time-zone'] ?? process.env.PROGRAM_TIME_ZONE ?? 'America/Chicago';
+  if (!isTimeZone(timeZone)) {
+    err('--time-zone must be an IANA time zone such as America/Chicago');
+    return 2;
+  }
+  const report = await checkRoster(store, new Date(), days, timeZone);
+  for (const gap of report.gaps) out(`gap: no primary on shift for ${gap.specialty} from ${gap.start} to ${gap.end}`);
   for (const id of report.unreachable) out(`unreachable: doctor ${id} has no usable SMS number or email address`);
   if (report.gaps.length === 0 && report.unreachable.length === 0) out(`ok: a primary is on shift for all of the next ${days} days and every active doctor is reachable`);
   return report.gaps.length || report.unreachable.length ? 1 : 0;
+}
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const ADMIN = `admin:${process.env.USER ?? 'cli'}`;
+const ENTRY = /^(@?([a-z0-9-]+\.)+[a-z]{2,}|[^@\s]+@([a-z0-9-]+\.)+[a-z]{2,})$/i;
+
+/** `submitters trust|untrust ADDRESS|@DOMAIN` and `submitters list`. */
+async function submitters(command: string, value: string | undefined, p: { store: Store; clock: Clock }, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  if (command === 'list') {
+    const items = await listTrusted(p);
+    for (const i of items) out(`${i.email ?? `@${i.domain}`}\tadded ${i.addedAt} by ${i.addedBy}`);
+    if (items.length === 0) out('the trusted list is empty');
+    return 0;
+  }
+  if (!value || !ENTRY.test(value)) {
+    err(`submitters ${command} needs an email address or @domain`);
+    return 2;
+  }
+  const target = trustTarget(value);
+  const shown = 'email' in target ? target.email : `@${target.domain}`;
+  if (command === 'trust') {
+    await trustSubmitter(target, ADMIN, p);
+    out(`trusted: ${shown}`);
+  } else {
+    await untrustSubmitter(target, p);
+    out(`no longer trusted: ${shown}`);
+  }
+  return 0;
 }

@@ -16,6 +16,17 @@ export const ROUTES = [
   { method: 'GET', path: '/api/staff/referrals/{id}', function: 'staff', auth: 'staff' },
   { method: 'POST', path: '/api/staff/referrals/{id}/release', function: 'staff', auth: 'staff' },
   { method: 'POST', path: '/api/staff/referrals/{id}/close', function: 'staff', auth: 'staff' },
+  { method: 'POST', path: '/api/staff/referrals/{id}/approve', function: 'staff', auth: 'staff' },
+  { method: 'POST', path: '/api/staff/referrals/{id}/notes', function: 'staff', auth: 'staff' },
+  { method: 'GET', path: '/api/staff/referrals.csv', function: 'staff', auth: 'staff' },
+  { method: 'GET', path: '/api/staff/roster', function: 'staff', auth: 'staff' },
+  { method: 'PUT', path: '/api/staff/roster', function: 'staff', auth: 'staff' },
+  { method: 'GET', path: '/api/staff/coverage', function: 'staff', auth: 'staff' },
+  { method: 'GET', path: '/api/staff/metrics', function: 'staff', auth: 'staff' },
+  { method: 'GET', path: '/api/staff/submitters', function: 'staff', auth: 'staff' },
+  { method: 'POST', path: '/api/staff/submitters', function: 'staff', auth: 'staff' },
+  { method: 'DELETE', path: '/api/staff/submitters/{entry}', function: 'staff', auth: 'staff' },
+  { method: 'POST', path: '/api/submitters/verify', function: 'verify', auth: 'public' },
 ] as const satisfies readonly Route[];
 
 export interface Route {

@@ -11,6 +11,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
 import type { PortsDeclaration, TableAccess } from '../shared/deps.js';
+import { CREATED_INDEX } from '../shared/store/keys.js';
 
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -122,6 +123,7 @@ export const TABLE_ACTIONS: Record<TableAccess, string[]> = {
   write: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
   delete: ['dynamodb:DeleteItem'],
   'batch-write': ['dynamodb:BatchWriteItem'],
+  'created-index': [], // Query on that index only: see useTable
 };
 /** What Powertools idempotency does to its records. */
 export const IDEMPOTENCY_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
@@ -141,7 +143,19 @@ function grantTable(fn: MedreviewFunction, table: ITable, actions: string[], ind
 
 export function useTable(fn: MedreviewFunction, table: ITable, key: IKey, access: readonly TableAccess[]): void {
   fn.addEnvironment('TABLE_NAME', table.tableName);
-  grantTable(fn, table, [...new Set(access.flatMap((a) => TABLE_ACTIONS[a]))], ['gsi1'], key);
+  grantTable(fn, table, [...new Set(access.flatMap((a) => TABLE_ACTIONS[a]))], ['gsi1', 'gsi2'], key);
+  if (access.includes('created-index')) useCreatedIndex(fn, table);
+}
+
+/** Hashing A-numbers (intake, the staff filter): GenerateMac with the one HMAC key. */
+export function useANumberKey(fn: MedreviewFunction, key: IKey): void {
+  fn.addEnvironment('A_NUMBER_KEY_ID', key.keyArn);
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['kms:GenerateMac'], resources: [key.keyArn] }));
+}
+
+/** Reads of the cases-by-creation-date index (staff metrics and CSV): Query on that index only. */
+function useCreatedIndex(fn: MedreviewFunction, table: ITable): void {
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/${CREATED_INDEX.name}`] }));
 }
 
 export function useIdempotencyTable(fn: MedreviewFunction, table: ITable, key: IKey): void {
@@ -154,6 +168,8 @@ export interface PortWiring {
   readonly table: ITable;
   readonly idempotencyTable: ITable;
   readonly key: IKey;
+  /** The KMS HMAC key of the keyed-hash port. */
+  readonly aNumberKey: IKey;
   readonly email: EmailWiring;
   readonly sms: SmsWiring;
   readonly scheduler: SchedulerWiring;
@@ -166,6 +182,7 @@ export function usePorts(fn: MedreviewFunction, ports: PortsDeclaration, w: Port
   if (ports.email) useEmail(fn, w.email);
   if (ports.sms) useSms(fn, w.sms);
   if (ports.scheduler) useScheduler(fn, w.scheduler);
+  if (ports.keyedHash) useANumberKey(fn, w.aNumberKey);
 }
 
 export interface EmailWiring {

@@ -22,12 +22,15 @@ import type { Construct, IConstruct } from 'constructs';
 import { pathParameters, ROUTES } from '../functions/routes.js';
 import { acknowledgeDefaultPolicy, acknowledgeQueueGrant, MedreviewFunction, type PortWiring, usePorts, wildcardFinding } from './function.js';
 import { FUNCTIONS, type FunctionName } from './functions.js';
+import { ORIGIN_VERIFY_HEADER, OriginVerify } from './origin-verify.js';
 import type { Settings } from './settings.js';
 import type { StatefulStack } from './stateful-stack.js';
 
 export interface StatelessStackProps extends StackProps {
   readonly stateful: StatefulStack;
   readonly settings: Settings;
+  /** The CLOUDFRONT-scope web ACL of the edge stack (us-east-1), attached to the distribution. */
+  readonly edgeWebAclArn: string;
 }
 
 const STAGE = 'prod';
@@ -122,7 +125,10 @@ export class StatelessStack extends Stack {
     // on the methods, the methods on the functions, and the functions on the distribution (BASE_URL); naming only the
     // AWS::ApiGateway::RestApi resource here keeps that chain acyclic, so BASE_URL stays a plain environment variable.
     const apiDomain = `${this.api.restApiId}.execute-api.${this.region}.${this.urlSuffix}`;
+    // ---- edge: the web ACL of the edge stack, and the header that lets only CloudFront reach the API ----
+    const originVerify = new OriginVerify(this, 'OriginVerify', { version: settings.originVerifyVersion, key });
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      webAclId: props.edgeWebAclArn,
       defaultRootObject: 'index.html',
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
@@ -141,6 +147,7 @@ export class StatelessStack extends Stack {
             originPath: `/${STAGE}`,
             protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
             originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+            customHeaders: { [ORIGIN_VERIFY_HEADER]: originVerify.headerValue },
           }),
           viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
           allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
@@ -150,8 +157,7 @@ export class StatelessStack extends Stack {
         },
       },
     });
-    ack(this.distribution, 'AwsSolutions-CFR1', 'Attorneys and volunteer doctors may be travelling; the API behind it has a regional WAF with rate limits.');
-    ack(this.distribution, 'AwsSolutions-CFR2', 'A CLOUDFRONT-scope WebACL must live in us-east-1; the API origin has a regional WebACL and the S3 origin serves static files only.');
+    ack(this.distribution, 'AwsSolutions-CFR1', 'Attorneys and volunteer doctors may be travelling; the edge WAF rate-limits every viewer and blocks known-bad IPs instead.');
     ack(this.distribution, 'AwsSolutions-CFR4', 'Uses the default *.cloudfront.net certificate, for which CloudFront fixes the viewer TLS policy; set a custom domain to raise it.');
     const baseUrl = `https://${this.distribution.distributionDomainName}`;
 
@@ -192,6 +198,8 @@ export class StatelessStack extends Stack {
       PROGRAM_TIME_ZONE: settings.programTimeZone,
       WAVE_MINUTES: String(settings.waveMinutes),
       OFFER_TOKEN_DAYS: String(settings.offerTokenDays),
+      URGENT_PER_SUBMITTER_PER_DAY: String(settings.urgentPerSubmitterPerDay),
+      PAGE_BUDGET_PER_HOUR: String(settings.pageBudgetPerHour),
     };
     const email = { mailFrom: settings.mailFrom, configurationSetName: stateful.sesConfigurationSet.configurationSetName };
     const sms = {
@@ -206,7 +214,9 @@ export class StatelessStack extends Stack {
       role: schedulerRole,
       dlqArn: stateful.schedulerDlq.queueArn,
     };
-    const wiring: PortWiring = { table: stateful.table, idempotencyTable: stateful.idempotencyTable, key, email, sms, scheduler };
+    const wiring: PortWiring = {
+      table: stateful.table, idempotencyTable: stateful.idempotencyTable, key, aNumberKey: stateful.aNumberKey, email, sms, scheduler,
+    };
 
     // each function gets exactly the permissions of the ports it declares (functions/<name>/ports.ts)
     for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, (typeof FUNCTIONS)[FunctionName]][]) {
@@ -252,6 +262,15 @@ export class StatelessStack extends Stack {
           FilterCriteria.filter({
             eventName: FilterRule.isEqual('MODIFY'),
             dynamodb: { Keys: { sk: { S: FilterRule.isEqual('REF') } }, NewImage: { status: { S: FilterRule.isEqual('assigned') } } },
+          }),
+          // a case verified or approved out of waiting (awaiting_verification or held): paging, offers, receipt
+          FilterCriteria.filter({
+            eventName: FilterRule.isEqual('MODIFY'),
+            dynamodb: {
+              Keys: { sk: { S: FilterRule.isEqual('REF') } },
+              OldImage: { status: { S: FilterRule.or('awaiting_verification', 'held') } },
+              NewImage: { status: { S: FilterRule.or('paging', 'awaiting_review', 'held') } },
+            },
           }),
         ],
       }),
@@ -320,7 +339,7 @@ export class StatelessStack extends Stack {
       route(this.api.root.resourceForPath(r.path), r.method, this.functions[r.function], pathParameters(r.path), r.auth === 'public');
     }
 
-    this.addWaf(settings, key);
+    this.addWaf(originVerify, key);
 
     // ---------- alarms ----------
     const alarmTopic = new sns.Topic(this, 'Alarms', { masterKey: key, enforceSSL: true });
@@ -341,6 +360,22 @@ export class StatelessStack extends Stack {
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
     heartbeat.addAlarmAction(alarmAction);
+    // Waves held because the hourly page budget ran out: junk or a flood is using the public form (or the
+    // budget is too low for a real surge). Coordinators are paged by the app; this tells the operators.
+    new cloudwatch.Alarm(this, 'HeldByPageBudgetAlarm', {
+      alarmDescription: 'Urgent paging waves were held because the hourly page budget was used up.',
+      metric: new cloudwatch.Metric({
+        namespace: 'medreview',
+        metricName: 'HeldByPageBudget',
+        dimensionsMap: { service: 'medreview' },
+        statistic: cloudwatch.Stats.SUM,
+        period: Duration.minutes(5),
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(alarmAction);
     const queues: Record<string, sqs.IQueue> = {
       SchedulerDlq: stateful.schedulerDlq,
       DispatchFailures: dispatchFailures,
@@ -364,48 +399,17 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'SiteBucketName', { value: siteBucket.bucketName });
   }
 
-  private addWaf(settings: Settings, key: IKey): void {
-    const visibility = (metricName: string) => ({ cloudWatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true });
-    const managed = (name: string, priority: number) => ({
-      name,
-      priority,
-      overrideAction: { none: {} },
-      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
-      visibilityConfig: visibility(name),
-    });
+  /**
+   * The regional WAF: only requests that came through CloudFront (carrying the origin-verify header) reach the
+   * API; a call to the execute-api address itself is blocked. Per-viewer rate limits and the managed rule groups
+   * are on the edge WAF, which sees the real viewer IP (here every source is a CloudFront edge node).
+   */
+  private addWaf(originVerify: OriginVerify, key: IKey): void {
     const acl = new wafv2.CfnWebACL(this, 'ApiWaf', {
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
-      visibilityConfig: visibility('medreview-api'),
-      rules: [
-        // Behind CloudFront the source IP is an edge node, so the per-client limit keys on the viewer IP CloudFront
-        // puts in X-Forwarded-For; the per-source rule also bounds direct calls and spoofed headers.
-        {
-          name: 'rate-per-client',
-          priority: 0,
-          action: { block: {} },
-          statement: {
-            rateBasedStatement: {
-              limit: settings.wafRateLimit,
-              evaluationWindowSec: 300,
-              aggregateKeyType: 'FORWARDED_IP',
-              forwardedIpConfig: { headerName: 'X-Forwarded-For', fallbackBehavior: 'MATCH' },
-            },
-          },
-          visibilityConfig: visibility('rate-per-client'),
-        },
-        {
-          name: 'rate-per-source',
-          priority: 1,
-          action: { block: {} },
-          statement: {
-            rateBasedStatement: { limit: settings.wafRateLimit * 5, evaluationWindowSec: 300, aggregateKeyType: 'IP' },
-          },
-          visibilityConfig: visibility('rate-per-source'),
-        },
-        managed('AWSManagedRulesAmazonIpReputationList', 2),
-        managed('AWSManagedRulesKnownBadInputsRuleSet', 3),
-      ],
+      visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'medreview-api', sampledRequestsEnabled: true },
+      rules: [originVerify.wafRule(0)],
     });
     new wafv2.CfnWebACLAssociation(this, 'ApiWafAssociation', {
       resourceArn: this.api.deploymentStage.stageArn,
@@ -424,7 +428,7 @@ export class StatelessStack extends Stack {
       logDestinationConfigs: [
         this.formatArn({ service: 'logs', resource: 'log-group', resourceName: wafLogName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
       ],
-      redactedFields: [{ singleHeader: { Name: 'authorization' } }],
+      redactedFields: [{ singleHeader: { Name: 'authorization' } }, { singleHeader: { Name: ORIGIN_VERIFY_HEADER } }],
       loggingFilter: {
         DefaultBehavior: 'DROP',
         Filters: [
@@ -439,13 +443,14 @@ export class StatelessStack extends Stack {
   }
 }
 
-/** `/offers/<id>` and `/outcome/<id>` serve their page; `/` serves the form. */
+/** `/offers/<id>`, `/outcome/<id>` and `/verify` serve their page; `/` serves the form. */
 const PAGE_REWRITE = `function handler(event) {
   var request = event.request;
   var uri = request.uri;
   if (uri === '/') request.uri = '/index.html';
   else if (uri.startsWith('/offers/')) request.uri = '/offer.html';
   else if (uri.startsWith('/outcome/')) request.uri = '/outcome.html';
+  else if (uri === '/verify') request.uri = '/verify.html';
   return request;
 }`;
 

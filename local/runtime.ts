@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { config, resetConfig } from '../shared/config.js';
 import { useDeps, type Deps } from '../shared/deps.js';
 import { SesEmail } from '../shared/email/ses.js';
+import { LocalKeyedHash } from '../shared/hash/local.js';
 import { guardEmail, guardSms } from '../shared/messaging.js';
 import type { Email, TimerEvent } from '../shared/ports.js';
 import { documentClient } from '../shared/store/dynamo.js';
@@ -32,6 +33,8 @@ export interface LocalRuntimeOptions {
   dataDir?: string | null;
   /** Seed the demo roster when the stored roster is empty. */
   seedDemo?: boolean;
+  /** Trust and budget limits; unset ones come from the environment (URGENT_PER_SUBMITTER_PER_DAY, PAGE_BUDGET_PER_HOUR), then the defaults. */
+  limits?: { urgentPerSubmitterPerDay?: number; pageBudgetPerHour?: number };
 }
 
 export interface LocalRuntime {
@@ -99,6 +102,8 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
     BASE_URL: url,
     MAIL_FROM: 'medreview@localhost.localdomain',
     PROGRAM_TIME_ZONE: process.env.PROGRAM_TIME_ZONE,
+    URGENT_PER_SUBMITTER_PER_DAY: options.limits?.urgentPerSubmitterPerDay?.toString() ?? (process.env.URGENT_PER_SUBMITTER_PER_DAY || undefined),
+    PAGE_BUDGET_PER_HOUR: options.limits?.pageBudgetPerHour?.toString() ?? (process.env.PAGE_BUDGET_PER_HOUR || undefined),
   });
 
   let timer: (event: TimerEvent) => Promise<void> = async () => undefined;
@@ -112,6 +117,7 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
     sms: guardSms(sms, store),
     scheduler,
     clock,
+    keyedHash: LocalKeyedHash.fromFile(dataDir ? join(dataDir, 'a-number-hmac.key') : null),
     idempotency: new DynamoDBPersistenceLayer({ tableName: TABLES.idempotency, awsSdkV3Client: dynamo }),
   };
   useDeps(deps);

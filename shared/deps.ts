@@ -1,6 +1,6 @@
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { config, type Config } from './config.js';
-import { systemClock, type Clock, type EmailPort, type SchedulerPort, type SmsPort } from './ports.js';
+import { systemClock, type Clock, type EmailPort, type KeyedHashPort, type SchedulerPort, type SmsPort } from './ports.js';
 import type { Store } from './store/store.js';
 
 /**
@@ -14,6 +14,7 @@ export interface PortTypes {
   email: EmailPort;
   sms: SmsPort;
   scheduler: SchedulerPort;
+  keyedHash: KeyedHashPort;
 }
 export type PortName = keyof PortTypes;
 
@@ -21,9 +22,10 @@ export type PortName = keyof PortTypes;
  * What a function does to the table, each granting its DynamoDB actions:
  * `create` PutItem only (the public intake); `read` GetItem and Query (table and gsi1); `write` read plus
  * PutItem, UpdateItem and ConditionCheckItem (conditional writes and transactions); `delete` DeleteItem;
- * `batch-write` BatchWriteItem. No function may Scan.
+ * `batch-write` BatchWriteItem; `created-index` Query on the cases-by-creation-date index (metrics, CSV).
+ * No function may Scan.
  */
-export type TableAccess = 'create' | 'read' | 'write' | 'delete' | 'batch-write';
+export type TableAccess = 'create' | 'read' | 'write' | 'delete' | 'batch-write' | 'created-index';
 
 export interface PortsDeclaration {
   store?: readonly TableAccess[];
@@ -35,6 +37,8 @@ export interface PortsDeclaration {
   sms?: true;
   /** One-time EventBridge schedules (waves, reminders). */
   scheduler?: true;
+  /** HMAC of A-numbers with the KMS key (the duplicate index). */
+  keyedHash?: true;
 }
 
 type Declared<D extends PortsDeclaration> = Extract<keyof D, PortName>;
@@ -43,8 +47,8 @@ type Declared<D extends PortsDeclaration> = Extract<keyof D, PortName>;
 export type DepsOf<D extends PortsDeclaration> = { config: Config; clock: Clock } & Pick<PortTypes, Declared<D>>;
 /** Every port (what the local runtime and tests hand in). */
 export type Deps = { config: Config; clock: Clock } & PortTypes;
-/** What use cases take (each picks the ones it needs): every port but the idempotency store. */
-export type Ports = Omit<Deps, 'idempotency'>;
+/** What use cases take (each picks the ones it needs): every port but the idempotency store and the keyed hash (asked for by name). */
+export type Ports = Omit<Deps, 'idempotency' | 'keyedHash'>;
 
 /** Builds one port's adapter from the config; email and SMS get the store, to guard their sends. */
 export type Adapter<N extends PortName> = (cfg: Config, built: { store?: Store }) => PortTypes[N];

@@ -6,13 +6,14 @@ import { isHoneypotFilled, referralSchema, type Referral } from '../../shared/do
 import { validBody } from '../../shared/http/body.js';
 import { wire, type DepsOf } from '../../shared/deps.js';
 import { BadRequestError, ConflictError, UnprocessableError } from '../../shared/http/errors.js';
+import { kmsKeyedHash } from '../../shared/hash/kms.js';
 import { dynamoIdempotency } from '../../shared/idempotency/dynamodb.js';
 import { dynamoStore } from '../../shared/store/dynamo.js';
 import { json, jsonBody, lowerCaseHeaders, problemJson, type ParsedEvent } from '../../shared/http/middleware.js';
 import { submitReferral, type IntakeResult } from '../../shared/usecases/intake.js';
 import { ports } from './ports.js';
 
-const deps = wire(ports, { store: dynamoStore, idempotency: dynamoIdempotency });
+const deps = wire(ports, { store: dynamoStore, idempotency: dynamoIdempotency, keyedHash: kmsKeyedHash });
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{1,255}$/;
 

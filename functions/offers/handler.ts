@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import * as z from 'zod';
 import { wire } from '../../shared/deps.js';
 import { CaseTakenError, AlreadyAcceptedError, OfferClosedError } from '../../shared/domain/errors.js';
+import { optionalText } from '../../shared/domain/text.js';
 import type { Offer } from '../../shared/domain/types.js';
 import { linkToken, validBody } from '../../shared/http/body.js';
 import { NotFoundError } from '../../shared/http/errors.js';
@@ -22,7 +23,7 @@ const deps = wire(ports, {
 });
 
 const TokenBody = z.strictObject({ token: linkToken });
-const DeclineBody = TokenBody.extend({ reason: z.string().trim().max(500).optional() });
+const DeclineBody = TokenBody.extend({ reason: optionalText(500) });
 
 /** One entry per route of this function in the route table; the token comes from the link's fragment. */
 const actions: Record<RouteKey<'offers'>, { body: z.ZodType<z.infer<typeof DeclineBody>>; run: (offer: Offer, body: z.infer<typeof DeclineBody>) => Promise<unknown> }> = {

@@ -1,24 +1,41 @@
 import middy from '@middy/core';
+import type { APIGatewayProxyResult } from 'aws-lambda';
 import * as z from 'zod';
 import { wire } from '../../shared/deps.js';
 import { releaseSchema } from '../../shared/domain/reminders.js';
 import { STATUSES } from '../../shared/domain/types.js';
-import { validBody } from '../../shared/http/body.js';
+import { validBody, validQuery } from '../../shared/http/body.js';
+import { CoverageQuery } from '../../shared/domain/coverage.js';
+import { DateRangeQuery } from '../../shared/domain/metrics.js';
+import { NoteBody } from '../../shared/domain/notes.js';
 import { ForbiddenError, NotFoundError, UnauthorizedError, UnprocessableError } from '../../shared/http/errors.js';
-import { json, jsonBody, lowerCaseHeaders, problemJson, type ParsedEvent } from '../../shared/http/middleware.js';
+import { json, jsonBody, lowerCaseHeaders, problemJson, SECURITY_HEADERS, type ParsedEvent } from '../../shared/http/middleware.js';
+import { lazyKeyedHash } from '../../shared/lazy.js';
 import { eventBridgeScheduler } from '../../shared/scheduler/eventbridge.js';
 import { dynamoStore } from '../../shared/store/dynamo.js';
 import { closeCase, programToday, recordRelease } from '../../shared/usecases/release.js';
-import { caseDetail, listCases } from '../../shared/usecases/staff.js';
+import { checkRoster, importRoster, rosterWithChannels } from '../../shared/usecases/roster.js';
+import { addNote, caseDetail, casesReport, listCases, metrics } from '../../shared/usecases/staff.js';
+import { approveCase, listTrusted, trustSubmitter, trustTarget, untrustSubmitter } from '../../shared/usecases/trust.js';
 import { routeKey, type RouteKey } from '../routes.js';
 import { ports } from './ports.js';
 
-const deps = wire(ports, { store: dynamoStore, scheduler: eventBridgeScheduler });
+const deps = wire(ports, {
+  store: dynamoStore,
+  scheduler: eventBridgeScheduler,
+  // only the A-number filter of the case list hashes: KMS loads on that first use
+  keyedHash: lazyKeyedHash(() => import('../../shared/hash/kms.js').then((m) => m.kmsKeyedHash)),
+});
 
 const CloseBody = z.strictObject({
   outcome: z.enum(['parole_granted', 'parole_denied', 'transferred', 'removed', 'withdrawn', 'care_established'], {
     error: 'must be one of: parole_granted, parole_denied, transferred, removed, withdrawn, care_established',
   }),
+});
+
+const domain = z.string().trim().toLowerCase().regex(/^@?([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a domain such as example.org');
+const SubmitterBody = z.union([z.strictObject({ email: z.email('must be an email address') }), z.strictObject({ domain })], {
+  error: 'give either "email" or "domain"',
 });
 
 /** The coordinator's identity from the authorizer's claims; 403 without the coordinators group. */
@@ -31,27 +48,60 @@ function coordinator(event: ParsedEvent): string {
   return `staff:${claims.email || claims.sub}`;
 }
 
-/** One entry per staff route of the route table. */
-const actions: Record<RouteKey<'staff'>, (event: ParsedEvent, actor: string, id: string) => Promise<unknown>> = {
+type Action = (event: ParsedEvent, actor: string, id: string) => Promise<APIGatewayProxyResult>;
+
+/** One entry per staff route of the route table (functions/routes.ts). */
+const actions: Record<RouteKey<'staff'>, Action> = {
   async 'GET /api/staff/referrals'(event) {
     const status = event.queryStringParameters?.status;
     if (status !== undefined && !STATUSES.includes(status as never)) {
       throw new UnprocessableError('unknown status', [{ path: 'status', message: `must be one of: ${STATUSES.join(', ')}` }]);
     }
-    return { items: await listCases(status as never, deps()) };
+    return json(200, { items: await listCases(status as never, event.queryStringParameters?.aNumber, deps()) });
   },
-  'GET /api/staff/referrals/{id}': (_event, actor, id) => caseDetail(id, actor, deps()),
-  'POST /api/staff/referrals/{id}/release': (event, actor, id) =>
-    recordRelease(id, validBody(releaseSchema(programToday(deps())), event.parsedBody), actor, deps()),
-  'POST /api/staff/referrals/{id}/close': (event, actor, id) => closeCase(id, validBody(CloseBody, event.parsedBody).outcome, actor, deps()),
+  'GET /api/staff/referrals/{id}': async (_event, actor, id) => json(200, await caseDetail(id, actor, deps())),
+  'POST /api/staff/referrals/{id}/release': async (event, actor, id) =>
+    json(200, await recordRelease(id, validBody(releaseSchema(programToday(deps())), event.parsedBody), actor, deps())),
+  'POST /api/staff/referrals/{id}/approve': async (_event, actor, id) => json(200, await approveCase(id, actor, deps())),
+  'GET /api/staff/submitters': async () => json(200, { items: await listTrusted(deps()) }),
+  'POST /api/staff/submitters': async (event, actor) => json(200, await trustSubmitter(validBody(SubmitterBody, event.parsedBody), actor, deps())),
+  async 'DELETE /api/staff/submitters/{entry}'(event) {
+    await untrustSubmitter(trustTarget(event.pathParameters?.entry ?? ''), deps());
+    return { statusCode: 204, headers: {}, body: '' };
+  },
+  'POST /api/staff/referrals/{id}/close': async (event, actor, id) =>
+    json(200, await closeCase(id, validBody(CloseBody, event.parsedBody).outcome, actor, deps())),
+  'POST /api/staff/referrals/{id}/notes': async (event, actor, id) =>
+    json(201, await addNote(id, validBody(NoteBody, event.parsedBody).text, actor, deps())),
+  'GET /api/staff/roster': async () => json(200, await rosterWithChannels(deps().store)),
+  async 'PUT /api/staff/roster'(event) {
+    const result = await importRoster(event.parsedBody, deps().store);
+    if (!result.ok) throw new UnprocessableError('the roster has invalid entries; nothing was changed', result.errors);
+    return json(200, result);
+  },
+  async 'GET /api/staff/coverage'(event) {
+    const d = deps();
+    const { days } = validQuery(CoverageQuery, event.queryStringParameters);
+    const { from, to, gaps } = await checkRoster(d.store, d.clock.now(), days, d.config.PROGRAM_TIME_ZONE);
+    return json(200, { from, to, gaps });
+  },
+  'GET /api/staff/metrics': async (event) => json(200, await metrics(validQuery(DateRangeQuery, event.queryStringParameters), deps())),
+  async 'GET /api/staff/referrals.csv'(event) {
+    const { filename, csv } = await casesReport(validQuery(DateRangeQuery, event.queryStringParameters), deps());
+    return {
+      statusCode: 200,
+      headers: { ...SECURITY_HEADERS, 'Content-Type': 'text/csv; charset=utf-8; header=present', 'Content-Disposition': `attachment; filename="${filename}"` },
+      body: csv,
+    };
+  },
 };
 
-/** The staff API behind the Cognito authorizer. */
+/** The staff API behind the Cognito authorizer. Bodies up to 1 MiB: a roster import is one document. */
 export async function lambdaHandler(event: ParsedEvent) {
   const actor = coordinator(event);
   const action = actions[routeKey(event) as RouteKey<'staff'>];
   if (!action) throw new NotFoundError('no such staff route');
-  return json(200, await action(event, actor, event.pathParameters?.id ?? ''));
+  return action(event, actor, event.pathParameters?.id ?? '');
 }
 
-export const handler = middy(lambdaHandler).use(lowerCaseHeaders()).use(problemJson()).use(jsonBody({ maxBytes: 8192 }));
+export const handler = middy(lambdaHandler).use(lowerCaseHeaders()).use(problemJson()).use(jsonBody({ maxBytes: 1024 * 1024, optional: true }));

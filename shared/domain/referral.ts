@@ -17,17 +17,11 @@ export const SPECIALTIES = [
 export type RiskFactor = (typeof RISK_FACTORS)[number];
 export type Specialty = (typeof SPECIALTIES)[number];
 
-/** An error message that says "is required" when the field is missing and `message` otherwise. */
-const req = (message: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : message);
-
-const text = (min: number, max: number) =>
-  z.string({ error: req('must be text') }).trim()
-    .min(min, { error: min === 1 ? 'is required' : `must be at least ${min} characters` })
-    .max(max, { error: `must be at most ${max} characters` });
-const optionalText = (max: number) => text(0, max).optional();
+export { hasControlCharacters, optionalText, req, text } from './text.js';
+import { hasControlCharacters, optionalText, req, text } from './text.js';
 
 export const phone = z.string({ error: req('must be a phone number') }).transform((value, ctx) => {
-  const e164 = toE164(value);
+  const e164 = hasControlCharacters(value) ? undefined : toE164(value);
   if (!e164) {
     ctx.addIssue({ code: 'custom', message: 'must be a valid phone number (US numbers may omit +1)' });
     return z.NEVER;
@@ -61,7 +55,8 @@ const uniqueList = <T extends readonly [string, ...string[]]>(values: T, what: s
   z.array(z.enum(values, { error: `must be one of: ${values.join(', ')}` }), { error: req(`must be a list of ${what}`) })
     .refine((list) => new Set(list).size === list.length, { error: `must not repeat a ${what.replace(/s$/, '')}` });
 
-const aNumber = z.string({ error: req('must be an A-number') }).transform((value, ctx) => {
+/** An A-number as the intake takes it, normalized to 9 digits (the staff filter uses the same rule). */
+export const aNumber = z.string({ error: req('must be an A-number') }).transform((value, ctx) => {
   const digits = value.trim().replace(/^[Aa]/, '').replace(/[\s-]/g, '');
   if (!/^\d{8,9}$/.test(digits)) {
     ctx.addIssue({ code: 'custom', message: 'must be 8 or 9 digits, optionally after a leading A' });

@@ -10,6 +10,7 @@ const CLIENTS: Record<PortName, string> = {
   email: '@aws-sdk/client-sesv2',
   sms: '@aws-sdk/client-pinpoint-sms-voice-v2',
   scheduler: '@aws-sdk/client-scheduler',
+  keyedHash: '@aws-sdk/client-kms',
 };
 
 /** Every function bundled in one esbuild run; per function, the `@aws-sdk/client-*` packages its bundle holds. */

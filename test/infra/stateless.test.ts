@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { apiMethods, flat, resourcesOf, synthMedreview } from './synth.js';
+import { App } from 'aws-cdk-lib';
+import { settingsFromContext } from '../../infra/settings.js';
+import { apiMethods, cdkContext, flat, resourcesOf, synthMedreview } from './synth.js';
 
 const { statelessTemplate: t } = synthMedreview();
 const functions = resourcesOf(t, 'AWS::Lambda::Function');
@@ -23,8 +25,8 @@ const configVars = [...configSource.matchAll(/^\s+([A-Z][A-Z0-9_]*): z\.(.*)$/gm
 }));
 
 describe('functions', () => {
-  it('are the ten handlers, all Node.js 24 on arm64 with 1024 MB and reserved concurrency', () => {
-    expect(Object.keys(functions)).toHaveLength(10);
+  it('are the eleven handlers, all Node.js 24 on arm64 with 1024 MB and reserved concurrency', () => {
+    expect(Object.keys(functions)).toHaveLength(11);
     for (const f of Object.values(functions)) {
       expect(f.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], MemorySize: 1024 });
       expect(f.Properties.ReservedConcurrentExecutions).toBeGreaterThan(0);
@@ -79,15 +81,16 @@ describe('least privilege: each function may do what its ports need and nothing 
   // table: actions on the main table; other: every other action (logs, KMS, DLQ and X-Ray aside)
   const expected: Record<string, { table: string[]; idempotency?: string[]; other: string[] }> = {
     health: { table: [], other: [] },
-    intake: { table: ['dynamodb:PutItem'], idempotency, other: [] },
+    intake: { table: write, idempotency, other: [] },
     offers: { table: write, other: [...email, ...scheduler, ...sms] },
     outcome: { table: write, other: [...email, ...scheduler] },
-    staff: { table: write, other: scheduler },
-    dispatcher: { table: [...write, ...streamRead].sort(), other: ['dynamodb:ListStreams', ...email, ...scheduler, ...sms] },
+    staff: { table: [...write, 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem'].sort(), other: scheduler },
+    verify: { table: [...write, 'dynamodb:DeleteItem'].sort(), other: [] },
+    dispatcher: { table: [...write, ...streamRead, 'dynamodb:DeleteItem'].sort(), other: ['dynamodb:ListStreams', ...email, ...scheduler, ...sms] },
     timer: { table: write, other: [...email, ...scheduler, ...sms] },
     'inbound-sms': { table: [...write, 'dynamodb:DeleteItem'].sort(), other: [...email, ...scheduler, ...sms] },
     'delivery-events': { table: write, other: [...email, ...sms] },
-    sweeper: { table: write, other: ['cloudwatch:PutMetricData', ...email, ...scheduler, ...sms] },
+    sweeper: { table: [...write, 'dynamodb:DeleteItem'].sort(), other: ['cloudwatch:PutMetricData', ...email, ...scheduler, ...sms] },
   };
   const plumbing = /^(logs|kms|sqs|xray):/;
   const grants = (name: string) => {
@@ -112,12 +115,36 @@ describe('least privilege: each function may do what its ports need and nothing 
     });
   }
 
-  it('lets no function scan, batch-write or batch-get, and no function but intake touch idempotency records', () => {
+  it('lets no function scan or batch-get, only staff (roster import) batch-write, and only intake touch idempotency records', () => {
     expect(Object.keys(expected).sort()).toEqual(Object.keys(functions).map((id) => id.replace(/[0-9A-F]{8}$/, '')).map((n) => Object.keys(expected).find((e) => e.replace('-', '') === n)!).sort());
     for (const name of Object.keys(expected)) {
       const { table, idempotency: idem } = grants(name);
-      for (const forbidden of ['dynamodb:Scan', 'dynamodb:BatchWriteItem', 'dynamodb:BatchGetItem', 'dynamodb:DescribeTable']) expect(table).not.toContain(forbidden);
+      for (const forbidden of ['dynamodb:Scan', 'dynamodb:BatchGetItem', 'dynamodb:DescribeTable']) expect(table).not.toContain(forbidden);
+      if (name !== 'staff') expect(table).not.toContain('dynamodb:BatchWriteItem');
       if (name !== 'intake') expect(idem).toEqual([]);
+    }
+  });
+});
+
+describe('trust and budgets', () => {
+  it('passes the limits from CDK context to every function', () => {
+    const vars = functions[functionId('dispatcher')]!.Properties.Environment.Variables;
+    expect(vars).toMatchObject({ URGENT_PER_SUBMITTER_PER_DAY: '3', PAGE_BUDGET_PER_HOUR: '40' });
+    const lowered = settingsFromContext(new App({ context: { ...cdkContext, urgentPerSubmitterPerDay: '2', pageBudgetPerHour: '5' } }).node);
+    expect(lowered).toMatchObject({ urgentPerSubmitterPerDay: 2, pageBudgetPerHour: 5 });
+  });
+
+  it('lets only intake and staff hash A-numbers, with GenerateMac on the HMAC key alone', () => {
+    for (const name of Object.keys(functions)) {
+      const macs = policyOf(roleOf(name)).filter((s) => [s.Action].flat().some((a) => a.startsWith('kms:') && a.includes('Mac')));
+      const vars = functions[name]!.Properties.Environment.Variables;
+      if (name === functionId('intake') || name === functionId('staff')) {
+        expect(macs).toEqual([expect.objectContaining({ Action: 'kms:GenerateMac', Resource: { 'Fn::ImportValue': expect.stringMatching(/ANumberKey/) } })]);
+        expect(vars.A_NUMBER_KEY_ID).toBeDefined();
+      } else {
+        expect(macs).toEqual([]);
+        expect(vars.A_NUMBER_KEY_ID).toBeUndefined();
+      }
     }
   });
 });
@@ -137,6 +164,16 @@ describe('dispatcher stream source', () => {
         Filters: [
           { Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: ['REF'] } } } }) },
           { Pattern: JSON.stringify({ eventName: ['MODIFY'], dynamodb: { Keys: { sk: { S: ['REF'] } }, NewImage: { status: { S: ['assigned'] } } } }) },
+          {
+            Pattern: JSON.stringify({
+              eventName: ['MODIFY'],
+              dynamodb: {
+                Keys: { sk: { S: ['REF'] } },
+                OldImage: { status: { S: ['awaiting_verification', 'held'] } },
+                NewImage: { status: { S: ['paging', 'awaiting_review', 'held'] } },
+              },
+            }),
+          },
         ],
       },
     });
@@ -171,6 +208,19 @@ describe('scheduler', () => {
   });
 });
 
+describe('the cases-by-creation-date index', () => {
+  const queriesIt = (name: string) => policyOf(roleOf(functionId(name)))
+    .some((st) => JSON.stringify(st.Resource ?? '').includes('/index/created'));
+
+  it('is queried by the staff function only, and only with Query', () => {
+    const staff = policyOf(roleOf(functionId('staff'))).filter((st) => JSON.stringify(st.Resource ?? '').includes('/index/created'));
+    expect(staff.map((st) => [st.Action].flat())).toEqual([['dynamodb:Query']]);
+    for (const name of ['intake', 'offers', 'outcome', 'dispatcher', 'timer', 'inbound-sms', 'delivery-events', 'sweeper']) {
+      expect(queriesIt(name), name).toBe(false);
+    }
+  });
+});
+
 describe('REST API', () => {
   const methods = apiMethods(t);
   const staffRoutes = [
@@ -178,6 +228,16 @@ describe('REST API', () => {
     'GET /api/staff/referrals/{id}',
     'POST /api/staff/referrals/{id}/release',
     'POST /api/staff/referrals/{id}/close',
+    'POST /api/staff/referrals/{id}/notes',
+    'GET /api/staff/referrals.csv',
+    'GET /api/staff/roster',
+    'PUT /api/staff/roster',
+    'GET /api/staff/coverage',
+    'GET /api/staff/metrics',
+    'POST /api/staff/referrals/{id}/approve',
+    'GET /api/staff/submitters',
+    'POST /api/staff/submitters',
+    'DELETE /api/staff/submitters/{entry}',
   ];
   const publicRoutes = [
     'GET /api/health',
@@ -186,6 +246,7 @@ describe('REST API', () => {
     'POST /api/offers/{offerId}',
     'POST /api/offers/{offerId}/accept',
     'POST /api/offers/{offerId}/decline',
+    'POST /api/submitters/verify',
   ];
 
   it('has exactly the contract routes', () => {
@@ -215,15 +276,11 @@ describe('REST API', () => {
     });
   });
 
-  it('is behind a regional WAF with a rate-based rule, associated with the stage', () => {
+  it('is behind a regional WAF, associated with the stage, whose first rule blocks what did not come through CloudFront', () => {
     t.hasResourceProperties('AWS::WAFv2::WebACL', {
       Scope: 'REGIONAL',
-      Rules: Match.arrayWith([
-        Match.objectLike({
-          Action: { Block: {} },
-          Statement: { RateBasedStatement: Match.objectLike({ Limit: 300, AggregateKeyType: 'FORWARDED_IP' }) },
-        }),
-      ]),
+      DefaultAction: { Allow: {} },
+      Rules: [Match.objectLike({ Name: 'origin-verify', Priority: 0, Action: { Block: {} } })],
     });
     const [association] = Object.values(resourcesOf(t, 'AWS::WAFv2::WebACLAssociation'));
     expect(association!.Properties.WebACLArn['Fn::GetAtt']).toEqual([expect.stringMatching(/^ApiWaf/), 'Arn']);
@@ -305,6 +362,19 @@ describe('sweeper and alarms', () => {
       Threshold: 1,
     });
     expect(heartbeat!.Properties.AlarmActions).toHaveLength(1);
+  });
+
+  it('alarms when waves are held by the page budget', () => {
+    const held = alarms.find((a) => a.Properties.MetricName === 'HeldByPageBudget');
+    expect(held?.Properties).toMatchObject({
+      Namespace: 'medreview',
+      Dimensions: [{ Name: 'service', Value: 'medreview' }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    expect(held!.Properties.AlarmActions).toHaveLength(1);
   });
 
   it('alarms on the depth of every dead-letter queue, including the scheduler DLQ', () => {
