@@ -1,3 +1,5 @@
+import type { FieldError } from './field-errors.js';
+
 /**
  * What can go wrong in a flow, by meaning. Use cases and handlers throw these; `shared/http/problem.ts`
  * alone maps them to status codes. Messages say what happened and never carry a submitted value.
@@ -25,8 +27,8 @@ export class OfferNotFoundError extends DomainError {
 
 /** A link token that is not the one for this offer or referral (or an id that does not exist behind a link). */
 export class LinkInvalidError extends DomainError {
-  constructor(what: 'offer' | 'referral') {
-    super(`this link is not valid for this ${what}`);
+  constructor(what: 'offer' | 'referral' | 'verification') {
+    super(what === 'verification' ? 'this verification link is not valid' : `this link is not valid for this ${what}`);
   }
 }
 
@@ -39,8 +41,8 @@ export class LinkExpiredError extends DomainError {
 
 /** A single-use link already used (an offer declined through it). */
 export class LinkUsedError extends DomainError {
-  constructor() {
-    super('this link was already used to decline');
+  constructor(detail = 'this link was already used to decline') {
+    super(detail);
   }
 }
 
@@ -69,5 +71,18 @@ export class CaseTakenError extends DomainError {
 export class AlreadyAcceptedError extends DomainError {
   constructor() {
     super('you already accepted this case; ask a coordinator to reassign it');
+  }
+}
+
+/** The case is not in a state that allows this (e.g. approving a case that is not waiting), or changed meanwhile. */
+export class CaseStateError extends DomainError {}
+
+/** Input that breaks a domain rule, named field by field (never echoing a value). */
+export class InvalidInputError extends DomainError {
+  constructor(
+    message: string,
+    readonly errors: FieldError[],
+  ) {
+    super(message);
   }
 }

@@ -69,7 +69,8 @@ export function problemJson(): Middleware {
       const error = request.error;
       const domain = problemFor(error);
       if (domain) {
-        const body = { type: 'about:blank', title: domain.title, status: domain.status, detail: (error as Error).message };
+        const errors = (error as { errors?: unknown }).errors;
+        const body = { type: 'about:blank', title: domain.title, status: domain.status, detail: (error as Error).message, ...(errors ? { errors } : {}) };
         request.response = json(domain.status, body, { 'Content-Type': 'application/problem+json' });
         return;
       }

@@ -1,6 +1,6 @@
 import {
-  AlreadyAcceptedError, CaseClosedError, CaseNotFoundError, CaseTakenError, type DomainError, LinkExpiredError, LinkInvalidError,
-  LinkUsedError, OfferClosedError, OfferNotFoundError,
+  AlreadyAcceptedError, CaseClosedError, CaseNotFoundError, CaseStateError, CaseTakenError, type DomainError, InvalidInputError,
+  LinkExpiredError, LinkInvalidError, LinkUsedError, OfferClosedError, OfferNotFoundError,
 } from '../domain/errors.js';
 
 /**
@@ -17,6 +17,8 @@ export const PROBLEMS: [new (...args: never[]) => DomainError, number, string][]
   [CaseClosedError, 409, 'Conflict'],
   [CaseTakenError, 409, 'Conflict'],
   [AlreadyAcceptedError, 409, 'Conflict'],
+  [CaseStateError, 409, 'Conflict'],
+  [InvalidInputError, 422, 'Unprocessable Content'],
 ];
 
 /** Status and title for a domain error; undefined for anything else (which becomes a 500). */

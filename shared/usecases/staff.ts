@@ -2,8 +2,7 @@ import type { Deps, Ports } from '../deps.js';
 import { casesCsv, programMetrics, rangeInstants, type DateRange } from '../domain/metrics.js';
 import { STATUSES, type Status, type TimelineEvent } from '../domain/types.js';
 import { aNumber } from '../domain/referral.js';
-import { CaseNotFoundError } from '../domain/errors.js';
-import { NotFoundError, UnprocessableError } from '../http/errors.js';
+import { CaseNotFoundError, InvalidInputError } from '../domain/errors.js';
 import type { CaseSummary } from '../store/store.js';
 
 /**
@@ -14,7 +13,7 @@ export async function listCases(status: Status | undefined, aNumberFilter: strin
   let found: CaseSummary[];
   if (aNumberFilter !== undefined) {
     const parsed = aNumber.safeParse(aNumberFilter);
-    if (!parsed.success) throw new UnprocessableError('invalid A-number', [{ path: 'aNumber', message: 'must be 8 or 9 digits, optionally after a leading A' }]);
+    if (!parsed.success) throw new InvalidInputError('invalid A-number', [{ path: 'aNumber', message: 'must be 8 or 9 digits, optionally after a leading A' }]);
     found = (await p.store.casesByANumberHash(await p.keyedHash.hash(parsed.data))).filter((c) => !status || c.status === status);
   } else {
     found = (await Promise.all((status ? [status] : STATUSES).map((s) => p.store.listCases(s)))).flat();
@@ -41,7 +40,7 @@ export async function caseDetail(referralId: string, actor: string, p: Pick<Port
 
 /** A coordinator's note on the timeline, with who wrote it; 404 for an unknown case. */
 export async function addNote(referralId: string, text: string, actor: string, p: Pick<Ports, 'store' | 'clock'>): Promise<TimelineEvent> {
-  if (!(await p.store.getCase(referralId))) throw new NotFoundError('no such referral');
+  if (!(await p.store.getCase(referralId))) throw new CaseNotFoundError();
   const event: TimelineEvent = { at: p.clock.now().toISOString(), event: 'note', actor, details: { text } };
   await p.store.addEvent(referralId, event);
   return event;
