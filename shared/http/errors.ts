@@ -37,11 +37,6 @@ export class ConflictError extends HttpError {
     super(409, 'Conflict', detail, options);
   }
 }
-export class GoneError extends HttpError {
-  constructor(detail: string) {
-    super(410, 'Gone', detail);
-  }
-}
 export class PayloadTooLargeError extends HttpError {
   constructor(limit: number) {
     super(413, 'Payload Too Large', `the body must be at most ${limit} bytes`);
