@@ -54,6 +54,7 @@ const lambdaEnv = {
   BASE_URL: 'https://cases.example.org',
   MAIL_FROM: 'cases@example.org',
   SCHEDULE_GROUP: 'group',
+  A_NUMBER_KEY_ID: 'arn:aws:kms:us-east-1:000000000000:key/bench',
   SCHEDULE_TARGET_ARN: 'arn:aws:lambda:us-east-1:000000000000:function:timer',
   SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/scheduler',
   POWERTOOLS_SERVICE_NAME: 'medreview',
