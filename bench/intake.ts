@@ -8,16 +8,13 @@
  * 3. the routine drain: 1,000 routine referrals at concurrency 25, time from the last request until every
  *    receipt, notice and routine offer is sent, with no roster (baseline) and with the demo roster;
  *    checks none is lost or sent twice
- * 4. cold import of each Lambda bundle (esbuild as in CDK: ESM, minified, SDK bundled) vs an empty handler
- * Writes every number to bench/results.json.
+ * (the cold import of every Lambda bundle is bench/cold-start.ts, which `npm run bench` runs next)
+ * Writes every number to bench/results.json (`flows`).
  */
-import { build } from 'esbuild';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { demoRoster } from '../local/demo-roster.js';
-import { join } from 'node:path';
 import { freshANumber, validReferral } from '../test/fixtures/referral.js';
+import { saveResults } from './results.js';
 import { call, startTestRuntime } from '../test/support/runtime.js';
 
 const N = Number(process.env.BENCH_N ?? 100);
@@ -160,34 +157,9 @@ try {
   await rt.stop();
 }
 
-console.log('\nCold import of each Lambda bundle in a fresh Node process (median of 5)');
-const dir = mkdtempSync(join(tmpdir(), 'medreview-bench-'));
-writeFileSync(join(dir, 'empty.ts'), 'export const handler = async () => ({ statusCode: 200, body: "" });');
-const entries: [string, string][] = [['empty handler', join(dir, 'empty.ts')],
-  ...['health', 'intake', 'dispatcher', 'offers', 'staff', 'timer'].map((f): [string, string] => [f, `functions/${f}/handler.ts`])];
-let baseline = 0;
-for (const [name, entry] of entries) {
-  const outfile = join(dir, `${name.replace(/\W/g, '-')}.mjs`);
-  await build({
-    entryPoints: [entry], outfile, bundle: true, minify: true, format: 'esm', platform: 'node', target: 'node20',
-    mainFields: ['module', 'main'], logLevel: 'error',
-    banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
-  });
-  const runs = Array.from({ length: 5 }, () => {
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e',
-      `const t=performance.now(); await import(${JSON.stringify(outfile)}); console.log(performance.now()-t)`],
-    { env: { ...process.env, TABLE_NAME: 't', IDEMPOTENCY_TABLE_NAME: 'i', BASE_URL: 'https://x.example', MAIL_FROM: 'a@b.example', AWS_REGION: 'us-east-1' } });
-    return Number(out.toString().trim().split('\n').at(-1));
-  }).sort((a, b) => a - b);
-  const median = runs[2];
-  if (!baseline) baseline = median;
-  const kb = statSync(outfile).size / 1024;
-  console.log(`${name.padEnd(16)} ${kb.toFixed(0).padStart(6)} KiB   import ${median.toFixed(1).padStart(6)} ms${name === 'empty handler' ? '  (baseline)' : `  (+${(median - baseline).toFixed(1)} ms)`}`);
-}
-
-writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify({
+saveResults('flows', {
   measuredAt: new Date().toISOString(),
   machine: { cpus: cpus().length, node: process.version, loadAverage1m: Number(loadavg()[0].toFixed(1)) },
   results,
-}, null, 2)}\n`);
+});
 console.log('\nwritten to bench/results.json');

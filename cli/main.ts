@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { documentClient } from '../shared/deps.js';
+import { documentClient } from '../shared/store/dynamo.js';
 import { Store } from '../shared/store/store.js';
 import { checkRoster, importRoster } from '../shared/usecases/roster.js';
 import { listTrusted, trustSubmitter, trustTarget, untrustSubmitter } from '../shared/usecases/trust.js';

@@ -10,12 +10,15 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
+import type { PortsDeclaration, TableAccess } from '../shared/deps.js';
 
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
 export interface MedreviewFunctionProps {
   /** Folder under functions/ holding handler.ts; also the construct id. */
   readonly name: string;
+  /** Another entry file under the project root (the benchmark's bare handler); default functions/<name>/handler.ts. */
+  readonly entry?: string;
   readonly key: IKey;
   /** Variables every function gets (config.ts requires some of them at cold start). */
   readonly environment: Record<string, string>;
@@ -31,7 +34,7 @@ export class MedreviewFunction extends NodejsFunction {
   readonly dlq?: Queue;
 
   constructor(scope: Construct, props: MedreviewFunctionProps) {
-    const entry = join(projectRoot, 'functions', props.name, 'handler.ts');
+    const entry = props.entry ?? join(projectRoot, 'functions', props.name, 'handler.ts');
     ensureEntry(entry);
     const logGroup = new LogGroup(scope, `${props.name}-logs`, {
       retention: RetentionDays.ONE_YEAR,
@@ -111,34 +114,39 @@ function ensureEntry(entry: string): void {
 
 // ---- grant-and-configure helpers: infra is the only place that names the variables of shared/config.ts ----
 
-const TABLE_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:Scan',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-  'dynamodb:DescribeTable',
-];
+/** The DynamoDB actions each kind of table access of `shared/deps.ts` grants. Nothing grants Scan. */
+export const TABLE_ACTIONS: Record<TableAccess, string[]> = {
+  create: ['dynamodb:PutItem'],
+  read: ['dynamodb:GetItem', 'dynamodb:Query'],
+  // conditional writes and transactions (TransactWriteItems is authorized per item: Put, Update, ConditionCheck)
+  write: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+  delete: ['dynamodb:DeleteItem'],
+  'batch-write': ['dynamodb:BatchWriteItem'],
+  // Query on that index too (with read or write): see useTable
+  'cases-index': [],
+  'due-index': [],
+};
+/** What Powertools idempotency does to its records. */
+export const IDEMPOTENCY_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
 const KEY_ACTIONS = ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'];
 
-/** Read/write on the table and its named indexes (no `index/*` wildcard) plus use of the table's key. */
-function grantTable(fn: MedreviewFunction, table: ITable, indexes: string[], key: IKey): void {
+/** The actions on the table and, for queries, its named indexes (no `index/*` wildcard), plus use of the table's key. */
+function grantTable(fn: MedreviewFunction, table: ITable, actions: string[], indexes: string[], key: IKey): void {
+  const queries = actions.includes('dynamodb:Query');
   fn.addToRolePolicy(
     new iam.PolicyStatement({
-      actions: TABLE_ACTIONS,
-      resources: [table.tableArn, ...indexes.map((i) => `${table.tableArn}/index/${i}`)],
+      actions,
+      resources: [table.tableArn, ...(queries ? indexes.map((i) => `${table.tableArn}/index/${i}`) : [])],
     }),
   );
   fn.addToRolePolicy(new iam.PolicyStatement({ actions: KEY_ACTIONS, resources: [key.keyArn] }));
 }
 
-export function useTable(fn: MedreviewFunction, table: ITable, key: IKey): void {
+export function useTable(fn: MedreviewFunction, table: ITable, key: IKey, access: readonly TableAccess[]): void {
   fn.addEnvironment('TABLE_NAME', table.tableName);
-  grantTable(fn, table, ['gsi1', 'gsi2', 'cases', 'due'], key);
+  const actions = [...new Set(access.flatMap((a) => TABLE_ACTIONS[a]))];
+  const indexes = ['gsi1', 'gsi2', ...(['cases', 'due'] as const).filter((i) => access.includes(`${i}-index`))];
+  grantTable(fn, table, actions, indexes, key);
 }
 
 /** Hashing A-numbers (intake, the staff filter): GenerateMac with the one HMAC key. */
@@ -149,7 +157,29 @@ export function useANumberKey(fn: MedreviewFunction, key: IKey): void {
 
 export function useIdempotencyTable(fn: MedreviewFunction, table: ITable, key: IKey): void {
   fn.addEnvironment('IDEMPOTENCY_TABLE_NAME', table.tableName);
-  grantTable(fn, table, [], key);
+  grantTable(fn, table, IDEMPOTENCY_ACTIONS, [], key);
+}
+
+/** Everything a port may need from the stacks. */
+export interface PortWiring {
+  readonly table: ITable;
+  readonly idempotencyTable: ITable;
+  readonly key: IKey;
+  /** The KMS HMAC key of the keyed-hash port. */
+  readonly aNumberKey: IKey;
+  readonly email: EmailWiring;
+  readonly sms: SmsWiring;
+  readonly scheduler: SchedulerWiring;
+}
+
+/** Grants a function what its declared ports need (`functions/<name>/ports.ts`), and nothing else. */
+export function usePorts(fn: MedreviewFunction, ports: PortsDeclaration, w: PortWiring): void {
+  if (ports.store) useTable(fn, w.table, w.key, ports.store);
+  if (ports.idempotency) useIdempotencyTable(fn, w.idempotencyTable, w.key);
+  if (ports.email) useEmail(fn, w.email);
+  if (ports.sms) useSms(fn, w.sms);
+  if (ports.scheduler) useScheduler(fn, w.scheduler);
+  if (ports.keyedHash) useANumberKey(fn, w.aNumberKey);
 }
 
 export interface EmailWiring {

@@ -19,19 +19,9 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct, IConstruct } from 'constructs';
-import {
-  acknowledgeDefaultPolicy,
-  acknowledgeQueueGrant,
-  MedreviewFunction,
-  type MedreviewFunctionProps,
-  wildcardFinding,
-  useEmail,
-  useANumberKey,
-  useIdempotencyTable,
-  useScheduler,
-  useSms,
-  useTable,
-} from './function.js';
+import { pathParameters, ROUTES } from '../functions/routes.js';
+import { acknowledgeDefaultPolicy, acknowledgeQueueGrant, MedreviewFunction, type PortWiring, usePorts, wildcardFinding } from './function.js';
+import { FUNCTIONS, type FunctionName } from './functions.js';
 import { ORIGIN_VERIFY_HEADER, OriginVerify } from './origin-verify.js';
 import { lanePatterns, type Lane } from '../shared/domain/lanes.js';
 import type { Settings } from './settings.js';
@@ -52,7 +42,7 @@ const ack = (scope: IConstruct, id: string, reason: string): void => Validations
 export class StatelessStack extends Stack {
   readonly api: apigw.RestApi;
   readonly distribution: cloudfront.Distribution;
-  readonly functions: Record<string, MedreviewFunction> = {};
+  readonly functions = {} as Record<FunctionName, MedreviewFunction>;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -212,8 +202,6 @@ export class StatelessStack extends Stack {
       URGENT_PER_SUBMITTER_PER_DAY: String(settings.urgentPerSubmitterPerDay),
       PAGE_BUDGET_PER_HOUR: String(settings.pageBudgetPerHour),
     };
-    const fn = (name: string, opts: Omit<MedreviewFunctionProps, 'name' | 'key' | 'environment'>) =>
-      (this.functions[name] = new MedreviewFunction(this, { name, key, environment, ...opts }));
     const email = { mailFrom: settings.mailFrom, configurationSetName: stateful.sesConfigurationSet.configurationSetName };
     const sms = {
       originationIdentity: settings.smsOriginationIdentity,
@@ -221,38 +209,24 @@ export class StatelessStack extends Stack {
       configurationSetArn: stateful.smsConfigurationSet.attrArn,
       optOutListArn: stateful.smsOptOutList.attrArn,
     };
-    const sched = {
+    const scheduler = {
       groupName: stateful.scheduleGroup.scheduleGroupName,
       targetArn: timerArn,
       role: schedulerRole,
       dlqArn: stateful.schedulerDlq.queueArn,
     };
+    const wiring: PortWiring = {
+      table: stateful.table, idempotencyTable: stateful.idempotencyTable, key, aNumberKey: stateful.aNumberKey, email, sms, scheduler,
+    };
 
-    const intake = fn('intake', { reservedConcurrency: 10 });
-    const health = fn('health', { reservedConcurrency: 2, timeout: Duration.seconds(3) });
-    // a decline that completes a wave starts the next wave inside the request: API Gateway's 29 s, not 10
-    const offers = fn('offers', { reservedConcurrency: 10, timeout: Duration.seconds(29) });
-    const outcome = fn('outcome', { reservedConcurrency: 5 });
-    const staff = fn('staff', { reservedConcurrency: 5 });
-    const verify = fn('verify', { reservedConcurrency: 5 });
-    // the two lanes of the table stream: routine dispatch, and the pager that only starts paging
-    const dispatcher = fn('dispatcher', { reservedConcurrency: 5, timeout: Duration.seconds(60) });
-    const pager = fn('pager', { reservedConcurrency: 5, timeout: Duration.seconds(60) });
-    const timer = fn('timer', { reservedConcurrency: 10, timeout: Duration.seconds(60), async: true, functionName: timerName });
-    const inboundSms = fn('inbound-sms', { reservedConcurrency: 5, timeout: Duration.seconds(30), async: true });
-    const deliveryEvents = fn('delivery-events', { reservedConcurrency: 5, timeout: Duration.seconds(30), async: true });
-    const sweeper = fn('sweeper', { reservedConcurrency: 1, timeout: Duration.minutes(2), async: true });
-
-    const workers = [offers, outcome, staff, dispatcher, pager, timer, inboundSms, deliveryEvents, sweeper];
-    for (const f of [intake, ...workers]) {
-      useTable(f, stateful.table, key);
-      useEmail(f, email);
+    // each function gets exactly the permissions of the ports it declares (functions/<name>/ports.ts)
+    for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, (typeof FUNCTIONS)[FunctionName]][]) {
+      const { ports, fixedName, ...run } = { fixedName: false, ...spec };
+      const f = new MedreviewFunction(this, { name, key, environment, ...run, functionName: fixedName ? `${this.stackName}-${name}` : undefined });
+      usePorts(f, ports, wiring);
+      this.functions[name] = f;
     }
-    useTable(verify, stateful.table, key);
-    useIdempotencyTable(intake, stateful.idempotencyTable, key);
-    for (const f of [intake, staff]) useANumberKey(f, stateful.aNumberKey);
-    for (const f of workers) useSms(f, sms);
-    for (const f of workers) if (f !== deliveryEvents) useScheduler(f, sched);
+    const { dispatcher, pager, sweeper, 'inbound-sms': inboundSms, 'delivery-events': deliveryEvents } = this.functions;
     sweeper.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['cloudwatch:PutMetricData'],
@@ -354,35 +328,10 @@ export class StatelessStack extends Stack {
       }
       return m;
     };
-    const apiRoot = this.api.root.addResource('api');
-    route(apiRoot.addResource('health'), 'GET', health, [], true);
-    const referrals = apiRoot.addResource('referrals');
-    route(referrals, 'POST', intake, [], true);
-    route(referrals.addResource('{referralId}').addResource('outcome'), 'POST', outcome, ['referralId'], true);
-    const offer = apiRoot.addResource('offers').addResource('{offerId}');
-    route(offer, 'POST', offers, ['offerId'], true);
-    route(offer.addResource('accept'), 'POST', offers, ['offerId'], true);
-    route(offer.addResource('decline'), 'POST', offers, ['offerId'], true);
-    const staffReferrals = apiRoot.addResource('staff').addResource('referrals');
-    route(staffReferrals, 'GET', staff, [], false);
-    const staffReferral = staffReferrals.addResource('{id}');
-    route(staffReferral, 'GET', staff, ['id'], false);
-    route(staffReferral.addResource('release'), 'POST', staff, ['id'], false);
-    route(staffReferral.addResource('close'), 'POST', staff, ['id'], false);
-    route(staffReferral.addResource('notes'), 'POST', staff, ['id'], false);
-    const staffRoot = staffReferrals.parentResource!;
-    route(staffRoot.addResource('referrals.csv'), 'GET', staff, [], false);
-    const roster = staffRoot.addResource('roster');
-    route(roster, 'GET', staff, [], false);
-    route(roster, 'PUT', staff, [], false);
-    route(staffRoot.addResource('coverage'), 'GET', staff, [], false);
-    route(staffRoot.addResource('metrics'), 'GET', staff, [], false);
-    route(staffReferral.addResource('approve'), 'POST', staff, ['id'], false);
-    const submitters = apiRoot.getResource('staff')!.addResource('submitters');
-    route(submitters, 'GET', staff, [], false);
-    route(submitters, 'POST', staff, [], false);
-    route(submitters.addResource('{entry}'), 'DELETE', staff, ['entry'], false);
-    route(apiRoot.addResource('submitters').addResource('verify'), 'POST', verify, [], true);
+    // every row of the route table (functions/routes.ts), the same table the local server and the handlers read
+    for (const r of ROUTES) {
+      route(this.api.root.resourceForPath(r.path), r.method, this.functions[r.function], pathParameters(r.path), r.auth === 'public');
+    }
 
     this.addWaf(originVerify, key);
 

@@ -7,25 +7,15 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { config, resetConfig } from '../shared/config.js';
-import { documentClient, useDeps, type Deps } from '../shared/deps.js';
+import { useDeps, type Deps } from '../shared/deps.js';
 import { SesEmail } from '../shared/email/ses.js';
 import { LocalKeyedHash } from '../shared/hash/local.js';
-import { guardedPorts } from '../shared/messaging.js';
+import { guardEmail, guardSms } from '../shared/messaging.js';
 import type { Email, TimerEvent } from '../shared/ports.js';
+import { documentClient } from '../shared/store/dynamo.js';
 import { Store } from '../shared/store/store.js';
 import { buildWeb } from '../web/build.js';
-import { handler as intake } from '../functions/intake/handler.js';
-import { handler as health } from '../functions/health/handler.js';
-import { handler as dispatcher } from '../functions/dispatcher/handler.js';
-import { handler as pager } from '../functions/pager/handler.js';
-import { handler as offers } from '../functions/offers/handler.js';
-import { handler as staff } from '../functions/staff/handler.js';
-import { handler as outcome } from '../functions/outcome/handler.js';
-import { handler as verify } from '../functions/verify/handler.js';
-import { handler as inboundSms } from '../functions/inbound-sms/handler.js';
-import { handler as timer } from '../functions/timer/handler.js';
-import { handler as deliveryEvents } from '../functions/delivery-events/handler.js';
-import { handler as sweeper } from '../functions/sweeper/handler.js';
+import { ROUTES } from '../functions/routes.js';
 import { lanePatterns } from '../shared/domain/lanes.js';
 import { lanePriority } from '../shared/stream/lane.js';
 import { importRoster } from '../shared/usecases/roster.js';
@@ -69,7 +59,19 @@ export interface LocalRuntime {
   stop(): Promise<void>;
 }
 
-const api = (h: unknown) => h as ApiHandler;
+type Handler<F extends 'timer' | 'dispatcher' | 'pager' | 'inbound-sms' | 'delivery-events' | 'sweeper'> = {
+  timer: typeof import('../functions/timer/handler.js').handler;
+  dispatcher: typeof import('../functions/dispatcher/handler.js').handler;
+  pager: typeof import('../functions/pager/handler.js').handler;
+  'inbound-sms': typeof import('../functions/inbound-sms/handler.js').handler;
+  'delivery-events': typeof import('../functions/delivery-events/handler.js').handler;
+  sweeper: typeof import('../functions/sweeper/handler.js').handler;
+}[F];
+
+/** A function's handler, imported once the local adapters are in place (a handler builds its ports at import). */
+async function loadHandler<T>(name: string): Promise<T> {
+  return ((await import(/* @vite-ignore */ `../functions/${name}/handler.js`)) as { handler: T }).handler;
+}
 // a CommonJS package: its default export arrives nested under ESM interop
 const sesLocal = ((sesLocalModule as { default: unknown }).default as { default?: unknown }).default as typeof sesLocalModule.default
   ?? sesLocalModule.default;
@@ -126,19 +128,29 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
     await lanePriority.yieldToUrgent();
     return next(args);
   }, { step: 'initialize', name: 'urgentFirst' });
+  let timer: (event: TimerEvent) => Promise<void> = async () => undefined;
   const scheduler = new LocalScheduler(dynamo, clock, (event: TimerEvent) => timer(event));
   const store = new Store(documentClient(dynamo), TABLES.main);
   const email = new TimedEmail(new SesEmail(new SESv2Client({ endpoint: sesUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), cfg.MAIL_FROM), clock);
   const deps: Deps = {
     config: cfg,
     store,
-    ...guardedPorts(email, sms, store),
+    email: guardEmail(email, store),
+    sms: guardSms(sms, store),
     scheduler,
     clock,
     keyedHash: LocalKeyedHash.fromFile(dataDir ? join(dataDir, 'a-number-hmac.key') : null),
     idempotency: new DynamoDBPersistenceLayer({ tableName: TABLES.idempotency, awsSdkV3Client: dynamo }),
   };
   useDeps(deps);
+  timer = await loadHandler<Handler<'timer'>>('timer');
+  const [dispatcher, pager, inboundSms, deliveryEvents, sweeper] = await Promise.all([
+    loadHandler<Handler<'dispatcher'>>('dispatcher'),
+    loadHandler<Handler<'pager'>>('pager'),
+    loadHandler<Handler<'inbound-sms'>>('inbound-sms'),
+    loadHandler<Handler<'delivery-events'>>('delivery-events'),
+    loadHandler<Handler<'sweeper'>>('sweeper'),
+  ]);
   if (options.seedDemo && (await deps.store.roster()).doctors.length === 0) {
     await importRoster(demoRoster(clock.now()), deps.store);
   }
@@ -160,21 +172,15 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
   const poller = { settle: () => settleAll(pollers) };
 
   const hook = (method: string, resource: string, run: Route['hook']): Route => ({ method, resource, hook: run });
+  // the API: every row of the route table, as API Gateway serves it (staff routes behind the authorizer)
+  const apiRoutes: Route[] = await Promise.all(ROUTES.map(async (r): Promise<Route> => ({
+    method: r.method,
+    resource: r.path,
+    api: await loadHandler<ApiHandler>(r.function),
+    ...(r.auth === 'staff' ? { authorize: (h: string | undefined) => authorizer.verify(h) } : {}),
+  })));
   const routes: Route[] = [
-    { method: 'GET', resource: '/api/health', api: api(health) },
-    { method: 'POST', resource: '/api/referrals', api: api(intake) },
-    { method: 'POST', resource: '/api/referrals/{referralId}/outcome', api: api(outcome) },
-    { method: 'POST', resource: '/api/offers/{offerId}', api: api(offers) },
-    { method: 'POST', resource: '/api/offers/{offerId}/accept', api: api(offers) },
-    { method: 'POST', resource: '/api/offers/{offerId}/decline', api: api(offers) },
-    { method: 'POST', resource: '/api/submitters/verify', api: api(verify) },
-    ...[
-      'GET /api/staff/referrals', 'GET /api/staff/referrals/{id}', 'POST /api/staff/referrals/{id}/release', 'POST /api/staff/referrals/{id}/close',
-      'POST /api/staff/referrals/{id}/approve', 'GET /api/staff/submitters', 'POST /api/staff/submitters', 'DELETE /api/staff/submitters/{entry}',
-      'POST /api/staff/referrals/{id}/notes', 'GET /api/staff/roster', 'PUT /api/staff/roster', 'GET /api/staff/coverage',
-      'GET /api/staff/metrics', 'GET /api/staff/referrals.csv',
-    ]
-      .map((r) => ({ method: r.split(' ')[0], resource: r.split(' ')[1], api: api(staff), authorize: (h: string | undefined) => authorizer.verify(h) })),
+    ...apiRoutes,
     hook('PUT', '/_local/roster', async ({ body }) => {
       const result = await importRoster(body, deps.store);
       return result.ok

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Every environment variable the functions read. CDK (infra/) is the only other place that names them. */
 const ConfigSchema = z.object({

@@ -1,82 +1,93 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { KMSClient } from '@aws-sdk/client-kms';
-import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { config, type Config } from './config.js';
-import { SesEmail } from './email/ses.js';
-import { KmsKeyedHash } from './hash/kms.js';
-import { guardedPorts } from './messaging.js';
 import { systemClock, type Clock, type EmailPort, type KeyedHashPort, type SchedulerPort, type SmsPort } from './ports.js';
-import { EventBridgeScheduler } from './scheduler/eventbridge.js';
-import { EndUserMessagingSms } from './sms/end-user-messaging.js';
-import { Store } from './store/store.js';
+import type { Store } from './store/store.js';
 
-/** Everything a handler needs, built once per cold start (or handed in by the local runtime and tests). */
-export interface Deps {
-  config: Config;
+/**
+ * Ports by name. A function declares the ones it uses in `functions/<name>/ports.ts`; from that one
+ * declaration its handler is handed exactly those adapters (so its bundle carries only their SDK
+ * clients) and CDK grants exactly their permissions (`infra/function.ts`, `usePorts`).
+ */
+export interface PortTypes {
   store: Store;
+  idempotency: BasePersistenceLayer;
   email: EmailPort;
   sms: SmsPort;
   scheduler: SchedulerPort;
-  clock: Clock;
-  /** Hashes A-numbers for the duplicate index. */
   keyedHash: KeyedHashPort;
-  idempotency: DynamoDBPersistenceLayer;
+}
+export type PortName = keyof PortTypes;
+
+/**
+ * What a function does to the table, each granting its DynamoDB actions:
+ * `create` PutItem only (the public intake); `read` GetItem and Query (table and gsi1); `write` read plus
+ * PutItem, UpdateItem and ConditionCheckItem (conditional writes and transactions); `delete` DeleteItem;
+ * `batch-write` BatchWriteItem; `cases-index` Query on the index of every case (the unfiltered staff list, metrics, CSV);
+ * `due-index` Query on the sweeper's index of cases due for a look.
+ * No function may Scan.
+ */
+export type TableAccess = 'create' | 'read' | 'write' | 'delete' | 'batch-write' | 'cases-index' | 'due-index';
+
+export interface PortsDeclaration {
+  store?: readonly TableAccess[];
+  /** Powertools idempotency records in their own table. */
+  idempotency?: true;
+  /** Email through SES (never to an address marked unusable: needs the store). */
+  email?: true;
+  /** SMS through End User Messaging (never to a number that replied STOP: needs the store). */
+  sms?: true;
+  /** One-time EventBridge schedules (waves, reminders). */
+  scheduler?: true;
+  /** HMAC of A-numbers with the KMS key (the duplicate index). */
+  keyedHash?: true;
 }
 
-let current: Deps | undefined;
+type Declared<D extends PortsDeclaration> = Extract<keyof D, PortName>;
 
-export function deps(): Deps {
-  current ??= awsDeps(config());
-  return current;
-}
+/** What a handler gets: config and clock always, plus exactly its declared ports. */
+export type DepsOf<D extends PortsDeclaration> = { config: Config; clock: Clock } & Pick<PortTypes, Declared<D>>;
+/** Every port (what the local runtime and tests hand in). */
+export type Deps = { config: Config; clock: Clock } & PortTypes;
+/** What use cases take (each picks the ones it needs): every port but the idempotency store and the keyed hash (asked for by name). */
+export type Ports = Omit<Deps, 'idempotency' | 'keyedHash'>;
 
-/** Replaces the adapters (local runtime, tests). */
+/** Builds one port's adapter from the config; email and SMS get the store, to guard their sends. */
+export type Adapter<N extends PortName> = (cfg: Config, built: { store?: Store }) => PortTypes[N];
+/** One adapter for each declared port, and no other. */
+export type AdaptersFor<D extends PortsDeclaration> = { [N in Declared<D>]: Adapter<N> };
+
+let override: Deps | undefined;
+
+/** Replaces every function's adapters (the local runtime, tests); set before a handler is imported. */
 export function useDeps(next: Deps): void {
-  current = next;
+  override = next;
 }
 
-export function documentClient(client: DynamoDBClient): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-}
-
-function awsDeps(cfg: Config): Deps {
-  const dynamo = new DynamoDBClient({});
-  const store = new Store(documentClient(dynamo), cfg.TABLE_NAME);
-  return {
-    config: cfg,
-    store,
-    ...guardedPorts(
-      new SesEmail(new SESv2Client({}), cfg.MAIL_FROM, cfg.SES_CONFIGURATION_SET),
-      new EndUserMessagingSms(new PinpointSMSVoiceV2Client({}), cfg.SMS_ORIGINATION_IDENTITY, cfg.SMS_CONFIGURATION_SET),
-      store,
-    ),
-    scheduler: new EventBridgeScheduler(new SchedulerClient({}), {
-      group: cfg.SCHEDULE_GROUP,
-      targetArn: cfg.SCHEDULE_TARGET_ARN,
-      roleArn: cfg.SCHEDULER_ROLE_ARN,
-      deadLetterArn: cfg.SCHEDULE_DLQ_ARN,
-    }),
-    clock: systemClock,
-    keyedHash: lazyKeyedHash(cfg),
-    idempotency: new DynamoDBPersistenceLayer({ tableName: cfg.IDEMPOTENCY_TABLE_NAME, awsSdkV3Client: dynamo }),
+/**
+ * A handler's dependencies: its declared ports, built from the adapters it passes. In Lambda they are
+ * built at import (cold start), so a missing variable fails the init with its name; where `useDeps`
+ * handed in replacements (local runtime, tests), those are used instead.
+ */
+export function wire<D extends PortsDeclaration>(declaration: D, adapters: AdaptersFor<D>): () => DepsOf<D> {
+  for (const name of Object.keys(declaration)) {
+    if (!(name in adapters)) throw new Error(`port ${name} is declared but has no adapter`);
+  }
+  const build = (): DepsOf<D> => {
+    const cfg = config();
+    const byName = adapters as Partial<{ [N in PortName]: Adapter<N> }>;
+    const store = byName.store?.(cfg, {});
+    const built: Record<string, unknown> = { config: cfg, clock: systemClock, store };
+    for (const [name, adapter] of Object.entries(byName)) {
+      if (name !== 'store') built[name] = (adapter as Adapter<PortName>)(cfg, { store });
+    }
+    return built as DepsOf<D>;
   };
+  let built = override ? undefined : build();
+  return () => (override as DepsOf<D> | undefined) ?? (built ??= build());
 }
 
-/** The KMS client is made on first use: functions that never hash an A-number never build it. */
-function lazyKeyedHash(cfg: Config): KeyedHashPort {
-  let kms: KmsKeyedHash | undefined;
-  return {
-    hash(value) {
-      if (!cfg.A_NUMBER_KEY_ID) throw new Error('A_NUMBER_KEY_ID is not configured for this function');
-      kms ??= new KmsKeyedHash(new KMSClient({}), cfg.A_NUMBER_KEY_ID);
-      return kms.hash(value);
-    },
-  };
+/** A guarded port (email, SMS) needs the store to look up unusable addresses. */
+export function requireStore(built: { store?: Store }, port: string): Store {
+  if (!built.store) throw new Error(`the ${port} port needs the store port as well`);
+  return built.store;
 }
-
-/** What use cases take: every port but the idempotency store. */
-export type Ports = Omit<Deps, 'idempotency'>;

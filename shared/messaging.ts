@@ -8,23 +8,22 @@ export type Channel = 'sms' | 'email';
 /** Where an unusable address is recorded: `sms:+1…` or `email:…`. */
 export const channelAddress = (channel: Channel, address: string) => `${channel}:${address}`;
 
-/**
- * The email and SMS ports as use cases get them: nothing is ever sent to an address marked unusable
- * (a number that replied STOP, an email address that bounced or complained).
- */
-export function guardedPorts(email: EmailPort, sms: SmsPort, store: Store): { email: EmailPort; sms: SmsPort } {
+/** The email port as use cases get it: nothing is ever sent to an address marked unusable (bounced, complained). */
+export function guardEmail(email: EmailPort, store: Store): EmailPort {
   return {
-    email: {
-      async send(message) {
-        const to: string[] = [];
-        for (const address of message.to) if (!(await store.isUnusable(channelAddress('email', address)))) to.push(address);
-        if (to.length) await email.send({ ...message, to });
-      },
+    async send(message) {
+      const to: string[] = [];
+      for (const address of message.to) if (!(await store.isUnusable(channelAddress('email', address)))) to.push(address);
+      if (to.length) await email.send({ ...message, to });
     },
-    sms: {
-      async send(to, body) {
-        if (!(await store.isUnusable(channelAddress('sms', to)))) await sms.send(to, body);
-      },
+  };
+}
+
+/** The SMS port as use cases get it: nothing is ever sent to a number that replied STOP or failed for good. */
+export function guardSms(sms: SmsPort, store: Store): SmsPort {
+  return {
+    async send(to, body) {
+      if (!(await store.isUnusable(channelAddress('sms', to)))) await sms.send(to, body);
     },
   };
 }

@@ -1,6 +1,13 @@
 import type { SNSEvent } from 'aws-lambda';
-import { deps } from '../../shared/deps.js';
+import { wire } from '../../shared/deps.js';
+import { sesEmail } from '../../shared/email/ses.js';
+import { eventBridgeScheduler } from '../../shared/scheduler/eventbridge.js';
+import { endUserMessagingSms } from '../../shared/sms/end-user-messaging.js';
+import { dynamoStore } from '../../shared/store/dynamo.js';
 import { handleInboundSms, type SmsReply } from '../../shared/usecases/inbound-sms.js';
+import { ports } from './ports.js';
+
+const deps = wire(ports, { store: dynamoStore, email: sesEmail, sms: endUserMessagingSms, scheduler: eventBridgeScheduler });
 
 /** The SNS message AWS End User Messaging publishes for an inbound two-way SMS. */
 interface InboundSms {

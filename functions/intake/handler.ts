@@ -4,10 +4,16 @@ import type { Context } from 'aws-lambda';
 import { dateIn } from '../../shared/domain/dates.js';
 import { isHoneypotFilled, referralSchema, type Referral } from '../../shared/domain/referral.js';
 import { validBody } from '../../shared/http/body.js';
-import { deps, type Deps } from '../../shared/deps.js';
+import { wire, type DepsOf } from '../../shared/deps.js';
 import { BadRequestError, ConflictError, UnprocessableError } from '../../shared/http/errors.js';
+import { kmsKeyedHash } from '../../shared/hash/kms.js';
+import { dynamoIdempotency } from '../../shared/idempotency/dynamodb.js';
+import { dynamoStore } from '../../shared/store/dynamo.js';
 import { json, jsonBody, lowerCaseHeaders, problemJson, type ParsedEvent } from '../../shared/http/middleware.js';
 import { submitReferral, type IntakeResult } from '../../shared/usecases/intake.js';
+import { ports } from './ports.js';
+
+const deps = wire(ports, { store: dynamoStore, idempotency: dynamoIdempotency, keyedHash: kmsKeyedHash });
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{1,255}$/;
 
@@ -27,7 +33,7 @@ export async function lambdaHandler(event: ParsedEvent, context: Context) {
 }
 
 /** Same key and body → the first response again; same key, other body → 422; still running → 409. */
-async function submitOnce(d: Deps, key: string, body: Referral, today: string, context: Context): Promise<IntakeResult> {
+async function submitOnce(d: DepsOf<typeof ports>, key: string, body: Referral, today: string, context: Context): Promise<IntakeResult> {
   const config = new IdempotencyConfig({ eventKeyJmesPath: 'key', payloadValidationJmesPath: 'body', expiresAfterSeconds: 24 * 3600, hashFunction: 'sha256' });
   if (typeof context?.getRemainingTimeInMillis === 'function') config.registerLambdaContext(context);
   const once = makeIdempotent(

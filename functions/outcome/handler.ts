@@ -1,11 +1,17 @@
 import middy from '@middy/core';
-import { z } from 'zod';
-import { deps } from '../../shared/deps.js';
+import * as z from 'zod';
+import { wire } from '../../shared/deps.js';
 import { releaseSchema } from '../../shared/domain/reminders.js';
+import { sesEmail } from '../../shared/email/ses.js';
 import { linkToken, validBody } from '../../shared/http/body.js';
 import { json, jsonBody, lowerCaseHeaders, problemJson, type ParsedEvent } from '../../shared/http/middleware.js';
+import { eventBridgeScheduler } from '../../shared/scheduler/eventbridge.js';
+import { dynamoStore } from '../../shared/store/dynamo.js';
 import { reportOutcome } from '../../shared/usecases/outcome.js';
 import { programToday } from '../../shared/usecases/release.js';
+import { ports } from './ports.js';
+
+const deps = wire(ports, { store: dynamoStore, email: sesEmail, scheduler: eventBridgeScheduler });
 
 function outcomeBody(today: string) {
   return z.strictObject({

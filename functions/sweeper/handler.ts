@@ -1,7 +1,14 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { deps } from '../../shared/deps.js';
+import { wire } from '../../shared/deps.js';
+import { sesEmail } from '../../shared/email/ses.js';
+import { eventBridgeScheduler } from '../../shared/scheduler/eventbridge.js';
+import { endUserMessagingSms } from '../../shared/sms/end-user-messaging.js';
+import { dynamoStore } from '../../shared/store/dynamo.js';
 import { logger } from '../../shared/logger.js';
 import { sweep, type SweepReport } from '../../shared/usecases/sweeper.js';
+import { ports } from './ports.js';
+
+const deps = wire(ports, { store: dynamoStore, email: sesEmail, sms: endUserMessagingSms, scheduler: eventBridgeScheduler });
 
 const metrics = new Metrics({ namespace: 'medreview', serviceName: 'medreview' });
 

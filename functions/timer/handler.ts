@@ -1,7 +1,14 @@
 import type { TimerEvent } from '../../shared/ports.js';
-import { deps } from '../../shared/deps.js';
+import { wire } from '../../shared/deps.js';
+import { sesEmail } from '../../shared/email/ses.js';
+import { eventBridgeScheduler } from '../../shared/scheduler/eventbridge.js';
+import { endUserMessagingSms } from '../../shared/sms/end-user-messaging.js';
+import { dynamoStore } from '../../shared/store/dynamo.js';
 import { runWave } from '../../shared/usecases/paging.js';
 import { sendReminder } from '../../shared/usecases/release.js';
+import { ports } from './ports.js';
+
+const deps = wire(ports, { store: dynamoStore, email: sesEmail, sms: endUserMessagingSms, scheduler: eventBridgeScheduler });
 
 /** The EventBridge Scheduler target: a paging wave or a follow-up reminder falls due. */
 export async function handler(event: TimerEvent): Promise<void> {

@@ -1,9 +1,13 @@
 import middy from '@middy/core';
-import { z } from 'zod';
-import { deps } from '../../shared/deps.js';
+import * as z from 'zod';
+import { wire } from '../../shared/deps.js';
 import { linkToken, validBody } from '../../shared/http/body.js';
 import { json, jsonBody, lowerCaseHeaders, problemJson, type ParsedEvent } from '../../shared/http/middleware.js';
+import { dynamoStore } from '../../shared/store/dynamo.js';
 import { verifySubmitter } from '../../shared/usecases/trust.js';
+import { ports } from './ports.js';
+
+const deps = wire(ports, { store: dynamoStore });
 
 const VerifyBody = z.strictObject({ token: linkToken });
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { COUNTRY_CODES, US_STATES } from './codes.js';
 import { isRealDate } from './dates.js';
 import { toE164 } from './phone.js';
@@ -17,24 +17,8 @@ export const SPECIALTIES = [
 export type RiskFactor = (typeof RISK_FACTORS)[number];
 export type Specialty = (typeof SPECIALTIES)[number];
 
-/** An error message that says "is required" when the field is missing and `message` otherwise. */
-const req = (message: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : message);
-
-/** Control characters (Unicode Cc: C0, DEL, C1) other than tab and newline (LF); a carriage return is one. */
-const CONTROL = /[\0-\x08\x0B-\x1F\x7F-\x9F]/;
-export const hasControlCharacters = (value: string): boolean => CONTROL.test(value);
-
-/**
- * Free text typed by a person (names, notes, reasons): control characters other than newline and tab are
- * refused (checked before trimming, so a trailing one is not silently dropped), then trimmed and bounded.
- */
-export const text = (min: number, max: number) =>
-  z.string({ error: req('must be text') })
-    .refine((s) => !hasControlCharacters(s), { error: 'must not contain control characters (only line breaks and tabs)', abort: true })
-    .trim()
-    .min(min, { error: min === 1 ? 'is required' : `must be at least ${min} characters` })
-    .max(max, { error: `must be at most ${max} characters` });
-export const optionalText = (max: number) => text(0, max).optional();
+export { hasControlCharacters, optionalText, req, text } from './text.js';
+import { hasControlCharacters, optionalText, req, text } from './text.js';
 
 export const phone = z.string({ error: req('must be a phone number') }).transform((value, ctx) => {
   const e164 = hasControlCharacters(value) ? undefined : toE164(value);
@@ -134,24 +118,7 @@ export function referralSchema(today: string) {
 export type ReferralInput = z.input<ReturnType<typeof referralSchema>>;
 export type Referral = z.output<ReturnType<typeof referralSchema>>;
 
-export interface FieldError {
-  path: string;
-  message: string;
-}
-
-/** One error per bad field, named by its path; never the submitted value. */
-export function fieldErrors(error: z.ZodError): FieldError[] {
-  const errors: FieldError[] = [];
-  for (const issue of error.issues) {
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) errors.push({ path: [...issue.path, key].join('.'), message: 'is not a known field' });
-    } else {
-      errors.push({ path: issue.path.join('.'), message: issue.message });
-    }
-  }
-  const seen = new Set<string>();
-  return errors.filter((e) => !seen.has(e.path) && seen.add(e.path));
-}
+export { fieldErrors, type FieldError } from './field-errors.js';
 
 /** True when the honeypot field was filled in at all (bots fill every field; people never see it). */
 export function isHoneypotFilled(body: unknown): boolean {

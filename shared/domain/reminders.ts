@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { addDays, instantAt, isRealDate } from './dates.js';
 import { hasControlCharacters, languageTag, optionalText, usState } from './referral.js';
 import { toUsSmsPhone } from './patient-phone.js';

@@ -1,6 +1,6 @@
-import { z } from 'zod';
-import { minutesOfDay } from './dates.js';
-import { fieldErrors, languageTag, phone, SPECIALTIES, type Specialty, text } from './referral.js';
+import * as z from 'zod';
+import { fieldErrors } from './field-errors.js';
+import { languageTag, phone, SPECIALTIES, text } from './referral.js';
 
 const timeZone = z.string().refine((tz) => {
   try {
@@ -92,23 +92,4 @@ export function validateRoster(document: unknown): { ok: true; roster: Roster } 
   return errors.length === 0 && parsed.success ? { ok: true, roster: parsed.data } : { ok: false, errors };
 }
 
-/** True when `at` falls in the doctor's quiet hours, read in the doctor's own time zone. */
-export function inQuietHours(doctor: Doctor, at: Date): boolean {
-  if (!doctor.quietHours) return false;
-  const now = minutesOfDay(at, doctor.timeZone);
-  const [start, end] = [doctor.quietHours.start, doctor.quietHours.end].map((t) => {
-    const [h, m] = t.split(':').map(Number);
-    return h * 60 + m;
-  });
-  return start <= end ? now >= start && now < end : now >= start || now < end;
-}
-
-/** A requested `general` matches every doctor; any other specialty matches doctors who list it. */
-export function matchesSpecialty(doctor: Doctor, specialty: Specialty): boolean {
-  return specialty === 'general' || doctor.specialties.includes(specialty);
-}
-
-export function onShift(shift: Shift, at: Date): boolean {
-  const t = at.toISOString();
-  return shift.start <= t && t < shift.end;
-}
+export { inQuietHours, matchesSpecialty, onShift } from './shifts.js';

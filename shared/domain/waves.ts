@@ -1,4 +1,5 @@
-import { inQuietHours, matchesSpecialty, onShift, type Doctor, type Roster } from './roster.js';
+import type { Doctor, Roster } from './roster.js';
+import { inQuietHours, matchesSpecialty, onShift } from './shifts.js';
 import type { Specialty } from './referral.js';
 
 /** Wave 1 pages primaries on shift, wave 2 backups and every other available doctor, the final wave the coordinators. */

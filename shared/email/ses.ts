@@ -1,4 +1,6 @@
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { requireStore, type Adapter } from '../deps.js';
+import { guardEmail } from '../messaging.js';
 import type { Email, EmailPort } from '../ports.js';
 
 /** Sends through SES v2 with the configuration set that requires TLS. */
@@ -23,3 +25,7 @@ export class SesEmail implements EmailPort {
     }));
   }
 }
+
+/** The `email` port: SES, guarded against unusable addresses. */
+export const sesEmail: Adapter<'email'> = (cfg, built) =>
+  guardEmail(new SesEmail(new SESv2Client({}), cfg.MAIL_FROM, cfg.SES_CONFIGURATION_SET), requireStore(built, 'email'));

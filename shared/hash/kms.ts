@@ -1,4 +1,5 @@
-import { GenerateMacCommand, type KMSClient } from '@aws-sdk/client-kms';
+import { GenerateMacCommand, KMSClient } from '@aws-sdk/client-kms';
+import type { Adapter } from '../deps.js';
 import type { KeyedHashPort } from '../ports.js';
 
 /**
@@ -21,3 +22,9 @@ export class KmsKeyedHash implements KeyedHashPort {
     return Buffer.from(Mac).toString('hex');
   }
 }
+
+/** The `keyedHash` port: HMAC in KMS with the A-number key. */
+export const kmsKeyedHash: Adapter<'keyedHash'> = (cfg) => {
+  if (!cfg.A_NUMBER_KEY_ID) throw new Error('invalid configuration: A_NUMBER_KEY_ID');
+  return new KmsKeyedHash(new KMSClient({}), cfg.A_NUMBER_KEY_ID);
+};

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { fieldErrors } from '../domain/referral.js';
+import * as z from 'zod';
+import { fieldErrors } from '../domain/field-errors.js';
 import { UnprocessableError } from './errors.js';
 
 /** A link token as posted by the offer and outcome pages (read from the link's fragment). */

@@ -1,4 +1,4 @@
-import type { FieldError } from '../domain/referral.js';
+import type { FieldError } from '../domain/field-errors.js';
 
 /** An error that becomes an RFC 9457 problem response. Messages never carry submitted values. */
 export class HttpError extends Error {
@@ -35,11 +35,6 @@ export class NotFoundError extends HttpError {
 export class ConflictError extends HttpError {
   constructor(detail: string, options?: ErrorOptions) {
     super(409, 'Conflict', detail, options);
-  }
-}
-export class GoneError extends HttpError {
-  constructor(detail: string) {
-    super(410, 'Gone', detail);
   }
 }
 export class PayloadTooLargeError extends HttpError {

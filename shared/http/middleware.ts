@@ -1,8 +1,8 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { logger } from '../logger.js';
-import { TryAgainError } from '../store/store.js';
 import { BadRequestError, HttpError, PayloadTooLargeError, UnsupportedMediaTypeError, UnprocessableError } from './errors.js';
+import { problemFor } from './problem.js';
 
 type Middleware = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>;
 
@@ -59,25 +59,28 @@ export function jsonBody({ maxBytes = 64 * 1024, optional = false }: { maxBytes?
 
 export type ParsedEvent = APIGatewayProxyEvent & { parsedBody?: unknown };
 
-/** Turns every error into `application/problem+json`; unknown errors become a 500 that reveals nothing. */
+/**
+ * Turns every error into `application/problem+json`: domain errors by the table in `problem.ts`, the door's own
+ * (`HttpError`: 400, 401, 403, 413, 415, 422) by their status; anything else becomes a 500 that reveals nothing.
+ */
 export function problemJson(): Middleware {
   return {
     onError: (request) => {
       const error = request.error;
+      const domain = problemFor(error);
+      if (domain) {
+        const errors = (error as { errors?: unknown }).errors;
+        const body = { type: 'about:blank', title: domain.title, status: domain.status, detail: (error as Error).message, ...(errors ? { errors } : {}) };
+        // 503: contention decided nothing (never "taken" or "closed"); the client may try again at once
+        const retry: Record<string, string> = domain.status === 503 ? { 'Retry-After': '1' } : {};
+        request.response = json(domain.status, body, { 'Content-Type': 'application/problem+json', ...retry });
+        return;
+      }
       if (error instanceof HttpError) {
         const body: Record<string, unknown> = { type: 'about:blank', title: error.title, status: error.status };
         if (error.detail) body.detail = error.detail;
         if (error instanceof UnprocessableError && error.errors) body.errors = error.errors;
         request.response = json(error.status, body, { 'Content-Type': 'application/problem+json' });
-        return;
-      }
-      if (error instanceof TryAgainError) {
-        // contention decided nothing: say so, never "taken" or "closed"
-        request.response = json(
-          503,
-          { type: 'about:blank', title: 'Service Unavailable', status: 503, detail: 'the system is busy and nothing was changed; please try again' },
-          { 'Content-Type': 'application/problem+json', 'Retry-After': '1' },
-        );
         return;
       }
       // the name and status only: an SDK message can quote an item's values

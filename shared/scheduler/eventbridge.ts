@@ -1,4 +1,5 @@
 import { ConflictException, CreateScheduleCommand, DeleteScheduleCommand, ResourceNotFoundException, SchedulerClient } from '@aws-sdk/client-scheduler';
+import type { Adapter } from '../deps.js';
 import type { SchedulerPort, TimerEvent } from '../ports.js';
 
 export interface EventBridgeSchedulerOptions {
@@ -45,3 +46,12 @@ export class EventBridgeScheduler implements SchedulerPort {
     }
   }
 }
+
+/** The `scheduler` port: EventBridge Scheduler one-time schedules targeting the timer function. */
+export const eventBridgeScheduler: Adapter<'scheduler'> = (cfg) =>
+  new EventBridgeScheduler(new SchedulerClient({}), {
+    group: cfg.SCHEDULE_GROUP,
+    targetArn: cfg.SCHEDULE_TARGET_ARN,
+    roleArn: cfg.SCHEDULER_ROLE_ARN,
+    deadLetterArn: cfg.SCHEDULE_DLQ_ARN,
+  });

@@ -1,4 +1,6 @@
 import { PinpointSMSVoiceV2Client, SendTextMessageCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
+import { requireStore, type Adapter } from '../deps.js';
+import { guardSms } from '../messaging.js';
 import type { SmsPort } from '../ports.js';
 
 /** Sends through AWS End User Messaging SMS; its opt-out list drops sends to numbers that replied STOP. */
@@ -19,3 +21,10 @@ export class EndUserMessagingSms implements SmsPort {
     }));
   }
 }
+
+/** The `sms` port: End User Messaging SMS, guarded against numbers that opted out or failed for good. */
+export const endUserMessagingSms: Adapter<'sms'> = (cfg, built) =>
+  guardSms(
+    new EndUserMessagingSms(new PinpointSMSVoiceV2Client({}), cfg.SMS_ORIGINATION_IDENTITY, cfg.SMS_CONFIGURATION_SET),
+    requireStore(built, 'sms'),
+  );

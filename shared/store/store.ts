@@ -9,15 +9,10 @@ import {
 import type { Coordinator, Doctor, Roster, Shift } from '../domain/roster.js';
 import type { CaseRecord, ChannelState, Offer, OfferState, Reminder, Status, TimelineEvent } from '../domain/types.js';
 import type { ReportCase } from '../domain/metrics.js';
+import { TryAgainError } from '../domain/errors.js';
 import { keys } from './keys.js';
 
-export class ConditionFailedError extends Error {}
-
-/**
- * A write kept meeting contention (a transaction conflict, throttling) after its retries: nothing was
- * decided, the caller should try again shortly. Never read as "taken" or "closed".
- */
-export class TryAgainError extends Error {}
+export { TryAgainError };
 
 /** Attempts of a transaction that meets contention, and the first backoff (doubling, with jitter). */
 export const TRANSACT_ATTEMPTS = 6;
@@ -52,27 +47,31 @@ export class Store {
   // ---- referrals ------------------------------------------------------------------------------
 
   /**
-   * Stores a new case; fails with ConditionFailedError when the id is taken. It is due for the sweeper
-   * from the start: if the stream never delivers it, the sweeper dispatches it. A case awaiting
-   * verification is stored together with its pointer under the submitter's address, in one transaction.
+   * Stores a new case; false when the id is taken. It is due for the sweeper from the start: if the
+   * stream never delivers it, the sweeper dispatches it. A case awaiting verification is stored together
+   * with its pointer under the submitter's address, in one transaction.
    */
-  async createCase(record: CaseRecord): Promise<void> {
+  async createCase(record: CaseRecord): Promise<boolean> {
     const put = {
       TableName: this.table,
       Item: caseItem({ ...record, sweepAt: record.sweepAt ?? record.createdAt }),
       ConditionExpression: 'attribute_not_exists(pk)',
     };
     if (record.status !== 'awaiting_verification') {
-      await this.conditional(this.db.send(new PutCommand(put)));
-      return;
+      try {
+        await this.db.send(new PutCommand(put));
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
     }
     const pointer = { ...keys.waiting(submitterOf(record), record.referralId), referralId: record.referralId, createdAt: record.createdAt };
     try {
       await this.db.send(new TransactWriteCommand({ TransactItems: [{ Put: put }, { Put: { TableName: this.table, Item: pointer } }] }));
+      return true;
     } catch (error) {
-      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
-        throw new ConditionFailedError('condition failed', { cause: error });
-      }
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
       throw error;
     }
   }
@@ -669,7 +668,7 @@ export class Store {
         } else if (!TRANSIENT_ERRORS.some((type) => error instanceof type)) {
           throw error;
         }
-        if (attempt >= TRANSACT_ATTEMPTS) throw new TryAgainError('the write met contention; nothing was decided', { cause: error });
+        if (attempt >= TRANSACT_ATTEMPTS) throw new TryAgainError({ cause: error });
         await new Promise((r) => setTimeout(r, TRANSACT_BACKOFF_MS * 2 ** (attempt - 1) * (0.5 + Math.random())));
       }
     }
@@ -698,14 +697,6 @@ export class Store {
     }
   }
 
-  private async conditional(p: Promise<unknown>): Promise<void> {
-    try {
-      await p;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new ConditionFailedError('condition failed', { cause: error });
-      throw error;
-    }
-  }
 }
 
 /** The fields the A-number index projects: the staff list's (no referral content). */

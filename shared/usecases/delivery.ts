@@ -1,5 +1,5 @@
 import type { Ports } from '../deps.js';
-import { inQuietHours } from '../domain/roster.js';
+import { inQuietHours } from '../domain/shifts.js';
 import { channelAddress, type Channel } from '../messaging.js';
 import { deliverOffer } from './paging.js';
 import { tellCoordinators } from './inbound-sms.js';
@@ -52,7 +52,7 @@ export function parseDeliveryEvent(message: unknown): DeliveryFailure[] {
  * 2. a doctor's open offers fall back to the other channel when it has not been used yet
  * 3. the coordinators are told (a volunteer unreachable on a channel is a staffing event)
  */
-export async function onDeliveryFailure(failure: DeliveryFailure, p: Ports): Promise<void> {
+export async function onDeliveryFailure(failure: DeliveryFailure, p: Pick<Ports, 'store' | 'clock' | 'config' | 'email' | 'sms'>): Promise<void> {
   const address = channelAddress(failure.channel, failure.address);
   if (await p.store.isUnusable(address)) return;
   await p.store.markUnusable(address, failure.reason, p.clock.now().toISOString());

@@ -5,7 +5,7 @@ import { parseSms } from '../domain/sms-grammar.js';
 import { logger } from '../logger.js';
 import { acceptOffer, declineOffer } from './offers.js';
 import { channelAddress, emailCoordinators } from '../messaging.js';
-import { TryAgainError } from '../store/store.js';
+import { TryAgainError } from '../domain/errors.js';
 
 export interface SmsReply {
   to: string;
@@ -84,7 +84,7 @@ export async function handleInboundSms(fromRaw: string, body: string, p: Ports):
 }
 
 /** A staffing event: every coordinator gets an email naming the volunteer (never a patient). */
-export async function tellCoordinators(phoneOrEmail: string, event: string, p: Ports): Promise<void> {
+export async function tellCoordinators(phoneOrEmail: string, event: string, p: Pick<Ports, 'store' | 'email'>): Promise<void> {
   const roster = await p.store.roster();
   const person = [...roster.doctors, ...roster.coordinators].find((x) => x.phone === phoneOrEmail || x.email === phoneOrEmail);
   const who = person ? `${person.name} (${person.id})` : 'A contact not on the roster';

@@ -3,7 +3,7 @@ import type { Referral } from '../domain/referral.js';
 import { triage, type Urgency } from '../domain/triage.js';
 import type { CaseRecord, Status } from '../domain/types.js';
 import type { Clock, KeyedHashPort } from '../ports.js';
-import { ConditionFailedError, type Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import { newReferralId } from '../tokens.js';
 import { admit, isTrusted, type Admission } from './trust.js';
 
@@ -47,12 +47,8 @@ export async function submitReferral(
       aNumberHash,
       wave: 0,
     };
-    try {
-      await ports.store.createCase(record);
-      return { referralId, status: admission.status, urgency, reasons };
-    } catch (error) {
-      if (!(error instanceof ConditionFailedError) || attempt >= 4) throw error;
-      referralId = newReferralId();
-    }
+    if (await ports.store.createCase(record)) return { referralId, status: admission.status, urgency, reasons };
+    if (attempt >= 4) throw new Error('no free referral id after 5 draws');
+    referralId = newReferralId();
   }
 }

@@ -1,7 +1,7 @@
 import type { Ports } from '../deps.js';
 import { OPEN_FOR_OFFERS, type Offer } from '../domain/types.js';
 import { waveScheduleName } from '../domain/waves.js';
-import { ForbiddenError, GoneError, NotFoundError } from '../http/errors.js';
+import { LinkExpiredError, LinkInvalidError, LinkUsedError, OfferNotFoundError } from '../domain/errors.js';
 import { tokenMatches } from '../tokens.js';
 import { runWave } from './paging.js';
 
@@ -15,19 +15,19 @@ export type DeclineOutcome = 'declined' | 'accepted' | 'closed';
  */
 export async function offerForToken(offerId: string, token: unknown, p: Pick<Ports, 'store' | 'clock'>): Promise<Offer> {
   const offer = await p.store.getOfferById(offerId);
-  if (!offer) throw new NotFoundError('no such offer');
+  if (!offer) throw new OfferNotFoundError();
   if (!tokenMatches(token, offer.tokenHashes.sms) && !tokenMatches(token, offer.tokenHashes.email)) {
-    throw new ForbiddenError('this link is not valid for this offer');
+    throw new LinkInvalidError('offer');
   }
-  if (offer.state === 'declined') throw new GoneError('this link was already used to decline');
-  if (offer.state !== 'accepted' && offer.tokenExpiresAt < p.clock.now().toISOString()) throw new GoneError('this link has expired');
+  if (offer.state === 'declined') throw new LinkUsedError();
+  if (offer.state !== 'accepted' && offer.tokenExpiresAt < p.clock.now().toISOString()) throw new LinkExpiredError();
   return offer;
 }
 
 /** What a doctor may see before accepting: triage facts, no PHI. */
 export async function offerSummary(offer: Offer, p: Pick<Ports, 'store'>) {
   const record = await p.store.getCase(offer.referralId);
-  if (!record) throw new NotFoundError('no such offer');
+  if (!record) throw new OfferNotFoundError();
   const { request, client } = record.referral;
   return {
     referralId: record.referralId,

@@ -183,7 +183,9 @@ async function createOffer(record: CaseRecord, doctor: Doctor, wave: number, cha
  * passes `stuck` for channels left in `sending` by a run that died mid-send.
  * Returns how many channels this call sent.
  */
-export async function deliverOffer(offer: Offer, doctor: Doctor, record: CaseRecord, p: Ports, stuck = false): Promise<number> {
+export async function deliverOffer(
+  offer: Offer, doctor: Doctor, record: CaseRecord, p: Pick<Ports, 'store' | 'config' | 'email' | 'sms' | 'clock'>, stuck = false,
+): Promise<number> {
   let sent = 0;
   for (const channel of ['sms', 'email'] as const) {
     const from = offer[channel];

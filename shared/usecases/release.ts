@@ -3,7 +3,7 @@ import { dateIn } from '../domain/dates.js';
 import { message, staffingEmail } from '../domain/messages.js';
 import { coordinatorReminderText, patientReminderText, REMINDER_PLAN, reminderPlan, reminderScheduleName } from '../domain/reminders.js';
 import type { CloseOutcome, Release, Status } from '../domain/types.js';
-import { ConflictError, NotFoundError } from '../http/errors.js';
+import { CaseClosedError, CaseNotFoundError } from '../domain/errors.js';
 import { channelAddress, emailCoordinators, sendSafely } from '../messaging.js';
 import { deleteWaveSchedules } from './paging.js';
 
@@ -19,15 +19,17 @@ export interface ReleaseResult {
  * 3. each reminder of the plan: an item (conditional put) and a one-time schedule whose name carries the
  *    step and the referral id — recording the release again finds both and adds nothing
  */
-export async function recordRelease(referralId: string, release: Release, actor: string, p: Ports): Promise<ReleaseResult> {
+export async function recordRelease(
+  referralId: string, release: Release, actor: string, p: Pick<Ports, 'store' | 'clock' | 'config' | 'scheduler'>,
+): Promise<ReleaseResult> {
   const record = await p.store.getCase(referralId);
-  if (!record) throw new NotFoundError('no such referral');
-  if (record.status === 'closed') throw new ConflictError('the case is closed');
+  if (!record) throw new CaseNotFoundError();
+  if (record.status === 'closed') throw new CaseClosedError();
   const now = p.clock.now();
   const first = record.status !== 'released';
   if (first) {
     const updated = await p.store.updateCase(referralId, { status: 'released', release }, { expression: '#status <> :closed', values: { ':closed': 'closed' } }, ['nextWaveAt']);
-    if (!updated) throw new ConflictError('the case is closed');
+    if (!updated) throw new CaseClosedError();
     await p.store.addEvent(referralId, { at: now.toISOString(), event: 'released', actor });
   }
   await stopPaging(referralId, now.toISOString(), p); // every time: a retry finishes what a failed call began
@@ -100,9 +102,11 @@ export async function sendReminder(referralId: string, step: string, p: Ports): 
  * Closes a case with its outcome: every remaining schedule (waves and reminders) is deleted, pending
  * reminders cancelled, open offers withdrawn. Closing a closed case again answers the same.
  */
-export async function closeCase(referralId: string, outcome: CloseOutcome, actor: string, p: Ports): Promise<{ status: Status }> {
+export async function closeCase(
+  referralId: string, outcome: CloseOutcome, actor: string, p: Pick<Ports, 'store' | 'clock' | 'scheduler'>,
+): Promise<{ status: Status }> {
   const record = await p.store.getCase(referralId);
-  if (!record) throw new NotFoundError('no such referral');
+  if (!record) throw new CaseNotFoundError();
   const now = p.clock.now().toISOString();
   if (record.status !== 'closed') {
     await p.store.updateCase(referralId, { status: 'closed', outcome, closedAt: now }, { expression: '#status <> :closed', values: { ':closed': 'closed' } }, ['nextWaveAt']);
@@ -117,7 +121,7 @@ export async function closeCase(referralId: string, outcome: CloseOutcome, actor
 }
 
 /** No more paging for a released or closed case: wave schedules deleted, open offers (and their reply codes) withdrawn. */
-async function stopPaging(referralId: string, now: string, p: Ports): Promise<void> {
+async function stopPaging(referralId: string, now: string, p: Pick<Ports, 'store' | 'scheduler'>): Promise<void> {
   await deleteWaveSchedules(referralId, p);
   for (const offer of await p.store.listOffers(referralId)) {
     if (offer.state === 'open') await p.store.closeOffer(offer, 'withdrawn', now);

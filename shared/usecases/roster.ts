@@ -1,4 +1,4 @@
-import type { FieldError } from '../domain/referral.js';
+import type { FieldError } from '../domain/field-errors.js';
 import { coverageGaps, coverageWindow, type CoverageGap } from '../domain/coverage.js';
 import { validateRoster, type Doctor, type Roster } from '../domain/roster.js';
 import type { Store } from '../store/store.js';

@@ -1,9 +1,9 @@
-import { z } from 'zod';
-import type { Ports } from '../deps.js';
+import * as z from 'zod';
+import type { Deps, Ports } from '../deps.js';
 import { casesCsv, programMetrics, rangeInstants, type DateRange } from '../domain/metrics.js';
 import { STATUSES, type TimelineEvent } from '../domain/types.js';
 import { aNumber } from '../domain/referral.js';
-import { NotFoundError, UnprocessableError } from '../http/errors.js';
+import { CaseNotFoundError, InvalidInputError } from '../domain/errors.js';
 import { BadCursorError } from '../store/store.js';
 
 /** The staff list's query: filters (each served by an index) and paging. */
@@ -20,7 +20,7 @@ export const ListQuery = z.object({
  * (normalized like the intake's), only that person's cases, through the index on its keyed hash. A
  * cursor that this list did not hand out (or with other filters) is a 422 at `cursor`.
  */
-export async function listCases(query: z.output<typeof ListQuery>, p: Pick<Ports, 'store' | 'keyedHash'>) {
+export async function listCases(query: z.output<typeof ListQuery>, p: Pick<Deps, 'store' | 'keyedHash'>) {
   const aNumberHash = query.aNumber === undefined ? undefined : await p.keyedHash.hash(query.aNumber);
   try {
     const page = await p.store.pageCases({ status: query.status, aNumberHash }, query.limit, query.cursor);
@@ -29,7 +29,7 @@ export async function listCases(query: z.output<typeof ListQuery>, p: Pick<Ports
     return page.nextCursor ? { items, nextCursor: page.nextCursor } : { items };
   } catch (error) {
     if (error instanceof BadCursorError) {
-      throw new UnprocessableError('invalid cursor', [{ path: 'cursor', message: 'is not a cursor of this list; start again without it' }], { cause: error });
+      throw new InvalidInputError('invalid cursor', [{ path: 'cursor', message: 'is not a cursor of this list; start again without it' }]);
     }
     throw error;
   }
@@ -38,7 +38,7 @@ export async function listCases(query: z.output<typeof ListQuery>, p: Pick<Ports
 /** The full case with offers and timeline; the read itself goes on the timeline first (who, when). */
 export async function caseDetail(referralId: string, actor: string, p: Pick<Ports, 'store' | 'clock'>) {
   const record = await p.store.getCase(referralId);
-  if (!record) throw new NotFoundError('no such referral');
+  if (!record) throw new CaseNotFoundError();
   await p.store.addEvent(referralId, { at: p.clock.now().toISOString(), event: 'viewed', actor });
   const [offers, timeline] = await Promise.all([p.store.listOffers(referralId), p.store.timeline(referralId)]);
   const { outcomeTokenHash: _o, outcomeTokenExpiresAt: _e, aNumberHash: _h, ...rest } = record;
@@ -51,7 +51,7 @@ export async function caseDetail(referralId: string, actor: string, p: Pick<Port
 
 /** A coordinator's note on the timeline, with who wrote it; 404 for an unknown case. */
 export async function addNote(referralId: string, text: string, actor: string, p: Pick<Ports, 'store' | 'clock'>): Promise<TimelineEvent> {
-  if (!(await p.store.getCase(referralId))) throw new NotFoundError('no such referral');
+  if (!(await p.store.getCase(referralId))) throw new CaseNotFoundError();
   const event: TimelineEvent = { at: p.clock.now().toISOString(), event: 'note', actor, details: { text } };
   await p.store.addEvent(referralId, event);
   return event;

@@ -2,7 +2,7 @@ import type { Ports } from '../deps.js';
 import { awaitingVerificationNotice, holdNoticeEmail, verificationEmail } from '../domain/messages.js';
 import type { Urgency } from '../domain/triage.js';
 import type { CaseRecord, HoldReason, Status } from '../domain/types.js';
-import { ConflictError, ForbiddenError, GoneError, NotFoundError } from '../http/errors.js';
+import { CaseNotFoundError, CaseStateError, LinkInvalidError, LinkUsedError } from '../domain/errors.js';
 import { emailCoordinators } from '../messaging.js';
 import type { Clock } from '../ports.js';
 import { submitterOf, type Store, type TrustedEntry } from '../store/store.js';
@@ -93,11 +93,11 @@ async function claimNotice(record: CaseRecord, field: 'holdNoticeAt' | 'verifica
  * The cases move by a conditional status change; the table stream then pages or offers them and sends
  * their receipts.
  */
-export async function verifySubmitter(token: string, p: Ports): Promise<{ verified: true; referralIds: string[] }> {
+export async function verifySubmitter(token: string, p: Pick<Ports, 'store' | 'clock' | 'config'>): Promise<{ verified: true; referralIds: string[] }> {
   const now = p.clock.now();
   const used = await p.store.useVerifyToken(hashToken(token), now);
-  if (used.result === 'unknown') throw new ForbiddenError('this verification link is not valid');
-  if (used.result !== 'ok') throw new GoneError('this verification link was already used or has expired');
+  if (used.result === 'unknown') throw new LinkInvalidError('verification');
+  if (used.result !== 'ok') throw new LinkUsedError('this verification link was already used or has expired');
   const { email } = used;
   await p.store.setVerified(email, new Date(now.getTime() + VERIFIED_DAYS * 24 * HOUR_MS).toISOString());
   const referralIds: string[] = [];
@@ -124,9 +124,9 @@ export async function verifySubmitter(token: string, p: Ports): Promise<{ verifi
  */
 export async function approveCase(referralId: string, actor: string, p: Pick<Ports, 'store' | 'clock' | 'config'>): Promise<{ status: Status }> {
   const record = await p.store.getCase(referralId);
-  if (!record) throw new NotFoundError('no such referral');
+  if (!record) throw new CaseNotFoundError();
   if (record.status !== 'awaiting_verification' && record.status !== 'held') {
-    throw new ConflictError(`only a case awaiting verification or held can be approved; this one is ${record.status}`);
+    throw new CaseStateError(`only a case awaiting verification or held can be approved; this one is ${record.status}`);
   }
   const now = p.clock.now();
   const status = record.urgency === 'urgent' ? 'paging' : 'awaiting_review';
@@ -137,7 +137,7 @@ export async function approveCase(referralId: string, actor: string, p: Pick<Por
     { expression: '#status = :from', values: { ':from': record.status } },
     ['holdReason'],
   );
-  if (!moved) throw new ConflictError('the case changed meanwhile; reload it');
+  if (!moved) throw new CaseStateError('the case changed meanwhile; reload it');
   await p.store.addEvent(referralId, { at: now.toISOString(), event: 'approved', actor, details: { from: record.status, status } });
   return { status };
 }

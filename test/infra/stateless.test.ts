@@ -71,6 +71,61 @@ describe('functions', () => {
   });
 });
 
+describe('least privilege: each function may do what its ports need and nothing else', () => {
+  const write = ['dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'];
+  const streamRead = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'];
+  const idempotency = ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+  const scheduler = ['iam:PassRole', 'scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule'];
+  const email = ['ses:SendEmail'];
+  const sms = ['sms-voice:SendTextMessage'];
+  // table: actions on the main table; other: every other action (logs, KMS, DLQ and X-Ray aside)
+  const expected: Record<string, { table: string[]; idempotency?: string[]; other: string[] }> = {
+    health: { table: [], other: [] },
+    intake: { table: write, idempotency, other: [] },
+    offers: { table: write, other: [...email, ...scheduler, ...sms] },
+    outcome: { table: write, other: [...email, ...scheduler] },
+    staff: { table: [...write, 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem'].sort(), other: scheduler },
+    verify: { table: [...write, 'dynamodb:DeleteItem'].sort(), other: [] },
+    dispatcher: { table: [...write, ...streamRead, 'dynamodb:DeleteItem'].sort(), other: ['dynamodb:ListStreams', ...email, ...scheduler, ...sms] },
+    timer: { table: write, other: [...email, ...scheduler, ...sms] },
+    'inbound-sms': { table: [...write, 'dynamodb:DeleteItem'].sort(), other: [...email, ...scheduler, ...sms] },
+    'delivery-events': { table: write, other: [...email, ...sms] },
+    sweeper: { table: [...write, 'dynamodb:DeleteItem'].sort(), other: ['cloudwatch:PutMetricData', ...email, ...scheduler, ...sms] },
+  };
+  const plumbing = /^(logs|kms|sqs|xray):/;
+  const grants = (name: string) => {
+    const statements = Object.values(resourcesOf(t, 'AWS::IAM::Policy'))
+      .filter((p) => p.Properties.Roles.some((r: any) => r.Ref === roleOf(functionId(name))))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+    const on = (table: RegExp) => statements.filter((s) => [s.Resource].flat().some((r) => table.test(flat(r))));
+    const actions = (list: typeof statements) => [...new Set(list.flatMap((s) => [s.Action].flat()))].sort();
+    const idem = on(/IdempotencyTable/);
+    const main = on(/GetAttTable[0-9A-F]{8}(Arn|StreamArn)/).filter((s) => !idem.includes(s));
+    const other = statements.filter((s) => !main.includes(s) && !idem.includes(s));
+    return { table: actions(main), idempotency: actions(idem), other: actions(other).filter((a) => !plumbing.test(a)) };
+  };
+
+  for (const [name, want] of Object.entries(expected)) {
+    const sends = want.other.filter((a) => /^(ses|sms-voice):/.test(a)).map((a) => a.split(':')[0]);
+    it(`${name}: ${want.table.length ? want.table.length + ' table actions' : 'no table access'}, ${sends.length ? sends.join(' and ') : 'no SES or SMS'}`, () => {
+      const got = grants(name);
+      expect(got.table).toEqual(want.table);
+      expect(got.idempotency).toEqual(want.idempotency ?? []);
+      expect(got.other).toEqual([...want.other].sort());
+    });
+  }
+
+  it('lets no function scan or batch-get, only staff (roster import) batch-write, and only intake touch idempotency records', () => {
+    expect(Object.keys(expected).sort()).toEqual(Object.keys(functions).map((id) => id.replace(/[0-9A-F]{8}$/, '')).map((n) => Object.keys(expected).find((e) => e.replace('-', '') === n)!).sort());
+    for (const name of Object.keys(expected)) {
+      const { table, idempotency: idem } = grants(name);
+      for (const forbidden of ['dynamodb:Scan', 'dynamodb:BatchGetItem', 'dynamodb:DescribeTable']) expect(table).not.toContain(forbidden);
+      if (name !== 'staff') expect(table).not.toContain('dynamodb:BatchWriteItem');
+      if (name !== 'intake') expect(idem).toEqual([]);
+    }
+  });
+});
+
 describe('trust and budgets', () => {
   it('passes the limits from CDK context to every function', () => {
     const vars = functions[functionId('dispatcher')]!.Properties.Environment.Variables;

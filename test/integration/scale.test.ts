@@ -3,7 +3,7 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalRuntime } from '../../local/runtime.js';
 import { LOCAL_CREDENTIALS, TABLES } from '../../local/dynamo.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { documentClient } from '../../shared/deps.js';
+import { documentClient } from '../../shared/store/dynamo.js';
 import { referralSchema } from '../../shared/domain/referral.js';
 import type { CaseRecord } from '../../shared/domain/types.js';
 import { caseItem } from '../../shared/store/store.js';

@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { casesCsv, DateRangeQuery, percentiles, programMetrics, rangeInstants, weekStart, type ReportCase } from '../../shared/domain/metrics.js';
 import { NoteBody } from '../../shared/domain/notes.js';
-import { documentClient } from '../../shared/deps.js';
+import { documentClient } from '../../shared/store/dynamo.js';
 import { Store } from '../../shared/store/store.js';
 
 const TZ = 'America/Chicago';

@@ -1,0 +1,55 @@
+/**
+ * Every HTTP route, once: API Gateway's resources and methods (infra/stateless-stack.ts), the local
+ * server (local/runtime.ts) and the handlers that serve several routes (offers, staff) all read this
+ * table. To add a route: a row here, then its case in the handler (the compiler asks for it).
+ * `function` is the folder under functions/; `auth` is `public` or `staff` (the Cognito authorizer in AWS,
+ * the local authorizer locally; the staff handler checks the coordinators group).
+ */
+export const ROUTES = [
+  { method: 'GET', path: '/api/health', function: 'health', auth: 'public' },
+  { method: 'POST', path: '/api/referrals', function: 'intake', auth: 'public' },
+  { method: 'POST', path: '/api/referrals/{referralId}/outcome', function: 'outcome', auth: 'public' },
+  { method: 'POST', path: '/api/offers/{offerId}', function: 'offers', auth: 'public' },
+  { method: 'POST', path: '/api/offers/{offerId}/accept', function: 'offers', auth: 'public' },
+  { method: 'POST', path: '/api/offers/{offerId}/decline', function: 'offers', auth: 'public' },
+  { method: 'GET', path: '/api/staff/referrals', function: 'staff', auth: 'staff' },
+  { method: 'GET', path: '/api/staff/referrals/{id}', function: 'staff', auth: 'staff' },
+  { method: 'POST', path: '/api/staff/referrals/{id}/release', function: 'staff', auth: 'staff' },
+  { method: 'POST', path: '/api/staff/referrals/{id}/close', function: 'staff', auth: 'staff' },
+  { method: 'POST', path: '/api/staff/referrals/{id}/approve', function: 'staff', auth: 'staff' },
+  { method: 'POST', path: '/api/staff/referrals/{id}/notes', function: 'staff', auth: 'staff' },
+  { method: 'GET', path: '/api/staff/referrals.csv', function: 'staff', auth: 'staff' },
+  { method: 'GET', path: '/api/staff/roster', function: 'staff', auth: 'staff' },
+  { method: 'PUT', path: '/api/staff/roster', function: 'staff', auth: 'staff' },
+  { method: 'GET', path: '/api/staff/coverage', function: 'staff', auth: 'staff' },
+  { method: 'GET', path: '/api/staff/metrics', function: 'staff', auth: 'staff' },
+  { method: 'GET', path: '/api/staff/submitters', function: 'staff', auth: 'staff' },
+  { method: 'POST', path: '/api/staff/submitters', function: 'staff', auth: 'staff' },
+  { method: 'DELETE', path: '/api/staff/submitters/{entry}', function: 'staff', auth: 'staff' },
+  { method: 'POST', path: '/api/submitters/verify', function: 'verify', auth: 'public' },
+] as const satisfies readonly Route[];
+
+export interface Route {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** `{name}` is one path segment, handed to the handler as `pathParameters.name`. */
+  path: `/api/${string}`;
+  function: string;
+  auth: 'public' | 'staff';
+}
+
+/** The functions that serve HTTP routes. */
+export type HttpFunction = (typeof ROUTES)[number]['function'];
+
+/** `POST /api/offers/{offerId}/accept`: how a handler that serves several routes tells them apart. */
+export type RouteKey<F extends HttpFunction> = KeyOf<Extract<(typeof ROUTES)[number], { function: F }>>;
+type KeyOf<R> = R extends Route ? `${R['method']} ${R['path']}` : never;
+
+/** The route key of an API Gateway (REST v1) event: its method and resource template. */
+export function routeKey(event: { httpMethod: string; resource: string }): string {
+  return `${event.httpMethod} ${event.resource}`;
+}
+
+/** The path parameters of a route (`{offerId}` → `offerId`). */
+export function pathParameters(path: string): string[] {
+  return [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+}
