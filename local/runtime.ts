@@ -4,7 +4,7 @@ import * as sesLocalModule from 'aws-ses-v2-local';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, DynamoDBStreamEvent, SNSEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { config, resetConfig } from '../shared/config.js';
 import { documentClient, useDeps, type Deps } from '../shared/deps.js';
@@ -26,6 +26,7 @@ import { handler as sweeper } from '../functions/sweeper/handler.js';
 import { importRoster } from '../shared/usecases/roster.js';
 import { demoRoster } from './demo-roster.js';
 import { LocalAuthorizer } from './auth.js';
+import { DEMO_ACCOUNTS, startLocalOidc } from './oidc.js';
 import { ControllableClock } from './clock.js';
 import { ensureTables, LOCAL_CREDENTIALS, startDynamo, TABLES } from './dynamo.js';
 import { sentEmail, SmsOutbox, TimedEmail, type SentSms } from './outbox.js';
@@ -51,6 +52,8 @@ export interface LocalRuntime {
   /** Every SMS and email sent since start, resets included. */
   history(): { sms: SentSms[]; email: Email[] };
   sesUrl: string;
+  /** The console and its local sign-in: a demo coordinator, and a staff member without the group. */
+  console: { url: string; coordinator: { username: string; password: string }; visitor: { username: string; password: string } };
   deps: Deps;
   settle(): Promise<void>;
   stop(): Promise<void>;
@@ -82,13 +85,14 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
   const sesUrl = `http://127.0.0.1:${sesPort}`;
   const clock = new ControllableClock();
   const sms = new SmsOutbox(clock);
-  const authorizer = new LocalAuthorizer();
   process.env.AWS_LAMBDA_FUNCTION_NAME ??= 'medreview-local';
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
   const http = createServer();
   const port = await listen(http, options.port ?? 0);
   const url = `http://127.0.0.1:${port}`;
+  const oidc = await startLocalOidc(url);
+  const authorizer = new LocalAuthorizer({ issuer: oidc.issuer, audience: oidc.clientId, jwks: oidc.jwks });
   resetConfig();
   const cfg = config({
     TABLE_NAME: TABLES.main,
@@ -180,11 +184,15 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
       return { body: { reset: true } };
     }),
   ];
-  http.on('request', createLocalServer(routes, webRoot).listeners('request')[0] as never);
+  // the console reads where to sign in from /console/config.json, as it does from the deployed site
+  const app = createLocalServer(routes, webRoot, { '/console/config.json': () => ({ authority: oidc.issuer, clientId: oidc.clientId }) })
+    .listeners('request')[0] as (req: IncomingMessage, res: ServerResponse) => void;
+  http.on('request', (req: IncomingMessage, res: ServerResponse) => (/^\/oidc([/?]|$)/.test(req.url ?? '') ? oidc.handle(req, res) : app(req, res)));
 
   return {
     url,
     sesUrl,
+    console: { url: `${url}/console/`, coordinator: DEMO_ACCOUNTS[0], visitor: DEMO_ACCOUNTS[1] },
     dynamoEndpoint: `http://127.0.0.1:${dynamoPort}`,
     smsOutbox: sms,
     history: () => ({ sms: sms.history, email: email.history }),

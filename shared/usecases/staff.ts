@@ -1,5 +1,5 @@
 import type { Ports } from '../deps.js';
-import { STATUSES, type Status } from '../domain/types.js';
+import { STATUSES, type CaseRecord, type Status } from '../domain/types.js';
 import { NotFoundError } from '../http/errors.js';
 
 /** Cases by status (every status when none is given), newest first. */
@@ -7,7 +7,13 @@ export async function listCases(status: Status | undefined, p: Pick<Ports, 'stor
   const lists = await Promise.all((status ? [status] : STATUSES).map((s) => p.store.listCases(s)));
   return lists.flat()
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-    .map(({ referralId, status: st, urgency, createdAt, assignedDoctorId }) => ({ referralId, status: st, urgency, createdAt, assignedDoctorId }));
+    .map(queueItem);
+}
+
+/** A case as the queue shows it: no PHI, only what a coordinator scans (urgency, reasons, wave, deadline, doctor). */
+export function queueItem(c: CaseRecord) {
+  const { referralId, status, urgency, createdAt, assignedDoctorId, reasons, wave, nextWaveAt } = c;
+  return { referralId, status, urgency, createdAt, assignedDoctorId, reasons, wave, nextWaveAt, deadline: c.referral?.request?.deadline };
 }
 
 /** The full case with offers and timeline; the read itself goes on the timeline first (who, when). */
