@@ -52,6 +52,8 @@ export async function startLocalOidc(baseUrl: string): Promise<LocalOidc> {
     jwks: { keys: [privateJwk as never] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     pkce: { required: () => true },
+    // the console calls the token endpoint from its own page, which is this server's origin
+    clientBasedCORS: (_ctx, origin) => origin === baseUrl,
     // Like Cognito's ID token: the groups and the email are in it, which the staff API reads.
     claims: { openid: ['sub', 'cognito:groups'], email: ['email', 'email_verified'] },
     conformIdTokenClaims: false,
@@ -149,7 +151,7 @@ async function postLogoutSuccessSource(ctx: KoaContextWithOIDC): Promise<void> {
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer">
-<title>${escape(title)}</title><link rel="stylesheet" href="/styles.css"></head>
+<title>${escape(title)}</title><link rel="icon" href="/favicon.svg" type="image/svg+xml"><link rel="stylesheet" href="/styles.css"></head>
 <body><main id="main"><h1>${escape(title)}</h1>${body}</main></body></html>`;
 }
 

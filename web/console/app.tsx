@@ -1,3 +1,4 @@
+import './zod-config.js';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { User } from 'oidc-client-ts';
@@ -34,7 +35,7 @@ function App() {
   useEffect(() => {
     startAuth()
       .then((user) => setSession(user ? { state: 'in', user } : { state: 'out' }))
-      .catch(() => setSession({ state: 'out', error: 'Signing in did not work. Please try again.' }));
+      .catch((e: Error) => setSession({ state: 'out', error: `Signing in did not work (${e.message}). Please try again.` }));
     const onHash = () => setRoute(parseRoute(location.hash));
     addEventListener('hashchange', onHash);
     return () => removeEventListener('hashchange', onHash);
