@@ -14,6 +14,8 @@ export interface Settings {
   readonly wafRateLimit: number;
   readonly apiRateLimit: number;
   readonly apiBurstLimit: number;
+  /** Prefix of the staff sign-in domain (`<prefix>.auth.<region>.amazoncognito.com`); default medreview-staff-<account>. */
+  readonly staffDomainPrefix?: string;
   /** Built web folder; deployed to the site bucket only when it exists at synth time. */
   readonly webDist?: string;
 }
@@ -42,6 +44,7 @@ export function settingsFromContext(node: Node, webDist?: string): Settings {
     wafRateLimit: num('wafRateLimit', 300),
     apiRateLimit: num('apiRateLimit', 20),
     apiBurstLimit: num('apiBurstLimit', 40),
+    staffDomainPrefix: str('staffDomainPrefix'),
     webDist,
   };
 }
