@@ -8,12 +8,14 @@ import { LOCAL_CREDENTIALS } from '../local/dynamo.js';
 
 const USAGE = `usage:
   medreview roster import FILE   validate a roster document and replace the stored roster (nothing changes when any entry is bad)
-  medreview roster check         coverage gaps (no primary on shift) in the next 14 days and doctors with no usable channel
+  medreview roster check         coverage gaps (no active primary on shift for a specialty) in the next 14 days
+                                 and doctors with no usable channel
 
 options:
   --table NAME       the deployed table (default: $MEDREVIEW_TABLE; see the stack output TableName)
   --endpoint URL     a DynamoDB endpoint other than AWS (e.g. DynamoDB Local)
-  --days N           how far ahead roster check looks (default 14)
+  --days N           how far ahead roster check looks, in calendar days (default 14)
+  --time-zone TZ     the program's time zone for those days (default: $PROGRAM_TIME_ZONE, else America/Chicago)
 
 AWS credentials and region come from the usual AWS environment (profile, AWS_REGION).
 exit codes: 0 ok, 1 roster check found problems, 2 invalid input`;
@@ -23,7 +25,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { table: { type: 'string' }, endpoint: { type: 'string' }, days: { type: 'string', default: '14' }, help: { type: 'boolean' } },
+    options: { table: { type: 'string' }, endpoint: { type: 'string' }, days: { type: 'string', default: '14' }, 'time-zone': { type: 'string' }, help: { type: 'boolean' } },
   });
   const [group, command, file] = positionals;
   if (values.help || group !== 'roster' || !['import', 'check'].includes(command ?? '')) {
@@ -67,9 +69,23 @@ export async function main(argv: string[], out = console.log, err = console.erro
     err('--days must be a whole number from 1 to 90');
     return 2;
   }
-  const report = await checkRoster(store, new Date(), days);
-  for (const gap of report.gaps) out(`gap: no primary on shift from ${gap.start} to ${gap.end}`);
+  const timeZone = values['time-zone'] ?? process.env.PROGRAM_TIME_ZONE ?? 'America/Chicago';
+  if (!isTimeZone(timeZone)) {
+    err('--time-zone must be an IANA time zone such as America/Chicago');
+    return 2;
+  }
+  const report = await checkRoster(store, new Date(), days, timeZone);
+  for (const gap of report.gaps) out(`gap: no primary on shift for ${gap.specialty} from ${gap.start} to ${gap.end}`);
   for (const id of report.unreachable) out(`unreachable: doctor ${id} has no usable SMS number or email address`);
   if (report.gaps.length === 0 && report.unreachable.length === 0) out(`ok: a primary is on shift for all of the next ${days} days and every active doctor is reachable`);
   return report.gaps.length || report.unreachable.length ? 1 : 0;
+}
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -10,6 +10,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
+import { CREATED_INDEX } from '../shared/store/keys.js';
 
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -139,6 +140,11 @@ function grantTable(fn: MedreviewFunction, table: ITable, indexes: string[], key
 export function useTable(fn: MedreviewFunction, table: ITable, key: IKey): void {
   fn.addEnvironment('TABLE_NAME', table.tableName);
   grantTable(fn, table, ['gsi1'], key);
+}
+
+/** Reads of the cases-by-creation-date index (staff metrics and CSV): Query on that index only. */
+export function useCreatedIndex(fn: MedreviewFunction, table: ITable): void {
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [`${table.tableArn}/index/${CREATED_INDEX.name}`] }));
 }
 
 export function useIdempotencyTable(fn: MedreviewFunction, table: ITable, key: IKey): void {

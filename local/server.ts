@@ -21,6 +21,7 @@ const PAGES: [RegExp, string][] = [
   [/^\/$/, 'index.html'],
   [/^\/offers\/[^/]+$/, 'offer.html'],
   [/^\/outcome\/[^/]+$/, 'outcome.html'],
+  [/^\/verify$/, 'verify.html'],
   // the console's own routes are in the fragment; any other /console/ path (the sign-in callback) is its page
   [/^\/console(\/[^.]*)?$/, 'console/index.html'],
 ];
@@ -47,6 +48,10 @@ export function createLocalServer(routes: Route[], webRoot: string, generated: R
       const url = new URL(req.url ?? '/', 'http://localhost');
       const body = await readBody(req);
       if (body === undefined) return send(res, 413, { 'Content-Type': 'application/json' }, '{"message":"Request Entity Too Large"}');
+      if (url.pathname.startsWith('/_local/')) {
+        const refused = hookGuard(req, body);
+        if (refused) return send(res, refused.status, { 'Content-Type': 'application/problem+json' }, JSON.stringify(refused));
+      }
       const match = compiled.find((c) => c.route.method === req.method && c.pattern.test(url.pathname));
       if (!match && /^\/(api|_local)\//.test(url.pathname)) {
         // as API Gateway (whose own errors are problem+json too): no such route
@@ -59,7 +64,13 @@ export function createLocalServer(routes: Route[], webRoot: string, generated: R
       if (!match) return await serveStatic(req, res, url.pathname, webRoot);
       const { route } = match;
       if (route.hook) {
-        const parsed = body.length ? JSON.parse(body.toString('utf8')) : undefined;
+        let parsed: unknown;
+        try {
+          parsed = body.length ? JSON.parse(body.toString('utf8')) : undefined;
+        } catch {
+          return send(res, 400, { 'Content-Type': 'application/problem+json' },
+            JSON.stringify({ type: 'about:blank', title: 'Bad Request', status: 400, detail: 'the body is not valid JSON' }));
+        }
         const out = await route.hook({ body: parsed, query: url.searchParams });
         const status = out.status ?? 200;
         return send(res, status, { 'Content-Type': status >= 400 ? 'application/problem+json' : 'application/json' }, JSON.stringify(out.body));
@@ -81,6 +92,26 @@ export function createLocalServer(routes: Route[], webRoot: string, generated: R
         JSON.stringify({ type: 'about:blank', title: 'Internal Server Error', status: 500, detail: `local runtime error: ${(error as Error).name}` }));
     }
   });
+}
+
+/**
+ * Local hooks obey only this machine's own tools: a `Host` other than `127.0.0.1:<port>` or `localhost:<port>`
+ * (DNS rebinding) or an `Origin` other than the server's own (a web page in the developer's browser) is 403;
+ * a body that is not JSON is 415 (a form or `text/plain` post needs no CORS preflight). No body at all is fine.
+ */
+function hookGuard(req: IncomingMessage, body: Buffer): { type: string; title: string; status: number; detail: string } | undefined {
+  const port = req.socket.localPort;
+  const own = [`127.0.0.1:${port}`, `localhost:${port}`];
+  const host = req.headers.host?.toLowerCase();
+  const origin = req.headers.origin;
+  if (!host || !own.includes(host) || (origin !== undefined && !own.some((o) => origin.toLowerCase() === `http://${o}`))) {
+    return { type: 'about:blank', title: 'Forbidden', status: 403, detail: 'local hooks answer only this machine\'s own origin' };
+  }
+  const type = req.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+  if (body.length > 0 && type !== 'application/json') {
+    return { type: 'about:blank', title: 'Unsupported Media Type', status: 415, detail: 'local hooks take application/json bodies only' };
+  }
+  return undefined;
 }
 
 function toApiEvent(

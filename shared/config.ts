@@ -16,6 +16,12 @@ const ConfigSchema = z.object({
   SCHEDULE_DLQ_ARN: z.string().optional(),
   WAVE_MINUTES: z.coerce.number().int().positive().default(15),
   OFFER_TOKEN_DAYS: z.coerce.number().int().positive().default(3),
+  /** Urgent referrals per attorney email per 24 h that page by themselves; more are held. */
+  URGENT_PER_SUBMITTER_PER_DAY: z.coerce.number().int().positive().default(3),
+  /** Doctor SMS pages in any rolling hour, system-wide; a wave that would exceed it is held. */
+  PAGE_BUDGET_PER_HOUR: z.coerce.number().int().positive().default(40),
+  /** The KMS HMAC key that hashes A-numbers for the duplicate index (AWS). */
+  A_NUMBER_KEY_ID: z.string().optional(),
   AWS_ENDPOINT_URL_DYNAMODB: z.string().optional(),
 });
 

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { PinpointSMSVoiceV2Client } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
@@ -6,8 +7,9 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { config, type Config } from './config.js';
 import { SesEmail } from './email/ses.js';
+import { KmsKeyedHash } from './hash/kms.js';
 import { guardedPorts } from './messaging.js';
-import { systemClock, type Clock, type EmailPort, type SchedulerPort, type SmsPort } from './ports.js';
+import { systemClock, type Clock, type EmailPort, type KeyedHashPort, type SchedulerPort, type SmsPort } from './ports.js';
 import { EventBridgeScheduler } from './scheduler/eventbridge.js';
 import { EndUserMessagingSms } from './sms/end-user-messaging.js';
 import { Store } from './store/store.js';
@@ -20,6 +22,8 @@ export interface Deps {
   sms: SmsPort;
   scheduler: SchedulerPort;
   clock: Clock;
+  /** Hashes A-numbers for the duplicate index. */
+  keyedHash: KeyedHashPort;
   idempotency: DynamoDBPersistenceLayer;
 }
 
@@ -57,7 +61,20 @@ function awsDeps(cfg: Config): Deps {
       deadLetterArn: cfg.SCHEDULE_DLQ_ARN,
     }),
     clock: systemClock,
+    keyedHash: lazyKeyedHash(cfg),
     idempotency: new DynamoDBPersistenceLayer({ tableName: cfg.IDEMPOTENCY_TABLE_NAME, awsSdkV3Client: dynamo }),
+  };
+}
+
+/** The KMS client is made on first use: functions that never hash an A-number never build it. */
+function lazyKeyedHash(cfg: Config): KeyedHashPort {
+  let kms: KmsKeyedHash | undefined;
+  return {
+    hash(value) {
+      if (!cfg.A_NUMBER_KEY_ID) throw new Error('A_NUMBER_KEY_ID is not configured for this function');
+      kms ??= new KmsKeyedHash(new KMSClient({}), cfg.A_NUMBER_KEY_ID);
+      return kms.hash(value);
+    },
   };
 }
 

@@ -32,4 +32,9 @@ export interface SchedulerPort {
   delete(name: string): Promise<void>;
 }
 
+/** A keyed hash (HMAC-SHA-256 with the program's secret key), hex: what an index may hold instead of an identifier. */
+export interface KeyedHashPort {
+  hash(value: string): Promise<string>;
+}
+
 export const systemClock: Clock = { now: () => new Date() };

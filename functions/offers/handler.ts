@@ -1,13 +1,14 @@
 import middy from '@middy/core';
 import { z } from 'zod';
 import { deps } from '../../shared/deps.js';
+import { optionalText } from '../../shared/domain/referral.js';
 import { linkToken, validBody } from '../../shared/http/body.js';
 import { ConflictError, GoneError } from '../../shared/http/errors.js';
 import { json, jsonBody, lowerCaseHeaders, problemJson, type ParsedEvent } from '../../shared/http/middleware.js';
 import { acceptOffer, declineOffer, offerForToken, offerSummary } from '../../shared/usecases/offers.js';
 
 const TokenBody = z.strictObject({ token: linkToken });
-const DeclineBody = TokenBody.extend({ reason: z.string().trim().max(500).optional() });
+const DeclineBody = TokenBody.extend({ reason: optionalText(500) });
 
 /** POST /api/offers/{offerId} (view), …/accept, …/decline — the token comes from the link's fragment. */
 export async function lambdaHandler(event: ParsedEvent) {

@@ -15,26 +15,63 @@ export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
-/** Builds text and HTML from paragraphs; every interpolated value is escaped in the HTML part. */
-export function message(subject: string, paragraphs: string[]): Message {
+/** A link to one of the program's own pages: the only thing a message ever renders as `<a href>`. */
+export interface Link {
+  readonly link: string;
+}
+export const link = (url: string): Link => ({ link: url });
+
+/**
+ * A submitter's validated email address given as a contact: verbatim in the text part (the reader needs to
+ * write to it), defused in the HTML part, where mail clients would otherwise turn it into a link.
+ */
+export interface Address {
+  readonly address: string;
+}
+export const address = (email: string): Address => ({ address: email });
+
+type Part = string | Link | Address;
+/** A paragraph: plain text (never linked, whatever it looks like), or text, links and addresses in a row. */
+export type Paragraph = string | Part[];
+
+/** Builds text and HTML from paragraphs; all text is escaped in the HTML part and only `link()` parts become links. */
+export function message(subject: string, paragraphs: Paragraph[]): Message {
+  const parts = paragraphs.map((p) => (typeof p === 'string' ? [p] : p));
+  const asText = (x: Part) => (typeof x === 'string' ? x : 'link' in x ? x.link : x.address);
+  const asHtml = (x: Part) =>
+    typeof x === 'string' ? escapeHtml(x)
+    : 'link' in x ? `<a href="${escapeHtml(x.link)}">${escapeHtml(x.link)}</a>`
+    : escapeHtml(defused(x.address));
   return {
     subject,
-    text: paragraphs.join('\n\n'),
-    html: `<!doctype html><html><body>${paragraphs.map((p) => `<p>${linkify(escapeHtml(p))}</p>`).join('')}</body></html>`,
+    text: parts.map((p) => p.map(asText).join('')).join('\n\n'),
+    html: `<!doctype html><html><body>${parts.map((p) => `<p>${p.map(asHtml).join('')}</p>`).join('')}</body></html>`,
   };
 }
 
-function linkify(escaped: string): string {
-  return escaped.replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}">${url}</a>`);
+/**
+ * Text a submitter typed, defused so that no mail client turns it into a link: the colon after a URL scheme
+ * becomes `[:]`, `@` becomes `[at]` and the dots of anything shaped like a domain become `[.]`.
+ * `Ana Pérez, https://evil.example/login` reads `Ana Pérez, https[:]//evil[.]example/login`.
+ */
+export function defused(value: string): string {
+  return value
+    .replace(/([a-z][a-z0-9+.-]*):(?=\/\/)/gi, '$1[:]')
+    .replace(/\b(mailto|tel|sms|callto|javascript|data|file):/gi, '$1[:]')
+    .replace(/@/g, '[at]')
+    .replace(/[\p{L}\p{N}_-]+(?:\.[\p{L}\p{N}_-]+)*\.[\p{L}]{2,}\b/gu, (domain) => domain.replace(/\./g, '[.]'));
 }
 
-export function receiptEmail(p: { referralId: string; urgency: string; outcomeUrl: string }): Message {
+/** What the receipt says happens next: the same for every held case, whatever the hold's reason. */
+export function receiptEmail(p: { referralId: string; urgency: string; held?: boolean; outcomeUrl: string }): Message {
   return message(`Referral ${p.referralId} received`, [
     `Your referral was received. Reference: ${p.referralId}. Triage: ${p.urgency}.`,
-    p.urgency === 'urgent'
-      ? 'Volunteer doctors are being paged now. You will get an email introducing the doctor who accepts.'
-      : 'A volunteer doctor will review the request. You will get an email introducing the doctor who accepts.',
-    `When your client's custody status changes (parole granted or denied, transfer, removal), report it here: ${p.outcomeUrl}`,
+    p.held
+      ? 'A program coordinator reviews this referral before doctors are contacted. You will get an email introducing the doctor who accepts.'
+      : p.urgency === 'urgent'
+        ? 'Volunteer doctors are being paged now. You will get an email introducing the doctor who accepts.'
+        : 'A volunteer doctor will review the request. You will get an email introducing the doctor who accepts.',
+    [`When your client's custody status changes (parole granted or denied, transfer, removal), report it here: `, link(p.outcomeUrl)],
     'Please do not reply with medical records; the doctor will arrange a secure exchange with you directly.',
   ]);
 }
@@ -64,7 +101,7 @@ export function offerSms(o: OfferFacts): string {
 export function offerEmail(o: OfferFacts): Message {
   return message(`${label(o.urgency)}Medical review request ${o.referralId}`, [
     `A detained person needs a volunteer medical review${specialtyNote(o.specialty)}. Reference: ${o.referralId}.`,
-    `See the case summary and accept or decline here: ${o.url}`,
+    ['See the case summary and accept or decline here: ', link(o.url)],
     `You can also reply to our SMS with YES ${o.code} to accept or NO ${o.code} to decline.`,
     'No personal or medical details are sent by email or SMS; the attorney shares records with you directly once you accept.',
   ]);
@@ -80,10 +117,12 @@ export function noLongerNeededEmail(referralId: string): Message {
   ]);
 }
 
+/** The attorney's name, organization and email are the submitter's own text: defused, never linked. */
 export function introToDoctor(p: { referralId: string; attorney: PartyContact & { organization?: string } }): Message {
+  const { name, organization, email, phone } = p.attorney;
   return message(`You accepted ${p.referralId}: the attorney's contact`, [
     `Thank you for accepting case ${p.referralId}.`,
-    `Attorney: ${p.attorney.name}${p.attorney.organization ? `, ${p.attorney.organization}` : ''}. Email: ${p.attorney.email}. Phone: ${p.attorney.phone}.`,
+    [`Attorney: ${defused(name)}${organization ? `, ${defused(organization)}` : ''}. Email: `, address(email), `. Phone: ${phone}.`],
     'Please contact the attorney to arrange the exchange of records through a secure channel. Do not send clinical details by email or SMS.',
   ]);
 }
@@ -134,3 +173,47 @@ export const SMS_REPLIES = {
   stopped: () => 'medreview: you will get no more SMS from us. Reply START to receive them again.',
   started: () => 'medreview: SMS are on again.',
 };
+
+// ---- trust and budgets ------------------------------------------------------------------------
+
+/** The only message an address that is not yet trusted ever gets. Says nothing about the referral. */
+export function verificationEmail(p: { url: string }): Message {
+  return message('Confirm your email address to start the medical review', [
+    'A referral to Medical Review for Immigrants was sent with this email address as the attorney\'s contact.',
+    `To start the review, open this link within 24 hours and confirm: ${p.url}`,
+    'Until the address is confirmed, no doctor is contacted. If you did not send a referral, ignore this email; nothing else will be sent to you.',
+    'Confirmar su correo: abra el enlace de arriba dentro de 24 horas para iniciar la revisión.',
+  ]);
+}
+
+export function awaitingVerificationNotice(p: { referralId: string }): Message {
+  return message(`Urgent case ${p.referralId} awaits verification`, [
+    `Urgent case ${p.referralId} came from an email address that is not yet trusted; it awaits verification of that address and nobody was paged.`,
+    'It proceeds when the attorney opens the verification email. A coordinator can approve it in the console (or add the address to the trusted list).',
+  ]);
+}
+
+const HOLD_TEXT: Record<string, string> = {
+  submitter_limit: 'this attorney address reached its daily limit of urgent referrals that page doctors by themselves',
+  duplicate: 'another open case has the same A-number',
+  page_budget: 'the hourly page budget is used up',
+};
+
+/** The coordinators' email about a case held (or, routine, set aside) for them. */
+export function holdNoticeEmail(p: { referralId: string; reason: string; duplicateOf?: string }): Message {
+  return message(`Case ${p.referralId} is held for a coordinator`, [
+    `Case ${p.referralId} was not offered to doctors: ${HOLD_TEXT[p.reason] ?? p.reason}${p.duplicateOf ? ` (${p.duplicateOf})` : ''}.`,
+    'Review it in the console; approve it to start paging, or close it.',
+  ]);
+}
+
+export function pageBudgetSms(referralId: string): string {
+  return `medreview: page budget reached; urgent case ${referralId} and any more this hour are held, not paged. Please review held cases now.`;
+}
+
+export function pageBudgetEmail(p: { referralId: string; budget: number }): Message {
+  return message('Page budget reached: urgent cases are held', [
+    `More than ${p.budget} doctor pages would have gone out within an hour, so urgent case ${p.referralId} was held instead of paged.`,
+    'Until the hour has passed, further urgent waves are held too. Review held cases in the console and approve those that are real; an approved case pages at once.',
+  ]);
+}

@@ -20,14 +20,24 @@ export type Specialty = (typeof SPECIALTIES)[number];
 /** An error message that says "is required" when the field is missing and `message` otherwise. */
 const req = (message: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : message);
 
-const text = (min: number, max: number) =>
-  z.string({ error: req('must be text') }).trim()
+/** Control characters (Unicode Cc) other than tab and newline; a CR is accepted only as part of CRLF. */
+const CONTROL = /(?!\r\n)[\0-\x08\x0B-\x1F\x7F-\x9F]/;
+export const hasControlCharacters = (value: string): boolean => CONTROL.test(value);
+
+/**
+ * Free text typed by a person (names, notes, reasons): control characters other than newline and tab are
+ * refused (checked before trimming, so a trailing one is not silently dropped), then trimmed and bounded.
+ */
+export const text = (min: number, max: number) =>
+  z.string({ error: req('must be text') })
+    .refine((s) => !hasControlCharacters(s), { error: 'must not contain control characters (only line breaks and tabs)', abort: true })
+    .trim()
     .min(min, { error: min === 1 ? 'is required' : `must be at least ${min} characters` })
     .max(max, { error: `must be at most ${max} characters` });
-const optionalText = (max: number) => text(0, max).optional();
+export const optionalText = (max: number) => text(0, max).optional();
 
 export const phone = z.string({ error: req('must be a phone number') }).transform((value, ctx) => {
-  const e164 = toE164(value);
+  const e164 = hasControlCharacters(value) ? undefined : toE164(value);
   if (!e164) {
     ctx.addIssue({ code: 'custom', message: 'must be a valid phone number (US numbers may omit +1)' });
     return z.NEVER;
@@ -61,7 +71,8 @@ const uniqueList = <T extends readonly [string, ...string[]]>(values: T, what: s
   z.array(z.enum(values, { error: `must be one of: ${values.join(', ')}` }), { error: req(`must be a list of ${what}`) })
     .refine((list) => new Set(list).size === list.length, { error: `must not repeat a ${what.replace(/s$/, '')}` });
 
-const aNumber = z.string({ error: req('must be an A-number') }).transform((value, ctx) => {
+/** An A-number as the intake takes it, normalized to 9 digits (the staff filter uses the same rule). */
+export const aNumber = z.string({ error: req('must be an A-number') }).transform((value, ctx) => {
   const digits = value.trim().replace(/^[Aa]/, '').replace(/[\s-]/g, '');
   if (!/^\d{8,9}$/.test(digits)) {
     ctx.addIssue({ code: 'custom', message: 'must be 8 or 9 digits, optionally after a leading A' });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { addDays, instantAt, isRealDate } from './dates.js';
-import { languageTag, phone, usState } from './referral.js';
+import { hasControlCharacters, languageTag, optionalText, usState } from './referral.js';
+import { toUsSmsPhone } from './patient-phone.js';
 import type { Release } from './types.js';
 
 export interface PlanStep {
@@ -27,6 +28,16 @@ export function reminderPlan(release: Release, timeZone: string): { step: string
     .map((s) => ({ step: s.step, audience: s.audience, dueAt: instantAt(addDays(release.releasedOn, s.days), REMINDER_TIME, timeZone).toISOString() }));
 }
 
+/** A patient's phone for SMS reminders: a US number that can take an SMS (no premium-rate, toll-free or foreign). */
+const patientPhone = z.string({ error: 'must be a phone number' }).transform((value, ctx) => {
+  const e164 = hasControlCharacters(value) ? undefined : toUsSmsPhone(value);
+  if (!e164) {
+    ctx.addIssue({ code: 'custom', message: 'must be a US mobile number that can receive SMS (not toll-free, premium-rate or foreign)' });
+    return z.NEVER;
+  }
+  return e164;
+});
+
 /** The release body of the staff endpoint and the attorney's outcome page. */
 export function releaseSchema(today: string) {
   return z.strictObject({
@@ -34,8 +45,8 @@ export function releaseSchema(today: string) {
       .refine(isRealDate, { error: 'must be a real date written YYYY-MM-DD', abort: true })
       .refine((d) => d <= addDays(today, 30) && d >= addDays(today, -365), { error: 'must be within the last year and at most 30 days ahead' }),
     state: usState,
-    city: z.string().trim().max(80).optional(),
-    patientPhone: phone.optional(),
+    city: optionalText(80),
+    patientPhone: patientPhone.optional(),
     patientLanguage: languageTag,
     smsConsent: z.boolean({ error: 'must be true or false' }),
   }, { error: 'must be an object' });

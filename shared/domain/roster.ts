@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { minutesOfDay } from './dates.js';
-import { fieldErrors, languageTag, phone, SPECIALTIES, type Specialty } from './referral.js';
+import { fieldErrors, languageTag, phone, SPECIALTIES, type Specialty, text } from './referral.js';
 
 const timeZone = z.string().refine((tz) => {
   try {
@@ -18,7 +18,7 @@ const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, { error: 'must be 1-40 
 
 const DoctorSchema = z.strictObject({
   id,
-  name: z.string().trim().min(1).max(120),
+  name: text(1, 120),
   email: z.email({ error: 'must be an email address' }).transform((e) => e.toLowerCase()),
   phone,
   specialties: z.array(z.enum(SPECIALTIES)).min(1),
@@ -31,7 +31,7 @@ const DoctorSchema = z.strictObject({
 
 const CoordinatorSchema = z.strictObject({
   id,
-  name: z.string().trim().min(1).max(120),
+  name: text(1, 120),
   email: z.email({ error: 'must be an email address' }).transform((e) => e.toLowerCase()),
   phone,
 });

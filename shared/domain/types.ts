@@ -1,8 +1,12 @@
 import type { Referral } from './referral.js';
 import type { Urgency } from './triage.js';
 
-export type Status = 'paging' | 'awaiting_review' | 'escalated' | 'assigned' | 'released' | 'closed';
-export const STATUSES: Status[] = ['paging', 'awaiting_review', 'escalated', 'assigned', 'released', 'closed'];
+export type Status =
+  | 'awaiting_verification' | 'held' | 'paging' | 'awaiting_review' | 'escalated' | 'assigned' | 'released' | 'closed';
+export const STATUSES: Status[] = ['awaiting_verification', 'held', 'paging', 'awaiting_review', 'escalated', 'assigned', 'released', 'closed'];
+
+/** Why a case waits for a coordinator instead of paging (staff API only; the submitter never sees it). */
+export type HoldReason = 'submitter_limit' | 'page_budget' | 'duplicate';
 
 /** Statuses in which a doctor may still take the case. */
 export const OPEN_FOR_OFFERS: Status[] = ['paging', 'awaiting_review', 'escalated'];
@@ -25,6 +29,14 @@ export interface CaseRecord {
   reasons: string[];
   createdAt: string;
   referral: Referral;
+  /** Keyed hash (HMAC) of the normalized A-number: what the duplicate index holds, never the A-number. */
+  aNumberHash?: string;
+  holdReason?: HoldReason;
+  /** An open case with the same A-number (staff API only). */
+  duplicateOf?: string;
+  /** A coordinator let the case proceed; its waves then skip the page budget. */
+  approvedBy?: string;
+  approvedAt?: string;
   /** Paging wave last started (0 = none yet). */
   wave: number;
   /** When the next wave is due, while one is pending. */
@@ -33,6 +45,7 @@ export interface CaseRecord {
   assignedAt?: string;
   release?: Release;
   outcome?: string;
+  closedAt?: string;
   outcomeTokenHash?: string;
   outcomeTokenExpiresAt?: string;
   /** The receipt email: claimed (`sending`, with the claim time), `sent`, or `pending` again after a failure. */
@@ -42,6 +55,8 @@ export interface CaseRecord {
   escalationSentAt?: string;
   /** When one-time notices went out (claimed before sending). */
   coordinatorNoticeAt?: string;
+  /** When the coordinators' notice of a hold (or of an urgent case awaiting verification) went out. */
+  holdNoticeAt?: string;
   introSentAt?: string;
 }
 

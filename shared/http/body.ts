@@ -11,3 +11,10 @@ export function validBody<S extends z.ZodType>(schema: S, body: unknown): z.outp
   if (!parsed.success) throw new UnprocessableError('some fields are missing or invalid', fieldErrors(parsed.error));
   return parsed.data;
 }
+
+/** Validates query parameters against a schema: 422 naming every bad parameter, never echoing a value. */
+export function validQuery<S extends z.ZodType>(schema: S, query: Record<string, string | undefined> | null): z.output<S> {
+  const parsed = schema.safeParse(query ?? {});
+  if (!parsed.success) throw new UnprocessableError('some query parameters are missing or invalid', fieldErrors(parsed.error));
+  return parsed.data;
+}

@@ -34,13 +34,15 @@ export function lowerCaseHeaders(): Middleware {
 
 /**
  * Enforces `Content-Type: application/json` (415) and a size limit (413), then parses the body (400).
- * The parsed value replaces `event.body` as `event.parsedBody`.
+ * The parsed value replaces `event.body` as `event.parsedBody`. With `optional`, a request without a body
+ * (an action such as `approve`, a DELETE) passes with no parsed body; the route's schema decides.
  */
-export function jsonBody({ maxBytes = 64 * 1024 }: { maxBytes?: number } = {}): Middleware {
+export function jsonBody({ maxBytes = 64 * 1024, optional = false }: { maxBytes?: number; optional?: boolean } = {}): Middleware {
   return {
     before: (request) => {
       const { event } = request;
       if (event.httpMethod === 'GET' || event.httpMethod === 'HEAD') return;
+      if (optional && !event.body) return;
       const type = (event.headers?.['content-type'] ?? '').split(';')[0].trim().toLowerCase();
       if (type !== 'application/json') throw new UnsupportedMediaTypeError();
       const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64') : Buffer.from(event.body ?? '', 'utf8');

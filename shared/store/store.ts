@@ -5,7 +5,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Coordinator, Doctor, Roster, Shift } from '../domain/roster.js';
 import type { CaseRecord, ChannelState, Offer, OfferState, Reminder, Status, TimelineEvent } from '../domain/types.js';
-import { keys } from './keys.js';
+import type { CaseSummary as ReportCase } from '../domain/metrics.js';
+import { CREATED_INDEX, createdIndexKeys, keys } from './keys.js';
 
 export class ConditionFailedError extends Error {}
 
@@ -26,13 +27,43 @@ export class Store {
 
   // ---- referrals ------------------------------------------------------------------------------
 
-  /** Stores a new case; fails with ConditionFailedError when the id is taken. */
+  /**
+   * Stores a new case; fails with ConditionFailedError when the id is taken. A case awaiting
+   * verification is stored together with its pointer under the submitter's address, in one transaction.
+   */
   async createCase(record: CaseRecord): Promise<void> {
-    await this.conditional(this.db.send(new PutCommand({
+    const put = {
       TableName: this.table,
-      Item: { ...keys.case(record.referralId), ...statusIndex(record), ...record },
+      Item: {
+        ...keys.case(record.referralId), ...statusIndex(record), ...createdIndexKeys(record.createdAt, record.referralId), ...aNumberIndex(record),
+        ...record,
+      },
       ConditionExpression: 'attribute_not_exists(pk)',
-    })));
+    };
+    if (record.status !== 'awaiting_verification') {
+      await this.conditional(this.db.send(new PutCommand(put)));
+      return;
+    }
+    const pointer = { ...keys.waiting(submitterOf(record), record.referralId), referralId: record.referralId, createdAt: record.createdAt };
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: [{ Put: put }, { Put: { TableName: this.table, Item: pointer } }] }));
+    } catch (error) {
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') {
+        throw new ConditionFailedError('condition failed', { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  /** Cases whose A-number has this keyed hash, newest first (the duplicate index; never a scan), as summaries. */
+  async casesByANumberHash(hash: string): Promise<CaseSummary[]> {
+    return this.queryAll<CaseSummary>({
+      TableName: this.table,
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': `ANUM#${hash}` },
+      ScanIndexForward: false,
+    });
   }
 
   async getCase(referralId: string): Promise<CaseRecord | undefined> {
@@ -52,6 +83,25 @@ export class Store {
   }
 
   /**
+   * Summaries of the cases created in [start, end) (ISO instants), oldest first, read through the
+   * creation-date index one month at a time: the cost follows the range, not the table.
+   */
+  async casesCreatedBetween(start: string, end: string): Promise<ReportCase[]> {
+    const out: ReportCase[] = [];
+    for (const month of monthsBetween(start, end)) {
+      out.push(...await this.queryAll<ReportCase>({
+        TableName: this.table,
+        IndexName: CREATED_INDEX.name,
+        KeyConditionExpression: '#m = :m AND #k BETWEEN :start AND :end',
+        // `<end>` sorts before every `<end>#<id>`: a case created exactly at `end` is left out, as it should be
+        ExpressionAttributeNames: { '#m': CREATED_INDEX.partitionKey, '#k': CREATED_INDEX.sortKey },
+        ExpressionAttributeValues: { ':m': month, ':start': start, ':end': end },
+      }));
+    }
+    return out;
+  }
+
+  /**
    * Changes fields of a case when `condition` holds (an expression over `#status`, `#wave` and the
    * `:`-values given); keeps the status index in step. Returns false when the condition failed.
    */
@@ -66,7 +116,7 @@ export class Store {
     const names: Record<string, string> = {};
     for (const [alias, name] of [['#status', 'status'], ['#wave', 'wave']]) if (condition.expression.includes(alias)) names[alias] = name;
     const values: Record<string, unknown> = { ...condition.values };
-    const sets = Object.entries(fields).map(([k, v], i) => {
+    const sets = Object.entries(fields).filter(([, v]) => v !== undefined).map(([k, v], i) => {
       names[`#f${i}`] = k;
       values[`:f${i}`] = v;
       return `#f${i} = :f${i}`;
@@ -323,6 +373,164 @@ export class Store {
     return Boolean(Item);
   }
 
+  // ---- submitters: the trusted list, verification, limits ---------------------------------------
+
+  async putTrusted(entry: TrustedEntry): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...keys.trusted(trustedKey(entry)), ...entry } }));
+  }
+
+  async deleteTrusted(entry: Pick<TrustedEntry, 'email' | 'domain'>): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.table, Key: keys.trusted(trustedKey(entry)) }));
+  }
+
+  async listTrusted(): Promise<TrustedEntry[]> {
+    return this.queryAll<TrustedEntry>({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'TRUSTED' } });
+  }
+
+  /** Whether the address or its domain is on the trusted list. */
+  async onTrustedList(email: string): Promise<boolean> {
+    const domain = email.slice(email.lastIndexOf('@') + 1);
+    const found = await Promise.all([trustedKey({ email }), trustedKey({ domain })].map((k) =>
+      this.db.send(new GetCommand({ TableName: this.table, Key: keys.trusted(k), ConsistentRead: true }))));
+    return found.some((f) => f.Item);
+  }
+
+  async setVerified(email: string, until: string): Promise<void> {
+    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...keys.verified(email), email, verifiedUntil: until } }));
+  }
+
+  async deleteVerified(email: string): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.table, Key: keys.verified(email) }));
+  }
+
+  async verifiedUntil(email: string): Promise<string | undefined> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.verified(email), ConsistentRead: true }));
+    return Item?.verifiedUntil as string | undefined;
+  }
+
+  /**
+   * Claims the one verification email an address may get per period: true for the one caller that
+   * wins, however many ask at once. `release` gives a claim back after a failed send.
+   */
+  async claimVerificationEmail(email: string, now: Date, periodMs: number): Promise<boolean> {
+    return this.claimOnce(keys.verificationSent(email), now, periodMs);
+  }
+
+  async releaseVerificationEmail(email: string, claimedAt: Date): Promise<void> {
+    await this.releaseClaim(keys.verificationSent(email), claimedAt);
+  }
+
+  /** A once-per-period alert (e.g. the page budget): true for the one caller that wins this period. */
+  async claimAlert(name: string, now: Date, periodMs: number): Promise<boolean> {
+    return this.claimOnce(keys.alert(name), now, periodMs);
+  }
+
+  async putVerifyToken(tokenHash: string, email: string, expiresAt: Date): Promise<void> {
+    await this.db.send(new PutCommand({
+      TableName: this.table,
+      Item: { ...keys.verifyToken(tokenHash), email, expiresAt: expiresAt.toISOString(), ttl: Math.floor(expiresAt.getTime() / 1000) + 30 * 86_400 },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }));
+  }
+
+  /**
+   * Uses a verification token up, once: `unknown` when no token has this hash, `used` or `expired`
+   * otherwise; only one caller ever gets `ok` (with the address the token verifies).
+   */
+  async useVerifyToken(tokenHash: string, now: Date): Promise<{ result: 'ok'; email: string } | { result: 'unknown' | 'used' | 'expired' }> {
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.verifyToken(tokenHash), ConsistentRead: true }));
+    if (!Item) return { result: 'unknown' };
+    if (Item.usedAt) return { result: 'used' };
+    if (Item.expiresAt <= now.toISOString()) return { result: 'expired' };
+    try {
+      await this.db.send(new UpdateCommand({
+        TableName: this.table,
+        Key: keys.verifyToken(tokenHash),
+        UpdateExpression: 'SET usedAt = :now',
+        ConditionExpression: 'attribute_not_exists(usedAt) AND expiresAt > :now',
+        ExpressionAttributeValues: { ':now': now.toISOString() },
+      }));
+      return { result: 'ok', email: Item.email as string };
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return { result: 'used' };
+      throw error;
+    }
+  }
+
+  /** Ids of the referrals from this address still waiting for its verification, oldest first. */
+  async waitingReferrals(email: string): Promise<string[]> {
+    const items = await this.queryAll<{ referralId: string }>(prefixQuery(this.table, `SUBMITTER#${email}`, 'WAIT#'));
+    return items.map((i) => i.referralId);
+  }
+
+  async deleteWaiting(email: string, referralId: string): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.table, Key: keys.waiting(email, referralId) }));
+  }
+
+  /** Counts `id` (once: a repeat is already counted) against the address's urgent referrals per day. */
+  async takeUrgentSlot(email: string, id: string, limit: number, now: Date): Promise<boolean> {
+    return this.takeFromWindow(keys.urgentWindow(email), id, 1, limit, 24 * 3_600_000, now);
+  }
+
+  /** Reserves `pages` doctor SMS pages for `id` (a case's wave; once) within the hourly page budget. */
+  async takePageBudget(id: string, pages: number, limit: number, now: Date): Promise<boolean> {
+    return this.takeFromWindow(keys.pageBudget(), id, pages, limit, 3_600_000, now);
+  }
+
+  /**
+   * A rolling-window counter: one item lists what was counted in the window (`{id, at, n}`), so the
+   * limit holds over any rolling window and under concurrency (optimistic version check, retried).
+   * True when `n` more fit (or `id` was counted before), false when they would exceed `limit`.
+   */
+  private async takeFromWindow(key: { pk: string; sk: string }, id: string, n: number, limit: number, windowMs: number, now: Date): Promise<boolean> {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }));
+      const since = new Date(now.getTime() - windowMs).toISOString();
+      const live = ((Item?.entries ?? []) as WindowEntry[]).filter((e) => e.at > since);
+      if (live.some((e) => e.id === id)) return true;
+      if (live.reduce((sum, e) => sum + e.n, 0) + n > limit) return false;
+      const version = (Item?.version as number | undefined) ?? 0;
+      try {
+        await this.db.send(new PutCommand({
+          TableName: this.table,
+          Item: { ...key, entries: [...live, { id, at: now.toISOString(), n }], version: version + 1 },
+          ConditionExpression: Item ? 'version = :v' : 'attribute_not_exists(pk)',
+          ExpressionAttributeValues: Item ? { ':v': version } : undefined,
+        }));
+        return true;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        await new Promise((r) => setTimeout(r, Math.random() * 20 * Math.min(attempt + 1, 5)));
+      }
+    }
+    throw new Error('rolling window counter kept changing under us');
+  }
+
+  private async claimOnce(key: { pk: string; sk: string }, now: Date, periodMs: number): Promise<boolean> {
+    try {
+      await this.db.send(new PutCommand({
+        TableName: this.table,
+        Item: { ...key, claimedAt: now.toISOString() },
+        ConditionExpression: 'attribute_not_exists(pk) OR claimedAt <= :before',
+        ExpressionAttributeValues: { ':before': new Date(now.getTime() - periodMs).toISOString() },
+      }));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  private async releaseClaim(key: { pk: string; sk: string }, claimedAt: Date): Promise<void> {
+    try {
+      await this.db.send(new DeleteCommand({
+        TableName: this.table, Key: key, ConditionExpression: 'claimedAt = :at', ExpressionAttributeValues: { ':at': claimedAt.toISOString() },
+      }));
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
   // ---- reminders ------------------------------------------------------------------------------
 
   async putReminder(reminder: Reminder): Promise<'created' | 'exists'> {
@@ -396,8 +604,46 @@ export class Store {
   }
 }
 
+/** The fields the A-number index projects (no referral content). */
+export const SUMMARY_FIELDS = ['referralId', 'status', 'urgency', 'createdAt', 'assignedDoctorId', 'holdReason', 'duplicateOf'] as const;
+export type CaseSummary = Pick<CaseRecord, (typeof SUMMARY_FIELDS)[number]>;
+
+/** An entry of the trusted list: an address or a whole domain. */
+export interface TrustedEntry {
+  email?: string;
+  domain?: string;
+  addedBy: string;
+  addedAt: string;
+}
+
+interface WindowEntry {
+  id: string;
+  at: string;
+  n: number;
+}
+
+const trustedKey = (e: { email?: string; domain?: string }) => (e.email ? `email:${e.email}` : `domain:${e.domain}`);
+
+/** The attorney email a case came from, as the submitter items key it. */
+export const submitterOf = (r: CaseRecord) => r.referral.attorney.email.toLowerCase();
+
+function aNumberIndex(r: CaseRecord) {
+  return r.aNumberHash ? { gsi2pk: `ANUM#${r.aNumberHash}`, gsi2sk: `${r.createdAt}#${r.referralId}` } : {};
+}
+
 function statusIndex(r: CaseRecord) {
   return { gsi1pk: `STATUS#${r.status}`, gsi1sk: `${r.createdAt}#${r.referralId}` };
+}
+
+/** The UTC months (`YYYY-MM`) from the one holding `start` to the one holding `end`. */
+function monthsBetween(start: string, end: string): string[] {
+  const months: string[] = [];
+  const d = new Date(`${start.slice(0, 7)}-01T00:00:00Z`);
+  while (d.toISOString().slice(0, 7) <= end.slice(0, 7)) {
+    months.push(d.toISOString().slice(0, 7));
+    d.setUTCMonth(d.getUTCMonth() + 1);
+  }
+  return months;
 }
 
 function prefixQuery(table: string, pk: string, prefix: string): QueryCommandInput {
@@ -411,6 +657,6 @@ function prefixQuery(table: string, pk: string, prefix: string): QueryCommandInp
 
 /** Drops the key attributes so callers see the entity only. */
 function strip<T>(item: Record<string, unknown>): T {
-  const { pk, sk, gsi1pk, gsi1sk, ttl, ...rest } = item;
+  const { pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, ttl, createdMonth, createdKey, ...rest } = item;
   return rest as T;
 }

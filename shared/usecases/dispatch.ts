@@ -3,12 +3,13 @@ import { noLongerNeededEmail, noLongerNeededSms, introToAttorney, introToDoctor 
 import { sendSafely } from '../messaging.js';
 import { deleteWaveSchedules, noticeCoordinators, offerRoutineCase, runWave } from './paging.js';
 import { sendReceipt } from './receipt.js';
+import { noticeHold, onAwaitingVerification } from './trust.js';
+import type { CaseRecord } from '../domain/types.js';
 
 /**
  * A referral was stored (from the table stream, retried until it succeeds; every step is safe to repeat).
  * 1. record it on the timeline
- * 2. urgent: paging wave 1 and an email notice to coordinators; routine: email offers and the notice
- * 3. the attorney's receipt — last, so a failing email never holds up a page (the sweeper retries it)
+ * 2. then as `onCaseAdmitted`
  */
 export async function onCaseCreated(referralId: string, p: Ports): Promise<void> {
   const record = await p.store.getCase(referralId);
@@ -17,7 +18,31 @@ export async function onCaseCreated(referralId: string, p: Ports): Promise<void>
   if (!events.some((e) => e.event === 'received')) {
     await p.store.addEvent(referralId, { at: record.createdAt, event: 'received', details: { urgency: record.urgency } });
   }
-  if (record.urgency === 'urgent') {
+  await dispatchCase(record, p);
+}
+
+/**
+ * A case left `awaiting_verification` or `held` (its address was verified, or a coordinator approved
+ * it): from the table stream, the same steps as a new case from a trusted submitter.
+ */
+export async function onCaseAdmitted(referralId: string, p: Ports): Promise<void> {
+  const record = await p.store.getCase(referralId);
+  if (record) await dispatchCase(record, p);
+}
+
+/**
+ * 1. awaiting verification: only the verification email (and the coordinators' notice); nothing else
+ * 2. held, or a routine duplicate: the coordinators' email notice; no doctor hears of it
+ * 3. urgent: paging wave 1 (or the wave an approved case was held in) and an email notice to coordinators;
+ *    routine: email offers and the notice
+ * 4. the attorney's receipt — last, so a failing email never holds up a page (the sweeper retries it)
+ */
+async function dispatchCase(record: CaseRecord, p: Ports): Promise<void> {
+  const { referralId } = record;
+  if (record.status === 'awaiting_verification') return onAwaitingVerification(record, p);
+  if (record.status === 'held' || (record.status === 'awaiting_review' && record.duplicateOf)) {
+    await noticeHold(record, p);
+  } else if (record.urgency === 'urgent') {
     // a retry picks up the wave a failed run was in (waves 2 and 3 may run at once when nobody was reached)
     await runWave(referralId, Math.max(record.wave, 1), p);
     const offers = await p.store.listOffers(referralId);

@@ -1,14 +1,16 @@
+import type { Config } from '../config.js';
 import type { Referral } from '../domain/referral.js';
 import { triage, type Urgency } from '../domain/triage.js';
-import type { CaseRecord } from '../domain/types.js';
-import type { Clock } from '../ports.js';
+import type { CaseRecord, Status } from '../domain/types.js';
+import type { Clock, KeyedHashPort } from '../ports.js';
 import { ConditionFailedError, type Store } from '../store/store.js';
 import { newReferralId } from '../tokens.js';
+import { admit, isTrusted, type Admission } from './trust.js';
 
-/** What the attorney gets back (and what the idempotency record stores): no PHI. */
+/** What the attorney gets back (and what the idempotency record stores): no PHI, and no hold reason. */
 export interface IntakeResult {
   referralId: string;
-  status: 'paging' | 'awaiting_review';
+  status: Status;
   urgency: Urgency;
   reasons: string[];
 }
@@ -16,31 +18,41 @@ export interface IntakeResult {
 /**
  * Stores a validated referral.
  * 1. triage by the rule table on the program's calendar date
- * 2. a new random id; a conditional put (a taken id draws another)
- * Paging and the receipt follow from the table stream, so a stored referral is never missed.
+ * 2. the keyed hash of the A-number (the duplicate index holds that, never the A-number)
+ * 3. trust and holds: an untrusted address → `awaiting_verification`; otherwise the admission rules
+ *    (duplicate, the submitter's daily urgent limit) decide `held`, `paging` or `awaiting_review`
+ * 4. a conditional put under a new random id (a taken id draws another)
+ * Paging, the verification email and the receipt follow from the table stream, so a stored referral is never missed.
  */
 export async function submitReferral(
   referral: Referral,
   today: string,
-  ports: { store: Store; clock: Clock },
+  ports: { store: Store; clock: Clock; keyedHash: KeyedHashPort; config: Pick<Config, 'URGENT_PER_SUBMITTER_PER_DAY'> },
 ): Promise<IntakeResult> {
   const { urgency, reasons } = triage(referral, today);
-  const status = urgency === 'urgent' ? 'paging' : 'awaiting_review';
+  const aNumberHash = await ports.keyedHash.hash(referral.client.aNumber);
+  let referralId = newReferralId();
+  const email = referral.attorney.email;
+  const admission: Admission = (await isTrusted(email, ports))
+    ? await admit({ referralId, email, urgency, aNumberHash }, ports)
+    : { status: 'awaiting_verification' };
   for (let attempt = 0; ; attempt++) {
     const record: CaseRecord = {
-      referralId: newReferralId(),
-      status,
+      referralId,
+      ...admission,
       urgency,
       reasons,
       createdAt: ports.clock.now().toISOString(),
       referral,
+      aNumberHash,
       wave: 0,
     };
     try {
       await ports.store.createCase(record);
-      return { referralId: record.referralId, status, urgency, reasons };
+      return { referralId, status: admission.status, urgency, reasons };
     } catch (error) {
       if (!(error instanceof ConditionFailedError) || attempt >= 4) throw error;
+      referralId = newReferralId();
     }
   }
 }

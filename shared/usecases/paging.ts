@@ -1,9 +1,10 @@
 import type { Ports } from '../deps.js';
-import { caseNoticeEmail, escalationEmail, escalationSms, offerEmail, offerSms } from '../domain/messages.js';
+import { caseNoticeEmail, escalationEmail, escalationSms, offerEmail, offerSms, pageBudgetEmail, pageBudgetSms } from '../domain/messages.js';
 import type { Doctor } from '../domain/roster.js';
 import type { CaseRecord, Offer } from '../domain/types.js';
 import { FINAL_WAVE, routineDoctors, waveDoctors, waveScheduleName } from '../domain/waves.js';
 import { logger } from '../logger.js';
+import { countHeldByPageBudget } from '../metrics.js';
 import { channelAddress, emailCoordinators, sendSafely, type Channel } from '../messaging.js';
 import type { Store } from '../store/store.js';
 import { hashToken, newOfferId, newToken } from '../tokens.js';
@@ -16,9 +17,10 @@ import { randomInt } from 'node:crypto';
  *    run did not finish (a retry after a failure) resumes; any other stale or repeated wave does nothing
  * 2. final wave: the case becomes `escalated` (offers stay open) and every coordinator is paged by SMS
  *    and email, marked done only after sending
- * 3. otherwise schedule the next wave first (durable), then offer the case to this wave's doctors
+ * 3. the page budget: a wave whose doctor SMS pages would exceed it is not sent; the case is held
+ * 4. otherwise schedule the next wave first (durable), then offer the case to this wave's doctors
  *    (a doctor who already has an offer is not paged again)
- * 4. nobody in this wave reached: the next wave starts at once
+ * 5. nobody in this wave reached: the next wave starts at once
  */
 export async function runWave(referralId: string, wave: number, p: Ports): Promise<void> {
   const record = await p.store.getCase(referralId);
@@ -44,16 +46,58 @@ export async function runWave(referralId: string, wave: number, p: Ports): Promi
     await p.store.updateCase(referralId, { escalationSentAt: now.toISOString() }, { expression: 'attribute_not_exists(escalationSentAt)' });
     return;
   }
-  const next = waveScheduleName(wave + 1, referralId);
-  await p.scheduler.create(next, new Date(record.nextWaveAt!), { kind: 'wave', referralId, wave: wave + 1 });
   const roster = await p.store.roster();
   const doctors = waveDoctors(wave as 1 | 2, { roster, specialty: record.referral.request.specialty, at: now, load: await doctorLoad(p.store) });
+  if (!(await withinPageBudget(record, wave, doctors, p))) {
+    await holdForPageBudget(record, wave, p);
+    return;
+  }
+  const next = waveScheduleName(wave + 1, referralId);
+  await p.scheduler.create(next, new Date(record.nextWaveAt!), { kind: 'wave', referralId, wave: wave + 1 });
   await offerCase(record, doctors, wave, ['sms', 'email'], p);
   const reached = (await p.store.listOffers(referralId)).some((o) => o.wave === wave && (o.sms === 'sent' || o.email === 'sent'));
   if (!reached) {
     await p.scheduler.delete(next);
     await runWave(referralId, wave + 1, p);
   }
+}
+
+/**
+ * Reserves this wave's doctor SMS pages within the rolling hour's budget (once per case and wave, so a
+ * resumed wave is not counted twice). A case a coordinator approved is not held again.
+ */
+async function withinPageBudget(record: CaseRecord, wave: number, doctors: Doctor[], p: Ports): Promise<boolean> {
+  const offered = new Set((await p.store.listOffers(record.referralId)).map((o) => o.doctorId));
+  let pages = 0;
+  for (const d of doctors) if (!offered.has(d.id) && !(await p.store.isUnusable(channelAddress('sms', d.phone)))) pages++;
+  if (pages === 0) return true;
+  const fits = await p.store.takePageBudget(`${record.referralId}#${wave}`, pages, p.config.PAGE_BUDGET_PER_HOUR, p.clock.now());
+  return fits || Boolean(record.approvedAt);
+}
+
+/**
+ * A wave over the page budget: the case becomes `held` (page_budget) at the wave it reached, so an
+ * approval resumes there; the held-by-budget metric is counted; every coordinator is paged by SMS and
+ * email, at most once per hour however many cases are held.
+ */
+async function holdForPageBudget(record: CaseRecord, wave: number, p: Ports): Promise<void> {
+  const now = p.clock.now();
+  const held = await p.store.updateCase(
+    record.referralId,
+    { status: 'held', holdReason: 'page_budget' },
+    { expression: '#status = :paging AND #wave = :wave', values: { ':paging': 'paging', ':wave': wave } },
+    ['nextWaveAt'],
+  );
+  if (!held) return;
+  logger.warn('wave held by the page budget', { referralId: record.referralId, wave });
+  countHeldByPageBudget();
+  await p.store.addEvent(record.referralId, { at: now.toISOString(), event: 'held', details: { holdReason: 'page_budget', wave } });
+  if (!(await p.store.claimAlert('page_budget', now, 3_600_000))) return;
+  const { coordinators } = await p.store.roster();
+  for (const c of coordinators) {
+    await sendSafely(() => p.sms.send(c.phone, pageBudgetSms(record.referralId)), { referralId: record.referralId, coordinatorId: c.id, channel: 'sms' });
+  }
+  await emailCoordinators(pageBudgetEmail({ referralId: record.referralId, budget: p.config.PAGE_BUDGET_PER_HOUR }), p);
 }
 
 /** Deletes the pending wave schedules of a case (accepted, released or closed). */

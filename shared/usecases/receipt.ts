@@ -38,7 +38,7 @@ export async function sendReceipt(
   try {
     await email.send({
       to: [record.referral.attorney.email],
-      ...receiptEmail({ referralId, urgency: record.urgency, outcomeUrl: `${baseUrl}/outcome/${referralId}#token=${token}` }),
+      ...receiptEmail({ referralId, urgency: record.urgency, held: record.status === 'held', outcomeUrl: `${baseUrl}/outcome/${referralId}#token=${token}` }),
     });
   } catch (error) {
     await store.updateCase(referralId, { receipt: 'pending' }, { expression: 'receipt = :sending', values: { ':sending': 'sending' } });

@@ -105,7 +105,7 @@ export async function closeCase(referralId: string, outcome: CloseOutcome, actor
   if (!record) throw new NotFoundError('no such referral');
   const now = p.clock.now().toISOString();
   if (record.status !== 'closed') {
-    await p.store.updateCase(referralId, { status: 'closed', outcome }, { expression: '#status <> :closed', values: { ':closed': 'closed' } }, ['nextWaveAt']);
+    await p.store.updateCase(referralId, { status: 'closed', outcome, closedAt: now }, { expression: '#status <> :closed', values: { ':closed': 'closed' } }, ['nextWaveAt']);
     await p.store.addEvent(referralId, { at: now, event: 'closed', actor, details: { outcome } });
   }
   await stopPaging(referralId, now, p);

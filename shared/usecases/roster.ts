@@ -1,7 +1,8 @@
 import type { FieldError } from '../domain/referral.js';
-import { validateRoster, type Roster } from '../domain/roster.js';
+import { coverageGaps, coverageWindow, type CoverageGap } from '../domain/coverage.js';
+import { validateRoster, type Doctor, type Roster } from '../domain/roster.js';
 import type { Store } from '../store/store.js';
-import { channelAddress } from '../messaging.js';
+import { channelAddress, type Channel } from '../messaging.js';
 
 export type ImportResult =
   | { ok: true; doctors: number; coordinators: number; shifts: number }
@@ -21,40 +22,35 @@ export async function importRoster(document: unknown, store: Store): Promise<Imp
 }
 
 export interface RosterCheck {
-  /** Stretches in the window with no active primary on shift. */
-  gaps: { start: string; end: string }[];
+  from: string;
+  to: string;
+  /** Stretches in the window in which no active primary covers a specialty (see `coverageGaps`). */
+  gaps: CoverageGap[];
   /** Active doctors whose SMS and email are both unusable. */
   unreachable: string[];
 }
 
-/** Coverage gaps in the next `days` days and doctors nobody can reach. */
-export async function checkRoster(store: Store, now: Date, days = 14): Promise<RosterCheck> {
+/**
+ * Coverage gaps in the next `days` calendar days (program time zone) and doctors nobody can reach:
+ * what `medreview roster check` prints and `GET /api/staff/coverage` answers.
+ */
+export async function checkRoster(store: Store, now: Date, days: number, timeZone: string): Promise<RosterCheck> {
+  const roster = await rosterWithChannels(store);
+  const unreachable = roster.doctors.filter((d) => d.active && d.unusable.length === 2).map((d) => d.id);
+  const { from, to } = coverageWindow(now, days, timeZone);
+  return { from: from.toISOString(), to: to.toISOString(), gaps: coverageGaps(roster, from, to), unreachable };
+}
+
+/** The stored roster, each doctor with the channels that cannot be used (`sms`, `email`: opted out, bounced, failing). */
+export async function rosterWithChannels(store: Store): Promise<Omit<Roster, 'doctors'> & { doctors: (Doctor & { unusable: Channel[] })[] }> {
   const roster = await store.roster();
-  const unreachable: string[] = [];
-  for (const d of roster.doctors.filter((x) => x.active)) {
+  const doctors = await Promise.all(roster.doctors.map(async (d) => {
     const [sms, email] = await Promise.all([
       store.isUnusable(channelAddress('sms', d.phone)),
       store.isUnusable(channelAddress('email', d.email)),
     ]);
-    if (sms && email) unreachable.push(d.id);
-  }
-  return { gaps: coverageGaps(roster, now, new Date(now.getTime() + days * 86_400_000)), unreachable };
-}
-
-export function coverageGaps(roster: Roster, from: Date, to: Date): { start: string; end: string }[] {
-  const active = new Set(roster.doctors.filter((d) => d.active).map((d) => d.id));
-  const shifts = roster.shifts
-    .filter((s) => s.role === 'primary' && active.has(s.doctorId))
-    .map((s) => [Date.parse(s.start), Date.parse(s.end)] as const)
-    .sort((a, b) => a[0] - b[0]);
-  const gaps: { start: string; end: string }[] = [];
-  let covered = from.getTime();
-  for (const [start, end] of shifts) {
-    if (end <= covered) continue;
-    if (start > covered) gaps.push({ start: new Date(covered).toISOString(), end: new Date(Math.min(start, to.getTime())).toISOString() });
-    covered = Math.max(covered, end);
-    if (covered >= to.getTime()) break;
-  }
-  if (covered < to.getTime()) gaps.push({ start: new Date(covered).toISOString(), end: to.toISOString() });
-  return gaps.filter((g) => g.start < g.end);
+    const unusable: Channel[] = [...(sms ? ['sms' as const] : []), ...(email ? ['email' as const] : [])];
+    return { ...d, unusable };
+  }));
+  return { ...roster, doctors };
 }

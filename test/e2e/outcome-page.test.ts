@@ -101,7 +101,7 @@ describe('attorney outcome page', () => {
     await page.getByLabel('Estado al que va el cliente').selectOption('TX');
     await page.getByLabel('Ciudad (opcional)').fill('Austin');
     const phone = page.getByLabel('Teléfono del cliente (opcional)');
-    await phone.fill('12345'); // not a phone number
+    await phone.fill('+44 909 879 0879'); // a premium-rate number abroad: no SMS reminder may go there
     await page.getByLabel('Idioma del cliente para los recordatorios').fill('es');
     const consent = page.getByLabel('El cliente acepta recibir recordatorios por SMS');
     expect(await consent.isChecked()).toBe(false);
@@ -112,7 +112,7 @@ describe('attorney outcome page', () => {
     const inline = page.locator('#release-patientPhone-error');
     await expect.poll(() => phone.getAttribute('aria-invalid')).toBe('true');
     expect(await inline.isVisible()).toBe(true);
-    expect(await inline.textContent()).toContain('Debe ser un número de teléfono válido');
+    expect(await inline.textContent()).toContain('Debe ser un número móvil de EE. UU. que pueda recibir SMS');
     expect(await phone.getAttribute('aria-describedby')).toContain('release-patientPhone-error');
     const summary = page.locator('#summary');
     expect(await summary.isVisible()).toBe(true);

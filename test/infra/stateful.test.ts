@@ -26,6 +26,18 @@ describe('stateful stack', () => {
               { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
             ],
           }),
+          Match.objectLike({
+            IndexName: 'created',
+            KeySchema: [
+              { AttributeName: 'createdMonth', KeyType: 'HASH' },
+              { AttributeName: 'createdKey', KeyType: 'RANGE' },
+            ],
+            // the reports' fields only: no PHI in the index
+            Projection: {
+              ProjectionType: 'INCLUDE',
+              NonKeyAttributes: ['referralId', 'status', 'urgency', 'reasons', 'createdAt', 'assignedAt', 'closedAt', 'outcome', 'holdReason'],
+            },
+          }),
         ],
         TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
         StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },

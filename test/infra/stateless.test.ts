@@ -118,6 +118,19 @@ describe('scheduler', () => {
   });
 });
 
+describe('the cases-by-creation-date index', () => {
+  const queriesIt = (name: string) => policyOf(roleOf(functionId(name)))
+    .some((st) => JSON.stringify(st.Resource ?? '').includes('/index/created'));
+
+  it('is queried by the staff function only, and only with Query', () => {
+    const staff = policyOf(roleOf(functionId('staff'))).filter((st) => JSON.stringify(st.Resource ?? '').includes('/index/created'));
+    expect(staff.map((st) => [st.Action].flat())).toEqual([['dynamodb:Query']]);
+    for (const name of ['intake', 'offers', 'outcome', 'dispatcher', 'timer', 'inbound-sms', 'delivery-events', 'sweeper']) {
+      expect(queriesIt(name), name).toBe(false);
+    }
+  });
+});
+
 describe('REST API', () => {
   const methods = apiMethods(t);
   const staffRoutes = [
@@ -125,6 +138,12 @@ describe('REST API', () => {
     'GET /api/staff/referrals/{id}',
     'POST /api/staff/referrals/{id}/release',
     'POST /api/staff/referrals/{id}/close',
+    'POST /api/staff/referrals/{id}/notes',
+    'GET /api/staff/referrals.csv',
+    'GET /api/staff/roster',
+    'PUT /api/staff/roster',
+    'GET /api/staff/coverage',
+    'GET /api/staff/metrics',
   ];
   const publicRoutes = [
     'GET /api/health',

@@ -232,7 +232,7 @@ describe('admin CLI', () => {
     const result = await cli('check', '--days', '7');
 
     expect(result.code).toBe(1);
-    expect(result.out).toContain(`gap: no primary on shift from ${new Date(inTwoDays).toISOString()}`);
+    expect(result.out).toContain(`gap: no primary on shift for general from ${new Date(inTwoDays).toISOString()}`);
     expect(result.out).toMatch(/unreachable: doctor d-ben\b/);
     expect(result.out).not.toMatch(/unreachable: doctor d-ana\b/);
   });

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.js';
-import { validReferral, type ReferralOverrides } from '../fixtures/referral.js';
+import { freshANumber, validReferral, type ReferralOverrides } from '../fixtures/referral.js';
 import { coordinatorEntry, doctorEntry, type RosterDocument } from '../fixtures/roster.js';
 import { call } from '../support/runtime.js';
 
@@ -27,10 +27,23 @@ const HOUR = 3_600_000;
 
 // ---- runtime hooks ------------------------------------------------------------------------------
 
-/** Empties tables, outbox and schedules and resets the clock, then imports `roster`. */
-export async function resetWith(rt: LocalRuntime, roster: RosterDocument): Promise<void> {
+/** The fixture attorney's domain (test/fixtures/referral.ts): trusted by `resetWith`, so its referrals page. */
+export const FIXTURE_DOMAIN = 'example.org';
+
+/**
+ * Empties tables, outbox and schedules and resets the clock, then imports `roster` and puts the fixture
+ * attorney's domain on the trusted list (as a coordinator would), unless `trusted` is false.
+ */
+export async function resetWith(rt: LocalRuntime, roster: RosterDocument, { trusted = true } = {}): Promise<void> {
   expect((await call(rt, 'POST', '/_local/reset')).status).toBe(200);
   await putRoster(rt, roster);
+  if (trusted) await trust(rt, { domain: FIXTURE_DOMAIN });
+}
+
+/** Adds an address or a domain to the trusted list through the staff API. */
+export async function trust(rt: LocalRuntime, entry: { email: string } | { domain: string }): Promise<void> {
+  const response = await staffCall(rt, 'POST', '/api/staff/submitters', entry);
+  expect(response.status, JSON.stringify(response.json)).toBe(200);
 }
 
 export async function putRoster(rt: LocalRuntime, roster: RosterDocument): Promise<void> {
@@ -107,9 +120,12 @@ export const smsFailure = (phone: string, eventType = 'TEXT_CARRIER_UNREACHABLE'
 
 // ---- referrals ----------------------------------------------------------------------------------
 
-/** Submits a referral and waits until the dispatcher has handled it; returns its id. */
+/**
+ * Submits a referral and waits until the dispatcher has handled it; returns its id. Each referral is about
+ * another person (a fresh A-number) unless `overrides` names one.
+ */
 export async function submit(rt: LocalRuntime, overrides: ReferralOverrides = {}): Promise<string> {
-  const response = await call(rt, 'POST', '/api/referrals', validReferral(overrides));
+  const response = await call(rt, 'POST', '/api/referrals', validReferral({ ...overrides, client: { aNumber: freshANumber(), ...overrides.client } }));
   expect(response.status, JSON.stringify(response.json)).toBe(201);
   await settle(rt);
   return response.json.referralId;

@@ -2,11 +2,13 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { validReferral } from '../fixtures/referral.js';
 import { call, useTestRuntime } from '../support/runtime.js';
 import type { LocalRuntime } from '../../local/runtime.js';
+import { FIXTURE_DOMAIN, trust } from './helpers.js';
 
 let rt!: LocalRuntime;
 useTestRuntime((started) => (rt = started));
 beforeEach(async () => {
   await call(rt, 'POST', '/_local/reset');
+  await trust(rt, { domain: FIXTURE_DOMAIN });
 });
 
 /** Every stored case, whatever its status. */

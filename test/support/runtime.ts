@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, expect } from 'vitest';
-import { startLocal, type LocalRuntime } from '../../local/runtime.js';
+import { startLocal, type LocalRuntime, type LocalRuntimeOptions } from '../../local/runtime.js';
+import { ISSUED_A_NUMBERS } from '../fixtures/referral.js';
 
 /** The real local runtime in memory on free ports: what `npm start` runs, without data on disk. */
-export async function startTestRuntime(): Promise<LocalRuntime> {
-  return startLocal({ port: 0, dataDir: null });
+export async function startTestRuntime(options: Pick<LocalRuntimeOptions, 'limits'> = {}): Promise<LocalRuntime> {
+  return startLocal({ port: 0, dataDir: null, ...options });
 }
 
 /** What the fixture client's referral holds that no message may ever carry (test/fixtures/referral.ts). */
@@ -11,12 +12,13 @@ const FIXTURE_PHI = ['María', 'López', '123456789', '1990-04-02', 'South Texas
 
 /**
  * Starts the runtime before a file's tests (handing it to `started`) and stops it after them; before
- * stopping, every SMS and email the file's tests made the system send is scanned for the fixture's PHI.
+ * stopping, every SMS and email the file's tests made the system send is scanned for the fixture's PHI
+ * (the A-numbers handed out by `freshANumber` included).
  */
-export function useTestRuntime(started: (rt: LocalRuntime) => void): void {
+export function useTestRuntime(started: (rt: LocalRuntime) => void, options: Pick<LocalRuntimeOptions, 'limits'> = {}): void {
   let rt: LocalRuntime | undefined;
   beforeAll(async () => {
-    rt = await startTestRuntime();
+    rt = await startTestRuntime(options);
     started(rt);
   });
   afterAll(async () => {
@@ -25,7 +27,7 @@ export function useTestRuntime(started: (rt: LocalRuntime) => void): void {
     const { sms, email } = rt.history();
     const texts = [...sms.map((m) => m.body), ...email.flatMap((m) => [m.subject, m.text, m.html])];
     await rt.stop();
-    const leaks = FIXTURE_PHI.filter((phi) => texts.some((t) => t.includes(phi)));
+    const leaks = [...FIXTURE_PHI, ...ISSUED_A_NUMBERS].filter((phi) => texts.some((t) => t.includes(phi)));
     expect(leaks, `PHI in ${texts.length} messages sent by this file's tests`).toEqual([]);
     expect(texts.length).toBeGreaterThan(0);
   });

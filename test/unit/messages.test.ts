@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { escapeHtml, receiptEmail } from '../../shared/domain/messages.js';
+import { defused, escapeHtml, introToDoctor, message, offerEmail, receiptEmail } from '../../shared/domain/messages.js';
 
 const OUTCOME_URL = 'https://medreview.example/outcome/MR-7K3M9QXT#token=abc_DEF-123';
 
@@ -61,6 +61,49 @@ describe('messages', () => {
 
       expect(email.text).toContain('A volunteer doctor will review the request.');
       expect(email.text).not.toContain('paged');
+    });
+  });
+
+  describe('submitter text is never a link', () => {
+    const anchors = (html: string) => [...html.matchAll(/<a\b[^>]*href="([^"]*)"/g)].map((m) => m[1]);
+    const hostile = {
+      name: 'Ana Pérez https://evil.example/login',
+      organization: 'Defense LLC, www.evil.example, help@evil.example, javascript:alert(1), mailto:x@evil.example',
+      email: 'ana.perez@example.org',
+      phone: '+15125550100',
+    };
+
+    it('defuses URLs, bare domains, addresses and schemes, and leaves names alone', () => {
+      expect(defused('https://evil.example/login?x=1')).toBe('https[:]//evil[.]example/login?x=1');
+      expect(defused('see www.evil.example or evil.com')).toBe('see www[.]evil[.]example or evil[.]com');
+      expect(defused('help@evil.example')).toBe('help[at]evil[.]example');
+      expect(defused('javascript:alert(1) mailto:x tel:+1512')).toBe('javascript[:]alert(1) mailto[:]x tel[:]+1512');
+      for (const plain of ['Ana Pérez', 'Dr. J. Smith', 'Texas Detention Defense, LLC', 'Bufete S.A. de C.V.', 'Call at 10:30']) {
+        expect(defused(plain)).toBe(plain);
+      }
+    });
+
+    it("the doctor's introduction links nothing the attorney typed, in HTML or text", () => {
+      const email = introToDoctor({ referralId: 'MR-7K3M9QXT', attorney: hostile });
+
+      expect(anchors(email.html)).toEqual([]);
+      for (const part of [email.text, email.html]) {
+        expect(part).not.toMatch(/https?:\/\/|www\.evil|evil\.example|javascript:|mailto:|@evil/);
+        expect(part).toContain('https[:]//evil[.]example/login');
+        expect(part).toContain('help[at]evil[.]example');
+      }
+      // the attorney's own address is the contact the doctor needs: verbatim in text, not linkable in HTML
+      expect(email.text).toContain('Email: ana.perez@example.org.');
+      expect(email.html).toContain('Email: ana[.]perez[at]example[.]org.');
+      expect(email.html).not.toContain('ana.perez@example.org');
+    });
+
+    it('links only what the system passes as a link: its own pages', () => {
+      const offer = offerEmail({ referralId: 'MR-7K3M9QXT', urgency: 'urgent', specialty: 'general', code: '1234', url: 'https://medreview.example/offers/of-1#token=t' });
+      expect(anchors(offer.html)).toEqual(['https://medreview.example/offers/of-1#token=t']);
+      const plain = message('s', ['A URL in plain text https://evil.example stays text']);
+      expect(anchors(plain.html)).toEqual([]);
+      expect(plain.html).toContain('https://evil.example stays text');
     });
   });
 });

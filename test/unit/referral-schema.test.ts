@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { fieldErrors, isHoneypotFilled, referralSchema, type FieldError } from '../../shared/domain/referral.js';
+import { releaseSchema } from '../../shared/domain/reminders.js';
 import { TODAY, validReferral, withField, withoutField } from '../fixtures/referral.js';
 
 const schema = referralSchema(TODAY);
@@ -479,5 +480,47 @@ describe('referral schema', () => {
     ])('is %s → %s', (_, website, filled) => {
       expect(isHoneypotFilled({ ...validReferral(), website })).toBe(filled);
     });
+  });
+
+  describe('control characters in free text', () => {
+    const FREE_TEXT = [
+      'attorney.name', 'attorney.organization', 'attorney.barNumber', 'client.givenName', 'client.familyName',
+      'custody.facilityName', 'custody.fieldOffice', 'medical.concern', 'medical.medications',
+    ];
+
+    it.each(FREE_TEXT)('%s refuses NUL, BEL, ESC, VT, FF, a lone CR, DEL and C1 controls (even trailing)', (path) => {
+      for (const c of ['\u0000', '\u0007', '\u001b', '\u000b', '\u000c', '\r', '\u007f', '\u0085', '\u009b']) {
+        expect(errorsFor(withField(validReferral(), path, `Some text here${c}`)), JSON.stringify(c)).toEqual([
+          { path, message: 'must not contain control characters (only line breaks and tabs)' },
+        ]);
+      }
+    });
+
+    it('keeps newline, tab and CRLF, and other Unicode text', () => {
+      const concern = 'Line one\tindented\nline two\r\nline three: ñ, é, 中文, emoji 🙂';
+      expect(parse(withField(validReferral(), 'medical.concern', concern)).medical.concern).toBe(concern);
+    });
+
+    it('refuses a control character hidden in a phone number', () => {
+      expect(pathsFor(withField(validReferral(), 'attorney.phone', '(512) 555-0100\u0000'))).toEqual(['attorney.phone']);
+    });
+  });
+
+  describe('release patient phone', () => {
+    const release = (patientPhone: string) =>
+      releaseSchema(TODAY).safeParse({ releasedOn: TODAY, state: 'TX', patientPhone, patientLanguage: 'es', smsConsent: true });
+
+    it.each(['(512) 555-0150', '+1 212 555 0100', '512.867.5309'])('accepts the US number %s in E.164', (phone) => {
+      const parsed = release(phone);
+      expect(parsed.success && parsed.data.patientPhone).toMatch(/^\+1\d{10}$/);
+    });
+
+    it.each(['+44 909 879 0879', '+1 900 555 0100', '+1 800 555 0100', '+1 877 555 0100', '+1 416 555 0100', '+1 787 555 0100', '+52 55 1234 5678', '12345'])(
+      'refuses %s at patientPhone', (phone) => {
+        const parsed = release(phone);
+        expect(parsed.success).toBe(false);
+        expect(parsed.error && fieldErrors(parsed.error).map((e) => e.path)).toEqual(['patientPhone']);
+      },
+    );
   });
 });

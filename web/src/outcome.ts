@@ -40,7 +40,7 @@ const ES: Dict = {
   'release.state': 'Estado al que va el cliente',
   'release.city': 'Ciudad (opcional)',
   'release.patientPhone': 'Teléfono del cliente (opcional)',
-  'hint.patientPhone': 'Para recordatorios de seguimiento por SMS. Los números de EE. UU. pueden omitir +1.',
+  'hint.patientPhone': 'Un número móvil de EE. UU., para recordatorios de seguimiento por SMS (puede omitir +1).',
   'release.patientLanguage': 'Idioma del cliente para los recordatorios',
   'hint.language': "Un código de idioma: es español, ht criollo haitiano, pt portugués, fr francés, quc k'iche', mam mam.",
   'release.smsConsent': 'Recordatorios por SMS',

@@ -1,0 +1,16 @@
+import middy from '@middy/core';
+import { z } from 'zod';
+import { deps } from '../../shared/deps.js';
+import { linkToken, validBody } from '../../shared/http/body.js';
+import { json, jsonBody, lowerCaseHeaders, problemJson, type ParsedEvent } from '../../shared/http/middleware.js';
+import { verifySubmitter } from '../../shared/usecases/trust.js';
+
+const VerifyBody = z.strictObject({ token: linkToken });
+
+/** POST /api/submitters/verify — the token comes from the verification link's fragment. */
+export async function lambdaHandler(event: ParsedEvent) {
+  const { token } = validBody(VerifyBody, event.parsedBody);
+  return json(200, await verifySubmitter(token, deps()));
+}
+
+export const handler = middy(lambdaHandler).use(lowerCaseHeaders()).use(problemJson()).use(jsonBody({ maxBytes: 4096 }));

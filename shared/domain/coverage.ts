@@ -1,0 +1,53 @@
+import { TZDate } from '@date-fns/tz';
+import { addDays } from 'date-fns';
+import { SPECIALTIES, type Specialty } from './referral.js';
+import { matchesSpecialty, type Roster } from './roster.js';
+
+export interface CoverageGap {
+  start: string;
+  end: string;
+  specialty: Specialty;
+}
+
+/**
+ * The window a coverage check looks at: from `now` to the same wall-clock time `days` calendar days
+ * later in the program's time zone (so 14 days across a DST change are 14 days on the calendar,
+ * 335 or 337 hours).
+ */
+export function coverageWindow(now: Date, days: number, timeZone: string): { from: Date; to: Date } {
+  return { from: now, to: new Date(addDays(new TZDate(now.getTime(), timeZone), days).getTime()) };
+}
+
+/**
+ * Stretches of [from, to) in which no active doctor on a `primary` shift covers a specialty: `general`
+ * (which every doctor covers) and each specialty some doctor of the roster lists. Backup shifts and
+ * inactive doctors cover nothing. Sorted by start, then by specialty.
+ */
+export function coverageGaps(roster: Roster, from: Date, to: Date): CoverageGap[] {
+  const active = new Map(roster.doctors.filter((d) => d.active).map((d) => [d.id, d]));
+  const offered = new Set<Specialty>(['general', ...roster.doctors.flatMap((d) => d.specialties)]);
+  const gaps: CoverageGap[] = [];
+  for (const specialty of SPECIALTIES.filter((s) => offered.has(s))) {
+    const intervals = roster.shifts
+      .filter((s) => s.role === 'primary' && active.has(s.doctorId) && matchesSpecialty(active.get(s.doctorId)!, specialty))
+      .map((s) => [Date.parse(s.start), Date.parse(s.end)] as const);
+    for (const [start, end] of uncovered(intervals, from.getTime(), to.getTime())) {
+      gaps.push({ start: new Date(start).toISOString(), end: new Date(end).toISOString(), specialty });
+    }
+  }
+  return gaps.sort((a, b) => a.start.localeCompare(b.start) || SPECIALTIES.indexOf(a.specialty) - SPECIALTIES.indexOf(b.specialty));
+}
+
+/** The parts of [from, to) that no interval covers (intervals may overlap, touch or lie outside). */
+function uncovered(intervals: (readonly [number, number])[], from: number, to: number): [number, number][] {
+  const out: [number, number][] = [];
+  let covered = from;
+  for (const [start, end] of [...intervals].sort((a, b) => a[0] - b[0])) {
+    if (covered >= to) break;
+    if (end <= covered) continue;
+    if (start > covered) out.push([covered, Math.min(start, to)]);
+    covered = Math.max(covered, end);
+  }
+  if (covered < to) out.push([covered, to]);
+  return out.filter(([a, b]) => a < b);
+}
