@@ -91,6 +91,18 @@ describe('coordinator console', () => {
     expect(stored).toHaveLength(1);
     expect((await context.cookies()).map((c) => c.name).filter((n) => /token/i.test(n))).toEqual([]);
 
+    // the fixture attorney's domain goes on the trusted list from the console (a bad entry is refused beside its field)
+    await page.getByRole('link', { name: 'Trusted submitters' }).click();
+    await page.getByLabel('Email or @domain').fill('not an address');
+    await page.getByRole('button', { name: 'Add' }).click();
+    await expect.poll(() => page.locator('#submitter-error').textContent()).toContain('Enter an email address');
+    await page.getByLabel('Email or @domain').fill('@Example.org');
+    await page.getByRole('button', { name: 'Add' }).click();
+    await expect.poll(() => page.locator('#submitters').textContent()).toContain('@example.org');
+    expect(await page.locator('#submitters').textContent()).toContain(`staff:${rt.console.coordinator.username}`);
+    axe.push(...(await axeProblems(page)).map((p) => `trusted submitters: ${p}`));
+    await page.getByRole('link', { name: 'Queue', exact: true }).click();
+
     const urgent = await submit({ medical: { attorneyUrgency: 'urgent', riskFactors: ['pregnancy'] } });
     expect(urgent.status).toBe('paging');
     await call(rt, 'POST', '/_local/settle');
@@ -127,6 +139,13 @@ describe('coordinator console', () => {
     expect(await page.locator('#timeline').textContent()).toContain('viewed');
     axe.push(...(await axeProblems(page)).map((p) => `case file: ${p}`));
 
+    // a note goes on the timeline
+    await page.locator('summary', { hasText: 'Add note' }).click();
+    await page.getByLabel('Note', { exact: true }).fill('Called the facility; visit booked for Friday.');
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await expect.poll(() => page.locator('#notice').textContent()).toContain('Note added to the timeline');
+    await expect.poll(() => page.locator('#timeline').textContent()).toContain('Called the facility; visit booked for Friday.');
+
     // record a release: a bad phone is shown beside its field and nothing is sent
     const posts: string[] = [];
     page.on('request', (r) => { if (r.method() === 'POST') posts.push(new URL(r.url()).pathname); });
@@ -136,7 +155,7 @@ describe('coordinator console', () => {
     await page.getByLabel('The patient agrees to SMS reminders').check();
     await page.getByRole('button', { name: 'Record release' }).click();
     await expect.poll(() => page.locator('#release-patientPhone').getAttribute('aria-invalid')).toBe('true');
-    expect(await page.locator('#release-patientPhone-error').textContent()).toContain('valid phone number');
+    expect(await page.locator('#release-patientPhone-error').textContent()).toContain('must be a US mobile number');
     expect(posts).toEqual([]);
     axe.push(...(await axeProblems(page)).map((p) => `release form with an error: ${p}`));
 
@@ -163,12 +182,63 @@ describe('coordinator console', () => {
     expect((detail.json.timeline as { event: string; actor?: string }[]).find((e) => e.event === 'closed')?.actor)
       .toBe(`staff:${rt.console.coordinator.username}`);
 
-    // the roster, trusted submitters and metrics pages are reachable by keyboard-usable links
-    for (const name of ['Roster', 'Trusted submitters', 'Metrics']) {
-      await page.getByRole('link', { name }).click();
-      await page.getByRole('heading', { level: 1, name }).waitFor();
-      axe.push(...(await axeProblems(page)).map((p) => `${name}: ${p}`));
-    }
+    // an urgent referral from an untrusted address waits for verification; a coordinator approves it
+    const untrusted = await submit({ attorney: { email: 'new.lawyer@lawfirm.test' }, client: { aNumber: 'A987654321' }, medical: { attorneyUrgency: 'urgent' } });
+    expect(untrusted.status).toBe('awaiting_verification');
+    await page.getByRole('link', { name: 'Queue', exact: true }).click();
+    const waiting = page.locator(`#hot li[data-id="${untrusted.referralId}"]`);
+    await waiting.waitFor({ timeout: 20_000 });
+    expect(await waiting.textContent()).toContain('Awaiting verification');
+    await waiting.getByRole('link', { name: untrusted.referralId }).click();
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => page.locator('#notice').textContent()).toContain('Approved. The case is now: Paging doctors.');
+    await expect.poll(() => page.locator('#case-status').textContent()).toBe('Paging doctors');
+    expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    expect(await page.locator('#timeline').textContent()).toMatch(/approved/);
+
+    // the trusted entry can be removed again
+    await page.getByRole('link', { name: 'Trusted submitters' }).click();
+    await page.getByRole('button', { name: 'Remove @example.org' }).click();
+    await expect.poll(() => page.locator('[role="status"]').textContent()).toContain('@example.org was removed');
+    expect(await page.locator('#submitters').count()).toBe(0);
+
+    // roster: who is on call, the 14-day timeline; an import with errors lists them all and changes nothing
+    await page.getByRole('link', { name: 'Roster' }).click();
+    await expect.poll(() => page.locator('#on-call').textContent()).toMatch(/Primary.*Now: Dr\. Ana Ruiz/);
+    expect(await page.locator('#shift-timeline').count()).toBe(1);
+    axe.push(...(await axeProblems(page)).map((p) => `roster: ${p}`));
+    const bad = { doctors: [doctorEntry({ phone: 'nope' }), doctorEntry({ id: 'd-bo', name: 'Dr. Bo Lin', email: 'bo@example.org', phone: '+15125550102' })],
+      coordinators: [], shifts: [{ doctorId: 'd-zed', role: 'primary', start: '2026-12-01T08:00:00-06:00', end: '2026-12-02T08:00:00-06:00' }] };
+    await page.setInputFiles('#roster-file', { name: 'bad-roster.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
+    await page.locator('#import-errors').waitFor();
+    const listed = await page.locator('#import-errors li').allTextContents();
+    expect(listed.join('\n')).toMatch(/doctors\.0\.phone/);
+    expect(listed.join('\n')).toMatch(/coordinators/);
+    expect(listed.join('\n')).toMatch(/shifts\.0\.doctorId/);
+    expect(await page.getByRole('button', { name: 'Import roster' }).count()).toBe(0);
+    axe.push(...(await axeProblems(page)).map((p) => `roster import errors: ${p}`));
+    const good = { doctors: [doctorEntry(), doctorEntry({ id: 'd-bo', name: 'Dr. Bo Lin', email: 'bo@example.org', phone: '+15125550102' })],
+      coordinators: [coordinatorEntry()], shifts: [] };
+    await page.setInputFiles('#roster-file', { name: 'roster.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(good)) });
+    await expect.poll(() => page.locator('#import-preview').textContent()).toContain('2 doctors, 1 coordinators, 0 shifts');
+    await page.getByRole('button', { name: 'Import roster' }).click();
+    await expect.poll(() => page.locator('[role="status"]').last().textContent()).toContain('Roster imported from roster.json');
+    await expect.poll(() => page.locator('#doctors').textContent()).toContain('Dr. Bo Lin');
+    await expect.poll(() => page.locator('#on-call').textContent()).toMatch(/Now: nobody/);
+    await expect.poll(() => page.locator('#gaps').textContent()).toContain('No primary for general');
+
+    // metrics: charts in SVG with their numbers written out, and a CSV with no PHI
+    await page.getByRole('link', { name: 'Metrics' }).click();
+    await page.locator('#weekly-chart').waitFor();
+    expect(await page.locator('#weekly-chart desc').textContent()).toMatch(/2 urgent, 0 routine/);
+    expect(await page.locator('#accept-times').textContent()).toMatch(/All cases1/);
+    expect(await page.locator('#outcome-chart title').textContent()).toContain('care established 1');
+    axe.push(...(await axeProblems(page)).map((p) => `metrics: ${p}`));
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download CSV' }).click()]);
+    const csv = readFileSync(await download.path(), 'utf8');
+    expect(csv).toContain(urgent.referralId);
+    expect(csv).toContain(untrusted.referralId);
+    for (const phi of ['María', 'López', '123456789', '987654321', 'Headaches']) expect(csv).not.toContain(phi);
 
     // sign out: the tokens are gone, and the provider's session ends too
     await page.getByRole('button', { name: 'Sign out' }).click();
@@ -229,7 +299,7 @@ describe('coordinator console', () => {
     // each switch from an empty tab back to "All" renders the 50 rows from scratch; the median of five
     // (the machine is shared, so one slow frame says little)
     for (let i = 0; i < 5; i++) {
-      await page.getByRole('button', { name: 'Held' }).click();
+      await page.getByRole('button', { name: 'Closed' }).click();
       await expect.poll(() => page.locator('li.case').count()).toBe(0);
       await page.getByRole('button', { name: 'All', exact: true }).click();
       await expect.poll(() => page.locator('li.case').count()).toBe(50);
@@ -244,7 +314,7 @@ describe('coordinator console', () => {
     expect(await axeProblems(page)).toEqual([]);
 
     // the status tabs filter; then keyboard only: focus the first case and open it with Enter
-    await page.getByRole('button', { name: 'Held' }).click();
+    await page.getByRole('button', { name: 'Closed' }).click();
     await expect.poll(() => page.locator('li.case').count()).toBe(0);
     await page.getByRole('button', { name: 'All', exact: true }).click();
     await expect.poll(() => page.locator('li.case').count()).toBe(50);
@@ -257,12 +327,20 @@ describe('coordinator console', () => {
     await page.locator('#case-status').waitFor();
 
     // a referral id typed in the search box (any case) opens that case
-    await page.getByRole('link', { name: 'Queue' }).click();
+    await page.getByRole('link', { name: 'Queue', exact: true }).click();
     const last = await page.locator('li.case a.id').last().textContent();
     await page.locator('#search').fill(last!.toLowerCase());
     await page.keyboard.press('Enter');
     await page.waitForURL(new RegExp(`#/case/${last}$`));
     await page.locator('#case-status').waitFor();
+
+    // an A-number (written any common way) lists that person's cases only
+    await page.getByRole('link', { name: 'Queue', exact: true }).click();
+    await page.locator('#search').fill('a 200-000-007');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('li.case').count()).toBe(1);
+    await page.getByRole('button', { name: 'Clear search' }).click();
+    await expect.poll(() => page.locator('li.case').count()).toBe(50);
     expect(problems).toEqual([]);
     await context.close();
   }, 180_000);

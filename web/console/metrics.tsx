@@ -1,26 +1,23 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { Percentiles, ProgramMetrics } from '../../shared/domain/metrics.js';
 import { api, ApiError, request } from './api.js';
+import { statusLabel } from './format.js';
 import { t } from './i18n.js';
 
-type Any = Record<string, any>;
-interface Week { week: string; urgent: number; routine: number }
-interface Metrics { weeks: Week[]; median?: number; p90?: number; accepted?: number; outcomes: [string, number][] }
+interface Week { week: string; urgent: number; routine: number; status: Record<string, number> }
+interface Metrics {
+  weeks: Week[];
+  times: [string, Percentiles][];
+  outcomes: [string, number][];
+}
 
-const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-
-/** Reads the metrics answer: weekly counts by urgency, minutes from submit to accept, and outcomes. */
-function normalize(body: Any): Metrics {
-  const weeks: Week[] = ((body.weeks ?? body.weekly ?? []) as Any[]).map((w) => ({
-    week: String(w.week ?? w.weekStart ?? w.start ?? ''),
-    urgent: num(w.urgent ?? w.byUrgency?.urgent ?? w.urgency?.urgent) ?? 0,
-    routine: num(w.routine ?? w.byUrgency?.routine ?? w.urgency?.routine) ?? 0,
-  }));
-  const accept = (body.acceptMinutes ?? body.minutesToAccept ?? body.timeToAccept ?? body.submitToAccept ?? {}) as Any;
-  const rawOutcomes = body.outcomes ?? {};
-  const outcomes: [string, number][] = Array.isArray(rawOutcomes)
-    ? rawOutcomes.map((o: Any) => [String(o.outcome ?? o.name), num(o.count) ?? 0])
-    : Object.entries(rawOutcomes as Record<string, unknown>).map(([k, v]) => [k, num(v) ?? 0]);
-  return { weeks, median: num(accept.median ?? accept.p50), p90: num(accept.p90), accepted: num(accept.count ?? accept.n), outcomes };
+/** The metrics answer: weekly counts by urgency and status, minutes from submit to accept, outcomes. */
+function normalize(body: ProgramMetrics): Metrics {
+  return {
+    weeks: body.weeks.map((w) => ({ week: w.weekStart, urgent: w.urgency.urgent, routine: w.urgency.routine, status: w.status })),
+    times: [['All cases', body.timeToAccept.all], ['Urgent', body.timeToAccept.urgent], ['Routine', body.timeToAccept.routine]],
+    outcomes: Object.entries(body.outcomes),
+  };
 }
 
 const isoDate = (d: Date) => d.toISOString().slice(0, 10);
@@ -32,7 +29,7 @@ export function Metrics() {
   const [error, setError] = useState<string | undefined>();
   const load = async () => {
     try {
-      setData(normalize(await api<Any>('GET', `/api/staff/metrics?from=${from}&to=${to}`)));
+      setData(normalize(await api<ProgramMetrics>('GET', `/api/staff/metrics?from=${from}&to=${to}`)));
       setError(undefined);
     } catch (e) {
       setError((e as ApiError).message);
@@ -69,14 +66,22 @@ export function Metrics() {
         <>
           <h2>Referrals per week, by urgency</h2>
           <WeeklyChart weeks={data.weeks} />
+          <h2>Weekly counts by status now</h2>
+          <StatusTable weeks={data.weeks} />
           <h2>Minutes from submit to a doctor's accept</h2>
-          <dl class="facts" id="accept-times">
-            <dt>Median</dt><dd>{data.median === undefined ? 'no accepted cases' : `${Math.round(data.median)} min`}</dd>
-            <dt>90th percentile</dt><dd>{data.p90 === undefined ? 'no accepted cases' : `${Math.round(data.p90)} min`}</dd>
-          </dl>
-          {data.median !== undefined && data.p90 !== undefined && <AcceptChart median={data.median} p90={data.p90} />}
+          <div class="scroll">
+            <table class="data" id="accept-times">
+              <thead><tr><th scope="col">Cases</th><th scope="col">Accepted</th><th scope="col">Median</th><th scope="col">90th percentile</th></tr></thead>
+              <tbody>{data.times.map(([name, p]) => (
+                <tr key={name}><th scope="row">{name}</th><td>{p.accepted}</td>
+                  <td>{p.medianMinutes === null ? '—' : `${p.medianMinutes} min`}</td><td>{p.p90Minutes === null ? '—' : `${p.p90Minutes} min`}</td></tr>
+              ))}</tbody>
+            </table>
+          </div>
+          {data.times[0][1].medianMinutes !== null && data.times[0][1].p90Minutes !== null
+            && <AcceptChart median={data.times[0][1].medianMinutes} p90={data.times[0][1].p90Minutes} />}
           <h2>Outcomes</h2>
-          {data.outcomes.length === 0 ? <p>No outcomes recorded in this period.</p> : <OutcomeChart outcomes={data.outcomes} />}
+          {data.outcomes.every(([, n]) => n === 0) ? <p>No case of this period has been closed with an outcome.</p> : <OutcomeChart outcomes={data.outcomes} />}
         </>
       )}
     </>
@@ -114,6 +119,19 @@ function WeeklyChart({ weeks }: { weeks: Week[] }) {
       </svg>
       <p class="legend small"><span>U, solid: urgent</span><span>R, hatched: routine</span><span>Weeks by their first day (month-day)</span></p>
     </>
+  );
+}
+
+function StatusTable({ weeks }: { weeks: Week[] }) {
+  const statuses = Object.keys(weeks[0]?.status ?? {});
+  if (!weeks.length) return null;
+  return (
+    <div class="scroll">
+      <table class="data small" id="status-table">
+        <thead><tr><th scope="col">Week of</th>{statuses.map((s) => <th key={s} scope="col">{statusLabel(s)}</th>)}</tr></thead>
+        <tbody>{weeks.map((w) => <tr key={w.week}><th scope="row">{w.week}</th>{statuses.map((s) => <td key={s}>{w.status[s] ?? 0}</td>)}</tr>)}</tbody>
+      </table>
+    </div>
   );
 }
 
