@@ -28,7 +28,10 @@ export async function startDynamo(port: number, path: string | null): Promise<{ 
       await client.send(new ListTablesCommand({}));
       return { process: child, client };
     } catch {
-      if (Date.now() - started > 30_000) throw new Error('DynamoDB Local did not start within 30 s');
+      if (Date.now() - started > 30_000) {
+        child.kill('SIGKILL'); // not left running behind a failed start
+        throw new Error('DynamoDB Local did not start within 30 s');
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
   }
