@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Percentiles, ProgramMetrics } from '../../shared/domain/metrics.js';
 import { api, ApiError, request } from './api.js';
-import { statusLabel } from './format.js';
+import { daysBefore, statusLabel, today } from './format.js';
 import { t } from './i18n.js';
 
 interface Week { week: string; urgent: number; routine: number; status: Record<string, number> }
@@ -20,11 +20,10 @@ function normalize(body: ProgramMetrics): Metrics {
   };
 }
 
-const isoDate = (d: Date) => d.toISOString().slice(0, 10);
 
 export function Metrics() {
-  const [from, setFrom] = useState(() => isoDate(new Date(Date.now() - 84 * 86_400_000)));
-  const [to, setTo] = useState(() => isoDate(new Date()));
+  const [from, setFrom] = useState(() => daysBefore(today(), 83));
+  const [to, setTo] = useState(() => today());
   const [data, setData] = useState<Metrics | undefined>();
   const [error, setError] = useState<string | undefined>();
   const load = async () => {
