@@ -28,9 +28,9 @@ export async function startDynamo(port: number, path: string | null): Promise<{ 
       await client.send(new ListTablesCommand({}));
       return { process: child, client };
     } catch {
-      if (Date.now() - started > 30_000) {
+      if (Date.now() - started > 90_000) {
         child.kill('SIGKILL'); // not left running behind a failed start
-        throw new Error('DynamoDB Local did not start within 30 s');
+        throw new Error('DynamoDB Local did not start within 90 s');
       }
       await new Promise((r) => setTimeout(r, 100));
     }
