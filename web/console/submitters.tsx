@@ -41,7 +41,7 @@ export function Submitters() {
   };
   const remove = async (entry: string) => {
     try {
-      await api('DELETE', `/api/staff/submitters/${encodeURIComponent(entry)}`);
+      await api('DELETE', `/api/staff/submitters/${encodeURIComponent(entry.replace(/^@/, ''))}`);
       setMessage({ ok: true, text: `${entry} was removed from the trusted list.` });
       await load();
     } catch (err) {
@@ -71,7 +71,7 @@ export function Submitters() {
               const entry = i.email ?? `@${i.domain}`;
               return (
                 <tr key={entry}><td>{entry}</td><td>{i.addedBy ?? '—'}</td><td>{i.addedAt ? dateTime(i.addedAt) : '—'}</td>
-                  <td><button type="button" class="link-button" aria-label={`Remove ${entry}`} onClick={() => void remove(i.email ?? i.domain ?? '')}>Remove</button></td></tr>
+                  <td><button type="button" class="link-button" aria-label={`Remove ${entry}`} onClick={() => void remove(entry)}>Remove</button></td></tr>
               );
             })}</tbody>
           </table>
