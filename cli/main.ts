@@ -4,12 +4,17 @@ import { parseArgs } from 'node:util';
 import { documentClient } from '../shared/deps.js';
 import { Store } from '../shared/store/store.js';
 import { checkRoster, importRoster } from '../shared/usecases/roster.js';
+import { listTrusted, trustSubmitter, trustTarget, untrustSubmitter } from '../shared/usecases/trust.js';
+import { systemClock, type Clock } from '../shared/ports.js';
 import { LOCAL_CREDENTIALS } from '../local/dynamo.js';
 
 const USAGE = `usage:
   medreview roster import FILE   validate a roster document and replace the stored roster (nothing changes when any entry is bad)
   medreview roster check         coverage gaps (no active primary on shift for a specialty) in the next 14 days
                                  and doctors with no usable channel
+  medreview submitters trust ADDRESS|@DOMAIN     referrals from it page doctors without verification
+  medreview submitters untrust ADDRESS|@DOMAIN   take it off the trusted list (an address must verify again)
+  medreview submitters list                      the trusted list
 
 options:
   --table NAME       the deployed table (default: $MEDREVIEW_TABLE; see the stack output TableName)
@@ -28,7 +33,8 @@ export async function main(argv: string[], out = console.log, err = console.erro
     options: { table: { type: 'string' }, endpoint: { type: 'string' }, days: { type: 'string', default: '14' }, 'time-zone': { type: 'string' }, help: { type: 'boolean' } },
   });
   const [group, command, file] = positionals;
-  if (values.help || group !== 'roster' || !['import', 'check'].includes(command ?? '')) {
+  const known = group === 'roster' ? ['import', 'check'] : group === 'submitters' ? ['trust', 'untrust', 'list'] : [];
+  if (values.help || !known.includes(command ?? '')) {
     (values.help ? out : err)(USAGE);
     return values.help ? 0 : 2;
   }
@@ -41,6 +47,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
     ? { endpoint: values.endpoint, region: process.env.AWS_REGION ?? 'us-east-1', ...(process.env.AWS_ACCESS_KEY_ID ? {} : { credentials: LOCAL_CREDENTIALS }) }
     : {};
   const store = new Store(documentClient(new DynamoDBClient(local)), table);
+  if (group === 'submitters') return submitters(command!, file, { store, clock: systemClock }, out, err);
 
   if (command === 'import') {
     if (!file) {
@@ -88,4 +95,31 @@ function isTimeZone(name: string): boolean {
   } catch {
     return false;
   }
+}
+
+const ADMIN = `admin:${process.env.USER ?? 'cli'}`;
+const ENTRY = /^(@?([a-z0-9-]+\.)+[a-z]{2,}|[^@\s]+@([a-z0-9-]+\.)+[a-z]{2,})$/i;
+
+/** `submitters trust|untrust ADDRESS|@DOMAIN` and `submitters list`. */
+async function submitters(command: string, value: string | undefined, p: { store: Store; clock: Clock }, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  if (command === 'list') {
+    const items = await listTrusted(p);
+    for (const i of items) out(`${i.email ?? `@${i.domain}`}\tadded ${i.addedAt} by ${i.addedBy}`);
+    if (items.length === 0) out('the trusted list is empty');
+    return 0;
+  }
+  if (!value || !ENTRY.test(value)) {
+    err(`submitters ${command} needs an email address or @domain`);
+    return 2;
+  }
+  const target = trustTarget(value);
+  const shown = 'email' in target ? target.email : `@${target.domain}`;
+  if (command === 'trust') {
+    await trustSubmitter(target, ADMIN, p);
+    out(`trusted: ${shown}`);
+  } else {
+    await untrustSubmitter(target, p);
+    out(`no longer trusted: ${shown}`);
+  }
+  return 0;
 }

@@ -139,7 +139,13 @@ function grantTable(fn: MedreviewFunction, table: ITable, indexes: string[], key
 
 export function useTable(fn: MedreviewFunction, table: ITable, key: IKey): void {
   fn.addEnvironment('TABLE_NAME', table.tableName);
-  grantTable(fn, table, ['gsi1'], key);
+  grantTable(fn, table, ['gsi1', 'gsi2'], key);
+}
+
+/** Hashing A-numbers (intake, the staff filter): GenerateMac with the one HMAC key. */
+export function useANumberKey(fn: MedreviewFunction, key: IKey): void {
+  fn.addEnvironment('A_NUMBER_KEY_ID', key.keyArn);
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['kms:GenerateMac'], resources: [key.keyArn] }));
 }
 
 /** Reads of the cases-by-creation-date index (staff metrics and CSV): Query on that index only. */

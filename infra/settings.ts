@@ -10,8 +10,16 @@ export interface Settings {
   readonly alarmEmail?: string;
   readonly waveMinutes: number;
   readonly offerTokenDays: number;
-  /** Requests per client per 5 minutes before WAF blocks. */
+  /** Urgent referrals per attorney email per 24 h that page by themselves. */
+  readonly urgentPerSubmitterPerDay: number;
+  /** Doctor SMS pages in any rolling hour, system-wide. */
+  readonly pageBudgetPerHour: number;
+  /** Requests per viewer IP per 5 minutes before the edge WAF blocks. */
   readonly wafRateLimit: number;
+  /** `POST /api/referrals` per viewer IP per 5 minutes before the edge WAF blocks (WAF's minimum is 10). */
+  readonly wafReferralRateLimit: number;
+  /** Bump to rotate the origin-verify secret; the previous value stays accepted until the next bump. */
+  readonly originVerifyVersion: number;
   readonly apiRateLimit: number;
   readonly apiBurstLimit: number;
   /** Prefix of the staff sign-in domain (`<prefix>.auth.<region>.amazoncognito.com`); default medreview-staff-<account>. */
@@ -41,7 +49,11 @@ export function settingsFromContext(node: Node, webDist?: string): Settings {
     alarmEmail: str('alarmEmail'),
     waveMinutes: num('waveMinutes', 15),
     offerTokenDays: num('offerTokenDays', 3),
+    urgentPerSubmitterPerDay: num('urgentPerSubmitterPerDay', 3),
+    pageBudgetPerHour: num('pageBudgetPerHour', 40),
     wafRateLimit: num('wafRateLimit', 300),
+    wafReferralRateLimit: num('wafReferralRateLimit', 10),
+    originVerifyVersion: num('originVerifyVersion', 1),
     apiRateLimit: num('apiRateLimit', 20),
     apiBurstLimit: num('apiBurstLimit', 40),
     staffDomainPrefix: str('staffDomainPrefix'),

@@ -11,16 +11,22 @@ import * as smsvoice from 'aws-cdk-lib/aws-smsvoice';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { getCountries } from 'libphonenumber-js';
+import { COUNTRY_CODES } from '../shared/domain/codes.js';
 import { CREATED_INDEX } from '../shared/store/keys.js';
+import { SUMMARY_FIELDS } from '../shared/store/store.js';
 
 /** Long-lived data and account-level configuration; everything here is RETAINed or cheap to keep. */
 export class StatefulStack extends Stack {
   readonly key: kms.Key;
+  /** HMAC key for the A-number index: the hash is computed inside KMS, the key never leaves it. */
+  readonly aNumberKey: kms.Key;
   readonly table: dynamodb.Table;
   readonly idempotencyTable: dynamodb.Table;
   readonly sesConfigurationSet: ses.ConfigurationSet;
   readonly sesEventsTopic: sns.Topic;
   readonly smsConfigurationSet: smsvoice.CfnConfigurationSet;
+  readonly smsProtectConfiguration: smsvoice.CfnProtectConfiguration;
   readonly smsOptOutList: smsvoice.CfnOptOutList;
   readonly smsEventsTopic: sns.Topic;
   readonly inboundSmsTopic: sns.Topic;
@@ -93,6 +99,25 @@ export class StatefulStack extends Stack {
       projectionType: dynamodb.ProjectionType.INCLUDE,
       nonKeyAttributes: [...CREATED_INDEX.projected],
     });
+    // Cases by a keyed hash (HMAC) of the normalized A-number: duplicates and the staff filter, never a
+    // scan and never the A-number itself in a key. Projects the case summary only, no referral content.
+    this.table.addGlobalSecondaryIndex({
+      indexName: 'gsi2',
+      partitionKey: { name: 'gsi2pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'gsi2sk', type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: [...SUMMARY_FIELDS],
+    });
+    this.aNumberKey = new kms.Key(this, 'ANumberKey', {
+      description: 'medreview A-number index HMAC key (GenerateMac only)',
+      keySpec: kms.KeySpec.HMAC_256,
+      keyUsage: kms.KeyUsage.GENERATE_VERIFY_MAC,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.aNumberKey).acknowledge({
+      id: 'AwsSolutions-KMS5',
+      reason: 'KMS does not rotate HMAC keys; rotating by hand would also require re-hashing every indexed A-number.',
+    });
     this.idempotencyTable = new dynamodb.Table(this, 'IdempotencyTable', {
       ...tableDefaults,
       partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
@@ -153,7 +178,19 @@ export class StatefulStack extends Stack {
 
     // SMS: opt-outs (STOP) arrive as inbound messages on the two-way topic; the event destination carries failures.
     this.smsOptOutList = new smsvoice.CfnOptOutList(this, 'SmsOptOutList', {});
+    // ---- SMS spend: every message goes through the configuration set, whose protect configuration lets
+    // SMS reach US numbers only (doctors, coordinators and patients are all in the US; foreign and premium
+    // destinations are where SMS pumping fraud costs money). Voice and MMS are never used: blocked everywhere.
+    this.smsProtectConfiguration = new smsvoice.CfnProtectConfiguration(this, 'SmsProtectConfiguration', {
+      countryRuleSet: {
+        sms: smsDestinations().map((countryCode) => ({ countryCode, protectStatus: countryCode === 'US' ? 'ALLOW' : 'BLOCK' })),
+        voice: smsDestinations().map((countryCode) => ({ countryCode, protectStatus: 'BLOCK' })),
+        mms: smsDestinations().map((countryCode) => ({ countryCode, protectStatus: 'BLOCK' })),
+      },
+      tags: [{ key: 'Name', value: 'medreview-us-only' }],
+    });
     this.smsConfigurationSet = new smsvoice.CfnConfigurationSet(this, 'SmsConfigurationSet', {
+      protectConfigurationId: this.smsProtectConfiguration.attrProtectConfigurationId,
       eventDestinations: [
         {
           eventDestinationName: 'delivery-failures',
@@ -216,4 +253,10 @@ export class StatefulStack extends Stack {
       refreshTokenValidity: Duration.hours(12),
     });
   }
+}
+
+/** Countries and regions with telephone numbers: assigned ISO 3166-1 codes that have a numbering plan. */
+export function smsDestinations(): string[] {
+  const numbered = new Set<string>(getCountries());
+  return [...COUNTRY_CODES].filter((c) => numbered.has(c)).sort();
 }

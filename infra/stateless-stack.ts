@@ -28,17 +28,21 @@ import {
   wildcardFinding,
   useEmail,
   useCreatedIndex,
+  useANumberKey,
   useIdempotencyTable,
   useScheduler,
   useSms,
   useTable,
 } from './function.js';
+import { ORIGIN_VERIFY_HEADER, OriginVerify } from './origin-verify.js';
 import type { Settings } from './settings.js';
 import type { StatefulStack } from './stateful-stack.js';
 
 export interface StatelessStackProps extends StackProps {
   readonly stateful: StatefulStack;
   readonly settings: Settings;
+  /** The CLOUDFRONT-scope web ACL of the edge stack (us-east-1), attached to the distribution. */
+  readonly edgeWebAclArn: string;
 }
 
 const STAGE = 'prod';
@@ -156,7 +160,10 @@ export class StatelessStack extends Stack {
     // AWS::ApiGateway::RestApi resource here keeps that chain acyclic, so BASE_URL stays a plain environment variable.
     const apiDomain = `${this.api.restApiId}.execute-api.${this.region}.${this.urlSuffix}`;
     const siteOrigin = origins.S3BucketOrigin.withOriginAccessControl(siteBucket);
+    // ---- edge: the web ACL of the edge stack, and the header that lets only CloudFront reach the API ----
+    const originVerify = new OriginVerify(this, 'OriginVerify', { version: settings.originVerifyVersion, key });
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      webAclId: props.edgeWebAclArn,
       defaultRootObject: 'index.html',
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
@@ -181,6 +188,7 @@ export class StatelessStack extends Stack {
             originPath: `/${STAGE}`,
             protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
             originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+            customHeaders: { [ORIGIN_VERIFY_HEADER]: originVerify.headerValue },
           }),
           viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
           allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
@@ -190,8 +198,7 @@ export class StatelessStack extends Stack {
         },
       },
     });
-    ack(this.distribution, 'AwsSolutions-CFR1', 'Attorneys and volunteer doctors may be travelling; the API behind it has a regional WAF with rate limits.');
-    ack(this.distribution, 'AwsSolutions-CFR2', 'A CLOUDFRONT-scope WebACL must live in us-east-1; the API origin has a regional WebACL and the S3 origin serves static files only.');
+    ack(this.distribution, 'AwsSolutions-CFR1', 'Attorneys and volunteer doctors may be travelling; the edge WAF rate-limits every viewer and blocks known-bad IPs instead.');
     ack(this.distribution, 'AwsSolutions-CFR4', 'Uses the default *.cloudfront.net certificate, for which CloudFront fixes the viewer TLS policy; set a custom domain to raise it.');
     const baseUrl = `https://${this.distribution.distributionDomainName}`;
 
@@ -262,6 +269,8 @@ export class StatelessStack extends Stack {
       PROGRAM_TIME_ZONE: settings.programTimeZone,
       WAVE_MINUTES: String(settings.waveMinutes),
       OFFER_TOKEN_DAYS: String(settings.offerTokenDays),
+      URGENT_PER_SUBMITTER_PER_DAY: String(settings.urgentPerSubmitterPerDay),
+      PAGE_BUDGET_PER_HOUR: String(settings.pageBudgetPerHour),
     };
     const fn = (name: string, opts: Omit<MedreviewFunctionProps, 'name' | 'key' | 'environment'>) =>
       (this.functions[name] = new MedreviewFunction(this, { name, key, environment, ...opts }));
@@ -285,6 +294,7 @@ export class StatelessStack extends Stack {
     const offers = fn('offers', { reservedConcurrency: 10, timeout: Duration.seconds(29) });
     const outcome = fn('outcome', { reservedConcurrency: 5 });
     const staff = fn('staff', { reservedConcurrency: 5 });
+    const verify = fn('verify', { reservedConcurrency: 5 });
     const dispatcher = fn('dispatcher', { reservedConcurrency: 5, timeout: Duration.seconds(60) });
     const timer = fn('timer', { reservedConcurrency: 10, timeout: Duration.seconds(60), async: true, functionName: timerName });
     const inboundSms = fn('inbound-sms', { reservedConcurrency: 5, timeout: Duration.seconds(30), async: true });
@@ -296,8 +306,10 @@ export class StatelessStack extends Stack {
       useTable(f, stateful.table, key);
       useEmail(f, email);
     }
+    useTable(verify, stateful.table, key);
     useIdempotencyTable(intake, stateful.idempotencyTable, key);
     useCreatedIndex(staff, stateful.table);
+    for (const f of [intake, staff]) useANumberKey(f, stateful.aNumberKey);
     for (const f of workers) useSms(f, sms);
     for (const f of workers) if (f !== deliveryEvents) useScheduler(f, sched);
     sweeper.addToRolePolicy(
@@ -336,6 +348,15 @@ export class StatelessStack extends Stack {
           FilterCriteria.filter({
             eventName: FilterRule.isEqual('MODIFY'),
             dynamodb: { Keys: { sk: { S: FilterRule.isEqual('REF') } }, NewImage: { status: { S: FilterRule.isEqual('assigned') } } },
+          }),
+          // a case verified or approved out of waiting (awaiting_verification or held): paging, offers, receipt
+          FilterCriteria.filter({
+            eventName: FilterRule.isEqual('MODIFY'),
+            dynamodb: {
+              Keys: { sk: { S: FilterRule.isEqual('REF') } },
+              OldImage: { status: { S: FilterRule.or('awaiting_verification', 'held') } },
+              NewImage: { status: { S: FilterRule.or('paging', 'awaiting_review', 'held') } },
+            },
           }),
         ],
       }),
@@ -422,8 +443,14 @@ export class StatelessStack extends Stack {
     route(roster, 'PUT', staff, [], false);
     route(staffRoot.addResource('coverage'), 'GET', staff, [], false);
     route(staffRoot.addResource('metrics'), 'GET', staff, [], false);
+    route(staffReferral.addResource('approve'), 'POST', staff, ['id'], false);
+    const submitters = apiRoot.getResource('staff')!.addResource('submitters');
+    route(submitters, 'GET', staff, [], false);
+    route(submitters, 'POST', staff, [], false);
+    route(submitters.addResource('{entry}'), 'DELETE', staff, ['entry'], false);
+    route(apiRoot.addResource('submitters').addResource('verify'), 'POST', verify, [], true);
 
-    this.addWaf(settings, key);
+    this.addWaf(originVerify, key);
 
     // ---------- alarms ----------
     const alarmTopic = new sns.Topic(this, 'Alarms', { masterKey: key, enforceSSL: true });
@@ -444,6 +471,22 @@ export class StatelessStack extends Stack {
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
     heartbeat.addAlarmAction(alarmAction);
+    // Waves held because the hourly page budget ran out: junk or a flood is using the public form (or the
+    // budget is too low for a real surge). Coordinators are paged by the app; this tells the operators.
+    new cloudwatch.Alarm(this, 'HeldByPageBudgetAlarm', {
+      alarmDescription: 'Urgent paging waves were held because the hourly page budget was used up.',
+      metric: new cloudwatch.Metric({
+        namespace: 'medreview',
+        metricName: 'HeldByPageBudget',
+        dimensionsMap: { service: 'medreview' },
+        statistic: cloudwatch.Stats.SUM,
+        period: Duration.minutes(5),
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }).addAlarmAction(alarmAction);
     const queues: Record<string, sqs.IQueue> = {
       SchedulerDlq: stateful.schedulerDlq,
       DispatchFailures: dispatchFailures,
@@ -470,48 +513,17 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'SiteBucketName', { value: siteBucket.bucketName });
   }
 
-  private addWaf(settings: Settings, key: IKey): void {
-    const visibility = (metricName: string) => ({ cloudWatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true });
-    const managed = (name: string, priority: number) => ({
-      name,
-      priority,
-      overrideAction: { none: {} },
-      statement: { managedRuleGroupStatement: { vendorName: 'AWS', name } },
-      visibilityConfig: visibility(name),
-    });
+  /**
+   * The regional WAF: only requests that came through CloudFront (carrying the origin-verify header) reach the
+   * API; a call to the execute-api address itself is blocked. Per-viewer rate limits and the managed rule groups
+   * are on the edge WAF, which sees the real viewer IP (here every source is a CloudFront edge node).
+   */
+  private addWaf(originVerify: OriginVerify, key: IKey): void {
     const acl = new wafv2.CfnWebACL(this, 'ApiWaf', {
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
-      visibilityConfig: visibility('medreview-api'),
-      rules: [
-        // Behind CloudFront the source IP is an edge node, so the per-client limit keys on the viewer IP CloudFront
-        // puts in X-Forwarded-For; the per-source rule also bounds direct calls and spoofed headers.
-        {
-          name: 'rate-per-client',
-          priority: 0,
-          action: { block: {} },
-          statement: {
-            rateBasedStatement: {
-              limit: settings.wafRateLimit,
-              evaluationWindowSec: 300,
-              aggregateKeyType: 'FORWARDED_IP',
-              forwardedIpConfig: { headerName: 'X-Forwarded-For', fallbackBehavior: 'MATCH' },
-            },
-          },
-          visibilityConfig: visibility('rate-per-client'),
-        },
-        {
-          name: 'rate-per-source',
-          priority: 1,
-          action: { block: {} },
-          statement: {
-            rateBasedStatement: { limit: settings.wafRateLimit * 5, evaluationWindowSec: 300, aggregateKeyType: 'IP' },
-          },
-          visibilityConfig: visibility('rate-per-source'),
-        },
-        managed('AWSManagedRulesAmazonIpReputationList', 2),
-        managed('AWSManagedRulesKnownBadInputsRuleSet', 3),
-      ],
+      visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'medreview-api', sampledRequestsEnabled: true },
+      rules: [originVerify.wafRule(0)],
     });
     new wafv2.CfnWebACLAssociation(this, 'ApiWafAssociation', {
       resourceArn: this.api.deploymentStage.stageArn,
@@ -530,7 +542,7 @@ export class StatelessStack extends Stack {
       logDestinationConfigs: [
         this.formatArn({ service: 'logs', resource: 'log-group', resourceName: wafLogName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
       ],
-      redactedFields: [{ singleHeader: { Name: 'authorization' } }],
+      redactedFields: [{ singleHeader: { Name: 'authorization' } }, { singleHeader: { Name: ORIGIN_VERIFY_HEADER } }],
       loggingFilter: {
         DefaultBehavior: 'DROP',
         Filters: [

@@ -4,6 +4,7 @@ import { deps } from '../../shared/deps.js';
 import { releaseSchema } from '../../shared/domain/reminders.js';
 import { STATUSES } from '../../shared/domain/types.js';
 import { validBody, validQuery } from '../../shared/http/body.js';
+import { CoverageQuery } from '../../shared/domain/coverage.js';
 import { DateRangeQuery } from '../../shared/domain/metrics.js';
 import { NoteBody } from '../../shared/domain/notes.js';
 import { ForbiddenError, NotFoundError, UnauthorizedError, UnprocessableError } from '../../shared/http/errors.js';
@@ -17,11 +18,6 @@ const CloseBody = z.strictObject({
   outcome: z.enum(['parole_granted', 'parole_denied', 'transferred', 'removed', 'withdrawn', 'care_established'], {
     error: 'must be one of: parole_granted, parole_denied, transferred, removed, withdrawn, care_established',
   }),
-});
-
-const CoverageQuery = z.object({
-  days: z.string().regex(/^\d{1,2}$/, { error: 'must be a whole number of days from 1 to 90' }).default('14').transform(Number)
-    .refine((n) => n >= 1 && n <= 90, { error: 'must be a whole number of days from 1 to 90' }),
 });
 
 const domain = z.string().trim().toLowerCase().regex(/^@?([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a domain such as example.org');

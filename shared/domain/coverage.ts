@@ -1,5 +1,6 @@
 import { TZDate } from '@date-fns/tz';
 import { addDays } from 'date-fns';
+import { z } from 'zod';
 import { SPECIALTIES, type Specialty } from './referral.js';
 import { matchesSpecialty, type Roster } from './roster.js';
 
@@ -8,6 +9,12 @@ export interface CoverageGap {
   end: string;
   specialty: Specialty;
 }
+
+/** `?days=N`: calendar days ahead, 1..90, default 14. */
+export const CoverageQuery = z.object({
+  days: z.string().regex(/^\d{1,2}$/, { error: 'must be a whole number of days from 1 to 90' }).default('14').transform(Number)
+    .refine((n) => n >= 1 && n <= 90, { error: 'must be a whole number of days from 1 to 90' }),
+});
 
 /**
  * The window a coverage check looks at: from `now` to the same wall-clock time `days` calendar days

@@ -180,7 +180,7 @@ export const SMS_REPLIES = {
 export function verificationEmail(p: { url: string }): Message {
   return message('Confirm your email address to start the medical review', [
     'A referral to Medical Review for Immigrants was sent with this email address as the attorney\'s contact.',
-    `To start the review, open this link within 24 hours and confirm: ${p.url}`,
+    ['To start the review, open this link within 24 hours and confirm: ', link(p.url)],
     'Until the address is confirmed, no doctor is contacted. If you did not send a referral, ignore this email; nothing else will be sent to you.',
     'Confirmar su correo: abra el enlace de arriba dentro de 24 horas para iniciar la revisión.',
   ]);

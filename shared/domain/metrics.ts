@@ -5,7 +5,7 @@ import { STATUSES, type CloseOutcome, type Status } from './types.js';
 import type { Urgency } from './triage.js';
 
 /** What metrics and the CSV read of a case: no names, A-numbers, dates of birth or medical text. */
-export interface CaseSummary {
+export interface ReportCase {
   referralId: string;
   status: Status;
   urgency: Urgency;
@@ -75,7 +75,7 @@ export interface ProgramMetrics {
  * status now; minutes from submit to a doctor's accept (median and 90th percentile, linear
  * interpolation between ranks); outcomes of the closed cases.
  */
-export function programMetrics(cases: CaseSummary[], range: DateRange, timeZone: string): ProgramMetrics {
+export function programMetrics(cases: ReportCase[], range: DateRange, timeZone: string): ProgramMetrics {
   const weeks = new Map<string, WeekCounts>();
   for (let w = weekStart(range.from); w <= range.to; w = addDays(w, 7)) {
     weeks.set(w, { weekStart: w, total: 0, urgency: zeros(URGENCIES), status: zeros(STATUSES) });
@@ -109,7 +109,7 @@ export function programMetrics(cases: CaseSummary[], range: DateRange, timeZone:
 }
 
 /** Minutes from submit to accept, when a doctor accepted. */
-export function minutesToAccept(c: Pick<CaseSummary, 'createdAt' | 'assignedAt'>): number | undefined {
+export function minutesToAccept(c: Pick<ReportCase, 'createdAt' | 'assignedAt'>): number | undefined {
   return c.assignedAt ? (Date.parse(c.assignedAt) - Date.parse(c.createdAt)) / 60_000 : undefined;
 }
 
@@ -135,7 +135,7 @@ export const CSV_COLUMNS = [
  * The cases as CSV (RFC 4180, header row, CRLF), oldest first: ids, dates, urgency, reasons (`;`
  * between them), status and outcome only. Never a name, an A-number, a date of birth or medical text.
  */
-export function casesCsv(cases: CaseSummary[], timeZone: string): string {
+export function casesCsv(cases: ReportCase[], timeZone: string): string {
   const rows = [...cases].sort((a, b) => a.createdAt.localeCompare(b.createdAt)).map((c) => {
     const date = dateIn(new Date(c.createdAt), timeZone);
     const toAccept = minutesToAccept(c);

@@ -20,8 +20,8 @@ export type Specialty = (typeof SPECIALTIES)[number];
 /** An error message that says "is required" when the field is missing and `message` otherwise. */
 const req = (message: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : message);
 
-/** Control characters (Unicode Cc) other than tab and newline; a CR is accepted only as part of CRLF. */
-const CONTROL = /(?!\r\n)[\0-\x08\x0B-\x1F\x7F-\x9F]/;
+/** Control characters (Unicode Cc: C0, DEL, C1) other than tab and newline (LF); a carriage return is one. */
+const CONTROL = /[\0-\x08\x0B-\x1F\x7F-\x9F]/;
 export const hasControlCharacters = (value: string): boolean => CONTROL.test(value);
 
 /**

@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Coordinator, Doctor, Roster, Shift } from '../domain/roster.js';
 import type { CaseRecord, ChannelState, Offer, OfferState, Reminder, Status, TimelineEvent } from '../domain/types.js';
-import type { CaseSummary as ReportCase } from '../domain/metrics.js';
+import type { ReportCase } from '../domain/metrics.js';
 import { CREATED_INDEX, createdIndexKeys, keys } from './keys.js';
 
 export class ConditionFailedError extends Error {}

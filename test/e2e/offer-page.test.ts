@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.js';
 import { type Browser } from 'playwright-core';
+import { expectNoSeriousA11yViolations } from '../support/axe.js';
 import { useBrowser } from '../support/browser.js';
 import { call, useTestRuntime } from '../support/runtime.js';
 
@@ -60,11 +61,13 @@ describe('offer page', () => {
     const text = await page.locator('main').textContent();
     for (const phi of ['María', 'López', '012345678', '1990', 'South Texas', 'prenatal']) expect(text).not.toContain(phi);
 
+    await expectNoSeriousA11yViolations(page, 'the offer page');
     await page.getByRole('button', { name: 'Accept this case' }).click();
     const message = page.locator('#message');
     await expect.poll(() => message.textContent()).toContain('You have the case');
     expect(await message.textContent()).toContain('Check your email');
     expect(await page.getByRole('button', { name: 'Accept this case' }).isVisible()).toBe(false);
+    await expectNoSeriousA11yViolations(page, 'the offer page after accepting');
 
     await page.close();
 
@@ -74,6 +77,7 @@ describe('offer page', () => {
       await other.goto(`${rt.url}${offerPath}${hash}`);
       await expect.poll(() => other.locator('#message').textContent()).toContain(expected);
       expect(await other.locator('#offer').isVisible()).toBe(false);
+      await expectNoSeriousA11yViolations(other, `the offer page with ${hash ? 'a wrong' : 'no'} token`);
       await other.close();
     }
   }, 60_000);

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.js';
 import { type Browser, type BrowserContext } from 'playwright-core';
+import { expectNoSeriousA11yViolations } from '../support/axe.js';
 import { useBrowser } from '../support/browser.js';
 import { validReferral } from '../fixtures/referral.js';
 import { coordinatorEntry, doctorEntry } from '../fixtures/roster.js';
@@ -88,6 +89,8 @@ describe('attorney outcome page', () => {
     expect(page.url()).not.toContain(link.hash.slice(1));
     expect(new URL(page.url()).searchParams.get('lang')).toBe('es');
 
+    await expectNoSeriousA11yViolations(page, 'the outcome page in Spanish on a phone');
+
     // Nothing overflows the phone's width.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 
@@ -102,7 +105,11 @@ describe('attorney outcome page', () => {
     await page.getByLabel('Ciudad (opcional)').fill('Austin');
     const phone = page.getByLabel('Teléfono del cliente (opcional)');
     await phone.fill('+44 909 879 0879'); // a premium-rate number abroad: no SMS reminder may go there
-    await page.getByLabel('Idioma del cliente para los recordatorios').fill('es');
+    const language = page.getByRole('combobox', { name: 'Idioma del cliente para los recordatorios' });
+    await language.pressSequentially('espan');
+    await language.press('ArrowDown');
+    await language.press('Enter');
+    expect(await language.inputValue()).toBe('Español');
     const consent = page.getByLabel('El cliente acepta recibir recordatorios por SMS');
     expect(await consent.isChecked()).toBe(false);
 
@@ -117,6 +124,7 @@ describe('attorney outcome page', () => {
     const summary = page.locator('#summary');
     expect(await summary.isVisible()).toBe(true);
     expect(await summary.textContent()).toContain('Hay un problema');
+    await expectNoSeriousA11yViolations(page, 'the outcome page showing an error');
     // only the phone is wrong
     expect(await page.locator('[aria-invalid="true"]').count()).toBe(1);
     expect(await page.locator('#done').isVisible()).toBe(false);
@@ -137,6 +145,7 @@ describe('attorney outcome page', () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('done');
     expect(await summary.isVisible()).toBe(false);
     expect(await page.locator('#outcome-form').isVisible()).toBe(false);
+    await expectNoSeriousA11yViolations(page, 'the outcome page after sending');
 
     expect(posts).toHaveLength(1);
     expect(posts[0].url).toBe(`/api/referrals/${id}/outcome`);

@@ -6,9 +6,10 @@ const { statefulTemplate: t } = synthMedreview();
 const keyArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] };
 
 describe('stateful stack', () => {
-  it('has one customer-managed key with rotation on, retained', () => {
-    t.resourceCountIs('AWS::KMS::Key', 1);
+  it('has one customer-managed data key with rotation on and one HMAC key for the A-number index, both retained', () => {
+    t.resourceCountIs('AWS::KMS::Key', 2);
     t.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain' });
+    t.hasResource('AWS::KMS::Key', { Properties: { KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' }, DeletionPolicy: 'Retain' });
   });
 
   it('keeps the main table on a stream, with PITR, the CMK, deletion protection and RETAIN', () => {
@@ -37,6 +38,15 @@ describe('stateful stack', () => {
               ProjectionType: 'INCLUDE',
               NonKeyAttributes: ['referralId', 'status', 'urgency', 'reasons', 'createdAt', 'assignedAt', 'closedAt', 'outcome', 'holdReason'],
             },
+          }),
+          Match.objectLike({
+            IndexName: 'gsi2',
+            KeySchema: [
+              { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+              { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
+            ],
+            // the A-number index holds a keyed hash and a case summary: no referral content
+            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['referralId', 'status', 'urgency', 'createdAt', 'assignedDoctorId', 'holdReason', 'duplicateOf'] },
           }),
         ],
         TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },

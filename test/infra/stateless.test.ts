@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { apiMethods, flat, resourcesOf, synthMedreview } from './synth.js';
+import { App } from 'aws-cdk-lib';
+import { settingsFromContext } from '../../infra/settings.js';
+import { apiMethods, cdkContext, flat, resourcesOf, synthMedreview } from './synth.js';
 
 const { statelessTemplate: t } = synthMedreview();
 const functions = resourcesOf(t, 'AWS::Lambda::Function');
@@ -23,8 +25,8 @@ const configVars = [...configSource.matchAll(/^\s+([A-Z][A-Z0-9_]*): z\.(.*)$/gm
 }));
 
 describe('functions', () => {
-  it('are the ten handlers, all Node.js 24 on arm64 with 1024 MB and reserved concurrency', () => {
-    expect(Object.keys(functions)).toHaveLength(10);
+  it('are the eleven handlers, all Node.js 24 on arm64 with 1024 MB and reserved concurrency', () => {
+    expect(Object.keys(functions)).toHaveLength(11);
     for (const f of Object.values(functions)) {
       expect(f.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], MemorySize: 1024 });
       expect(f.Properties.ReservedConcurrentExecutions).toBeGreaterThan(0);
@@ -69,6 +71,29 @@ describe('functions', () => {
   });
 });
 
+describe('trust and budgets', () => {
+  it('passes the limits from CDK context to every function', () => {
+    const vars = functions[functionId('dispatcher')]!.Properties.Environment.Variables;
+    expect(vars).toMatchObject({ URGENT_PER_SUBMITTER_PER_DAY: '3', PAGE_BUDGET_PER_HOUR: '40' });
+    const lowered = settingsFromContext(new App({ context: { ...cdkContext, urgentPerSubmitterPerDay: '2', pageBudgetPerHour: '5' } }).node);
+    expect(lowered).toMatchObject({ urgentPerSubmitterPerDay: 2, pageBudgetPerHour: 5 });
+  });
+
+  it('lets only intake and staff hash A-numbers, with GenerateMac on the HMAC key alone', () => {
+    for (const name of Object.keys(functions)) {
+      const macs = policyOf(roleOf(name)).filter((s) => [s.Action].flat().some((a) => a.startsWith('kms:') && a.includes('Mac')));
+      const vars = functions[name]!.Properties.Environment.Variables;
+      if (name === functionId('intake') || name === functionId('staff')) {
+        expect(macs).toEqual([expect.objectContaining({ Action: 'kms:GenerateMac', Resource: { 'Fn::ImportValue': expect.stringMatching(/ANumberKey/) } })]);
+        expect(vars.A_NUMBER_KEY_ID).toBeDefined();
+      } else {
+        expect(macs).toEqual([]);
+        expect(vars.A_NUMBER_KEY_ID).toBeUndefined();
+      }
+    }
+  });
+});
+
 describe('dispatcher stream source', () => {
   it('takes new referrals only, bisects failing batches, retries a bounded number of times, then parks the record', () => {
     t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
@@ -84,6 +109,16 @@ describe('dispatcher stream source', () => {
         Filters: [
           { Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: ['REF'] } } } }) },
           { Pattern: JSON.stringify({ eventName: ['MODIFY'], dynamodb: { Keys: { sk: { S: ['REF'] } }, NewImage: { status: { S: ['assigned'] } } } }) },
+          {
+            Pattern: JSON.stringify({
+              eventName: ['MODIFY'],
+              dynamodb: {
+                Keys: { sk: { S: ['REF'] } },
+                OldImage: { status: { S: ['awaiting_verification', 'held'] } },
+                NewImage: { status: { S: ['paging', 'awaiting_review', 'held'] } },
+              },
+            }),
+          },
         ],
       },
     });
@@ -144,6 +179,10 @@ describe('REST API', () => {
     'PUT /api/staff/roster',
     'GET /api/staff/coverage',
     'GET /api/staff/metrics',
+    'POST /api/staff/referrals/{id}/approve',
+    'GET /api/staff/submitters',
+    'POST /api/staff/submitters',
+    'DELETE /api/staff/submitters/{entry}',
   ];
   const publicRoutes = [
     'GET /api/health',
@@ -152,6 +191,7 @@ describe('REST API', () => {
     'POST /api/offers/{offerId}',
     'POST /api/offers/{offerId}/accept',
     'POST /api/offers/{offerId}/decline',
+    'POST /api/submitters/verify',
   ];
 
   it('has exactly the contract routes', () => {
@@ -181,15 +221,11 @@ describe('REST API', () => {
     });
   });
 
-  it('is behind a regional WAF with a rate-based rule, associated with the stage', () => {
+  it('is behind a regional WAF, associated with the stage, whose first rule blocks what did not come through CloudFront', () => {
     t.hasResourceProperties('AWS::WAFv2::WebACL', {
       Scope: 'REGIONAL',
-      Rules: Match.arrayWith([
-        Match.objectLike({
-          Action: { Block: {} },
-          Statement: { RateBasedStatement: Match.objectLike({ Limit: 300, AggregateKeyType: 'FORWARDED_IP' }) },
-        }),
-      ]),
+      DefaultAction: { Allow: {} },
+      Rules: [Match.objectLike({ Name: 'origin-verify', Priority: 0, Action: { Block: {} } })],
     });
     const [association] = Object.values(resourcesOf(t, 'AWS::WAFv2::WebACLAssociation'));
     expect(association!.Properties.WebACLArn['Fn::GetAtt']).toEqual([expect.stringMatching(/^ApiWaf/), 'Arn']);
@@ -324,6 +360,19 @@ describe('sweeper and alarms', () => {
       Threshold: 1,
     });
     expect(heartbeat!.Properties.AlarmActions).toHaveLength(1);
+  });
+
+  it('alarms when waves are held by the page budget', () => {
+    const held = alarms.find((a) => a.Properties.MetricName === 'HeldByPageBudget');
+    expect(held?.Properties).toMatchObject({
+      Namespace: 'medreview',
+      Dimensions: [{ Name: 'service', Value: 'medreview' }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    expect(held!.Properties.AlarmActions).toHaveLength(1);
   });
 
   it('alarms on the depth of every dead-letter queue, including the scheduler DLQ', () => {

@@ -10,17 +10,19 @@ export const cdkContext = JSON.parse(readFileSync(new URL('../../cdk.json', impo
   unknown
 >;
 
-/** Both stacks without the cdk-nag plugins (nag.test.ts covers those), so a missing acknowledgement fails one test, not all. */
-export function synthMedreview(overrides: Partial<Settings> = {}) {
-  const app = new App({ context: { ...cdkContext, 'aws:cdk:bundling-stacks': [] } });
+/** The stacks without the cdk-nag plugins (nag.test.ts covers those), so a missing acknowledgement fails one test, not all. */
+export function synthMedreview(overrides: Partial<Settings> = {}, region = 'us-east-1') {
+  const app = new App({ context: { ...cdkContext, region, 'aws:cdk:bundling-stacks': [] } });
   const settings: Settings = { ...settingsFromContext(app.node), ...overrides };
-  const { stateful, stateless } = createMedreview(app, settings, { nag: false });
+  const { stateful, stateless, edge } = createMedreview(app, settings, { nag: false });
   return {
     app,
     stateful,
     stateless,
+    edge,
     statefulTemplate: Template.fromStack(stateful),
     statelessTemplate: Template.fromStack(stateless),
+    edgeTemplate: Template.fromStack(edge),
   };
 }
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
+import { isTrusted } from '../../shared/usecases/trust.js';
 import type { LocalRuntime } from '../../local/runtime.js';
 import type { RosterDocument } from '../fixtures/roster.js';
 import { call, useTestRuntime } from '../support/runtime.js';
@@ -235,6 +236,27 @@ describe('admin CLI', () => {
     expect(result.out).toContain(`gap: no primary on shift for general from ${new Date(inTwoDays).toISOString()}`);
     expect(result.out).toMatch(/unreachable: doctor d-ben\b/);
     expect(result.out).not.toMatch(/unreachable: doctor d-ana\b/);
+  });
+
+  it('keeps the trusted list: submitters trust, list and untrust', async () => {
+    const run = async (...args: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await main(['submitters', ...args, '--endpoint', rt.dynamoEndpoint, '--table', 'medreview'], (l) => out.push(String(l)), (l) => err.push(String(l)));
+      return { code, out: out.join('\n'), err: err.join('\n') };
+    };
+
+    expect(await run('trust', '@Firm.test')).toMatchObject({ code: 0, out: 'trusted: @firm.test' });
+    expect(await run('trust', 'Lawyer@Other.test')).toMatchObject({ code: 0, out: 'trusted: lawyer@other.test' });
+    const listed = await run('list');
+    expect(listed.out).toMatch(/^@firm\.test\tadded .* by admin:/m);
+    expect(listed.out).toMatch(/^lawyer@other\.test\t/m);
+    expect(await isTrusted('anyone@firm.test', rt.deps)).toBe(true);
+
+    expect(await run('untrust', '@firm.test')).toMatchObject({ code: 0, out: 'no longer trusted: @firm.test' });
+    expect(await isTrusted('anyone@firm.test', rt.deps)).toBe(false);
+    expect((await run('trust', 'not an address')).code).toBe(2);
+    expect((await run('nonsense')).code).toBe(2);
   });
 
   it('reports nothing and exits 0 when a primary covers the window and everyone is reachable', async () => {

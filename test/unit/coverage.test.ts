@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coverageGaps, coverageWindow } from '../../shared/domain/coverage.js';
+import { CoverageQuery, coverageGaps, coverageWindow } from '../../shared/domain/coverage.js';
 import { doctorEntry, parsedRoster, type RosterDocument } from '../fixtures/roster.js';
 
 /** A window of two days in UTC: 2026-05-15T00:00Z to 2026-05-17T00:00Z. */
@@ -118,5 +118,21 @@ describe('coverage window', () => {
     const spring = coverageWindow(new Date('2027-03-07T18:00:00Z'), 14, 'America/Chicago'); // noon CST
     expect(spring.to.toISOString()).toBe('2027-03-21T17:00:00.000Z'); // noon CDT
     expect((spring.to.getTime() - spring.from.getTime()) / 3_600_000).toBe(335);
+  });
+});
+
+describe('coverage query', () => {
+  it('defaults to 14 days and takes 1 to 90', () => {
+    expect(CoverageQuery.parse({})).toEqual({ days: 14 });
+    expect(CoverageQuery.parse({ days: '1' })).toEqual({ days: 1 });
+    expect(CoverageQuery.parse({ days: '90' })).toEqual({ days: 90 });
+  });
+
+  it('refuses anything else at days', () => {
+    for (const days of ['0', '91', '100', '1.5', '-1', 'x', '']) {
+      const r = CoverageQuery.safeParse({ days });
+      expect(r.success, days).toBe(false);
+      expect(r.error!.issues.map((i) => i.path.join('.')), days).toEqual(['days']);
+    }
   });
 });

@@ -2,14 +2,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { casesCsv, DateRangeQuery, percentiles, programMetrics, rangeInstants, weekStart, type CaseSummary } from '../../shared/domain/metrics.js';
+import { casesCsv, DateRangeQuery, percentiles, programMetrics, rangeInstants, weekStart, type ReportCase } from '../../shared/domain/metrics.js';
 import { NoteBody } from '../../shared/domain/notes.js';
 import { documentClient } from '../../shared/deps.js';
 import { Store } from '../../shared/store/store.js';
 
 const TZ = 'America/Chicago';
 
-function summary(overrides: Partial<CaseSummary> = {}): CaseSummary {
+function summary(overrides: Partial<ReportCase> = {}): ReportCase {
   return { referralId: 'MR-AAAAAAAA', status: 'awaiting_review', urgency: 'routine', reasons: [], createdAt: '2026-11-04T15:00:00.000Z', ...overrides };
 }
 
@@ -117,7 +117,7 @@ describe('cases CSV', () => {
   });
 
   it('carries only the summary fields, whatever else a case holds', () => {
-    const withPhi = { ...summary(), referral: { client: { givenName: 'María' } } } as unknown as CaseSummary;
+    const withPhi = { ...summary(), referral: { client: { givenName: 'María' } } } as unknown as ReportCase;
     expect(casesCsv([withPhi], TZ)).not.toContain('María');
   });
 });
@@ -166,7 +166,7 @@ describe('note body', () => {
   });
 
   it('refuses empty, blank, too long, and control characters other than newline and tab', () => {
-    for (const text of ['', ' \n\t ', 'x'.repeat(4001), 'a\u0000b', 'a\rb', 'a\u001bb', 'a\u007fb', 'a\u009bb', undefined, 5]) {
+    for (const text of ['', ' \n\t ', 'x'.repeat(4001), 'a\u0000b', 'a\rb', 'line one\r\nline two', 'a\u001bb', 'a\u007fb', 'a\u009bb', undefined, 5]) {
       expect(ok(text), JSON.stringify(text)).toBe(false);
     }
   });

@@ -496,8 +496,9 @@ describe('referral schema', () => {
       }
     });
 
-    it('keeps newline, tab and CRLF, and other Unicode text', () => {
-      const concern = 'Line one\tindented\nline two\r\nline three: ñ, é, 中文, emoji 🙂';
+    it('keeps newline and tab, and other Unicode text, but not a CRLF line break', () => {
+      expect(pathsFor(withField(validReferral(), 'medical.concern', 'Line one\r\nline two'))).toEqual(['medical.concern']);
+      const concern = 'Line one\tindented\nline two: ñ, é, 中文, emoji 🙂';
       expect(parse(withField(validReferral(), 'medical.concern', concern)).medical.concern).toBe(concern);
     });
 

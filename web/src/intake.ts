@@ -8,7 +8,7 @@ import { fieldErrors, referralSchema } from '../../shared/domain/referral.js';
 import { postJson, problemErrors } from './lib/api.js';
 import { ErrorView, readBody, type FieldError } from './lib/form.js';
 import { fill, localToday, setupLangToggle, type Dict, type Lang } from './lib/i18n.js';
-import { fillLanguageList, fillStateSelects, newIdempotencyKey } from './lib/widgets.js';
+import { fillStateSelects, languagePicker, newIdempotencyKey, withLanguageChoice } from './lib/widgets.js';
 
 // No `new Function` probing: the pages run under a CSP without 'unsafe-eval'.
 z.config({ jitless: true });
@@ -43,7 +43,7 @@ const ES: Dict = {
   'client.dateOfBirth': 'Fecha de nacimiento',
   'client.countryOfBirth': 'País de nacimiento',
   'client.language': 'Idioma preferido del cliente',
-  'hint.language': "Un código de idioma: es español, ht criollo haitiano, pt portugués, fr francés, quc k'iche', mam mam.",
+  'hint.language': 'Escriba unas letras del nombre del idioma, en español o en inglés, y elíjalo de la lista.',
   'client.interpreterNeeded': '¿El cliente necesita intérprete?',
   'section.custody': 'Detención',
   'custody.facilityName': 'Centro de detención',
@@ -112,6 +112,8 @@ const TEXT: Record<Lang, Dict> = {
     urgent: 'Triaged as urgent: on-call volunteer doctors are being paged now.',
     routine: 'Triaged as routine: the program team will review it and offer it to volunteer doctors.',
     received: 'Thank you, your referral was received.',
+    held: 'Triaged as urgent: a program coordinator reviews it first, then volunteer doctors are contacted.',
+    verify: 'One more step to start the review: open the email we just sent to {email} and tap the link in it. No doctor is contacted until you do. You only need to do this once.',
   },
   es: {
     submit: 'Enviar remisión',
@@ -127,6 +129,8 @@ const TEXT: Record<Lang, Dict> = {
     urgent: 'Clasificada como urgente: ya se está avisando a los médicos voluntarios de guardia.',
     routine: 'Clasificada como rutinaria: el equipo del programa la revisará y la ofrecerá a médicos voluntarios.',
     received: 'Gracias, recibimos su remisión.',
+    held: 'Clasificada como urgente: primero la revisa un coordinador del programa y luego se contacta a médicos voluntarios.',
+    verify: 'Falta un paso para iniciar la revisión: abra el correo que acabamos de enviar a {email} y toque el enlace. No se contacta a ningún médico hasta que lo haga. Solo hace falta una vez.',
   },
 };
 
@@ -134,12 +138,13 @@ const form = document.querySelector<HTMLFormElement>('#referral')!;
 const submit = document.querySelector<HTMLButtonElement>('#submit')!;
 const success = document.querySelector<HTMLElement>('#success')!;
 const errors = new ErrorView(form, document.querySelector<HTMLElement>('#summary')!);
+const language = languagePicker('client-language');
 
 /** What the page shows besides the form, kept so a language switch can redraw it. */
 type Shown =
   | { kind: 'none' }
   | { kind: 'problem'; text: string; status?: number; errors?: FieldError[] }
-  | { kind: 'success'; referralId?: string; urgency?: string };
+  | { kind: 'success'; referralId?: string; urgency?: string; status?: string; email?: string };
 
 let lang: Lang = 'en';
 let shown: Shown = { kind: 'none' };
@@ -160,8 +165,15 @@ function render(focus = false): void {
   success.hidden = shown.kind !== 'success';
   if (shown.kind === 'success') {
     document.querySelector('#success-ref')!.textContent = shown.referralId ?? '';
-    document.querySelector('#success-urgency')!.textContent =
-      shown.urgency === 'urgent' ? t.urgent : shown.urgency === 'routine' ? t.routine : t.received;
+    const verifying = shown.status === 'awaiting_verification';
+    document.querySelector('#success-urgency')!.textContent = verifying ? ''
+      : shown.status === 'held' ? t.held
+      : shown.urgency === 'urgent' ? t.urgent : shown.urgency === 'routine' ? t.routine : t.received;
+    // an address not yet trusted: the email's link starts the review (and the receipt comes after it)
+    const verify = document.querySelector<HTMLElement>('#success-verify')!;
+    verify.hidden = !verifying;
+    verify.textContent = verifying ? fill(t.verify, { email: shown.email ?? '' }) : '';
+    document.querySelector<HTMLElement>('#success-keep')!.hidden = verifying;
     if (focus) success.focus();
   }
 }
@@ -174,7 +186,9 @@ function show(next: Shown): void {
 async function send(): Promise<void> {
   const body = readBody(form);
   const checked = referralSchema(localToday()).safeParse(body);
-  if (!checked.success) return show({ kind: 'problem', text: 'fix', errors: fieldErrors(checked.error) });
+  if (!checked.success || language.unresolved) {
+    return show({ kind: 'problem', text: 'fix', errors: withLanguageChoice(checked.success ? [] : fieldErrors(checked.error), language, 'client.language') });
+  }
 
   sending = true;
   form.setAttribute('aria-busy', 'true');
@@ -186,8 +200,11 @@ async function send(): Promise<void> {
   submit.disabled = false;
 
   if (res.status === 201 || res.status === 200 || res.status === 202) {
-    const { referralId, urgency } = res.body;
-    show({ kind: 'success', referralId: typeof referralId === 'string' ? referralId : undefined, urgency: String(urgency ?? '') });
+    const { referralId, urgency, status } = res.body;
+    show({
+      kind: 'success', referralId: typeof referralId === 'string' ? referralId : undefined, urgency: String(urgency ?? ''),
+      status: String(status ?? ''), email: checked.data.attorney.email,
+    });
   } else if (res.status === 422) {
     // Either field errors (nothing was created) or this key was used with other answers: the next
     // attempt is a new submission, with a new key.
@@ -222,7 +239,7 @@ fillStateSelects();
 lang = setupLangToggle(document.querySelector<HTMLButtonElement>('#lang-toggle')!, ES, (next) => {
   lang = next;
   fillCountries();
-  fillLanguageList(document.querySelector('#languages')!, lang);
+  language.setLang(lang);
   render();
 });
 

@@ -8,7 +8,7 @@ import { releaseSchema } from '../../shared/domain/reminders.js';
 import { lastPathSegment, postJson, problemErrors, takeTokenFromHash } from './lib/api.js';
 import { ErrorView, readBody, type FieldError } from './lib/form.js';
 import { setupLangToggle, type Dict, type Lang } from './lib/i18n.js';
-import { fillLanguageList, fillStateSelects } from './lib/widgets.js';
+import { fillStateSelects, languagePicker, withLanguageChoice } from './lib/widgets.js';
 
 // No `new Function` probing: the pages run under a CSP without 'unsafe-eval'.
 z.config({ jitless: true });
@@ -42,7 +42,7 @@ const ES: Dict = {
   'release.patientPhone': 'Teléfono del cliente (opcional)',
   'hint.patientPhone': 'Un número móvil de EE. UU., para recordatorios de seguimiento por SMS (puede omitir +1).',
   'release.patientLanguage': 'Idioma del cliente para los recordatorios',
-  'hint.language': "Un código de idioma: es español, ht criollo haitiano, pt portugués, fr francés, quc k'iche', mam mam.",
+  'hint.language': 'Escriba unas letras del nombre del idioma, en español o en inglés, y elíjalo de la lista.',
   'release.smsConsent': 'Recordatorios por SMS',
   'release.smsConsent.text': 'El cliente acepta recibir recordatorios por SMS sobre su atención de seguimiento.',
 };
@@ -87,6 +87,7 @@ const release = document.querySelector<HTMLFieldSetElement>('#release')!;
 const submit = document.querySelector<HTMLButtonElement>('#submit')!;
 const done = document.querySelector<HTMLElement>('#done')!;
 const errors = new ErrorView(form, document.querySelector<HTMLElement>('#summary')!);
+const language = languagePicker('release-patientLanguage');
 
 /** What the page shows besides the form, kept so a language switch can redraw it. */
 type Shown = { kind: 'none' } | { kind: 'problem'; text?: string; errors?: FieldError[] } | { kind: 'done'; text: string; release: boolean };
@@ -121,7 +122,11 @@ const withPrefix = (e: FieldError): FieldError =>
 async function send(): Promise<void> {
   const body = readBody(form);
   const checked = outcomeSchema.safeParse(body);
-  if (!checked.success) return show({ kind: 'problem', text: 'fix', errors: fieldErrors(checked.error) });
+  const pickLanguage = !release.disabled && language.unresolved;
+  if (!checked.success || pickLanguage) {
+    const found = checked.success ? [] : fieldErrors(checked.error);
+    return show({ kind: 'problem', text: 'fix', errors: pickLanguage ? withLanguageChoice(found, language, 'release.patientLanguage') : found });
+  }
 
   sending = true;
   submit.disabled = true;
@@ -154,7 +159,7 @@ document.querySelector('#referral-id')!.textContent = referralId;
 fillStateSelects();
 lang = setupLangToggle(document.querySelector<HTMLButtonElement>('#lang-toggle')!, ES, (next) => {
   lang = next;
-  fillLanguageList(document.querySelector('#languages')!, lang);
+  language.setLang(lang);
   render();
 });
 if (!token) show({ kind: 'done', text: 'noToken', release: false });

@@ -17,6 +17,7 @@ const SPANISH: [RegExp, string][] = [
   [/^must be true or false$/, 'elija sí o no'],
   [/^must be a BCP 47 language tag/, 'debe ser un código de idioma, como es, ht o quc'],
   [/^must be a language tag$/, 'debe ser un código de idioma, como es, ht o quc'],
+  [/^choose a language from the list$/, 'elija un idioma de la lista'],
   [/^must be a (real )?date written YYYY-MM-DD$/, 'debe ser una fecha real'],
   [/^must be at most 120 years ago$/, 'no puede ser de hace más de 120 años'],
   [/^must not be in the future$/, 'no puede ser una fecha futura'],

@@ -1,24 +1,23 @@
 /** Small pieces shared by the intake and outcome pages. */
 import { US_STATES } from '../../../shared/domain/codes.js';
-import { languageName, type Lang } from './i18n.js';
+import type { FieldError } from './form.js';
+import { LanguagePicker } from './language-picker.js';
 
-/** Languages offered as suggestions; any BCP 47 tag is accepted. Names Intl may not know are given here. */
-const LANGUAGES: [tag: string, fallbackName: string][] = [
-  ['es', 'Spanish'], ['en', 'English'], ['ht', 'Haitian Creole'], ['pt', 'Portuguese'], ['fr', 'French'],
-  ['quc', "K'iche'"], ['mam', 'Mam'], ['kjb', "Q'anjob'al"], ['cak', 'Kaqchikel'], ['ixl', 'Ixil'],
-  ['ar', 'Arabic'], ['ru', 'Russian'], ['zh', 'Chinese'], ['hi', 'Hindi'], ['pa', 'Punjabi'], ['tr', 'Turkish'],
-  ['wo', 'Wolof'], ['ti', 'Tigrinya'], ['am', 'Amharic'], ['vi', 'Vietnamese'],
-];
+/** The language picker of the field whose visible input has id `id` (see language-picker.ts for the markup). */
+export function languagePicker(id: string): LanguagePicker {
+  const input = document.getElementById(id) as HTMLInputElement;
+  return new LanguagePicker(
+    input,
+    document.getElementById(`${id}-list`) as HTMLUListElement,
+    input.parentElement!.querySelector<HTMLInputElement>('input[type="hidden"]')!,
+    document.getElementById(`${id}-status`)!,
+  );
+}
 
-/** Suggestions for a language-tag input: value = tag, label = its name in `lang`. */
-export function fillLanguageList(list: HTMLDataListElement, lang: Lang): void {
-  list.replaceChildren(...LANGUAGES.map(([tag, fallbackName]) => {
-    const name = languageName(tag, lang);
-    const option = document.createElement('option');
-    option.value = tag;
-    option.label = name === tag ? fallbackName : name;
-    return option;
-  }));
+/** Field errors, with a name typed but not found in the list reported as such at `path` (instead of "is required"). */
+export function withLanguageChoice(errors: FieldError[], picker: LanguagePicker, path: string): FieldError[] {
+  if (!picker.unresolved) return errors;
+  return [...errors.filter((e) => e.path !== path), { path, message: 'choose a language from the list' }];
 }
 
 /** Adds the US state codes to every `select.js-states` (after its first, empty option). */
