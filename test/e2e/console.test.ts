@@ -14,6 +14,9 @@ let browser!: Browser;
 useTestRuntime((started) => (rt = started));
 useBrowser((launched) => (browser = launched));
 
+/** expect.poll with room for a busy shared machine, where one API call can take seconds. */
+const slow = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 15_000 });
+
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const DOCTOR_PHONE = '+15125550101';
 
@@ -95,10 +98,10 @@ describe('coordinator console', () => {
     await page.getByRole('link', { name: 'Trusted submitters' }).click();
     await page.getByLabel('Email or @domain').fill('not an address');
     await page.getByRole('button', { name: 'Add' }).click();
-    await expect.poll(() => page.locator('#submitter-error').textContent()).toContain('Enter an email address');
+    await slow(() => page.locator('#submitter-error').textContent()).toContain('Enter an email address');
     await page.getByLabel('Email or @domain').fill('@Example.org');
     await page.getByRole('button', { name: 'Add' }).click();
-    await expect.poll(() => page.locator('#submitters').textContent()).toContain('@example.org');
+    await slow(() => page.locator('#submitters').textContent()).toContain('@example.org');
     expect(await page.locator('#submitters').textContent()).toContain(`staff:${rt.console.coordinator.username}`);
     axe.push(...(await axeProblems(page)).map((p) => `trusted submitters: ${p}`));
     await page.getByRole('link', { name: 'Queue', exact: true }).click();
@@ -143,8 +146,8 @@ describe('coordinator console', () => {
     await page.locator('summary', { hasText: 'Add note' }).click();
     await page.getByLabel('Note', { exact: true }).fill('Called the facility; visit booked for Friday.');
     await page.getByRole('button', { name: 'Add note' }).click();
-    await expect.poll(() => page.locator('#notice').textContent()).toContain('Note added to the timeline');
-    await expect.poll(() => page.locator('#timeline').textContent()).toContain('Called the facility; visit booked for Friday.');
+    await slow(() => page.locator('#notice').textContent()).toContain('Note added to the timeline');
+    await slow(() => page.locator('#timeline').textContent()).toContain('Called the facility; visit booked for Friday.');
 
     // record a release: a bad phone is shown beside its field and nothing is sent
     const posts: string[] = [];
@@ -154,15 +157,15 @@ describe('coordinator console', () => {
     await page.getByLabel("Patient's phone (optional)").fill('12345');
     await page.getByLabel('The patient agrees to SMS reminders').check();
     await page.getByRole('button', { name: 'Record release' }).click();
-    await expect.poll(() => page.locator('#release-patientPhone').getAttribute('aria-invalid')).toBe('true');
+    await slow(() => page.locator('#release-patientPhone').getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator('#release-patientPhone-error').textContent()).toContain('must be a US mobile number');
     expect(posts).toEqual([]);
     axe.push(...(await axeProblems(page)).map((p) => `release form with an error: ${p}`));
 
     await page.getByLabel("Patient's phone (optional)").fill('(512) 555-0150');
     await page.getByRole('button', { name: 'Record release' }).click();
-    await expect.poll(() => page.locator('#notice').textContent()).toContain('Release recorded. 4 follow-up reminders are planned');
-    await expect.poll(() => page.locator('#case-status').textContent()).toBe('Released');
+    await slow(() => page.locator('#notice').textContent()).toContain('Release recorded. 4 follow-up reminders are planned');
+    await slow(() => page.locator('#case-status').textContent()).toBe('Released');
     expect(posts).toEqual([`/api/staff/referrals/${urgent.referralId}/release`]);
 
     // close with an outcome, after confirming
@@ -170,8 +173,8 @@ describe('coordinator console', () => {
     await page.getByLabel('Outcome').selectOption('care_established');
     await page.getByRole('button', { name: 'Close case…' }).click();
     await page.getByRole('button', { name: 'Yes, close the case' }).click();
-    await expect.poll(() => page.locator('#notice').textContent()).toContain('Case closed (care established)');
-    await expect.poll(() => page.locator('#case-status').textContent()).toBe('Closed');
+    await slow(() => page.locator('#notice').textContent()).toContain('Case closed (care established)');
+    await slow(() => page.locator('#case-status').textContent()).toBe('Closed');
     const events = await page.locator('#timeline').textContent();
     expect(events).toContain('released');
     expect(events).toContain('closed');
@@ -191,20 +194,20 @@ describe('coordinator console', () => {
     expect(await waiting.textContent()).toContain('Awaiting verification');
     await waiting.getByRole('link', { name: untrusted.referralId }).click();
     await page.getByRole('button', { name: 'Approve' }).click();
-    await expect.poll(() => page.locator('#notice').textContent()).toContain('Approved. The case is now: Paging doctors.');
-    await expect.poll(() => page.locator('#case-status').textContent()).toBe('Paging doctors');
+    await slow(() => page.locator('#notice').textContent()).toContain('Approved. The case is now: Paging doctors.');
+    await slow(() => page.locator('#case-status').textContent()).toBe('Paging doctors');
     expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
     expect(await page.locator('#timeline').textContent()).toMatch(/approved/);
 
     // the trusted entry can be removed again
     await page.getByRole('link', { name: 'Trusted submitters' }).click();
     await page.getByRole('button', { name: 'Remove @example.org' }).click();
-    await expect.poll(() => page.locator('[role="status"]').textContent()).toContain('@example.org was removed');
+    await slow(() => page.locator('[role="status"]').textContent()).toContain('@example.org was removed');
     expect(await page.locator('#submitters').count()).toBe(0);
 
     // roster: who is on call, the 14-day timeline; an import with errors lists them all and changes nothing
     await page.getByRole('link', { name: 'Roster' }).click();
-    await expect.poll(() => page.locator('#on-call').textContent()).toMatch(/Primary.*Now: Dr\. Ana Ruiz/);
+    await slow(() => page.locator('#on-call').textContent()).toMatch(/Primary.*Now: Dr\. Ana Ruiz/);
     expect(await page.locator('#shift-timeline').count()).toBe(1);
     axe.push(...(await axeProblems(page)).map((p) => `roster: ${p}`));
     const bad = { doctors: [doctorEntry({ phone: 'nope' }), doctorEntry({ id: 'd-bo', name: 'Dr. Bo Lin', email: 'bo@example.org', phone: '+15125550102' })],
@@ -220,12 +223,12 @@ describe('coordinator console', () => {
     const good = { doctors: [doctorEntry(), doctorEntry({ id: 'd-bo', name: 'Dr. Bo Lin', email: 'bo@example.org', phone: '+15125550102' })],
       coordinators: [coordinatorEntry()], shifts: [] };
     await page.setInputFiles('#roster-file', { name: 'roster.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(good)) });
-    await expect.poll(() => page.locator('#import-preview').textContent()).toContain('2 doctors, 1 coordinators, 0 shifts');
+    await slow(() => page.locator('#import-preview').textContent()).toContain('2 doctors, 1 coordinators, 0 shifts');
     await page.getByRole('button', { name: 'Import roster' }).click();
-    await expect.poll(() => page.locator('[role="status"]').last().textContent()).toContain('Roster imported from roster.json');
-    await expect.poll(() => page.locator('#doctors').textContent()).toContain('Dr. Bo Lin');
-    await expect.poll(() => page.locator('#on-call').textContent()).toMatch(/Now: nobody/);
-    await expect.poll(() => page.locator('#gaps').textContent()).toContain('No primary for general');
+    await slow(() => page.locator('[role="status"]').last().textContent()).toContain('Roster imported from roster.json');
+    await slow(() => page.locator('#doctors').textContent()).toContain('Dr. Bo Lin');
+    await slow(() => page.locator('#on-call').textContent()).toMatch(/Now: nobody/);
+    await slow(() => page.locator('#gaps').textContent()).toContain('No primary for general');
 
     // metrics: charts in SVG with their numbers written out, and a CSV with no PHI
     await page.getByRole('link', { name: 'Metrics' }).click();
@@ -300,9 +303,9 @@ describe('coordinator console', () => {
     // (the machine is shared, so one slow frame says little)
     for (let i = 0; i < 5; i++) {
       await page.getByRole('button', { name: 'Closed' }).click();
-      await expect.poll(() => page.locator('li.case').count()).toBe(0);
+      await slow(() => page.locator('li.case').count()).toBe(0);
       await page.getByRole('button', { name: 'All', exact: true }).click();
-      await expect.poll(() => page.locator('li.case').count()).toBe(50);
+      await slow(() => page.locator('li.case').count()).toBe(50);
     }
     const renders = await page.evaluate(() => performance.getEntriesByName('queue:render')
       .filter((m) => (m as PerformanceMeasure).detail?.cases === 50 && (m as PerformanceMeasure).detail?.fromEmpty).map((m) => m.duration));
@@ -315,9 +318,9 @@ describe('coordinator console', () => {
 
     // the status tabs filter; then keyboard only: focus the first case and open it with Enter
     await page.getByRole('button', { name: 'Closed' }).click();
-    await expect.poll(() => page.locator('li.case').count()).toBe(0);
+    await slow(() => page.locator('li.case').count()).toBe(0);
     await page.getByRole('button', { name: 'All', exact: true }).click();
-    await expect.poll(() => page.locator('li.case').count()).toBe(50);
+    await slow(() => page.locator('li.case').count()).toBe(50);
     const first = await page.locator('li.case a.id').first().textContent();
     await page.locator('#search').focus();
     for (let i = 0; i < 40 && (await page.evaluate(() => document.activeElement?.className)) !== 'id'; i++) await page.keyboard.press('Tab');
@@ -338,9 +341,9 @@ describe('coordinator console', () => {
     await page.getByRole('link', { name: 'Queue', exact: true }).click();
     await page.locator('#search').fill('a 200-000-007');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.locator('li.case').count()).toBe(1);
+    await slow(() => page.locator('li.case').count()).toBe(1);
     await page.getByRole('button', { name: 'Clear search' }).click();
-    await expect.poll(() => page.locator('li.case').count()).toBe(50);
+    await slow(() => page.locator('li.case').count()).toBe(50);
     expect(problems).toEqual([]);
     await context.close();
   }, 180_000);
