@@ -22,6 +22,8 @@ export interface Settings {
   readonly originVerifyVersion: number;
   readonly apiRateLimit: number;
   readonly apiBurstLimit: number;
+  /** Prefix of the staff sign-in domain (`<prefix>.auth.<region>.amazoncognito.com`); default medreview-staff-<account>. */
+  readonly staffDomainPrefix?: string;
   /** Built web folder; deployed to the site bucket only when it exists at synth time. */
   readonly webDist?: string;
 }
@@ -54,6 +56,7 @@ export function settingsFromContext(node: Node, webDist?: string): Settings {
     originVerifyVersion: num('originVerifyVersion', 1),
     apiRateLimit: num('apiRateLimit', 20),
     apiBurstLimit: num('apiBurstLimit', 40),
+    staffDomainPrefix: str('staffDomainPrefix'),
     webDist,
   };
 }

@@ -4,6 +4,7 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -117,6 +118,28 @@ export class StatelessStack extends Stack {
         frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
       },
     });
+    // The console signs in with Cognito's managed login: its page fetches the pool's discovery document and
+    // exchanges the code at the pool's domain, so those two origins (and only they) are added to connect-src.
+    const staffDomain = new cognito.UserPoolDomain(this, 'StaffLoginDomain', {
+      userPool: stateful.userPool,
+      cognitoDomain: { domainPrefix: settings.staffDomainPrefix ?? `medreview-staff-${this.account}` },
+      managedLoginVersion: cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
+    });
+    const loginOrigin = `https://${staffDomain.domainName}.auth.${this.region}.amazoncognito.com`;
+    const authority = `https://cognito-idp.${this.region}.amazonaws.com/${stateful.userPool.userPoolId}`;
+    const consoleHeaders = new cloudfront.ResponseHeadersPolicy(this, 'ConsoleSecurityHeaders', {
+      securityHeadersBehavior: {
+        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
+        strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
+        contentSecurityPolicy: {
+          contentSecurityPolicy: `default-src 'self'; connect-src 'self' https://cognito-idp.${this.region}.amazonaws.com ${loginOrigin}; frame-ancestors 'none'`,
+          override: true,
+        },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+      },
+      customHeadersBehavior: { customHeaders: [{ header: 'Cache-Control', value: 'no-store', override: true }] },
+    });
     const rewrite = new cloudfront.Function(this, 'PageRewrite', {
       runtime: cloudfront.FunctionRuntime.JS_2_0,
       code: cloudfront.FunctionCode.fromInline(PAGE_REWRITE),
@@ -126,6 +149,7 @@ export class StatelessStack extends Stack {
     // on the methods, the methods on the functions, and the functions on the distribution (BASE_URL); naming only the
     // AWS::ApiGateway::RestApi resource here keeps that chain acyclic, so BASE_URL stays a plain environment variable.
     const apiDomain = `${this.api.restApiId}.execute-api.${this.region}.${this.urlSuffix}`;
+    const siteOrigin = origins.S3BucketOrigin.withOriginAccessControl(siteBucket);
     // ---- edge: the web ACL of the edge stack, and the header that lets only CloudFront reach the API ----
     const originVerify = new OriginVerify(this, 'OriginVerify', { version: settings.originVerifyVersion, key });
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
@@ -137,12 +161,18 @@ export class StatelessStack extends Stack {
       logBucket,
       logFilePrefix: 'cloudfront/',
       defaultBehavior: {
-        origin: origins.S3BucketOrigin.withOriginAccessControl(siteBucket),
+        origin: siteOrigin,
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         responseHeadersPolicy: securityHeaders,
         functionAssociations: [{ function: rewrite, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
       },
       additionalBehaviors: {
+        '/console/*': {
+          origin: siteOrigin,
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+          responseHeadersPolicy: consoleHeaders,
+          functionAssociations: [{ function: rewrite, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST }],
+        },
         '/api/*': {
           origin: new origins.HttpOrigin(apiDomain, {
             originPath: `/${STAGE}`,
@@ -162,9 +192,39 @@ export class StatelessStack extends Stack {
     ack(this.distribution, 'AwsSolutions-CFR4', 'Uses the default *.cloudfront.net certificate, for which CloudFront fixes the viewer TLS policy; set a custom domain to raise it.');
     const baseUrl = `https://${this.distribution.distributionDomainName}`;
 
+    // The console's app client: authorization code with PKCE (public, no secret), back to the console only.
+    const consoleClient = new cognito.UserPoolClient(this, 'ConsoleClient', {
+      userPool: stateful.userPool,
+      generateSecret: false,
+      authFlows: {},
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL],
+        callbackUrls: [`${baseUrl}/console/callback`],
+        logoutUrls: [`${baseUrl}/console/`],
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      preventUserExistenceErrors: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+    });
+    new cognito.CfnManagedLoginBranding(this, 'ConsoleLoginBranding', {
+      userPoolId: stateful.userPool.userPoolId,
+      clientId: consoleClient.userPoolClientId,
+      useCognitoProvidedValues: true,
+    }).node.addDependency(staffDomain);
+    // read by the console at start (no inline script under the CSP); Cognito has no OIDC end-session endpoint
+    const consoleConfig = {
+      authority,
+      clientId: consoleClient.userPoolClientId,
+      scope: 'openid email',
+      signOutUrl: `${loginOrigin}/logout?client_id=${consoleClient.userPoolClientId}&logout_uri=${baseUrl}/console/`,
+    };
+
     if (settings.webDist && existsSync(settings.webDist)) {
       const deployment = new s3deploy.BucketDeployment(this, 'WebDeployment', {
-        sources: [s3deploy.Source.asset(settings.webDist)],
+        sources: [s3deploy.Source.asset(settings.webDist), s3deploy.Source.jsonData('console/config.json', consoleConfig)],
         destinationBucket: siteBucket,
         distribution: this.distribution,
         distributionPaths: ['/*'],
@@ -390,6 +450,9 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'TableName', { value: stateful.table.tableName, description: 'for the admin CLI: MEDREVIEW_TABLE' });
     new CfnOutput(this, 'UserPoolId', { value: stateful.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: stateful.userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'ConsoleUrl', { value: `${baseUrl}/console/` });
+    new CfnOutput(this, 'ConsoleClientId', { value: consoleClient.userPoolClientId });
+    new CfnOutput(this, 'ConsoleLoginDomain', { value: loginOrigin });
     new CfnOutput(this, 'SiteBucketName', { value: siteBucket.bucketName });
   }
 
@@ -437,11 +500,15 @@ export class StatelessStack extends Stack {
   }
 }
 
-/** `/offers/<id>`, `/outcome/<id>` and `/verify` serve their page; `/` serves the form. */
+/**
+ * `/offers/<id>`, `/outcome/<id>` and `/verify` serve their page; `/` serves the form; `/console` and any `/console/...`
+ * path that is not a file (the sign-in callback) serve the console's page, which routes in the fragment.
+ */
 const PAGE_REWRITE = `function handler(event) {
   var request = event.request;
   var uri = request.uri;
   if (uri === '/') request.uri = '/index.html';
+  else if (uri === '/console' || (uri.startsWith('/console/') && uri.indexOf('.') === -1)) request.uri = '/console/index.html';
   else if (uri.startsWith('/offers/')) request.uri = '/offer.html';
   else if (uri.startsWith('/outcome/')) request.uri = '/outcome.html';
   else if (uri === '/verify') request.uri = '/verify.html';

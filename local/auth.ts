@@ -1,13 +1,23 @@
-import { SignJWT, jwtVerify } from 'jose';
+import { SignJWT, decodeProtectedHeader, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { randomBytes } from 'node:crypto';
 
+/** The local OpenID Connect provider whose ID tokens the staff API accepts, as Cognito's in AWS. */
+export interface TrustedIssuer {
+  issuer: string;
+  audience: string;
+  jwks: JWTVerifyGetKey;
+}
+
 /**
- * Plays the API Gateway Cognito authorizer: the local runtime signs tokens (`/_local/token`) and
- * verifies them on staff routes, handing the handler the same `claims` shape Cognito does.
+ * Plays the API Gateway Cognito authorizer: it accepts the ID tokens of the local OpenID Connect provider
+ * (verified with the provider's JWKS, issuer and audience) and the tokens `/_local/token` signs for tests,
+ * and hands the handler the same `claims` shape Cognito does.
  */
 export class LocalAuthorizer {
   private readonly secret = randomBytes(32);
   private readonly issuer = 'medreview-local';
+
+  constructor(private readonly provider?: TrustedIssuer) {}
 
   async issue(group: string, subject = 'local-coordinator'): Promise<string> {
     return new SignJWT({ 'cognito:groups': [group], email: `${subject}@localhost` })
@@ -24,12 +34,19 @@ export class LocalAuthorizer {
     const token = /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1];
     if (!token) return undefined;
     try {
-      const { payload } = await jwtVerify(token, this.secret, { issuer: this.issuer, algorithms: ['HS256'] });
+      const { payload } = await this.check(token);
       const groups = (payload['cognito:groups'] as string[] | undefined) ?? [];
       // API Gateway passes Cognito claims as strings; groups as a comma-separated list
       return { sub: String(payload.sub), email: String(payload.email ?? ''), 'cognito:groups': groups.join(',') };
     } catch {
       return undefined;
     }
+  }
+
+  private check(token: string): Promise<{ payload: JWTPayload }> {
+    const { alg } = decodeProtectedHeader(token);
+    if (alg === 'HS256') return jwtVerify(token, this.secret, { issuer: this.issuer, algorithms: ['HS256'] });
+    if (!this.provider) throw new Error('no provider');
+    return jwtVerify(token, this.provider.jwks, { issuer: this.provider.issuer, audience: this.provider.audience, algorithms: ['RS256'] });
   }
 }

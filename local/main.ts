@@ -26,6 +26,7 @@ console.log(`
 medreview is running locally (${((Date.now() - started) / 1000).toFixed(1)} s)
 
   intake form   ${runtime.url}/
+  console       ${runtime.console.url}  (sign in as ${runtime.console.coordinator.username}, password ${runtime.console.coordinator.password})
   mail inbox    ${runtime.sesUrl}/
   outbox (JSON) ${runtime.url}/_local/outbox
   health        ${runtime.url}/api/health

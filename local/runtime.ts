@@ -21,6 +21,7 @@ import { lanePriority } from '../shared/stream/lane.js';
 import { importRoster } from '../shared/usecases/roster.js';
 import { demoRoster } from './demo-roster.js';
 import { LocalAuthorizer } from './auth.js';
+import { DEMO_ACCOUNTS, startLocalOidc } from './oidc.js';
 import { ControllableClock } from './clock.js';
 import { ensureTables, LOCAL_CREDENTIALS, startDynamo, TABLES } from './dynamo.js';
 import { sentEmail, SmsOutbox, TimedEmail, type SentSms } from './outbox.js';
@@ -48,6 +49,8 @@ export interface LocalRuntime {
   /** Every SMS and email sent since start, resets included. */
   history(): { sms: SentSms[]; email: Email[] };
   sesUrl: string;
+  /** The console and its local sign-in: a demo coordinator, and a staff member without the group. */
+  console: { url: string; coordinator: { username: string; password: string }; visitor: { username: string; password: string } };
   deps: Deps;
   settle(): Promise<void>;
   /**
@@ -97,7 +100,6 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
   const sesUrl = `http://127.0.0.1:${sesPort}`;
   const clock = new ControllableClock();
   const sms = new SmsOutbox(clock);
-  const authorizer = new LocalAuthorizer();
   process.env.AWS_LAMBDA_FUNCTION_NAME ??= 'medreview-local';
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
@@ -112,6 +114,8 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
   http.keepAliveTimeout = 30_000;
   const port = await listen(http, options.port ?? 0);
   const url = `http://127.0.0.1:${port}`;
+  const oidc = await startLocalOidc(url);
+  const authorizer = new LocalAuthorizer({ issuer: oidc.issuer, audience: oidc.clientId, jwks: oidc.jwks });
   resetConfig();
   const cfg = config({
     TABLE_NAME: TABLES.main,
@@ -235,11 +239,15 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
       return { body: { reset: true } };
     }),
   ];
-  serve = createLocalServer(routes, webRoot).listeners('request')[0] as typeof serve;
+  // the console reads where to sign in from /console/config.json, as it does from the deployed site
+  const app = createLocalServer(routes, webRoot, { '/console/config.json': () => ({ authority: oidc.issuer, clientId: oidc.clientId }) })
+    .listeners('request')[0] as (req: IncomingMessage, res: ServerResponse) => void;
+  serve = (req, res) => (/^\/oidc([/?]|$)/.test(req.url ?? '') ? oidc.handle(req, res) : app(req, res));
 
   return {
     url,
     sesUrl,
+    console: { url: `${url}/console/`, coordinator: DEMO_ACCOUNTS[0], visitor: DEMO_ACCOUNTS[1] },
     dynamoEndpoint: `http://127.0.0.1:${dynamoPort}`,
     smsOutbox: sms,
     history: () => ({ sms: sms.history, email: email.history }),

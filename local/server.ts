@@ -22,6 +22,8 @@ const PAGES: [RegExp, string][] = [
   [/^\/offers\/[^/]+$/, 'offer.html'],
   [/^\/outcome\/[^/]+$/, 'outcome.html'],
   [/^\/verify$/, 'verify.html'],
+  // the console's own routes are in the fragment; any other /console/ path (the sign-in callback) is its page
+  [/^\/console(\/[^.]*)?$/, 'console/index.html'],
 ];
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
@@ -36,7 +38,7 @@ const PAGE_HEADERS = {
 const MAX_BODY = 10 * 1024 * 1024; // API Gateway's own limit
 
 /** Maps HTTP requests to API Gateway REST (v1) proxy events for the Lambda handlers, runs hooks, serves web/dist. */
-export function createLocalServer(routes: Route[], webRoot: string): Server {
+export function createLocalServer(routes: Route[], webRoot: string, generated: Record<string, () => unknown> = {}): Server {
   const compiled = routes.map((route) => ({
     route,
     pattern: new RegExp(`^${route.resource.replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}$`),
@@ -55,6 +57,9 @@ export function createLocalServer(routes: Route[], webRoot: string): Server {
         // as API Gateway (whose own errors are problem+json too): no such route
         return send(res, 404, { 'Content-Type': 'application/problem+json' },
           JSON.stringify({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'no such route' }));
+      }
+      if (!match && generated[url.pathname] && req.method === 'GET') {
+        return send(res, 200, { 'Content-Type': 'application/json', ...PAGE_HEADERS }, JSON.stringify(generated[url.pathname]()));
       }
       if (!match) return await serveStatic(req, res, url.pathname, webRoot);
       const { route } = match;

@@ -1,10 +1,11 @@
 /**
  * Builds the static site: bundles each web/src/*.ts page script (with the shared zod schema) to ESM
- * and copies the HTML and CSS beside it. Everything is served from the site's own origin.
+ * and copies the HTML and CSS beside it; the coordinator console (web/console, Preact) goes to `console/`.
+ * Everything is served from the site's own origin.
  *
  * Usage: `tsx web/build.ts [outDir]`, or `await buildWeb()` from the local runtime.
  */
-import { build, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,22 +34,26 @@ export async function buildWeb(outDir = 'web/dist'): Promise<void> {
 
   const pages = (await readdir(path.join(webDir, 'src'))).filter((f) => f.endsWith('.ts'));
   const statics = (await readdir(webDir)).filter((f) => /\.(html|css|svg)$/.test(f));
+  const common = {
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2020',
+    minify: true,
+    sourcemap: true,
+    legalComments: 'none',
+    logLevel: 'warning',
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    plugins: [dropZodLocales],
+  } satisfies BuildOptions;
 
   await Promise.all([
-    build({
-      entryPoints: pages.map((f) => path.join(webDir, 'src', f)),
-      outdir: out,
-      bundle: true,
-      format: 'esm',
-      platform: 'browser',
-      target: 'es2020',
-      minify: true,
-      sourcemap: true,
-      legalComments: 'none',
-      logLevel: 'warning',
-      plugins: [dropZodLocales],
-    }),
+    build({ ...common, entryPoints: pages.map((f) => path.join(webDir, 'src', f)), outdir: out }),
+    build({ ...common, entryPoints: [path.join(webDir, 'console', 'app.tsx')], outdir: path.join(out, 'console') }),
     ...statics.map((f) => copyFile(path.join(webDir, f), path.join(out, f))),
+    mkdir(path.join(out, 'console'), { recursive: true }).then(() => Promise.all(
+      ['index.html', 'console.css'].map((f) => copyFile(path.join(webDir, 'console', f), path.join(out, 'console', f))))),
   ]);
 }
 

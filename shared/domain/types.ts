@@ -32,6 +32,8 @@ export interface CaseRecord {
   /** Keyed hash (HMAC) of the normalized A-number: what the duplicate index holds, never the A-number. */
   aNumberHash?: string;
   holdReason?: HoldReason;
+  /** The referral's requested deadline, if any (a copy at the top level for the queue's indexes). */
+  deadline?: string;
   /** An open case with the same A-number (staff API only). */
   duplicateOf?: string;
   /** A coordinator let the case proceed; its waves then skip the page budget. */

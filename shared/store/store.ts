@@ -758,8 +758,8 @@ export interface CaseFilter {
   aNumberHash?: string;
 }
 
-/** The attributes the `cases` index projects: the staff list's and the reports' fields (no PHI). */
-export const CASE_LIST_FIELDS = [...SUMMARY_FIELDS, 'reasons', 'assignedAt', 'closedAt', 'outcome'];
+/** The attributes the `cases` index projects: the staff queue's and the reports' fields (no PHI). */
+export const CASE_LIST_FIELDS = [...SUMMARY_FIELDS, 'reasons', 'wave', 'nextWaveAt', 'deadline', 'assignedAt', 'closedAt', 'outcome'];
 
 interface ListIndex {
   name: string;

@@ -45,6 +45,8 @@ export async function submitReferral(
       createdAt: ports.clock.now().toISOString(),
       referral,
       aNumberHash,
+      // top level, so the queue's indexes can carry it (the referral itself stays out of them)
+      deadline: referral.request.deadline,
       wave: 0,
     };
     if (await ports.store.createCase(record)) return { referralId, status: admission.status, urgency, reasons };

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { Deps, Ports } from '../deps.js';
 import { casesCsv, programMetrics, rangeInstants, type DateRange } from '../domain/metrics.js';
-import { STATUSES, type TimelineEvent } from '../domain/types.js';
+import { STATUSES, type CaseRecord, type TimelineEvent } from '../domain/types.js';
 import { aNumber } from '../domain/referral.js';
 import { CaseNotFoundError, InvalidInputError } from '../domain/errors.js';
 import { BadCursorError } from '../store/store.js';
@@ -24,8 +24,7 @@ export async function listCases(query: z.output<typeof ListQuery>, p: Pick<Deps,
   const aNumberHash = query.aNumber === undefined ? undefined : await p.keyedHash.hash(query.aNumber);
   try {
     const page = await p.store.pageCases({ status: query.status, aNumberHash }, query.limit, query.cursor);
-    const items = page.items.map(({ referralId, status, urgency, createdAt, assignedDoctorId, holdReason, duplicateOf }) =>
-      ({ referralId, status, urgency, createdAt, assignedDoctorId, holdReason, duplicateOf }));
+    const items = page.items.map(queueItem);
     return page.nextCursor ? { items, nextCursor: page.nextCursor } : { items };
   } catch (error) {
     if (error instanceof BadCursorError) {
@@ -33,6 +32,15 @@ export async function listCases(query: z.output<typeof ListQuery>, p: Pick<Deps,
     }
     throw error;
   }
+}
+
+/** A case as the queue shows it: no PHI, only what a coordinator scans (urgency, reasons, wave, deadline, doctor). */
+export function queueItem(c: Partial<CaseRecord>) {
+  const { referralId, status, urgency, createdAt, assignedDoctorId, holdReason, duplicateOf, reasons, wave, nextWaveAt } = c;
+  return {
+    referralId, status, urgency, createdAt, assignedDoctorId, holdReason, duplicateOf, reasons, wave, nextWaveAt,
+    deadline: c.deadline ?? c.referral?.request?.deadline,
+  };
 }
 
 /** The full case with offers and timeline; the read itself goes on the timeline first (who, when). */

@@ -356,7 +356,60 @@ describe('CloudFront', () => {
     expect(rewrite('/offers/of-123')).toBe('/offer.html');
     expect(rewrite('/outcome/MR-7K3M9QXT')).toBe('/outcome.html');
     expect(rewrite('/styles.css')).toBe('/styles.css');
+    expect(rewrite('/console')).toBe('/console/index.html');
+    expect(rewrite('/console/')).toBe('/console/index.html');
+    expect(rewrite('/console/callback')).toBe('/console/index.html');
+    expect(rewrite('/console/app.js')).toBe('/console/app.js');
+    expect(rewrite('/console/config.json')).toBe('/console/config.json');
   });
+
+  it('serves /console/* from the site bucket with the same security headers, connect-src opened only to the staff sign-in', () => {
+    const behavior = config.CacheBehaviors.find((b: any) => b.PathPattern === '/console/*');
+    expect(behavior.TargetOriginId).toBe(config.DefaultCacheBehavior.TargetOriginId);
+    expect(behavior.ViewerProtocolPolicy).toBe('redirect-to-https');
+    expect(behavior.FunctionAssociations).toEqual(config.DefaultCacheBehavior.FunctionAssociations);
+    const policy = resourcesOf(t, 'AWS::CloudFront::ResponseHeadersPolicy')[behavior.ResponseHeadersPolicyId.Ref]!;
+    const headers = policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
+    const csp = flat(headers.ContentSecurityPolicy.ContentSecurityPolicy);
+    expect(csp).toBe("default-src 'self'; connect-src 'self' https://cognito-idp.us-east-1.amazonaws.com "
+      + "https://<StaffLoginDomain14CC879A>.auth.us-east-1.amazoncognito.com; frame-ancestors 'none'");
+    expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|script-src/);
+    expect(headers).toMatchObject({
+      ReferrerPolicy: { ReferrerPolicy: 'no-referrer', Override: true },
+      StrictTransportSecurity: expect.objectContaining({ AccessControlMaxAgeSec: 31536000 }),
+      ContentTypeOptions: { Override: true },
+      FrameOptions: { FrameOption: 'DENY', Override: true },
+    });
+  });
+});
+
+describe('console sign-in', () => {
+  it('has a public app client for authorization code (PKCE) that returns only to the console', () => {
+    const clients = Object.values(resourcesOf(t, 'AWS::Cognito::UserPoolClient'));
+    expect(clients).toHaveLength(1);
+    const client = clients[0]!.Properties;
+    expect(client).toMatchObject({
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthScopes: ['openid', 'email'],
+      SupportedIdentityProviders: ['COGNITO'],
+      PreventUserExistenceErrors: 'ENABLED',
+    });
+    expect(client.GenerateSecret).toBe(false);
+    expect(client.CallbackURLs.map(flat)).toEqual(['https://<Distribution830FAC52.DomainName>/console/callback']);
+    expect(client.LogoutURLs.map(flat)).toEqual(['https://<Distribution830FAC52.DomainName>/console/']);
+    t.hasResourceProperties('AWS::Cognito::UserPoolDomain', { ManagedLoginVersion: 2 });
+    t.resourceCountIs('AWS::Cognito::ManagedLoginBranding', 1);
+  });
+
+  it('writes the console config (authority, client id, sign-out) beside the site at deploy', () => {
+    const { statelessTemplate } = synthMedreview({ webDist: 'web/console' });
+    const [deployment] = Object.values(resourcesOf(statelessTemplate, 'Custom::CDKBucketDeployment'));
+    expect(deployment!.Properties.SourceObjectKeys).toHaveLength(2);
+    const markers = JSON.stringify(deployment!.Properties.SourceMarkers);
+    // the pool id, the client id (twice: clientId and the sign-out address), the sign-in domain, the site's domain
+    for (const ref of ['ExportsOutputRefStaffPool', 'ConsoleClient', 'StaffLoginDomain', 'Distribution830FAC52']) expect(markers).toContain(ref);
+  }, 60_000);
 });
 
 describe('sweeper and alarms', () => {

@@ -253,7 +253,7 @@ describe('staff API', () => {
 
     expect(review.status).toBe(200);
     expect(review.json.items.map((i: { referralId: string }) => i.referralId)).toEqual([third, first]);
-    expect(review.json.items[0]).toEqual({ referralId: third, status: 'awaiting_review', urgency: 'routine', createdAt: expect.any(String) });
+    expect(review.json.items[0]).toEqual({ referralId: third, status: 'awaiting_review', urgency: 'routine', createdAt: expect.any(String), reasons: [], wave: 0 });
     expect(all.json.items.map((i: { referralId: string }) => i.referralId)).toEqual([third, urgent, first]);
     const paging = await staffCall(rt, 'GET', '/api/staff/referrals?status=paging');
     expect(paging.json.items.map((i: { referralId: string }) => i.referralId)).toEqual([urgent]);
