@@ -34,7 +34,7 @@ describe('stateful stack', () => {
               { AttributeName: 'casesPk', KeyType: 'HASH' },
               { AttributeName: 'casesSk', KeyType: 'RANGE' },
             ],
-            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['referralId', 'status', 'urgency', 'createdAt', 'assignedDoctorId', 'holdReason', 'duplicateOf', 'reasons', 'assignedAt', 'closedAt', 'outcome'] },
+            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['referralId', 'status', 'urgency', 'createdAt', 'assignedDoctorId', 'holdReason', 'duplicateOf', 'reasons', 'wave', 'nextWaveAt', 'deadline', 'assignedAt', 'closedAt', 'outcome'] },
           }),
           // what the sweeper must look at, by due time; sparse (only cases with a sweepAt)
           Match.objectLike({

@@ -25,8 +25,8 @@ const configVars = [...configSource.matchAll(/^\s+([A-Z][A-Z0-9_]*): z\.(.*)$/gm
 }));
 
 describe('functions', () => {
-  it('are the eleven handlers, all Node.js 24 on arm64 with 1024 MB and reserved concurrency', () => {
-    expect(Object.keys(functions)).toHaveLength(11);
+  it('are the twelve handlers, all Node.js 24 on arm64 with 1024 MB and reserved concurrency', () => {
+    expect(Object.keys(functions)).toHaveLength(12);
     for (const f of Object.values(functions)) {
       expect(f.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], MemorySize: 1024 });
       expect(f.Properties.ReservedConcurrentExecutions).toBeGreaterThan(0);
@@ -87,6 +87,7 @@ describe('least privilege: each function may do what its ports need and nothing 
     staff: { table: [...write, 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem'].sort(), other: scheduler },
     verify: { table: [...write, 'dynamodb:DeleteItem'].sort(), other: [] },
     dispatcher: { table: [...write, ...streamRead, 'dynamodb:DeleteItem'].sort(), other: ['dynamodb:ListStreams', ...email, ...scheduler, ...sms] },
+    pager: { table: [...write, ...streamRead].sort(), other: ['dynamodb:ListStreams', ...email, ...scheduler, ...sms] },
     timer: { table: write, other: [...email, ...scheduler, ...sms] },
     'inbound-sms': { table: [...write, 'dynamodb:DeleteItem'].sort(), other: [...email, ...scheduler, ...sms] },
     'delivery-events': { table: write, other: [...email, ...sms] },

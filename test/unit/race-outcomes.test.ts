@@ -11,7 +11,6 @@ import { Store, TRANSACT_ATTEMPTS, TryAgainError } from '../../shared/store/stor
 import { keys } from '../../shared/store/keys.js';
 import { hashToken } from '../../shared/tokens.js';
 import { handleInboundSms } from '../../shared/usecases/inbound-sms.js';
-import { handler as offersHandler } from '../../functions/offers/handler.js';
 
 /** A cancelled transaction with one reason per item, as DynamoDB reports it. */
 function cancelled(...codes: string[]) {
@@ -124,6 +123,8 @@ describe('what the doctor is told', () => {
   beforeEach(() => void (sent.length = 0));
 
   async function accept() {
+    // imported once the fakes are in place: a handler wires its ports at import
+    const { handler: offersHandler } = await import('../../functions/offers/handler.js');
     const event = {
       httpMethod: 'POST', resource: '/api/offers/{offerId}/accept', path: `/api/offers/${offer.offerId}/accept`,
       pathParameters: { offerId: offer.offerId }, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: TOKEN }),
