@@ -13,6 +13,8 @@ export const ListQuery = z.object({
   limit: z.coerce.number({ error: 'must be a whole number from 1 to 200' }).int('must be a whole number from 1 to 200')
     .min(1, 'must be a whole number from 1 to 200').max(200, 'must be a whole number from 1 to 200').default(50),
   cursor: z.string().min(1).max(1000).optional(),
+  /** `queue`: each item also carries what the console's queue shows (reasons, wave, next wave, deadline). */
+  view: z.enum(['queue'], { error: 'must be queue when given' }).optional(),
 });
 
 /**
@@ -24,7 +26,7 @@ export async function listCases(query: z.output<typeof ListQuery>, p: Pick<Deps,
   const aNumberHash = query.aNumber === undefined ? undefined : await p.keyedHash.hash(query.aNumber);
   try {
     const page = await p.store.pageCases({ status: query.status, aNumberHash }, query.limit, query.cursor);
-    const items = page.items.map(queueItem);
+    const items = page.items.map(query.view === 'queue' ? queueItem : listItem);
     return page.nextCursor ? { items, nextCursor: page.nextCursor } : { items };
   } catch (error) {
     if (error instanceof BadCursorError) {
@@ -34,13 +36,15 @@ export async function listCases(query: z.output<typeof ListQuery>, p: Pick<Deps,
   }
 }
 
+/** A case as the list documents it. */
+export function listItem({ referralId, status, urgency, createdAt, assignedDoctorId, holdReason, duplicateOf }: Partial<CaseRecord>) {
+  return { referralId, status, urgency, createdAt, assignedDoctorId, holdReason, duplicateOf };
+}
+
 /** A case as the queue shows it: no PHI, only what a coordinator scans (urgency, reasons, wave, deadline, doctor). */
 export function queueItem(c: Partial<CaseRecord>) {
-  const { referralId, status, urgency, createdAt, assignedDoctorId, holdReason, duplicateOf, reasons, wave, nextWaveAt } = c;
-  return {
-    referralId, status, urgency, createdAt, assignedDoctorId, holdReason, duplicateOf, reasons, wave, nextWaveAt,
-    deadline: c.deadline ?? c.referral?.request?.deadline,
-  };
+  const { reasons, wave, nextWaveAt } = c;
+  return { ...listItem(c), reasons, wave, nextWaveAt, deadline: c.deadline ?? c.referral?.request?.deadline };
 }
 
 /** The full case with offers and timeline; the read itself goes on the timeline first (who, when). */

@@ -249,11 +249,13 @@ describe('staff API', () => {
     const third = await submit(rt);
 
     const review = await staffCall(rt, 'GET', '/api/staff/referrals?status=awaiting_review');
+    const queue = await staffCall(rt, 'GET', '/api/staff/referrals?status=awaiting_review&view=queue');
     const all = await staffCall(rt, 'GET', '/api/staff/referrals');
 
     expect(review.status).toBe(200);
     expect(review.json.items.map((i: { referralId: string }) => i.referralId)).toEqual([third, first]);
-    expect(review.json.items[0]).toEqual({ referralId: third, status: 'awaiting_review', urgency: 'routine', createdAt: expect.any(String), reasons: [], wave: 0 });
+    expect(review.json.items[0]).toEqual({ referralId: third, status: 'awaiting_review', urgency: 'routine', createdAt: expect.any(String) });
+    expect(queue.json.items[0]).toEqual({ referralId: third, status: 'awaiting_review', urgency: 'routine', createdAt: expect.any(String), reasons: [], wave: 0 });
     expect(all.json.items.map((i: { referralId: string }) => i.referralId)).toEqual([third, urgent, first]);
     const paging = await staffCall(rt, 'GET', '/api/staff/referrals?status=paging');
     expect(paging.json.items.map((i: { referralId: string }) => i.referralId)).toEqual([urgent]);

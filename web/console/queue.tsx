@@ -39,7 +39,7 @@ export function Queue() {
   const names = useDoctorNames();
 
   const query = (limit: number, after?: string) => {
-    const q = new URLSearchParams({ limit: String(limit) });
+    const q = new URLSearchParams({ limit: String(limit), view: 'queue' });
     if (status) q.set('status', status);
     if (aNumber) q.set('aNumber', aNumber);
     if (after) q.set('cursor', after);
