@@ -29,17 +29,33 @@ function buildBundles(outdir: string): Map<string, string> {
   const app = new App({ outdir, context: { 'aws:cdk:enable-asset-metadata': true } });
   const stack = new Stack(app, 'ColdStartBench');
   const key = new Key(stack, 'Key');
-  const names = readdirSync(join(projectRoot, 'functions'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name)
-    .filter((n) => !ONLY || ONLY.includes(n)).sort();
+  const names = readdirSync(join(projectRoot, 'functions'), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .filter((n) => !ONLY || ONLY.includes(n))
+    .sort();
   const fns = [
-    { name: BARE, fn: new MedreviewFunction(stack, { name: 'bare', entry: join(projectRoot, 'bench', 'bare', 'handler.ts'), key, environment: {}, reservedConcurrency: 1 }) },
+    {
+      name: BARE,
+      fn: new MedreviewFunction(stack, {
+        name: 'bare',
+        entry: join(projectRoot, 'bench', 'bare', 'handler.ts'),
+        key,
+        environment: {},
+        reservedConcurrency: 1,
+      }),
+    },
     ...names.map((name) => ({ name, fn: new MedreviewFunction(stack, { name, key, environment: {}, reservedConcurrency: 1 }) })),
   ];
-  const template = app.synth().getStackByName(stack.stackName).template as { Resources: Record<string, { Metadata?: Record<string, string> }> };
-  return new Map(fns.map(({ name, fn }) => {
-    const id = stack.getLogicalId(fn.node.defaultChild as CfnResource);
-    return [name, join(outdir, template.Resources[id]!.Metadata!['aws:asset:path']!, 'index.mjs')];
-  }));
+  const template = app.synth().getStackByName(stack.stackName).template as {
+    Resources: Record<string, { Metadata?: Record<string, string> }>;
+  };
+  return new Map(
+    fns.map(({ name, fn }) => {
+      const id = stack.getLogicalId(fn.node.defaultChild as CfnResource);
+      return [name, join(outdir, template.Resources[id]!.Metadata!['aws:asset:path']!, 'index.mjs')];
+    }),
+  );
 }
 
 /** Environment a deployed function starts with (config.ts fails fast without it); NODE_OPTIONS as infra/function.ts sets it. */
@@ -93,14 +109,16 @@ try {
   console.log(`\nCold import in a fresh Node ${process.version} process, median of ${ROUNDS} interleaved samples\n`);
   console.log('| bundle | size | import | vs bare |\n|---|---:|---:|---:|');
   for (const r of rows) console.log(`| ${r.name} | ${r.kib} KiB | ${r.importMs.toFixed(1)} ms | ${r.ratio.toFixed(2)}× |`);
-  if (!ONLY) saveResults('coldStart', {
-    measured: new Date().toISOString(),
-    node: process.version,
-    rounds: ROUNDS,
-    method: 'CDK-built bundle (MedreviewFunction), import() in a fresh process with NODE_OPTIONS=--enable-source-maps, interleaved rounds, median',
-    baseline: BARE,
-    bundles: rows,
-  });
+  if (!ONLY)
+    saveResults('coldStart', {
+      measured: new Date().toISOString(),
+      node: process.version,
+      rounds: ROUNDS,
+      method:
+        'CDK-built bundle (MedreviewFunction), import() in a fresh process with NODE_OPTIONS=--enable-source-maps, interleaved rounds, median',
+      baseline: BARE,
+      bundles: rows,
+    });
   if (!ONLY) console.log('\nwritten to bench/results.json');
 } finally {
   rmSync(outdir, { recursive: true, force: true });

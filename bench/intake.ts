@@ -36,16 +36,18 @@ function stats(samples: number[]) {
 /** `n` requests, `CONCURRENCY` at a time, each a referral of its own (`body()`: its own A-number). */
 async function submitMany(n: number, body: () => unknown): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < n) {
-      // a key per referral: a request retried after a dropped connection is not stored twice
-      const key = `bench-${runId}-${next++}`;
-      const referral = body();
-      const post = () => call(rt, 'POST', '/api/referrals', referral, { 'Idempotency-Key': key });
-      const r = await post().catch(post);
-      if (r.status !== 201) throw new Error(`intake answered ${r.status}`);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < n) {
+        // a key per referral: a request retried after a dropped connection is not stored twice
+        const key = `bench-${runId}-${next++}`;
+        const referral = body();
+        const post = () => call(rt, 'POST', '/api/referrals', referral, { 'Idempotency-Key': key });
+        const r = await post().catch(post);
+        if (r.status !== 201) throw new Error(`intake answered ${r.status}`);
+      }
+    }),
+  );
 }
 
 /** Submits an urgent referral and waits for the first SMS that pages a doctor about it; returns ms. */
@@ -63,7 +65,9 @@ async function urgentToFirstPage(urgent: () => unknown, doctorPhones: Set<string
 function row(name: string, samples: number[], baseline?: number) {
   const s = stats(samples);
   const vs = baseline ? `  (${(s.p50 / baseline).toFixed(1)}× baseline p50)` : '  (baseline)';
-  console.log(`${name.padEnd(34)} p50 ${s.p50.toFixed(1).padStart(7)} ms   p95 ${s.p95.toFixed(1).padStart(7)} ms   p99 ${s.p99.toFixed(1).padStart(7)} ms   mean ${s.mean.toFixed(1).padStart(7)} ms${vs}`);
+  console.log(
+    `${name.padEnd(34)} p50 ${s.p50.toFixed(1).padStart(7)} ms   p95 ${s.p95.toFixed(1).padStart(7)} ms   p99 ${s.p99.toFixed(1).padStart(7)} ms   mean ${s.mean.toFixed(1).padStart(7)} ms${vs}`,
+  );
   return s.p50;
 }
 
@@ -93,8 +97,16 @@ try {
   const fresh = () => validReferral({ client: { aNumber: freshANumber() } }); // another person each time: no duplicates
   row('POST /api/referrals (no key)', await time(() => call(rt, 'POST', '/api/referrals', fresh()), N), base);
   let k = 0;
-  row('POST /api/referrals (new key)', await time(() => call(rt, 'POST', '/api/referrals', body, { 'Idempotency-Key': `bench-${k++}` }), N), base);
-  row('POST /api/referrals (replayed key)', await time(() => call(rt, 'POST', '/api/referrals', body, { 'Idempotency-Key': 'bench-0' }), N), base);
+  row(
+    'POST /api/referrals (new key)',
+    await time(() => call(rt, 'POST', '/api/referrals', body, { 'Idempotency-Key': `bench-${k++}` }), N),
+    base,
+  );
+  row(
+    'POST /api/referrals (replayed key)',
+    await time(() => call(rt, 'POST', '/api/referrals', body, { 'Idempotency-Key': 'bench-0' }), N),
+    base,
+  );
   await rt.settle();
 
   const roster = demoRoster(new Date());
@@ -114,7 +126,14 @@ try {
   for (let i = 0; i < Math.max(MIXED_SAMPLES, 10); i++) idle.push(await urgentToFirstPage(urgent, doctorPhones));
   const idleP50 = row('idle', idle);
   const idleStats = stats(idle);
-  results.push({ name: 'urgent submit → first page SMS, idle', unit: 'ms', p50: idleStats.p50, p99: idleStats.p99, samples: idle.length, baseline: 'baseline' });
+  results.push({
+    name: 'urgent submit → first page SMS, idle',
+    unit: 'ms',
+    p50: idleStats.p50,
+    p99: idleStats.p99,
+    samples: idle.length,
+    baseline: 'baseline',
+  });
   await resetWithRoster(true);
   const mixed: number[] = [];
   for (let i = 0; i < MIXED_SAMPLES; i++) {
@@ -125,7 +144,11 @@ try {
   const mixedStats = stats(mixed);
   results.push({
     name: `urgent submit → first page SMS, just after ${ROUTINE_BEFORE_URGENT} routine referrals at concurrency ${CONCURRENCY}`,
-    unit: 'ms', p50: mixedStats.p50, p99: mixedStats.p99, samples: mixed.length, baseline: 'urgent submit → first page SMS, idle',
+    unit: 'ms',
+    p50: mixedStats.p50,
+    p99: mixedStats.p99,
+    samples: mixed.length,
+    baseline: 'urgent submit → first page SMS, idle',
   });
 
   console.log(`\nRoutine drain: ${DRAIN_N} routine referrals at concurrency ${CONCURRENCY}, time after the last request until all is sent`);
@@ -140,18 +163,27 @@ try {
     const label = withRoster ? 'with the demo roster' : 'no roster';
     drains[label] = (drained - last) / 1000;
     const email = (await call(rt, 'GET', '/_local/outbox')).json.email as { to: string[]; subject: string; text: string }[];
-    const ids = new Set((await Promise.all((['awaiting_review'] as const).map((st) => rt.deps.store.listCases(st)))).flat().map((c) => c.referralId));
+    const ids = new Set(
+      (await Promise.all((['awaiting_review'] as const).map((st) => rt.deps.store.listCases(st)))).flat().map((c) => c.referralId),
+    );
     const receipts = email.filter((m) => m.to.includes(attorney));
     const perMessage = new Map<string, number>();
     for (const m of email) for (const to of m.to) perMessage.set(`${to} ${m.subject}`, (perMessage.get(`${to} ${m.subject}`) ?? 0) + 1);
     const twice = [...perMessage.values()].filter((n) => n > 1).length;
     const offers = email.filter((m) => roster.doctors.some((d) => m.to.includes(d.email))).length;
     const notices = email.filter((m) => roster.coordinators.some((c) => m.to.includes(c.email))).length;
-    console.log(`${label.padEnd(22)} submitted in ${((last - t0) / 1000).toFixed(1)} s; drained ${drains[label].toFixed(1)} s after the last request; ` +
-      `${ids.size} stored, ${receipts.length} receipts, ${notices} coordinator notices, ${offers} doctor offers, ${twice} sent twice` +
-      (withRoster ? `  (${(drains[label] / Math.max(drains['no roster'], 0.001)).toFixed(1)}× the no-roster drain)` : '  (baseline)'));
+    console.log(
+      `${label.padEnd(22)} submitted in ${((last - t0) / 1000).toFixed(1)} s; drained ${drains[label].toFixed(1)} s after the last request; ` +
+        `${ids.size} stored, ${receipts.length} receipts, ${notices} coordinator notices, ${offers} doctor offers, ${twice} sent twice` +
+        (withRoster ? `  (${(drains[label] / Math.max(drains['no roster'], 0.001)).toFixed(1)}× the no-roster drain)` : '  (baseline)'),
+    );
     if (ids.size !== DRAIN_N || receipts.length !== DRAIN_N || twice > 0) throw new Error('referrals or messages lost or doubled');
-    results.push({ name: `routine drain after the last of ${DRAIN_N} requests, ${label}`, unit: 's', value: drains[label], baseline: withRoster ? `routine drain after the last of ${DRAIN_N} requests, no roster` : 'baseline' });
+    results.push({
+      name: `routine drain after the last of ${DRAIN_N} requests, ${label}`,
+      unit: 's',
+      value: drains[label],
+      baseline: withRoster ? `routine drain after the last of ${DRAIN_N} requests, no roster` : 'baseline',
+    });
   }
 } finally {
   await rt.stop();

@@ -37,20 +37,26 @@ try {
   const body = validReferral();
   const t0 = performance.now();
   let next = 0;
-  await Promise.all(Array.from({ length: 25 }, async () => {
-    while (next < N) {
-      next++;
-      const r = await call(rt, 'POST', '/api/referrals', body);
-      if (r.status !== 201) throw new Error(r.text);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 25 }, async () => {
+      while (next < N) {
+        next++;
+        const r = await call(rt, 'POST', '/api/referrals', body);
+        if (r.status !== 201) throw new Error(r.text);
+      }
+    }),
+  );
   const submitted = performance.now();
   totals.clear();
   await rt.settle();
   const drained = performance.now();
-  console.log(`submitted ${N} in ${((submitted - t0) / 1000).toFixed(1)} s; drained ${((drained - submitted) / 1000).toFixed(1)} s after the last request`);
+  console.log(
+    `submitted ${N} in ${((submitted - t0) / 1000).toFixed(1)} s; drained ${((drained - submitted) / 1000).toFixed(1)} s after the last request`,
+  );
   for (const [name, t] of [...totals].sort((a, b) => b[1].ms - a[1].ms)) {
-    console.log(`${name.padEnd(36)} ${String(t.n).padStart(7)} calls ${(t.ms / 1000).toFixed(1).padStart(8)} s total ${(t.ms / t.n).toFixed(1).padStart(7)} ms each`);
+    console.log(
+      `${name.padEnd(36)} ${String(t.n).padStart(7)} calls ${(t.ms / 1000).toFixed(1).padStart(8)} s total ${(t.ms / t.n).toFixed(1).padStart(7)} ms each`,
+    );
   }
   const outbox = (await call(rt, 'GET', '/_local/outbox')).json;
   console.log(`outbox: ${outbox.sms.length} sms, ${outbox.email.length} email`);

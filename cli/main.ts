@@ -30,7 +30,13 @@ export async function main(argv: string[], out = console.log, err = console.erro
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { table: { type: 'string' }, endpoint: { type: 'string' }, days: { type: 'string', default: '14' }, 'time-zone': { type: 'string' }, help: { type: 'boolean' } },
+    options: {
+      table: { type: 'string' },
+      endpoint: { type: 'string' },
+      days: { type: 'string', default: '14' },
+      'time-zone': { type: 'string' },
+      help: { type: 'boolean' },
+    },
   });
   const [group, command, file] = positionals;
   const known = group === 'roster' ? ['import', 'check'] : group === 'submitters' ? ['trust', 'untrust', 'list'] : [];
@@ -44,7 +50,11 @@ export async function main(argv: string[], out = console.log, err = console.erro
     return 2;
   }
   const local = values.endpoint
-    ? { endpoint: values.endpoint, region: process.env.AWS_REGION ?? 'us-east-1', ...(process.env.AWS_ACCESS_KEY_ID ? {} : { credentials: LOCAL_CREDENTIALS }) }
+    ? {
+        endpoint: values.endpoint,
+        region: process.env.AWS_REGION ?? 'us-east-1',
+        ...(process.env.AWS_ACCESS_KEY_ID ? {} : { credentials: LOCAL_CREDENTIALS }),
+      }
     : {};
   const store = new Store(documentClient(new DynamoDBClient(local)), table);
   if (group === 'submitters') return submitters(command!, file, { store, clock: systemClock }, out, err);
@@ -84,7 +94,8 @@ export async function main(argv: string[], out = console.log, err = console.erro
   const report = await checkRoster(store, new Date(), days, timeZone);
   for (const gap of report.gaps) out(`gap: no primary on shift for ${gap.specialty} from ${gap.start} to ${gap.end}`);
   for (const id of report.unreachable) out(`unreachable: doctor ${id} has no usable SMS number or email address`);
-  if (report.gaps.length === 0 && report.unreachable.length === 0) out(`ok: a primary is on shift for all of the next ${days} days and every active doctor is reachable`);
+  if (report.gaps.length === 0 && report.unreachable.length === 0)
+    out(`ok: a primary is on shift for all of the next ${days} days and every active doctor is reachable`);
   return report.gaps.length || report.unreachable.length ? 1 : 0;
 }
 
@@ -101,7 +112,13 @@ const ADMIN = `admin:${process.env.USER ?? 'cli'}`;
 const ENTRY = /^(@?([a-z0-9-]+\.)+[a-z]{2,}|[^@\s]+@([a-z0-9-]+\.)+[a-z]{2,})$/i;
 
 /** `submitters trust|untrust ADDRESS|@DOMAIN` and `submitters list`. */
-async function submitters(command: string, value: string | undefined, p: { store: Store; clock: Clock }, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+async function submitters(
+  command: string,
+  value: string | undefined,
+  p: { store: Store; clock: Clock },
+  out: (s: string) => void,
+  err: (s: string) => void,
+): Promise<number> {
   if (command === 'list') {
     const items = await listTrusted(p);
     for (const i of items) out(`${i.email ?? `@${i.domain}`}\tadded ${i.addedAt} by ${i.addedBy}`);

@@ -77,7 +77,10 @@ export class EdgeStack extends Stack {
                         positionalConstraint: 'EXACTLY',
                         searchString: INTAKE_PATH,
                         // `/api/referrals/` and `/API/Referrals` reach the same route: count them too
-                        textTransformations: [{ priority: 0, type: 'LOWERCASE' }, { priority: 1, type: 'NORMALIZE_PATH' }],
+                        textTransformations: [
+                          { priority: 0, type: 'LOWERCASE' },
+                          { priority: 1, type: 'NORMALIZE_PATH' },
+                        ],
                       },
                     },
                   ],

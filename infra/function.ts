@@ -95,12 +95,14 @@ export class MedreviewFunction extends NodejsFunction {
     if (!props.async) {
       Validations.of(this).acknowledge({
         id: 'HIPAA.Security-LambdaDLQ',
-        reason: 'Invoked synchronously (API Gateway) or by an event source mapping with its own on-failure destination; a function DLQ only applies to async invokes.',
+        reason:
+          'Invoked synchronously (API Gateway) or by an event source mapping with its own on-failure destination; a function DLQ only applies to async invokes.',
       });
     }
     Validations.of(this).acknowledge({
       id: 'HIPAA.Security-LambdaInsideVPC',
-      reason: 'The function reaches only AWS public service endpoints (DynamoDB, SES, SMS, Scheduler); there is no private resource, and a VPC would add NAT cost and cold-start latency.',
+      reason:
+        'The function reaches only AWS public service endpoints (DynamoDB, SES, SMS, Scheduler); there is no private resource, and a VPC would add NAT cost and cold-start latency.',
     });
   }
 }
@@ -219,9 +221,7 @@ export function useSms(fn: MedreviewFunction, sms: SmsWiring): void {
   if (sms.originationIdentity) fn.addEnvironment('SMS_ORIGINATION_IDENTITY', sms.originationIdentity);
   const identities = sms.originationIdentity?.startsWith('arn:')
     ? [sms.originationIdentity]
-    : ['phone-number', 'pool'].map((resource) =>
-        stack.formatArn({ service: 'sms-voice', resource, resourceName: '*' }),
-      );
+    : ['phone-number', 'pool'].map((resource) => stack.formatArn({ service: 'sms-voice', resource, resourceName: '*' }));
   fn.addToRolePolicy(
     new iam.PolicyStatement({
       actions: ['sms-voice:SendTextMessage'],
@@ -232,7 +232,8 @@ export function useSms(fn: MedreviewFunction, sms: SmsWiring): void {
     for (const arn of identities) {
       Validations.of(fn.role!).acknowledge({
         id: wildcardFinding(fn, arn),
-        reason: 'No origination identity ARN is configured (context smsOriginationIdentity), so sending may use any of this account\'s numbers or pools in this Region.',
+        reason:
+          "No origination identity ARN is configured (context smsOriginationIdentity), so sending may use any of this account's numbers or pools in this Region.",
       });
     }
   }
@@ -269,7 +270,7 @@ export function useScheduler(fn: MedreviewFunction, s: SchedulerWiring): void {
 export function acknowledgeDefaultPolicy(role: IConstruct): void {
   Validations.of(role).acknowledge({
     id: 'HIPAA.Security-IAMNoInlinePolicy',
-    reason: 'CDK writes least-privilege grants into the role\'s own DefaultPolicy, which is attached to this single role only.',
+    reason: "CDK writes least-privilege grants into the role's own DefaultPolicy, which is attached to this single role only.",
   });
 }
 

@@ -28,7 +28,8 @@ export class OriginVerify extends Construct {
         encryptionKey: props.key,
         generateSecretString: { passwordLength: 48, excludePunctuation: true },
       });
-      const why = 'Rotated by deploying with the next originVerifyVersion (README): CloudFront and the WAF rule must change together, and CloudFormation resolves the value only when those resources are updated, so a scheduled Lambda rotation would never reach them.';
+      const why =
+        'Rotated by deploying with the next originVerifyVersion (README): CloudFront and the WAF rule must change together, and CloudFormation resolves the value only when those resources are updated, so a scheduled Lambda rotation would never reach them.';
       Validations.of(s).acknowledge({ id: 'AwsSolutions-SMG4', reason: why });
       Validations.of(s).acknowledge({ id: 'HIPAA.Security-SecretsManagerRotationEnabled', reason: why });
       return s.secretValue.unsafeUnwrap(); // a {{resolve:secretsmanager:…}} reference, not the value

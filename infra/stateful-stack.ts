@@ -62,9 +62,7 @@ export class StatefulStack extends Stack {
     );
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
-        principals: ['ses.amazonaws.com', 'sms-voice.amazonaws.com', 'cloudwatch.amazonaws.com'].map(
-          (s) => new iam.ServicePrincipal(s),
-        ),
+        principals: ['ses.amazonaws.com', 'sms-voice.amazonaws.com', 'cloudwatch.amazonaws.com'].map((s) => new iam.ServicePrincipal(s)),
         actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
         resources: ['*'],
         conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
@@ -145,18 +143,14 @@ export class StatefulStack extends Stack {
       ],
     });
     const selection = plan.addSelection('Tables', {
-      resources: [
-        backup.BackupResource.fromDynamoDbTable(this.table),
-        backup.BackupResource.fromDynamoDbTable(this.idempotencyTable),
-      ],
+      resources: [backup.BackupResource.fromDynamoDbTable(this.table), backup.BackupResource.fromDynamoDbTable(this.idempotencyTable)],
     });
     Validations.of(selection).acknowledge({
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
       reason: 'AWS Backup needs its service-role policy to snapshot the tables; it is the documented role for backup selections.',
     });
 
-    const topic = (id: string) =>
-      new sns.Topic(this, id, { masterKey: this.key, enforceSSL: true });
+    const topic = (id: string) => new sns.Topic(this, id, { masterKey: this.key, enforceSSL: true });
     this.sesEventsTopic = topic('SesEvents');
     this.smsEventsTopic = topic('SmsEvents');
     this.inboundSmsTopic = topic('InboundSms');

@@ -21,7 +21,14 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct, IConstruct } from 'constructs';
 import { pathParameters, ROUTES } from '../functions/routes.js';
-import { acknowledgeDefaultPolicy, acknowledgeQueueGrant, MedreviewFunction, type PortWiring, usePorts, wildcardFinding } from './function.js';
+import {
+  acknowledgeDefaultPolicy,
+  acknowledgeQueueGrant,
+  MedreviewFunction,
+  type PortWiring,
+  usePorts,
+  wildcardFinding,
+} from './function.js';
 import { FUNCTIONS, type FunctionName } from './functions.js';
 import { ORIGIN_VERIFY_HEADER, OriginVerify } from './origin-verify.js';
 import { lanePatterns, type Lane } from '../shared/domain/lanes.js';
@@ -74,12 +81,23 @@ export class StatelessStack extends Stack {
       },
     });
     const stage = this.api.deploymentStage;
-    ack(stage, 'HIPAA.Security-APIGWCacheEnabledAndEncrypted', 'Caching is off on purpose: responses carry PHI or per-caller state and must never be served from a cache.');
-    ack(stage, 'HIPAA.Security-APIGWSSLEnabled', 'Backend client certificates authenticate HTTP integrations; every integration here is a Lambda proxy, invoked over AWS IAM.');
+    ack(
+      stage,
+      'HIPAA.Security-APIGWCacheEnabledAndEncrypted',
+      'Caching is off on purpose: responses carry PHI or per-caller state and must never be served from a cache.',
+    );
+    ack(
+      stage,
+      'HIPAA.Security-APIGWSSLEnabled',
+      'Backend client certificates authenticate HTTP integrations; every integration here is a Lambda proxy, invoked over AWS IAM.',
+    );
     const cwRole = this.api.node.tryFindChild('CloudWatchRole');
     if (cwRole) {
-      ack(cwRole, 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-        'Account-level role API Gateway needs to write the access and execution logs; AWS maintains this policy.');
+      ack(
+        cwRole,
+        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        'Account-level role API Gateway needs to write the access and execution logs; AWS maintains this policy.',
+      );
     }
 
     const logBucket = new s3.Bucket(this, 'LogBucket', {
@@ -93,8 +111,16 @@ export class StatelessStack extends Stack {
     });
     ack(logBucket, 'AwsSolutions-S1', 'This is the access-log bucket itself; logging it into itself would loop.');
     ack(logBucket, 'HIPAA.Security-S3BucketLoggingEnabled', 'This is the access-log bucket itself; logging it into itself would loop.');
-    ack(logBucket, 'HIPAA.Security-S3DefaultEncryptionKMS', 'S3 server access logging and CloudFront standard logs cannot deliver to an SSE-KMS bucket; SSE-S3 is used.');
-    ack(logBucket, 'HIPAA.Security-S3BucketReplicationEnabled', 'Single-Region deployment; access logs are operational data with a 1-year lifecycle.');
+    ack(
+      logBucket,
+      'HIPAA.Security-S3DefaultEncryptionKMS',
+      'S3 server access logging and CloudFront standard logs cannot deliver to an SSE-KMS bucket; SSE-S3 is used.',
+    );
+    ack(
+      logBucket,
+      'HIPAA.Security-S3BucketReplicationEnabled',
+      'Single-Region deployment; access logs are operational data with a 1-year lifecycle.',
+    );
 
     const siteBucket = new s3.Bucket(this, 'SiteBucket', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -106,8 +132,16 @@ export class StatelessStack extends Stack {
       lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    ack(siteBucket, 'HIPAA.Security-S3DefaultEncryptionKMS', 'Holds only the public static form and pages (no PHI); SSE-S3 avoids giving CloudFront a KMS grant.');
-    ack(siteBucket, 'HIPAA.Security-S3BucketReplicationEnabled', 'Static build output that is redeployed from source control; replication adds nothing.');
+    ack(
+      siteBucket,
+      'HIPAA.Security-S3DefaultEncryptionKMS',
+      'Holds only the public static form and pages (no PHI); SSE-S3 avoids giving CloudFront a KMS grant.',
+    );
+    ack(
+      siteBucket,
+      'HIPAA.Security-S3BucketReplicationEnabled',
+      'Static build output that is redeployed from source control; replication adds nothing.',
+    );
 
     const securityHeaders = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
       securityHeadersBehavior: {
@@ -188,8 +222,16 @@ export class StatelessStack extends Stack {
         },
       },
     });
-    ack(this.distribution, 'AwsSolutions-CFR1', 'Attorneys and volunteer doctors may be travelling; the edge WAF rate-limits every viewer and blocks known-bad IPs instead.');
-    ack(this.distribution, 'AwsSolutions-CFR4', 'Uses the default *.cloudfront.net certificate, for which CloudFront fixes the viewer TLS policy; set a custom domain to raise it.');
+    ack(
+      this.distribution,
+      'AwsSolutions-CFR1',
+      'Attorneys and volunteer doctors may be travelling; the edge WAF rate-limits every viewer and blocks known-bad IPs instead.',
+    );
+    ack(
+      this.distribution,
+      'AwsSolutions-CFR4',
+      'Uses the default *.cloudfront.net certificate, for which CloudFront fixes the viewer TLS policy; set a custom domain to raise it.',
+    );
     const baseUrl = `https://${this.distribution.distributionDomainName}`;
 
     // The console's app client: authorization code with PKCE (public, no secret), back to the console only.
@@ -276,13 +318,25 @@ export class StatelessStack extends Stack {
       dlqArn: stateful.schedulerDlq.queueArn,
     };
     const wiring: PortWiring = {
-      table: stateful.table, idempotencyTable: stateful.idempotencyTable, key, aNumberKey: stateful.aNumberKey, email, sms, scheduler,
+      table: stateful.table,
+      idempotencyTable: stateful.idempotencyTable,
+      key,
+      aNumberKey: stateful.aNumberKey,
+      email,
+      sms,
+      scheduler,
     };
 
     // each function gets exactly the permissions of the ports it declares (functions/<name>/ports.ts)
     for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, (typeof FUNCTIONS)[FunctionName]][]) {
       const { ports, fixedName, ...run } = { fixedName: false, ...spec };
-      const f = new MedreviewFunction(this, { name, key, environment, ...run, functionName: fixedName ? `${this.stackName}-${name}` : undefined });
+      const f = new MedreviewFunction(this, {
+        name,
+        key,
+        environment,
+        ...run,
+        functionName: fixedName ? `${this.stackName}-${name}` : undefined,
+      });
       usePorts(f, ports, wiring);
       this.functions[name] = f;
     }
@@ -294,7 +348,11 @@ export class StatelessStack extends Stack {
         conditions: { StringEquals: { 'cloudwatch:namespace': 'medreview' } },
       }),
     );
-    ack(sweeper.role!, 'AwsSolutions-IAM5[Resource::*]', 'cloudwatch:PutMetricData has no resource-level permissions; the statement is limited to the medreview namespace by condition.');
+    ack(
+      sweeper.role!,
+      'AwsSolutions-IAM5[Resource::*]',
+      'cloudwatch:PutMetricData has no resource-level permissions; the statement is limited to the medreview namespace by condition.',
+    );
 
     // Stream = transactional outbox, read by two event source mappings with filter criteria (the lane
     // rules of shared/domain/lanes.ts): the urgent lane gets only cases that became `paging`, so routine
@@ -328,7 +386,11 @@ export class StatelessStack extends Stack {
           filters: lanePatterns(lane).map((pattern) => FilterCriteria.filter(pattern)),
         }),
       );
-      ack(consumer.role!, 'AwsSolutions-IAM5[Resource::*]', 'dynamodb:ListStreams (added by the stream event source) has no resource-level permissions; stream reads themselves are scoped to the table stream.');
+      ack(
+        consumer.role!,
+        'AwsSolutions-IAM5[Resource::*]',
+        'dynamodb:ListStreams (added by the stream event source) has no resource-level permissions; stream reads themselves are scoped to the table stream.',
+      );
     }
     inboundSms.addEventSource(new SnsEventSource(stateful.inboundSmsTopic));
     deliveryEvents.addEventSource(new SnsEventSource(stateful.sesEventsTopic));
@@ -382,7 +444,8 @@ export class StatelessStack extends Stack {
         ...(isPublic ? {} : { authorizer, authorizationType: apigw.AuthorizationType.COGNITO }),
       });
       if (isPublic) {
-        const why = 'Public by design: attorneys and doctors have no accounts; the call is protected by WAF, throttling and, where it changes state, a single-use token.';
+        const why =
+          'Public by design: attorneys and doctors have no accounts; the call is protected by WAF, throttling and, where it changes state, a single-use token.';
         ack(m, 'AwsSolutions-APIG4', why);
         ack(m, 'AwsSolutions-COG4', why);
       }
@@ -517,7 +580,8 @@ const PAGE_REWRITE = `function handler(event) {
 
 function acknowledgeBucketDeployment(stack: Stack, deployment: s3deploy.BucketDeployment): void {
   const provider = stack.node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
-  const why = 'CDK-managed BucketDeployment provider that copies web/dist at deploy time; its code, runtime and role are owned by aws-cdk-lib.';
+  const why =
+    'CDK-managed BucketDeployment provider that copies web/dist at deploy time; its code, runtime and role are owned by aws-cdk-lib.';
   for (const target of [deployment, ...(provider ? [provider] : [])]) {
     for (const id of [
       'AwsSolutions-L1',
@@ -527,7 +591,8 @@ function acknowledgeBucketDeployment(stack: Stack, deployment: s3deploy.BucketDe
       'HIPAA.Security-LambdaInsideVPC',
       'HIPAA.Security-IAMNoInlinePolicy',
       'HIPAA.Security-CloudWatchLogGroupEncrypted',
-    ]) ack(target, id, why);
+    ])
+      ack(target, id, why);
   }
   // Its role policy uses CDK's s3 grant wildcards on the staging and site buckets, and * for CloudFront invalidation.
   const policy = deployment.handlerRole.node.tryFindChild('DefaultPolicy') as iam.Policy | undefined;

@@ -4,9 +4,40 @@ export function demoRoster(now: Date) {
   const end = new Date(now.getTime() + 7 * 86_400_000).toISOString();
   return {
     doctors: [
-      { id: 'd-ana', name: 'Dr. Ana Ruiz', email: 'ana@example.org', phone: '+15125550101', specialties: ['general', 'psychiatry'], languages: ['en', 'es'], timeZone: 'America/Chicago', maxOpenCases: 3, active: true, quietHours: { start: '22:00', end: '07:00' } },
-      { id: 'd-ben', name: 'Dr. Ben Okafor', email: 'ben@example.org', phone: '+15125550102', specialties: ['general', 'internal_medicine'], languages: ['en'], timeZone: 'America/New_York', maxOpenCases: 2, active: true },
-      { id: 'd-caro', name: 'Dr. Carolina Vega', email: 'caro@example.org', phone: '+15125550103', specialties: ['general', 'obstetrics'], languages: ['es', 'en'], timeZone: 'America/Los_Angeles', maxOpenCases: 2, active: true },
+      {
+        id: 'd-ana',
+        name: 'Dr. Ana Ruiz',
+        email: 'ana@example.org',
+        phone: '+15125550101',
+        specialties: ['general', 'psychiatry'],
+        languages: ['en', 'es'],
+        timeZone: 'America/Chicago',
+        maxOpenCases: 3,
+        active: true,
+        quietHours: { start: '22:00', end: '07:00' },
+      },
+      {
+        id: 'd-ben',
+        name: 'Dr. Ben Okafor',
+        email: 'ben@example.org',
+        phone: '+15125550102',
+        specialties: ['general', 'internal_medicine'],
+        languages: ['en'],
+        timeZone: 'America/New_York',
+        maxOpenCases: 2,
+        active: true,
+      },
+      {
+        id: 'd-caro',
+        name: 'Dr. Carolina Vega',
+        email: 'caro@example.org',
+        phone: '+15125550103',
+        specialties: ['general', 'obstetrics'],
+        languages: ['es', 'en'],
+        timeZone: 'America/Los_Angeles',
+        maxOpenCases: 2,
+        active: true,
+      },
     ],
     coordinators: [{ id: 'c-lee', name: 'Lee Park', email: 'lee@example.org', phone: '+15125550199' }],
     shifts: [

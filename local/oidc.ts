@@ -40,15 +40,17 @@ export async function startLocalOidc(baseUrl: string): Promise<LocalOidc> {
   const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = privateJwk;
 
   const configuration: Configuration = {
-    clients: [{
-      client_id: CONSOLE_CLIENT_ID,
-      client_name: 'medreview console',
-      token_endpoint_auth_method: 'none',
-      grant_types: ['authorization_code'],
-      response_types: ['code'],
-      redirect_uris: [`${baseUrl}/console/callback`],
-      post_logout_redirect_uris: [`${baseUrl}/console/`],
-    }],
+    clients: [
+      {
+        client_id: CONSOLE_CLIENT_ID,
+        client_name: 'medreview console',
+        token_endpoint_auth_method: 'none',
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        redirect_uris: [`${baseUrl}/console/callback`],
+        post_logout_redirect_uris: [`${baseUrl}/console/`],
+      },
+    ],
     jwks: { keys: [privateJwk as never] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     pkce: { required: () => true },
@@ -83,7 +85,7 @@ export async function startLocalOidc(baseUrl: string): Promise<LocalOidc> {
     },
     renderError: async (ctx, out) => {
       ctx.type = 'html';
-      ctx.body = page('Sign-in error', `<p>${escape(String(out.error_description ?? out.error))}</p>`);
+      ctx.body = page('Sign-in error', `<p>${escapeHtml(String(out.error_description ?? out.error))}</p>`);
     },
   };
   const provider = new Provider(issuer, configuration);
@@ -113,7 +115,8 @@ export async function startLocalOidc(baseUrl: string): Promise<LocalOidc> {
         const login = Boolean(step[2]);
         if (login !== (req.method === 'POST')) return html(res, 405, page('Not allowed', '<p>Use the sign-in form.</p>'));
         interaction(req, res, step[1], login).catch(() => {
-          if (!res.headersSent) html(res, 400, page('Sign-in expired', `<p>This sign-in has expired. <a href="/console/">Start again</a>.</p>`));
+          if (!res.headersSent)
+            html(res, 400, page('Sign-in expired', `<p>This sign-in has expired. <a href="/console/">Start again</a>.</p>`));
         });
         return;
       }
@@ -125,22 +128,28 @@ export async function startLocalOidc(baseUrl: string): Promise<LocalOidc> {
 }
 
 function loginPage(uid: string, error?: string): string {
-  return page('Sign in to the medreview console', `
+  return page(
+    'Sign in to the medreview console',
+    `
   <p>Local sign-in (stands in for the program's Cognito sign-in).</p>
-  ${error ? `<p class="summary" role="alert">${escape(error)}</p>` : ''}
-  <form method="post" action="${OIDC_PATH}/interaction/${escape(uid)}/login" class="panel">
+  ${error ? `<p class="summary" role="alert">${escapeHtml(error)}</p>` : ''}
+  <form method="post" action="${OIDC_PATH}/interaction/${escapeHtml(uid)}/login" class="panel">
     <div class="field"><label for="username">Username</label>
       <input id="username" name="username" type="email" autocomplete="username" required autofocus></div>
     <div class="field"><label for="password">Password</label>
       <input id="password" name="password" type="password" autocomplete="current-password" required></div>
     <button type="submit" class="button">Sign in</button>
-  </form>`);
+  </form>`,
+  );
 }
 
 async function logoutSource(ctx: KoaContextWithOIDC, form: string): Promise<void> {
   ctx.type = 'html';
-  ctx.body = page('Sign out', `<p>Sign out of the local sign-in too?</p>${form}
-  <button type="submit" form="op.logoutForm" value="yes" name="logout" class="button">Sign out</button>`);
+  ctx.body = page(
+    'Sign out',
+    `<p>Sign out of the local sign-in too?</p>${form}
+  <button type="submit" form="op.logoutForm" value="yes" name="logout" class="button">Sign out</button>`,
+  );
 }
 
 async function postLogoutSuccessSource(ctx: KoaContextWithOIDC): Promise<void> {
@@ -151,8 +160,8 @@ async function postLogoutSuccessSource(ctx: KoaContextWithOIDC): Promise<void> {
 function page(title: string, body: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><meta name="referrer" content="no-referrer">
-<title>${escape(title)}</title><link rel="icon" href="/favicon.svg" type="image/svg+xml"><link rel="stylesheet" href="/styles.css"></head>
-<body><main id="main"><h1>${escape(title)}</h1>${body}</main></body></html>`;
+<title>${escapeHtml(title)}</title><link rel="icon" href="/favicon.svg" type="image/svg+xml"><link rel="stylesheet" href="/styles.css"></head>
+<body><main id="main"><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
 }
 
 function html(res: ServerResponse, status: number, body: string): void {
@@ -181,4 +190,4 @@ function sameText(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

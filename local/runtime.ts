@@ -76,8 +76,9 @@ async function loadHandler<T>(name: string): Promise<T> {
   return ((await import(/* @vite-ignore */ `../functions/${name}/handler.js`)) as { handler: T }).handler;
 }
 // a CommonJS package: its default export arrives nested under ESM interop
-const sesLocal = ((sesLocalModule as { default: unknown }).default as { default?: unknown }).default as typeof sesLocalModule.default
-  ?? sesLocalModule.default;
+const sesLocal =
+  (((sesLocalModule as { default: unknown }).default as { default?: unknown }).default as typeof sesLocalModule.default) ??
+  sesLocalModule.default;
 
 /** Starts the whole system on this machine: DynamoDB Local, aws-ses-v2-local, the stream poller, the HTTP server. */
 export async function startLocal(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
@@ -123,19 +124,26 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
     BASE_URL: url,
     MAIL_FROM: 'medreview@localhost.localdomain',
     PROGRAM_TIME_ZONE: process.env.PROGRAM_TIME_ZONE,
-    URGENT_PER_SUBMITTER_PER_DAY: options.limits?.urgentPerSubmitterPerDay?.toString() ?? (process.env.URGENT_PER_SUBMITTER_PER_DAY || undefined),
+    URGENT_PER_SUBMITTER_PER_DAY:
+      options.limits?.urgentPerSubmitterPerDay?.toString() ?? (process.env.URGENT_PER_SUBMITTER_PER_DAY || undefined),
     PAGE_BUDGET_PER_HOUR: options.limits?.pageBudgetPerHour?.toString() ?? (process.env.PAGE_BUDGET_PER_HOUR || undefined),
   });
 
   // one DynamoDB Local serves both lanes here: a routine lane's call waits while an urgent job runs
-  dynamo.middlewareStack.add((next) => async (args) => {
-    await lanePriority.yieldToUrgent();
-    return next(args);
-  }, { step: 'initialize', name: 'urgentFirst' });
+  dynamo.middlewareStack.add(
+    (next) => async (args) => {
+      await lanePriority.yieldToUrgent();
+      return next(args);
+    },
+    { step: 'initialize', name: 'urgentFirst' },
+  );
   let timer: (event: TimerEvent) => Promise<void> = async () => undefined;
   const scheduler = new LocalScheduler(dynamo, clock, (event: TimerEvent) => timer(event));
   const store = new Store(documentClient(dynamo), TABLES.main);
-  const email = new TimedEmail(new SesEmail(new SESv2Client({ endpoint: sesUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), cfg.MAIL_FROM), clock);
+  const email = new TimedEmail(
+    new SesEmail(new SESv2Client({ endpoint: sesUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), cfg.MAIL_FROM),
+    clock,
+  );
   const deps: Deps = {
     config: cfg,
     store,
@@ -164,12 +172,20 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
   const streamEndpoint = `http://127.0.0.1:${dynamoPort}`;
   const pollers = [
     new StreamPoller(dynamo, streamEndpoint, TABLES.main, {
-      name: 'urgent', handler: (event: DynamoDBStreamEvent) => pager(event), filters: lanePatterns('urgent'),
-      batchSize: 10, intervalMs: 25, checkpointFile: checkpoints('urgent'),
+      name: 'urgent',
+      handler: (event: DynamoDBStreamEvent) => pager(event),
+      filters: lanePatterns('urgent'),
+      batchSize: 10,
+      intervalMs: 25,
+      checkpointFile: checkpoints('urgent'),
     }),
     new StreamPoller(dynamo, streamEndpoint, TABLES.main, {
-      name: 'routine', handler: (event: DynamoDBStreamEvent) => dispatcher(event), filters: lanePatterns('routine'),
-      batchSize: 100, intervalMs: 100, checkpointFile: checkpoints('routine'),
+      name: 'routine',
+      handler: (event: DynamoDBStreamEvent) => dispatcher(event),
+      filters: lanePatterns('routine'),
+      batchSize: 100,
+      intervalMs: 100,
+      checkpointFile: checkpoints('routine'),
     }),
   ];
   for (const p of pollers) p.start();
@@ -177,12 +193,16 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
 
   const hook = (method: string, resource: string, run: Route['hook']): Route => ({ method, resource, hook: run });
   // the API: every row of the route table, as API Gateway serves it (staff routes behind the authorizer)
-  const apiRoutes: Route[] = await Promise.all(ROUTES.map(async (r): Promise<Route> => ({
-    method: r.method,
-    resource: r.path,
-    api: await loadHandler<ApiHandler>(r.function),
-    ...(r.auth === 'staff' ? { authorize: (h: string | undefined) => authorizer.verify(h) } : {}),
-  })));
+  const apiRoutes: Route[] = await Promise.all(
+    ROUTES.map(
+      async (r): Promise<Route> => ({
+        method: r.method,
+        resource: r.path,
+        api: await loadHandler<ApiHandler>(r.function),
+        ...(r.auth === 'staff' ? { authorize: (h: string | undefined) => authorizer.verify(h) } : {}),
+      }),
+    ),
+  );
   const routes: Route[] = [
     ...apiRoutes,
     hook('PUT', '/_local/roster', async ({ body }) => {
@@ -240,8 +260,9 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
     }),
   ];
   // the console reads where to sign in from /console/config.json, as it does from the deployed site
-  const app = createLocalServer(routes, webRoot, { '/console/config.json': () => ({ authority: oidc.issuer, clientId: oidc.clientId }) })
-    .listeners('request')[0] as (req: IncomingMessage, res: ServerResponse) => void;
+  const app = createLocalServer(routes, webRoot, {
+    '/console/config.json': () => ({ authority: oidc.issuer, clientId: oidc.clientId }),
+  }).listeners('request')[0] as (req: IncomingMessage, res: ServerResponse) => void;
   serve = (req, res) => (/^\/oidc([/?]|$)/.test(req.url ?? '') ? oidc.handle(req, res) : app(req, res));
 
   return {
@@ -284,16 +305,26 @@ function problem(status: number, detail: string, errors?: unknown) {
 /** An SNS notification as Lambda receives it. */
 function snsEvent(message: unknown): SNSEvent {
   return {
-    Records: [{
-      EventSource: 'aws:sns',
-      EventVersion: '1.0',
-      EventSubscriptionArn: 'arn:aws:sns:us-east-1:000000000000:local',
-      Sns: {
-        Type: 'Notification', MessageId: randomUUID(), TopicArn: 'arn:aws:sns:us-east-1:000000000000:local', Subject: '',
-        Message: JSON.stringify(message), Timestamp: new Date().toISOString(), SignatureVersion: '1', Signature: '', SigningCertUrl: '',
-        UnsubscribeUrl: '', MessageAttributes: {},
+    Records: [
+      {
+        EventSource: 'aws:sns',
+        EventVersion: '1.0',
+        EventSubscriptionArn: 'arn:aws:sns:us-east-1:000000000000:local',
+        Sns: {
+          Type: 'Notification',
+          MessageId: randomUUID(),
+          TopicArn: 'arn:aws:sns:us-east-1:000000000000:local',
+          Subject: '',
+          Message: JSON.stringify(message),
+          Timestamp: new Date().toISOString(),
+          SignatureVersion: '1',
+          Signature: '',
+          SigningCertUrl: '',
+          UnsubscribeUrl: '',
+          MessageAttributes: {},
+        },
       },
-    }],
+    ],
   };
 }
 

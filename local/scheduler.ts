@@ -1,4 +1,4 @@
-import { DeleteItemCommand, DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, type DynamoDBClient, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { SchedulerPort, TimerEvent } from '../shared/ports.js';
 import type { ControllableClock } from './clock.js';
@@ -24,12 +24,14 @@ export class LocalScheduler implements SchedulerPort {
   async create(name: string, at: Date, event: TimerEvent): Promise<void> {
     if (!/^[0-9A-Za-z_.-]{1,64}$/.test(name)) throw new Error(`invalid schedule name ${name}`);
     try {
-      await this.db.send(new PutItemCommand({
-        TableName: TABLES.schedules,
-        Item: { name: { S: name }, at: { S: at.toISOString() }, event: { S: JSON.stringify(event) } },
-        ConditionExpression: 'attribute_not_exists(#n)',
-        ExpressionAttributeNames: { '#n': 'name' },
-      }));
+      await this.db.send(
+        new PutItemCommand({
+          TableName: TABLES.schedules,
+          Item: { name: { S: name }, at: { S: at.toISOString() }, event: { S: JSON.stringify(event) } },
+          ConditionExpression: 'attribute_not_exists(#n)',
+          ExpressionAttributeNames: { '#n': 'name' },
+        }),
+      );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
@@ -41,8 +43,9 @@ export class LocalScheduler implements SchedulerPort {
 
   async pending(): Promise<PendingSchedule[]> {
     const { Items = [] } = await this.db.send(new ScanCommand({ TableName: TABLES.schedules, ConsistentRead: true }));
-    return Items.map((i) => ({ name: i.name.S!, at: i.at.S!, event: JSON.parse(i.event.S!) as TimerEvent }))
-      .sort((a, b) => a.at.localeCompare(b.at) || a.name.localeCompare(b.name));
+    return Items.map((i) => ({ name: i.name.S!, at: i.at.S!, event: JSON.parse(i.event.S!) as TimerEvent })).sort(
+      (a, b) => a.at.localeCompare(b.at) || a.name.localeCompare(b.name),
+    );
   }
 
   /**

@@ -26,8 +26,13 @@ const PAGES: [RegExp, string][] = [
   [/^\/console(\/[^.]*)?$/, 'console/index.html'],
 ];
 const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
-  '.map': 'application/json', '.svg': 'image/svg+xml', '.ico': 'image/x-icon', '.json': 'application/json',
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
 };
 const PAGE_HEADERS = {
   'Referrer-Policy': 'no-referrer',
@@ -55,8 +60,12 @@ export function createLocalServer(routes: Route[], webRoot: string, generated: R
       const match = compiled.find((c) => c.route.method === req.method && c.pattern.test(url.pathname));
       if (!match && /^\/(api|_local)\//.test(url.pathname)) {
         // as API Gateway (whose own errors are problem+json too): no such route
-        return send(res, 404, { 'Content-Type': 'application/problem+json' },
-          JSON.stringify({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'no such route' }));
+        return send(
+          res,
+          404,
+          { 'Content-Type': 'application/problem+json' },
+          JSON.stringify({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'no such route' }),
+        );
       }
       if (!match && generated[url.pathname] && req.method === 'GET') {
         return send(res, 200, { 'Content-Type': 'application/json', ...PAGE_HEADERS }, JSON.stringify(generated[url.pathname]()));
@@ -68,19 +77,32 @@ export function createLocalServer(routes: Route[], webRoot: string, generated: R
         try {
           parsed = body.length ? JSON.parse(body.toString('utf8')) : undefined;
         } catch {
-          return send(res, 400, { 'Content-Type': 'application/problem+json' },
-            JSON.stringify({ type: 'about:blank', title: 'Bad Request', status: 400, detail: 'the body is not valid JSON' }));
+          return send(
+            res,
+            400,
+            { 'Content-Type': 'application/problem+json' },
+            JSON.stringify({ type: 'about:blank', title: 'Bad Request', status: 400, detail: 'the body is not valid JSON' }),
+          );
         }
         const out = await route.hook({ body: parsed, query: url.searchParams });
         const status = out.status ?? 200;
-        return send(res, status, { 'Content-Type': status >= 400 ? 'application/problem+json' : 'application/json' }, JSON.stringify(out.body));
+        return send(
+          res,
+          status,
+          { 'Content-Type': status >= 400 ? 'application/problem+json' : 'application/json' },
+          JSON.stringify(out.body),
+        );
       }
       let claims: Record<string, string> | undefined;
       if (route.authorize) {
         claims = await route.authorize(req.headers.authorization);
         if (!claims) {
-          return send(res, 401, { 'Content-Type': 'application/problem+json' },
-            JSON.stringify({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'a valid bearer token is required' }));
+          return send(
+            res,
+            401,
+            { 'Content-Type': 'application/problem+json' },
+            JSON.stringify({ type: 'about:blank', title: 'Unauthorized', status: 401, detail: 'a valid bearer token is required' }),
+          );
         }
       }
       const pathParameters = match.pattern.exec(url.pathname)?.groups ?? null;
@@ -88,8 +110,17 @@ export function createLocalServer(routes: Route[], webRoot: string, generated: R
       const result = await route.api!(event, lambdaContext(route.resource));
       send(res, result.statusCode, result.headers ?? {}, result.body);
     } catch (error) {
-      send(res, 500, { 'Content-Type': 'application/problem+json' },
-        JSON.stringify({ type: 'about:blank', title: 'Internal Server Error', status: 500, detail: `local runtime error: ${(error as Error).name}` }));
+      send(
+        res,
+        500,
+        { 'Content-Type': 'application/problem+json' },
+        JSON.stringify({
+          type: 'about:blank',
+          title: 'Internal Server Error',
+          status: 500,
+          detail: `local runtime error: ${(error as Error).name}`,
+        }),
+      );
     }
   });
 }
@@ -105,7 +136,7 @@ function hookGuard(req: IncomingMessage, body: Buffer): { type: string; title: s
   const host = req.headers.host?.toLowerCase();
   const origin = req.headers.origin;
   if (!host || !own.includes(host) || (origin !== undefined && !own.some((o) => origin.toLowerCase() === `http://${o}`))) {
-    return { type: 'about:blank', title: 'Forbidden', status: 403, detail: 'local hooks answer only this machine\'s own origin' };
+    return { type: 'about:blank', title: 'Forbidden', status: 403, detail: "local hooks answer only this machine's own origin" };
   }
   const type = req.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
   if (body.length > 0 && type !== 'application/json') {
@@ -115,8 +146,12 @@ function hookGuard(req: IncomingMessage, body: Buffer): { type: string; title: s
 }
 
 function toApiEvent(
-  req: IncomingMessage, url: URL, resource: string, body: Buffer,
-  pathParameters: Record<string, string> | null, claims?: Record<string, string>,
+  req: IncomingMessage,
+  url: URL,
+  resource: string,
+  body: Buffer,
+  pathParameters: Record<string, string> | null,
+  claims?: Record<string, string>,
 ): APIGatewayProxyEvent {
   const headers: Record<string, string> = {};
   const multiValueHeaders: Record<string, string[]> = {};
@@ -188,7 +223,8 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
 }
 
 async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string, root: string): Promise<void> {
-  if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 404, { 'Content-Type': 'application/json' }, '{"message":"Not Found"}');
+  if (req.method !== 'GET' && req.method !== 'HEAD')
+    return send(res, 404, { 'Content-Type': 'application/json' }, '{"message":"Not Found"}');
   const page = PAGES.find(([re]) => re.test(pathname))?.[1];
   const file = normalize(join(root, page ?? decodeURIComponent(pathname)));
   if (!file.startsWith(normalize(root))) return send(res, 404, {}, 'Not Found');

@@ -1,6 +1,13 @@
 import {
-  DescribeStreamCommand, DynamoDBStreamsClient, ExpiredIteratorException, GetRecordsCommand, GetShardIteratorCommand,
-  ResourceNotFoundException, TrimmedDataAccessException, type _Record,
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  ExpiredIteratorException,
+  GetRecordsCommand,
+  type GetRecordsCommandOutput,
+  GetShardIteratorCommand,
+  ResourceNotFoundException,
+  TrimmedDataAccessException,
+  type _Record,
 } from '@aws-sdk/client-dynamodb-streams';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
@@ -16,7 +23,7 @@ const READ_LIMIT = 1000;
 /** Stream and shard list are looked up again after this long (new shards appear as old ones close). */
 const DESCRIBE_TTL_MS = 1000;
 
-type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | void>;
+type StreamHandler = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse | undefined>;
 type LambdaRecord = DynamoDBStreamEvent['Records'][number];
 
 export interface StreamPollerOptions {
@@ -70,9 +77,11 @@ export class StreamPoller {
   start(): void {
     const tick = () => {
       if (this.stopped) return;
-      void this.poll().catch(() => 0).finally(() => {
-        if (!this.stopped) this.timer = setTimeout(tick, this.options.intervalMs);
-      });
+      void this.poll()
+        .catch(() => 0)
+        .finally(() => {
+          if (!this.stopped) this.timer = setTimeout(tick, this.options.intervalMs);
+        });
     };
     tick();
   }
@@ -128,12 +137,19 @@ export class StreamPoller {
       if (!this.iterators.has(key)) this.iterators.set(key, await this.iterator(streamArn, shardId, this.checkpoints.get(key)));
       const iterator = this.iterators.get(key);
       if (!iterator) continue;
-      let page;
+      let page: GetRecordsCommandOutput;
       try {
         page = await this.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: READ_LIMIT }));
       } catch (error) {
         // an iterator of a recreated table or one that timed out: start the shard again from its checkpoint
-        if (!(error instanceof TrimmedDataAccessException || error instanceof ExpiredIteratorException || error instanceof ResourceNotFoundException)) throw error;
+        if (
+          !(
+            error instanceof TrimmedDataAccessException ||
+            error instanceof ExpiredIteratorException ||
+            error instanceof ResourceNotFoundException
+          )
+        )
+          throw error;
         this.iterators.delete(key);
         this.described = undefined;
         continue;
@@ -203,17 +219,21 @@ export class StreamPoller {
 
   private async iterator(streamArn: string, shardId: string, after?: string): Promise<string | undefined> {
     try {
-      const { ShardIterator } = await this.streams.send(new GetShardIteratorCommand({
-        StreamArn: streamArn,
-        ShardId: shardId,
-        ShardIteratorType: after ? 'AFTER_SEQUENCE_NUMBER' : 'TRIM_HORIZON',
-        SequenceNumber: after,
-      }));
+      const { ShardIterator } = await this.streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: shardId,
+          ShardIteratorType: after ? 'AFTER_SEQUENCE_NUMBER' : 'TRIM_HORIZON',
+          SequenceNumber: after,
+        }),
+      );
       return ShardIterator;
     } catch (error) {
       if (!(error instanceof TrimmedDataAccessException)) throw error;
       // records older than the stream keeps are gone in AWS too; read on from the newest
-      const { ShardIterator } = await this.streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'LATEST' }));
+      const { ShardIterator } = await this.streams.send(
+        new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shardId, ShardIteratorType: 'LATEST' }),
+      );
       return ShardIterator;
     }
   }

@@ -9,7 +9,9 @@ const missing = [];
 if (java.error || major < 17) missing.push('default-jre-headless');
 if (!existsSync('/usr/bin/chromium')) missing.push('chromium');
 if (missing.length) {
-  console.error(`The tests need ${missing.join(' and ')} (Java 17+ for DynamoDB Local, Debian's chromium for the browser tests):\n` +
-    `  sudo apt-get update && sudo apt-get install -y ${missing.join(' ')}`);
+  console.error(
+    `The tests need ${missing.join(' and ')} (Java 17+ for DynamoDB Local, Debian's chromium for the browser tests):\n` +
+      `  sudo apt-get update && sudo apt-get install -y ${missing.join(' ')}`,
+  );
   process.exit(1);
 }

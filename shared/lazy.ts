@@ -18,10 +18,12 @@ function lazy<N extends 'email' | 'sms' | 'scheduler' | 'keyedHash'>(methods: re
           throw error;
         },
       ));
-    const call = (method: string) => async (...args: unknown[]) => {
-      const target = (await get()) as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
-      return target[method]!(...args);
-    };
+    const call =
+      (method: string) =>
+      async (...args: unknown[]) => {
+        const target = (await get()) as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+        return target[method]!(...args);
+      };
     return Object.fromEntries(methods.map((m) => [m, call(m)])) as unknown as PortTypes[N];
   };
 }

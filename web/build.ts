@@ -21,7 +21,8 @@ const dropZodLocales: Plugin = {
   name: 'drop-zod-locales',
   setup(b) {
     b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
-      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'stub' } : undefined);
+      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'stub' } : undefined,
+    );
     b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'export {};', loader: 'js' }));
   },
 };
@@ -52,8 +53,9 @@ export async function buildWeb(outDir = 'web/dist'): Promise<void> {
     build({ ...common, entryPoints: pages.map((f) => path.join(webDir, 'src', f)), outdir: out }),
     build({ ...common, entryPoints: [path.join(webDir, 'console', 'app.tsx')], outdir: path.join(out, 'console') }),
     ...statics.map((f) => copyFile(path.join(webDir, f), path.join(out, f))),
-    mkdir(path.join(out, 'console'), { recursive: true }).then(() => Promise.all(
-      ['index.html', 'console.css'].map((f) => copyFile(path.join(webDir, 'console', f), path.join(out, 'console', f))))),
+    mkdir(path.join(out, 'console'), { recursive: true }).then(() =>
+      Promise.all(['index.html', 'console.css'].map((f) => copyFile(path.join(webDir, 'console', f), path.join(out, 'console', f)))),
+    ),
   ]);
 }
 

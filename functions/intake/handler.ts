@@ -1,5 +1,10 @@
 import middy from '@middy/core';
-import { IdempotencyAlreadyInProgressError, IdempotencyConfig, IdempotencyValidationError, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyConfig,
+  IdempotencyValidationError,
+  makeIdempotent,
+} from '@aws-lambda-powertools/idempotency';
 import type { Context } from 'aws-lambda';
 import { dateIn } from '../../shared/domain/dates.js';
 import { isHoneypotFilled, referralSchema, type Referral } from '../../shared/domain/referral.js';
@@ -27,19 +32,26 @@ export async function lambdaHandler(event: ParsedEvent, context: Context) {
   const d = deps();
   const today = dateIn(d.clock.now(), d.config.PROGRAM_TIME_ZONE);
   const { website: _honeypot, ...referral } = validBody(referralSchema(today), event.parsedBody);
-  const { referralId, status, urgency, reasons } = key ? await submitOnce(d, key, referral, today, context) : await submitReferral(referral, today, d);
+  const { referralId, status, urgency, reasons } = key
+    ? await submitOnce(d, key, referral, today, context)
+    : await submitReferral(referral, today, d);
   // fields picked in a fixed order, so a replayed response is byte for byte the first one
   return json(201, { referralId, status, urgency, reasons }, { Location: `/api/staff/referrals/${referralId}` });
 }
 
 /** Same key and body → the first response again; same key, other body → 422; still running → 409. */
 async function submitOnce(d: DepsOf<typeof ports>, key: string, body: Referral, today: string, context: Context): Promise<IntakeResult> {
-  const config = new IdempotencyConfig({ eventKeyJmesPath: 'key', payloadValidationJmesPath: 'body', expiresAfterSeconds: 24 * 3600, hashFunction: 'sha256' });
+  const config = new IdempotencyConfig({
+    eventKeyJmesPath: 'key',
+    payloadValidationJmesPath: 'body',
+    expiresAfterSeconds: 24 * 3600,
+    hashFunction: 'sha256',
+  });
   if (typeof context?.getRemainingTimeInMillis === 'function') config.registerLambdaContext(context);
-  const once = makeIdempotent(
-    async (input: { key: string; body: Referral }) => submitReferral(input.body, today, d),
-    { persistenceStore: d.idempotency, config },
-  );
+  const once = makeIdempotent(async (input: { key: string; body: Referral }) => submitReferral(input.body, today, d), {
+    persistenceStore: d.idempotency,
+    config,
+  });
   try {
     return await once({ key, body });
   } catch (error) {

@@ -26,7 +26,10 @@ const TokenBody = z.strictObject({ token: linkToken });
 const DeclineBody = TokenBody.extend({ reason: optionalText(500) });
 
 /** One entry per route of this function in the route table; the token comes from the link's fragment. */
-const actions: Record<RouteKey<'offers'>, { body: z.ZodType<z.infer<typeof DeclineBody>>; run: (offer: Offer, body: z.infer<typeof DeclineBody>) => Promise<unknown> }> = {
+const actions: Record<
+  RouteKey<'offers'>,
+  { body: z.ZodType<z.infer<typeof DeclineBody>>; run: (offer: Offer, body: z.infer<typeof DeclineBody>) => Promise<unknown> }
+> = {
   'POST /api/offers/{offerId}': { body: TokenBody, run: (offer) => offerSummary(offer, deps()) },
   'POST /api/offers/{offerId}/accept': {
     body: TokenBody,
@@ -57,4 +60,7 @@ export async function lambdaHandler(event: ParsedEvent) {
   return json(200, await action.run(offer, body));
 }
 
-export const handler = middy(lambdaHandler).use(lowerCaseHeaders()).use(problemJson()).use(jsonBody({ maxBytes: 4096 }));
+export const handler = middy(lambdaHandler)
+  .use(lowerCaseHeaders())
+  .use(problemJson())
+  .use(jsonBody({ maxBytes: 4096 }));

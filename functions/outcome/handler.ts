@@ -14,13 +14,15 @@ import { ports } from './ports.js';
 const deps = wire(ports, { store: dynamoStore, email: sesEmail, scheduler: eventBridgeScheduler });
 
 function outcomeBody(today: string) {
-  return z.strictObject({
-    token: linkToken,
-    outcome: z.enum(['parole_granted', 'parole_denied', 'transferred', 'removed'], {
-      error: 'must be one of: parole_granted, parole_denied, transferred, removed',
-    }),
-    release: releaseSchema(today).optional(),
-  }).refine((b) => b.outcome !== 'parole_granted' || b.release, { error: 'is required when parole was granted', path: ['release'] });
+  return z
+    .strictObject({
+      token: linkToken,
+      outcome: z.enum(['parole_granted', 'parole_denied', 'transferred', 'removed'], {
+        error: 'must be one of: parole_granted, parole_denied, transferred, removed',
+      }),
+      release: releaseSchema(today).optional(),
+    })
+    .refine((b) => b.outcome !== 'parole_granted' || b.release, { error: 'is required when parole was granted', path: ['release'] });
 }
 
 /** POST /api/referrals/{referralId}/outcome — the attorney's outcome link. */
@@ -31,4 +33,7 @@ export async function lambdaHandler(event: ParsedEvent) {
   return json(200, { status });
 }
 
-export const handler = middy(lambdaHandler).use(lowerCaseHeaders()).use(problemJson()).use(jsonBody({ maxBytes: 8192 }));
+export const handler = middy(lambdaHandler)
+  .use(lowerCaseHeaders())
+  .use(problemJson())
+  .use(jsonBody({ maxBytes: 8192 }));

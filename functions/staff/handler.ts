@@ -32,7 +32,11 @@ const CloseBody = z.strictObject({
   }),
 });
 
-const domain = z.string().trim().toLowerCase().regex(/^@?([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a domain such as example.org');
+const domain = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^@?([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a domain such as example.org');
 const SubmitterBody = z.union([z.strictObject({ email: z.email('must be an email address') }), z.strictObject({ domain })], {
   error: 'give either "email" or "domain"',
 });
@@ -57,7 +61,8 @@ const actions: Record<RouteKey<'staff'>, Action> = {
     json(200, await recordRelease(id, validBody(releaseSchema(programToday(deps())), event.parsedBody), actor, deps())),
   'POST /api/staff/referrals/{id}/approve': async (_event, actor, id) => json(200, await approveCase(id, actor, deps())),
   'GET /api/staff/submitters': async () => json(200, { items: await listTrusted(deps()) }),
-  'POST /api/staff/submitters': async (event, actor) => json(200, await trustSubmitter(validBody(SubmitterBody, event.parsedBody), actor, deps())),
+  'POST /api/staff/submitters': async (event, actor) =>
+    json(200, await trustSubmitter(validBody(SubmitterBody, event.parsedBody), actor, deps())),
   async 'DELETE /api/staff/submitters/{entry}'(event) {
     await untrustSubmitter(trustTarget(event.pathParameters?.entry ?? ''), deps());
     return { statusCode: 204, headers: {}, body: '' };
@@ -83,7 +88,11 @@ const actions: Record<RouteKey<'staff'>, Action> = {
     const { filename, csv } = await casesReport(validQuery(DateRangeQuery, event.queryStringParameters), deps());
     return {
       statusCode: 200,
-      headers: { ...SECURITY_HEADERS, 'Content-Type': 'text/csv; charset=utf-8; header=present', 'Content-Disposition': `attachment; filename="${filename}"` },
+      headers: {
+        ...SECURITY_HEADERS,
+        'Content-Type': 'text/csv; charset=utf-8; header=present',
+        'Content-Disposition': `attachment; filename="${filename}"`,
+      },
       body: csv,
     };
   },
@@ -97,4 +106,7 @@ export async function lambdaHandler(event: ParsedEvent) {
   return action(event, actor, event.pathParameters?.id ?? '');
 }
 
-export const handler = middy(lambdaHandler).use(lowerCaseHeaders()).use(problemJson()).use(jsonBody({ maxBytes: 1024 * 1024, optional: true }));
+export const handler = middy(lambdaHandler)
+  .use(lowerCaseHeaders())
+  .use(problemJson())
+  .use(jsonBody({ maxBytes: 1024 * 1024, optional: true }));

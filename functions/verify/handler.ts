@@ -17,4 +17,7 @@ export async function lambdaHandler(event: ParsedEvent) {
   return json(200, await verifySubmitter(token, deps()));
 }
 
-export const handler = middy(lambdaHandler).use(lowerCaseHeaders()).use(problemJson()).use(jsonBody({ maxBytes: 4096 }));
+export const handler = middy(lambdaHandler)
+  .use(lowerCaseHeaders())
+  .use(problemJson())
+  .use(jsonBody({ maxBytes: 4096 }));

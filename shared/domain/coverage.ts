@@ -12,7 +12,11 @@ export interface CoverageGap {
 
 /** `?days=N`: calendar days ahead, 1..90, default 14. */
 export const CoverageQuery = z.object({
-  days: z.string().regex(/^\d{1,2}$/, { error: 'must be a whole number of days from 1 to 90' }).default('14').transform(Number)
+  days: z
+    .string()
+    .regex(/^\d{1,2}$/, { error: 'must be a whole number of days from 1 to 90' })
+    .default('14')
+    .transform(Number)
     .refine((n) => n >= 1 && n <= 90, { error: 'must be a whole number of days from 1 to 90' }),
 });
 

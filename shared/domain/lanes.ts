@@ -24,7 +24,11 @@ const becameStatus = (status: string): FilterPattern[] => [
   { eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: ['REF'] } }, NewImage: { status: { S: [status] } } } },
   {
     eventName: ['MODIFY'],
-    dynamodb: { Keys: { sk: { S: ['REF'] } }, NewImage: { status: { S: [status] } }, OldImage: { status: { S: [{ 'anything-but': [status] }] } } },
+    dynamodb: {
+      Keys: { sk: { S: ['REF'] } },
+      NewImage: { status: { S: [status] } },
+      OldImage: { status: { S: [{ 'anything-but': [status] }] } },
+    },
   },
 ];
 

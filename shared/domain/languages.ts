@@ -112,7 +112,13 @@ export type NameLang = 'en' | 'es';
 
 /** Lower case, without accents, apostrophes, glottal-stop marks or extra spaces: "K'iche'" → "kiche", "Español" → "espanol". */
 export function searchKey(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').replace(/['’ʼ‘`´]/g, '').toLowerCase().replace(/\s+/g, ' ').trim();
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/['’ʼ‘`´]/g, '')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 const byTag = new Map(LANGUAGES.map((l) => [l.tag, l]));
@@ -151,7 +157,5 @@ export function searchLanguages(query: string, lang: NameLang): Language[] {
     else if (names.some((n) => n.includes(key))) rank = 2;
     if (rank >= 0) ranked.push({ language, rank });
   }
-  return ranked
-    .sort((a, b) => a.rank - b.rank || a.language[lang].localeCompare(b.language[lang], lang))
-    .map((r) => r.language);
+  return ranked.sort((a, b) => a.rank - b.rank || a.language[lang].localeCompare(b.language[lang], lang)).map((r) => r.language);
 }

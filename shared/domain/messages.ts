@@ -39,9 +39,11 @@ export function message(subject: string, paragraphs: Paragraph[]): Message {
   const parts = paragraphs.map((p) => (typeof p === 'string' ? [p] : p));
   const asText = (x: Part) => (typeof x === 'string' ? x : 'link' in x ? x.link : x.address);
   const asHtml = (x: Part) =>
-    typeof x === 'string' ? escapeHtml(x)
-    : 'link' in x ? `<a href="${escapeHtml(x.link)}">${escapeHtml(x.link)}</a>`
-    : escapeHtml(defused(x.address));
+    typeof x === 'string'
+      ? escapeHtml(x)
+      : 'link' in x
+        ? `<a href="${escapeHtml(x.link)}">${escapeHtml(x.link)}</a>`
+        : escapeHtml(defused(x.address));
   return {
     subject,
     text: parts.map((p) => p.map(asText).join('')).join('\n\n'),
@@ -94,8 +96,10 @@ const label = (urgency: string) => (urgency === 'urgent' ? 'URGENT ' : '');
 const specialtyNote = (specialty: string) => (specialty === 'general' ? '' : ` (${specialty.replace(/_/g, ' ')})`);
 
 export function offerSms(o: OfferFacts): string {
-  return `medreview: ${label(o.urgency)}case ${o.referralId} needs a volunteer doctor${specialtyNote(o.specialty)}. ` +
-    `Reply YES ${o.code} to accept or NO ${o.code} to decline. Details: ${o.url}`;
+  return (
+    `medreview: ${label(o.urgency)}case ${o.referralId} needs a volunteer doctor${specialtyNote(o.specialty)}. ` +
+    `Reply YES ${o.code} to accept or NO ${o.code} to decline. Details: ${o.url}`
+  );
 }
 
 export function offerEmail(o: OfferFacts): Message {
@@ -180,7 +184,7 @@ export const SMS_REPLIES = {
 /** The only message an address that is not yet trusted ever gets. Says nothing about the referral. */
 export function verificationEmail(p: { url: string }): Message {
   return message('Confirm your email address to start the medical review', [
-    'A referral to Medical Review for Immigrants was sent with this email address as the attorney\'s contact.',
+    "A referral to Medical Review for Immigrants was sent with this email address as the attorney's contact.",
     ['To start the review, open this link within 24 hours and confirm: ', link(p.url)],
     'Until the address is confirmed, no doctor is contacted. If you did not send a referral, ignore this email; nothing else will be sent to you.',
     'Confirmar su correo: abra el enlace de arriba dentro de 24 horas para iniciar la revisión.',

@@ -17,19 +17,28 @@ export interface ReportCase {
   holdReason?: string;
 }
 
-export const CLOSE_OUTCOMES: CloseOutcome[] = ['parole_granted', 'parole_denied', 'transferred', 'removed', 'withdrawn', 'care_established'];
+export const CLOSE_OUTCOMES: CloseOutcome[] = [
+  'parole_granted',
+  'parole_denied',
+  'transferred',
+  'removed',
+  'withdrawn',
+  'care_established',
+];
 const URGENCIES: Urgency[] = ['urgent', 'routine'];
 
 /** The longest range one metrics or CSV request may cover. */
 export const MAX_RANGE_DAYS = 366;
 
-const day = (field: string) => z.string({ error: 'is required' }).refine(isRealDate, { error: `must be a date YYYY-MM-DD (${field} day, program time zone)` });
+const day = (field: string) =>
+  z.string({ error: 'is required' }).refine(isRealDate, { error: `must be a date YYYY-MM-DD (${field} day, program time zone)` });
 
 /** `?from=YYYY-MM-DD&to=YYYY-MM-DD`: both days included, `from` not after `to`, at most 366 days. */
 export const DateRangeQuery = z.object({ from: day('first'), to: day('last') }).superRefine(({ from, to }, ctx) => {
   if (!isRealDate(from) || !isRealDate(to)) return; // already reported, field by field
   if (to < from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
-  else if (addDays(from, MAX_RANGE_DAYS - 1) < to) ctx.addIssue({ code: 'custom', path: ['to'], message: `must be at most ${MAX_RANGE_DAYS} days after from` });
+  else if (addDays(from, MAX_RANGE_DAYS - 1) < to)
+    ctx.addIssue({ code: 'custom', path: ['to'], message: `must be at most ${MAX_RANGE_DAYS} days after from` });
 });
 export type DateRange = z.output<typeof DateRangeQuery>;
 
@@ -127,8 +136,18 @@ export function percentiles(values: number[]): Percentiles {
 }
 
 export const CSV_COLUMNS = [
-  'referral_id', 'submitted_at', 'submitted_date', 'week_start', 'urgency', 'reasons', 'status', 'hold_reason',
-  'accepted_at', 'minutes_to_accept', 'closed_at', 'outcome',
+  'referral_id',
+  'submitted_at',
+  'submitted_date',
+  'week_start',
+  'urgency',
+  'reasons',
+  'status',
+  'hold_reason',
+  'accepted_at',
+  'minutes_to_accept',
+  'closed_at',
+  'outcome',
 ] as const;
 
 /**
@@ -136,14 +155,26 @@ export const CSV_COLUMNS = [
  * between them), status and outcome only. Never a name, an A-number, a date of birth or medical text.
  */
 export function casesCsv(cases: ReportCase[], timeZone: string): string {
-  const rows = [...cases].sort((a, b) => a.createdAt.localeCompare(b.createdAt)).map((c) => {
-    const date = dateIn(new Date(c.createdAt), timeZone);
-    const toAccept = minutesToAccept(c);
-    return [
-      c.referralId, c.createdAt, date, weekStart(date), c.urgency, c.reasons.join(';'), c.status, c.holdReason ?? '',
-      c.assignedAt ?? '', toAccept === undefined ? '' : (Math.round(toAccept * 10) / 10).toString(), c.closedAt ?? '', c.outcome ?? '',
-    ];
-  });
+  const rows = [...cases]
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+    .map((c) => {
+      const date = dateIn(new Date(c.createdAt), timeZone);
+      const toAccept = minutesToAccept(c);
+      return [
+        c.referralId,
+        c.createdAt,
+        date,
+        weekStart(date),
+        c.urgency,
+        c.reasons.join(';'),
+        c.status,
+        c.holdReason ?? '',
+        c.assignedAt ?? '',
+        toAccept === undefined ? '' : (Math.round(toAccept * 10) / 10).toString(),
+        c.closedAt ?? '',
+        c.outcome ?? '',
+      ];
+    });
   return stringify(rows, { header: true, columns: [...CSV_COLUMNS], record_delimiter: 'windows' });
 }
 

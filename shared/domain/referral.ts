@@ -4,16 +4,26 @@ import { isRealDate } from './dates.js';
 import { toE164 } from './phone.js';
 
 export const RISK_FACTORS = [
-  'pregnancy', 'postpartum', 'chronic_heart', 'chronic_lung', 'diabetes', 'hiv', 'liver', 'kidney', 'cancer',
-  'immunocompromised', 'serious_mental_illness', 'suicidal_ideation', 'disability', 'tuberculosis',
-  'recent_hospitalization', 'medication_interrupted', 'hunger_strike',
+  'pregnancy',
+  'postpartum',
+  'chronic_heart',
+  'chronic_lung',
+  'diabetes',
+  'hiv',
+  'liver',
+  'kidney',
+  'cancer',
+  'immunocompromised',
+  'serious_mental_illness',
+  'suicidal_ideation',
+  'disability',
+  'tuberculosis',
+  'recent_hospitalization',
+  'medication_interrupted',
+  'hunger_strike',
 ] as const;
-export const SERVICES = [
-  'record_review', 'declaration', 'psychological_evaluation', 'physical_evaluation', 'release_planning',
-] as const;
-export const SPECIALTIES = [
-  'general', 'pediatrics', 'psychiatry', 'obstetrics', 'infectious_disease', 'internal_medicine',
-] as const;
+export const SERVICES = ['record_review', 'declaration', 'psychological_evaluation', 'physical_evaluation', 'release_planning'] as const;
+export const SPECIALTIES = ['general', 'pediatrics', 'psychiatry', 'obstetrics', 'infectious_disease', 'internal_medicine'] as const;
 export type RiskFactor = (typeof RISK_FACTORS)[number];
 export type Specialty = (typeof SPECIALTIES)[number];
 
@@ -29,30 +39,36 @@ export const phone = z.string({ error: req('must be a phone number') }).transfor
   return e164;
 });
 
-export const usState = z.string({ error: req('must be a US state code') })
+export const usState = z
+  .string({ error: req('must be a US state code') })
   .refine((s) => US_STATES.has(s), { error: 'must be a two-letter US state code such as TX' });
 
 const bool = z.boolean({ error: req('must be true or false') });
 
 /** Tag shape of BCP 47 with a lower-case 2–3 letter primary subtag, checked again by Intl. */
-export const languageTag = z.string({ error: req('must be a language tag') }).refine((tag) => {
-  if (!/^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(tag)) return false;
-  try {
-    return Intl.getCanonicalLocales(tag).length === 1;
-  } catch {
-    return false;
-  }
-}, { error: 'must be a BCP 47 language tag such as es, ht or quc' });
+export const languageTag = z.string({ error: req('must be a language tag') }).refine(
+  (tag) => {
+    if (!/^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(tag)) return false;
+    try {
+      return Intl.getCanonicalLocales(tag).length === 1;
+    } catch {
+      return false;
+    }
+  },
+  { error: 'must be a BCP 47 language tag such as es, ht or quc' },
+);
 
 /** A `YYYY-MM-DD` date that exists, optionally bounded by other dates (inclusive). */
 const date = (bounds: { min?: string; max?: string; minMessage?: string; maxMessage?: string } = {}) =>
-  z.string({ error: req('must be a date written YYYY-MM-DD') })
+  z
+    .string({ error: req('must be a date written YYYY-MM-DD') })
     .refine(isRealDate, { error: 'must be a real date written YYYY-MM-DD', abort: true })
     .refine((d) => !bounds.min || d >= bounds.min, { error: bounds.minMessage })
     .refine((d) => !bounds.max || d <= bounds.max, { error: bounds.maxMessage });
 
 const uniqueList = <T extends readonly [string, ...string[]]>(values: T, what: string) =>
-  z.array(z.enum(values, { error: `must be one of: ${values.join(', ')}` }), { error: req(`must be a list of ${what}`) })
+  z
+    .array(z.enum(values, { error: `must be one of: ${values.join(', ')}` }), { error: req(`must be a list of ${what}`) })
     .refine((list) => new Set(list).size === list.length, { error: `must not repeat a ${what.replace(/s$/, '')}` });
 
 /** An A-number as the intake takes it, normalized to 9 digits (the staff filter uses the same rule). */
@@ -71,48 +87,78 @@ export const aNumber = z.string({ error: req('must be an A-number') }).transform
  */
 export function referralSchema(today: string) {
   const maxAge = `${Number(today.slice(0, 4)) - 120}${today.slice(4)}`;
-  return z.strictObject({
-    attorney: z.strictObject({
-      name: text(1, 120),
-      organization: optionalText(160),
-      email: z.email({ error: req('must be an email address') }).max(254).transform((e) => e.toLowerCase()),
-      phone,
-      barNumber: optionalText(40),
-      barState: usState.optional(),
-      g28Filed: bool,
-    }, { error: req('must be an object') }),
-    client: z.strictObject({
-      givenName: text(1, 80),
-      familyName: text(1, 80),
-      aNumber,
-      dateOfBirth: date({ min: maxAge, max: today, minMessage: 'must be at most 120 years ago', maxMessage: 'must not be in the future' }),
-      countryOfBirth: z.string({ error: req('must be a country code') })
-        .refine((c) => COUNTRY_CODES.has(c), { error: 'must be an ISO 3166-1 alpha-2 country code such as HN' }),
-      language: languageTag,
-      interpreterNeeded: bool,
-    }, { error: req('must be an object') }),
-    custody: z.strictObject({
-      facilityName: text(1, 160),
-      facilityState: usState,
-      fieldOffice: optionalText(80),
-      detainedSince: date({ max: today, maxMessage: 'must not be in the future' }).optional(),
-    }, { error: req('must be an object') }),
-    medical: z.strictObject({
-      concern: text(10, 4000),
-      riskFactors: uniqueList(RISK_FACTORS, 'risk factors').default([]),
-      medications: optionalText(2000),
-      attorneyUrgency: z.enum(['routine', 'urgent'], { error: req('must be routine or urgent') }),
-    }, { error: req('must be an object') }),
-    request: z.strictObject({
-      services: uniqueList(SERVICES, 'services').min(1, { error: 'must name at least one service' }),
-      specialty: z.enum(SPECIALTIES, { error: `must be one of: ${SPECIALTIES.join(', ')}` }).default('general'),
-      deadline: date({ min: today, minMessage: 'must be today or later' }).optional(),
-    }, { error: req('must be an object') }),
-    consent: z.strictObject({
-      releaseOfInformation: z.literal(true, { error: req('must be true: consent is needed before a referral can be sent') }),
-    }, { error: req('must be an object') }),
-    website: z.string().optional(),
-  }, { error: 'the body must be a JSON object' });
+  return z.strictObject(
+    {
+      attorney: z.strictObject(
+        {
+          name: text(1, 120),
+          organization: optionalText(160),
+          email: z
+            .email({ error: req('must be an email address') })
+            .max(254)
+            .transform((e) => e.toLowerCase()),
+          phone,
+          barNumber: optionalText(40),
+          barState: usState.optional(),
+          g28Filed: bool,
+        },
+        { error: req('must be an object') },
+      ),
+      client: z.strictObject(
+        {
+          givenName: text(1, 80),
+          familyName: text(1, 80),
+          aNumber,
+          dateOfBirth: date({
+            min: maxAge,
+            max: today,
+            minMessage: 'must be at most 120 years ago',
+            maxMessage: 'must not be in the future',
+          }),
+          countryOfBirth: z
+            .string({ error: req('must be a country code') })
+            .refine((c) => COUNTRY_CODES.has(c), { error: 'must be an ISO 3166-1 alpha-2 country code such as HN' }),
+          language: languageTag,
+          interpreterNeeded: bool,
+        },
+        { error: req('must be an object') },
+      ),
+      custody: z.strictObject(
+        {
+          facilityName: text(1, 160),
+          facilityState: usState,
+          fieldOffice: optionalText(80),
+          detainedSince: date({ max: today, maxMessage: 'must not be in the future' }).optional(),
+        },
+        { error: req('must be an object') },
+      ),
+      medical: z.strictObject(
+        {
+          concern: text(10, 4000),
+          riskFactors: uniqueList(RISK_FACTORS, 'risk factors').default([]),
+          medications: optionalText(2000),
+          attorneyUrgency: z.enum(['routine', 'urgent'], { error: req('must be routine or urgent') }),
+        },
+        { error: req('must be an object') },
+      ),
+      request: z.strictObject(
+        {
+          services: uniqueList(SERVICES, 'services').min(1, { error: 'must name at least one service' }),
+          specialty: z.enum(SPECIALTIES, { error: `must be one of: ${SPECIALTIES.join(', ')}` }).default('general'),
+          deadline: date({ min: today, minMessage: 'must be today or later' }).optional(),
+        },
+        { error: req('must be an object') },
+      ),
+      consent: z.strictObject(
+        {
+          releaseOfInformation: z.literal(true, { error: req('must be true: consent is needed before a referral can be sent') }),
+        },
+        { error: req('must be an object') },
+      ),
+      website: z.string().optional(),
+    },
+    { error: 'the body must be a JSON object' },
+  );
 }
 
 export type ReferralInput = z.input<ReturnType<typeof referralSchema>>;
@@ -125,4 +171,3 @@ export function isHoneypotFilled(body: unknown): boolean {
   const website = typeof body === 'object' && body !== null ? (body as { website?: unknown }).website : undefined;
   return typeof website === 'string' && website !== '';
 }
-

@@ -23,9 +23,11 @@ export const reminderScheduleName = (step: string, referralId: string) => `rem-$
 
 /** The steps that apply to a release (the patient's only with SMS consent and a phone) and when each is due. */
 export function reminderPlan(release: Release, timeZone: string): { step: string; dueAt: string; audience: PlanStep['audience'] }[] {
-  return REMINDER_PLAN
-    .filter((s) => s.audience !== 'patient' || (release.smsConsent && release.patientPhone))
-    .map((s) => ({ step: s.step, audience: s.audience, dueAt: instantAt(addDays(release.releasedOn, s.days), REMINDER_TIME, timeZone).toISOString() }));
+  return REMINDER_PLAN.filter((s) => s.audience !== 'patient' || (release.smsConsent && release.patientPhone)).map((s) => ({
+    step: s.step,
+    audience: s.audience,
+    dueAt: instantAt(addDays(release.releasedOn, s.days), REMINDER_TIME, timeZone).toISOString(),
+  }));
 }
 
 /** A patient's phone for SMS reminders: a US number that can take an SMS (no premium-rate, toll-free or foreign). */
@@ -40,16 +42,22 @@ const patientPhone = z.string({ error: 'must be a phone number' }).transform((va
 
 /** The release body of the staff endpoint and the attorney's outcome page. */
 export function releaseSchema(today: string) {
-  return z.strictObject({
-    releasedOn: z.string({ error: 'is required' })
-      .refine(isRealDate, { error: 'must be a real date written YYYY-MM-DD', abort: true })
-      .refine((d) => d <= addDays(today, 30) && d >= addDays(today, -365), { error: 'must be within the last year and at most 30 days ahead' }),
-    state: usState,
-    city: optionalText(80),
-    patientPhone: patientPhone.optional(),
-    patientLanguage: languageTag,
-    smsConsent: z.boolean({ error: 'must be true or false' }),
-  }, { error: 'must be an object' });
+  return z.strictObject(
+    {
+      releasedOn: z
+        .string({ error: 'is required' })
+        .refine(isRealDate, { error: 'must be a real date written YYYY-MM-DD', abort: true })
+        .refine((d) => d <= addDays(today, 30) && d >= addDays(today, -365), {
+          error: 'must be within the last year and at most 30 days ahead',
+        }),
+      state: usState,
+      city: optionalText(80),
+      patientPhone: patientPhone.optional(),
+      patientLanguage: languageTag,
+      smsConsent: z.boolean({ error: 'must be true or false' }),
+    },
+    { error: 'must be an object' },
+  );
 }
 
 const TEMPLATES: Record<string, string> = {
@@ -66,7 +74,7 @@ export function patientReminderText(language: string): { text: string; fallback:
 const COORDINATOR_CHECKS: Record<string, string> = {
   day1_coordinator: 'released yesterday: check that contact was made with the patient and that a clinic appointment is being arranged.',
   day7_coordinator: 'one week after release: check that the clinic appointment is booked or has happened.',
-  day30_coordinator: '30 days after release: check the patient\'s status and close the case with its outcome.',
+  day30_coordinator: "30 days after release: check the patient's status and close the case with its outcome.",
 };
 
 export function coordinatorReminderText(step: string, referralId: string): string {

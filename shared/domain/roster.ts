@@ -2,17 +2,21 @@ import * as z from 'zod';
 import { fieldErrors } from './field-errors.js';
 import { languageTag, phone, SPECIALTIES, text } from './referral.js';
 
-const timeZone = z.string().refine((tz) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return tz.includes('/') || tz === 'UTC';
-  } catch {
-    return false;
-  }
-}, { error: 'must be an IANA time zone such as America/Chicago' });
+const timeZone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return tz.includes('/') || tz === 'UTC';
+    } catch {
+      return false;
+    }
+  },
+  { error: 'must be an IANA time zone such as America/Chicago' },
+);
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a time HH:MM (24-hour)' });
-const instant = z.iso.datetime({ offset: true, error: 'must be a date-time with an offset, e.g. 2026-11-28T08:00:00-06:00' })
+const instant = z.iso
+  .datetime({ offset: true, error: 'must be a date-time with an offset, e.g. 2026-11-28T08:00:00-06:00' })
   .transform((s) => new Date(s).toISOString());
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, { error: 'must be 1-40 lower-case letters, digits or dashes' });
 
@@ -84,7 +88,8 @@ export function validateRoster(document: unknown): { ok: true; roster: Roster } 
   }
   const doctorIds = new Set(list('doctors').map((d) => d?.id));
   list('shifts').forEach((shift, i) => {
-    if (typeof shift?.doctorId === 'string' && !doctorIds.has(shift.doctorId)) add(`shifts.${i}.doctorId`, 'is not a doctor in this roster');
+    if (typeof shift?.doctorId === 'string' && !doctorIds.has(shift.doctorId))
+      add(`shifts.${i}.doctorId`, 'is not a doctor in this roster');
     const start = ShiftSchema.shape.start.safeParse(shift?.start);
     const end = ShiftSchema.shape.end.safeParse(shift?.end);
     if (start.success && end.success && end.data <= start.data) add(`shifts.${i}.end`, 'must be after start');

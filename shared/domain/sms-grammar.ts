@@ -16,7 +16,8 @@ const START = new Set(['start', 'unstop', 'subscribe', 'optin']);
 
 export function parseSms(body: string): SmsCommand {
   const words = body
-    .normalize('NFD').replace(/\p{M}/gu, '')
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, ' ')
     .trim()

@@ -14,7 +14,8 @@ export const hasControlCharacters = (value: string): boolean => CONTROL.test(val
  * refused (checked before trimming, so a trailing one is not silently dropped), then trimmed and bounded.
  */
 export const text = (min: number, max: number) =>
-  z.string({ error: req('must be text') })
+  z
+    .string({ error: req('must be text') })
     .refine((s) => !hasControlCharacters(s), { error: 'must not contain control characters (only line breaks and tabs)', abort: true })
     .trim()
     .min(min, { error: min === 1 ? 'is required' : `must be at least ${min} characters` })

@@ -8,8 +8,14 @@ export interface Triage {
 }
 
 const URGENT_RISKS: RiskFactor[] = [
-  'pregnancy', 'postpartum', 'cancer', 'suicidal_ideation', 'tuberculosis', 'recent_hospitalization',
-  'medication_interrupted', 'hunger_strike',
+  'pregnancy',
+  'postpartum',
+  'cancer',
+  'suicidal_ideation',
+  'tuberculosis',
+  'recent_hospitalization',
+  'medication_interrupted',
+  'hunger_strike',
 ];
 const CHRONIC: RiskFactor[] = ['chronic_heart', 'chronic_lung', 'diabetes', 'hiv', 'liver', 'kidney', 'immunocompromised'];
 
@@ -25,9 +31,7 @@ export const TRIAGE_RULES: Rule[] = [
   { fire: (r) => URGENT_RISKS.filter((f) => r.medical.riskFactors.includes(f)).map((f) => `risk:${f}`) },
   {
     fire: (r, today) =>
-      ageOn(r.client.dateOfBirth, today) >= 55 && CHRONIC.some((f) => r.medical.riskFactors.includes(f))
-        ? ['age_55_plus_chronic']
-        : [],
+      ageOn(r.client.dateOfBirth, today) >= 55 && CHRONIC.some((f) => r.medical.riskFactors.includes(f)) ? ['age_55_plus_chronic'] : [],
   },
   { fire: (r, today) => (ageOn(r.client.dateOfBirth, today) < 18 ? ['minor'] : []) },
 ];

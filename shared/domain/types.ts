@@ -1,9 +1,17 @@
 import type { Referral } from './referral.js';
 import type { Urgency } from './triage.js';
 
-export type Status =
-  | 'awaiting_verification' | 'held' | 'paging' | 'awaiting_review' | 'escalated' | 'assigned' | 'released' | 'closed';
-export const STATUSES: Status[] = ['awaiting_verification', 'held', 'paging', 'awaiting_review', 'escalated', 'assigned', 'released', 'closed'];
+export type Status = 'awaiting_verification' | 'held' | 'paging' | 'awaiting_review' | 'escalated' | 'assigned' | 'released' | 'closed';
+export const STATUSES: Status[] = [
+  'awaiting_verification',
+  'held',
+  'paging',
+  'awaiting_review',
+  'escalated',
+  'assigned',
+  'released',
+  'closed',
+];
 
 /** Why a case waits for a coordinator instead of paging (staff API only; the submitter never sees it). */
 export type HoldReason = 'submitter_limit' | 'page_budget' | 'duplicate';

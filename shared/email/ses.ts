@@ -12,17 +12,19 @@ export class SesEmail implements EmailPort {
   ) {}
 
   async send(email: Email): Promise<void> {
-    await this.client.send(new SendEmailCommand({
-      FromEmailAddress: this.from,
-      Destination: { ToAddresses: email.to },
-      ConfigurationSetName: this.configurationSet,
-      Content: {
-        Simple: {
-          Subject: { Data: email.subject, Charset: 'UTF-8' },
-          Body: { Text: { Data: email.text, Charset: 'UTF-8' }, Html: { Data: email.html, Charset: 'UTF-8' } },
+    await this.client.send(
+      new SendEmailCommand({
+        FromEmailAddress: this.from,
+        Destination: { ToAddresses: email.to },
+        ConfigurationSetName: this.configurationSet,
+        Content: {
+          Simple: {
+            Subject: { Data: email.subject, Charset: 'UTF-8' },
+            Body: { Text: { Data: email.text, Charset: 'UTF-8' }, Html: { Data: email.html, Charset: 'UTF-8' } },
+          },
         },
-      },
-    }));
+      }),
+    );
   }
 }
 

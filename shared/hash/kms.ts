@@ -13,11 +13,13 @@ export class KmsKeyedHash implements KeyedHashPort {
   ) {}
 
   async hash(value: string): Promise<string> {
-    const { Mac } = await this.kms.send(new GenerateMacCommand({
-      KeyId: this.keyId,
-      MacAlgorithm: 'HMAC_SHA_256',
-      Message: new TextEncoder().encode(value),
-    }));
+    const { Mac } = await this.kms.send(
+      new GenerateMacCommand({
+        KeyId: this.keyId,
+        MacAlgorithm: 'HMAC_SHA_256',
+        Message: new TextEncoder().encode(value),
+      }),
+    );
     if (!Mac) throw new Error('KMS returned no MAC');
     return Buffer.from(Mac).toString('hex');
   }

@@ -70,7 +70,13 @@ export function problemJson(): Middleware {
       const domain = problemFor(error);
       if (domain) {
         const errors = (error as { errors?: unknown }).errors;
-        const body = { type: 'about:blank', title: domain.title, status: domain.status, detail: (error as Error).message, ...(errors ? { errors } : {}) };
+        const body = {
+          type: 'about:blank',
+          title: domain.title,
+          status: domain.status,
+          detail: (error as Error).message,
+          ...(errors ? { errors } : {}),
+        };
         // 503: contention decided nothing (never "taken" or "closed"); the client may try again at once
         const retry: Record<string, string> = domain.status === 503 ? { 'Retry-After': '1' } : {};
         request.response = json(domain.status, body, { 'Content-Type': 'application/problem+json', ...retry });

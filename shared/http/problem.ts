@@ -1,6 +1,17 @@
 import {
-  AlreadyAcceptedError, CaseClosedError, CaseNotFoundError, CaseStateError, CaseTakenError, type DomainError, InvalidInputError,
-  LinkExpiredError, LinkInvalidError, LinkUsedError, OfferClosedError, OfferNotFoundError, TryAgainError,
+  AlreadyAcceptedError,
+  CaseClosedError,
+  CaseNotFoundError,
+  CaseStateError,
+  CaseTakenError,
+  type DomainError,
+  InvalidInputError,
+  LinkExpiredError,
+  LinkInvalidError,
+  LinkUsedError,
+  OfferClosedError,
+  OfferNotFoundError,
+  TryAgainError,
 } from '../domain/errors.js';
 
 /**

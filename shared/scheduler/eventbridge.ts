@@ -1,4 +1,10 @@
-import { ConflictException, CreateScheduleCommand, DeleteScheduleCommand, ResourceNotFoundException, SchedulerClient } from '@aws-sdk/client-scheduler';
+import {
+  ConflictException,
+  CreateScheduleCommand,
+  DeleteScheduleCommand,
+  ResourceNotFoundException,
+  SchedulerClient,
+} from '@aws-sdk/client-scheduler';
 import type { Adapter } from '../deps.js';
 import type { SchedulerPort, TimerEvent } from '../ports.js';
 
@@ -18,21 +24,23 @@ export class EventBridgeScheduler implements SchedulerPort {
 
   async create(name: string, at: Date, event: TimerEvent): Promise<void> {
     try {
-      await this.client.send(new CreateScheduleCommand({
-        Name: name,
-        GroupName: this.options.group,
-        ScheduleExpression: `at(${at.toISOString().slice(0, 19)})`,
-        ScheduleExpressionTimezone: 'UTC',
-        FlexibleTimeWindow: { Mode: 'OFF' },
-        ActionAfterCompletion: 'DELETE',
-        Target: {
-          Arn: this.options.targetArn,
-          RoleArn: this.options.roleArn,
-          Input: JSON.stringify(event),
-          RetryPolicy: { MaximumRetryAttempts: 20, MaximumEventAgeInSeconds: 3600 },
-          DeadLetterConfig: this.options.deadLetterArn ? { Arn: this.options.deadLetterArn } : undefined,
-        },
-      }));
+      await this.client.send(
+        new CreateScheduleCommand({
+          Name: name,
+          GroupName: this.options.group,
+          ScheduleExpression: `at(${at.toISOString().slice(0, 19)})`,
+          ScheduleExpressionTimezone: 'UTC',
+          FlexibleTimeWindow: { Mode: 'OFF' },
+          ActionAfterCompletion: 'DELETE',
+          Target: {
+            Arn: this.options.targetArn,
+            RoleArn: this.options.roleArn,
+            Input: JSON.stringify(event),
+            RetryPolicy: { MaximumRetryAttempts: 20, MaximumEventAgeInSeconds: 3600 },
+            DeadLetterConfig: this.options.deadLetterArn ? { Arn: this.options.deadLetterArn } : undefined,
+          },
+        }),
+      );
     } catch (error) {
       if (!(error instanceof ConflictException)) throw error;
     }

@@ -12,13 +12,15 @@ export class EndUserMessagingSms implements SmsPort {
   ) {}
 
   async send(to: string, body: string): Promise<void> {
-    await this.client.send(new SendTextMessageCommand({
-      DestinationPhoneNumber: to,
-      MessageBody: body,
-      MessageType: 'TRANSACTIONAL',
-      OriginationIdentity: this.originationIdentity,
-      ConfigurationSetName: this.configurationSet,
-    }));
+    await this.client.send(
+      new SendTextMessageCommand({
+        DestinationPhoneNumber: to,
+        MessageBody: body,
+        MessageType: 'TRANSACTIONAL',
+        OriginationIdentity: this.originationIdentity,
+        ConfigurationSetName: this.configurationSet,
+      }),
+    );
   }
 }
 

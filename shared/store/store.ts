@@ -1,10 +1,24 @@
 import {
-  ConditionalCheckFailedException, InternalServerError, ProvisionedThroughputExceededException, RequestLimitExceeded, ThrottlingException,
-  TransactionCanceledException, TransactionConflictException, TransactionInProgressException,
+  ConditionalCheckFailedException,
+  InternalServerError,
+  ProvisionedThroughputExceededException,
+  RequestLimitExceeded,
+  ThrottlingException,
+  TransactionCanceledException,
+  TransactionConflictException,
+  TransactionInProgressException,
 } from '@aws-sdk/client-dynamodb';
 import {
-  BatchWriteCommand, type BatchWriteCommandOutput, DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand,
-  TransactWriteCommand, UpdateCommand, type QueryCommandInput,
+  BatchWriteCommand,
+  type BatchWriteCommandOutput,
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Coordinator, Doctor, Roster, Shift } from '../domain/roster.js';
 import type { CaseRecord, ChannelState, Offer, OfferState, Reminder, Status, TimelineEvent } from '../domain/types.js';
@@ -20,8 +34,12 @@ const TRANSACT_BACKOFF_MS = 25;
 /** Cancellation reasons that decide nothing: the same transaction may succeed when tried again. */
 const TRANSIENT_REASONS = new Set(['None', 'TransactionConflict', 'ThrottlingError', 'ProvisionedThroughputExceeded']);
 const TRANSIENT_ERRORS = [
-  ThrottlingException, ProvisionedThroughputExceededException, RequestLimitExceeded, TransactionConflictException,
-  TransactionInProgressException, InternalServerError,
+  ThrottlingException,
+  ProvisionedThroughputExceededException,
+  RequestLimitExceeded,
+  TransactionConflictException,
+  TransactionInProgressException,
+  InternalServerError,
 ];
 
 /** How long a roster read is reused. */
@@ -126,17 +144,19 @@ export class Store {
     const index = listIndex(filter);
     const start = cursor === undefined ? undefined : decodeCursor(cursor, index);
     const byStatus = filter.aNumberHash && filter.status;
-    const { Items = [] } = await this.db.send(new QueryCommand({
-      TableName: this.table,
-      IndexName: index.name,
-      KeyConditionExpression: '#pk = :pk',
-      ...(byStatus ? { FilterExpression: '#status = :status' } : {}),
-      ExpressionAttributeNames: { '#pk': index.pk, ...(byStatus ? { '#status': 'status' } : {}) },
-      ExpressionAttributeValues: { ':pk': index.value, ...(byStatus ? { ':status': filter.status } : {}) },
-      ScanIndexForward: false,
-      ExclusiveStartKey: start,
-      Limit: limit + 1, // one more tells whether a next page exists, so the last page has no cursor
-    }));
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: index.name,
+        KeyConditionExpression: '#pk = :pk',
+        ...(byStatus ? { FilterExpression: '#status = :status' } : {}),
+        ExpressionAttributeNames: { '#pk': index.pk, ...(byStatus ? { '#status': 'status' } : {}) },
+        ExpressionAttributeValues: { ':pk': index.value, ...(byStatus ? { ':status': filter.status } : {}) },
+        ScanIndexForward: false,
+        ExclusiveStartKey: start,
+        Limit: limit + 1, // one more tells whether a next page exists, so the last page has no cursor
+      }),
+    );
     const page = Items.slice(0, limit);
     const last = page.at(-1);
     const nextCursor = Items.length > limit && last ? encodeCursor(index, last) : undefined;
@@ -145,13 +165,15 @@ export class Store {
 
   /** Ids of cases the sweeper should look at (`sweepAt` at or before `before`), longest waiting first. */
   async dueCases(before: string, limit: number): Promise<{ referralId: string; sweepAt: string }[]> {
-    const { Items = [] } = await this.db.send(new QueryCommand({
-      TableName: this.table,
-      IndexName: DUE_INDEX,
-      KeyConditionExpression: 'duePk = :due AND sweepAt <= :before',
-      ExpressionAttributeValues: { ':due': DUE, ':before': before },
-      Limit: limit,
-    }));
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: DUE_INDEX,
+        KeyConditionExpression: 'duePk = :due AND sweepAt <= :before',
+        ExpressionAttributeValues: { ':due': DUE, ':before': before },
+        Limit: limit,
+      }),
+    );
     return Items.map((i) => ({ referralId: String(i.pk).slice('REF#'.length), sweepAt: i.sweepAt as string }));
   }
 
@@ -160,9 +182,8 @@ export class Store {
    * since `seen` was read (a wave claimed meanwhile sets its own).
    */
   async setSweepAt(referralId: string, seen: string | undefined, next: string | undefined): Promise<boolean> {
-    const condition = seen === undefined
-      ? { expression: 'attribute_not_exists(sweepAt)' }
-      : { expression: 'sweepAt = :seen', values: { ':seen': seen } };
+    const condition =
+      seen === undefined ? { expression: 'attribute_not_exists(sweepAt)' } : { expression: 'sweepAt = :seen', values: { ':seen': seen } };
     return next === undefined
       ? this.updateCase(referralId, {}, condition, ['sweepAt'])
       : this.updateCase(referralId, { sweepAt: next }, condition);
@@ -184,27 +205,36 @@ export class Store {
     if (set.sweepAt) fields.duePk = DUE;
     if (remove.includes('sweepAt')) remove = [...remove, 'duePk' as keyof CaseRecord];
     const names: Record<string, string> = {};
-    for (const [alias, name] of [['#status', 'status'], ['#wave', 'wave']]) if (condition.expression.includes(alias)) names[alias] = name;
+    for (const [alias, name] of [
+      ['#status', 'status'],
+      ['#wave', 'wave'],
+    ])
+      if (condition.expression.includes(alias)) names[alias] = name;
     const values: Record<string, unknown> = { ...condition.values };
-    const sets = Object.entries(fields).filter(([, v]) => v !== undefined).map(([k, v], i) => {
-      names[`#f${i}`] = k;
-      values[`:f${i}`] = v;
-      return `#f${i} = :f${i}`;
-    });
+    const sets = Object.entries(fields)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v], i) => {
+        names[`#f${i}`] = k;
+        values[`:f${i}`] = v;
+        return `#f${i} = :f${i}`;
+      });
     const removes = remove.map((k, i) => {
       names[`#r${i}`] = k;
       return `#r${i}`;
     });
     try {
-      await this.db.send(new UpdateCommand({
-        TableName: this.table,
-        Key: keys.case(referralId),
-        UpdateExpression: [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : '']
-          .filter(Boolean).join(' '),
-        ConditionExpression: `attribute_exists(pk) AND (${condition.expression})`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: Object.keys(values).length ? values : undefined,
-      }));
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.case(referralId),
+          UpdateExpression: [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : '']
+            .filter(Boolean)
+            .join(' '),
+          ConditionExpression: `attribute_exists(pk) AND (${condition.expression})`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: Object.keys(values).length ? values : undefined,
+        }),
+      );
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
@@ -221,11 +251,13 @@ export class Store {
   /** Adds an event that happens once in a case's life (e.g. `received`); a repeat changes nothing. */
   async addEventOnce(referralId: string, event: TimelineEvent): Promise<void> {
     try {
-      await this.db.send(new PutCommand({
-        TableName: this.table,
-        Item: { ...keys.onceEvent(referralId, event.at, event.event), ...event },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }));
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...keys.onceEvent(referralId, event.at, event.event), ...event },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
@@ -254,12 +286,29 @@ export class Store {
           ExpressionAttributeValues: { ':paging': 'paging', ':review': 'awaiting_review', ':escalated': 'escalated' },
         },
       },
-      { Put: { TableName: this.table, Item: { ...keys.offer(offer.referralId, offer.doctorId), ...offer }, ConditionExpression: 'attribute_not_exists(pk)' } },
-      { Put: { TableName: this.table, Item: { ...keys.offerPointer(offer.offerId), referralId: offer.referralId, doctorId: offer.doctorId } } },
       {
         Put: {
           TableName: this.table,
-          Item: { ...keys.code(offer.doctorId, offer.code), referralId: offer.referralId, offerId: offer.offerId, open: true, ttl: codeTtl },
+          Item: { ...keys.offer(offer.referralId, offer.doctorId), ...offer },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      {
+        Put: {
+          TableName: this.table,
+          Item: { ...keys.offerPointer(offer.offerId), referralId: offer.referralId, doctorId: offer.doctorId },
+        },
+      },
+      {
+        Put: {
+          TableName: this.table,
+          Item: {
+            ...keys.code(offer.doctorId, offer.code),
+            referralId: offer.referralId,
+            offerId: offer.offerId,
+            open: true,
+            ttl: codeTtl,
+          },
           ConditionExpression: 'attribute_not_exists(pk) OR #open = :closed',
           ExpressionAttributeNames: { '#open': 'open' },
           ExpressionAttributeValues: { ':closed': false },
@@ -270,7 +319,9 @@ export class Store {
   }
 
   async getOffer(referralId: string, doctorId: string): Promise<Offer | undefined> {
-    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.offer(referralId, doctorId), ConsistentRead: true }));
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: keys.offer(referralId, doctorId), ConsistentRead: true }),
+    );
     return Item ? strip<Offer>(Item) : undefined;
   }
 
@@ -285,7 +336,10 @@ export class Store {
 
   /** The doctor's open reply codes with the offer each points at. */
   async openCodes(doctorId: string): Promise<ReplyCode[]> {
-    const items = await this.queryAll<{ sk: string; referralId: string; offerId: string; open: boolean }>(prefixQuery(this.table, `DOC#${doctorId}`, 'CODE#'), true);
+    const items = await this.queryAll<{ sk: string; referralId: string; offerId: string; open: boolean }>(
+      prefixQuery(this.table, `DOC#${doctorId}`, 'CODE#'),
+      true,
+    );
     return items.filter((i) => i.open).map((i) => ({ code: i.sk.slice('CODE#'.length), referralId: i.referralId, offerId: i.offerId }));
   }
 
@@ -298,14 +352,16 @@ export class Store {
   /** Moves one channel of an offer from `from` to `to` (with the hash of the token it carries); false when it was not in `from`. */
   async markChannel(offer: Offer, channel: 'sms' | 'email', from: ChannelState, to: ChannelState, tokenHash?: string): Promise<boolean> {
     try {
-      await this.db.send(new UpdateCommand({
-        TableName: this.table,
-        Key: keys.offer(offer.referralId, offer.doctorId),
-        UpdateExpression: tokenHash ? 'SET #c = :to, tokenHashes.#c = :h' : 'SET #c = :to',
-        ConditionExpression: '#c = :from',
-        ExpressionAttributeNames: { '#c': channel },
-        ExpressionAttributeValues: { ':to': to, ':from': from, ...(tokenHash ? { ':h': tokenHash } : {}) },
-      }));
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.offer(offer.referralId, offer.doctorId),
+          UpdateExpression: tokenHash ? 'SET #c = :to, tokenHashes.#c = :h' : 'SET #c = :to',
+          ConditionExpression: '#c = :from',
+          ExpressionAttributeNames: { '#c': channel },
+          ExpressionAttributeValues: { ':to': to, ':from': from, ...(tokenHash ? { ':h': tokenHash } : {}) },
+        }),
+      );
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
@@ -336,8 +392,13 @@ export class Store {
           ConditionExpression: 'attribute_not_exists(assignedDoctorId) AND #status IN (:paging, :review, :escalated)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
-            ':assigned': 'assigned', ':gsi': 'STATUS#assigned', ':doc': offer.doctorId, ':at': at,
-            ':paging': 'paging', ':review': 'awaiting_review', ':escalated': 'escalated',
+            ':assigned': 'assigned',
+            ':gsi': 'STATUS#assigned',
+            ':doc': offer.doctorId,
+            ':at': at,
+            ':paging': 'paging',
+            ':review': 'awaiting_review',
+            ':escalated': 'escalated',
           },
         },
       },
@@ -411,7 +472,12 @@ export class Store {
     ];
     const keep = new Set(items.map((i) => i.sk));
     const old = await this.queryAll<{ pk: string; sk: string }>(
-      { TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'ROSTER' }, ProjectionExpression: 'pk, sk' },
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'ROSTER' },
+        ProjectionExpression: 'pk, sk',
+      },
       true,
     );
     await this.batchWrite([
@@ -422,16 +488,22 @@ export class Store {
   }
 
   /** Who owns a phone number (doctor or coordinator). */
-  async personByPhone(phone: string): Promise<{ kind: 'doctor'; person: Doctor } | { kind: 'coordinator'; person: Coordinator } | undefined> {
-    const { Items = [] } = await this.db.send(new QueryCommand({
-      TableName: this.table,
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': `PHONE#${phone}` },
-    }));
+  async personByPhone(
+    phone: string,
+  ): Promise<{ kind: 'doctor'; person: Doctor } | { kind: 'coordinator'; person: Coordinator } | undefined> {
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': `PHONE#${phone}` },
+      }),
+    );
     const item = Items[0];
     if (!item) return undefined;
-    return item.sk.startsWith('DOC#') ? { kind: 'doctor', person: strip<Doctor>(item) } : { kind: 'coordinator', person: strip<Coordinator>(item) };
+    return item.sk.startsWith('DOC#')
+      ? { kind: 'doctor', person: strip<Doctor>(item) }
+      : { kind: 'coordinator', person: strip<Coordinator>(item) };
   }
 
   // ---- contact channels -----------------------------------------------------------------------
@@ -462,14 +534,21 @@ export class Store {
   }
 
   async listTrusted(): Promise<TrustedEntry[]> {
-    return this.queryAll<TrustedEntry>({ TableName: this.table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'TRUSTED' } });
+    return this.queryAll<TrustedEntry>({
+      TableName: this.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'TRUSTED' },
+    });
   }
 
   /** Whether the address or its domain is on the trusted list. */
   async onTrustedList(email: string): Promise<boolean> {
     const domain = email.slice(email.lastIndexOf('@') + 1);
-    const found = await Promise.all([trustedKey({ email }), trustedKey({ domain })].map((k) =>
-      this.db.send(new GetCommand({ TableName: this.table, Key: keys.trusted(k), ConsistentRead: true }))));
+    const found = await Promise.all(
+      [trustedKey({ email }), trustedKey({ domain })].map((k) =>
+        this.db.send(new GetCommand({ TableName: this.table, Key: keys.trusted(k), ConsistentRead: true })),
+      ),
+    );
     return found.some((f) => f.Item);
   }
 
@@ -504,30 +583,42 @@ export class Store {
   }
 
   async putVerifyToken(tokenHash: string, email: string, expiresAt: Date): Promise<void> {
-    await this.db.send(new PutCommand({
-      TableName: this.table,
-      Item: { ...keys.verifyToken(tokenHash), email, expiresAt: expiresAt.toISOString(), ttl: Math.floor(expiresAt.getTime() / 1000) + 30 * 86_400 },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    }));
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          ...keys.verifyToken(tokenHash),
+          email,
+          expiresAt: expiresAt.toISOString(),
+          ttl: Math.floor(expiresAt.getTime() / 1000) + 30 * 86_400,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
   }
 
   /**
    * Uses a verification token up, once: `unknown` when no token has this hash, `used` or `expired`
    * otherwise; only one caller ever gets `ok` (with the address the token verifies).
    */
-  async useVerifyToken(tokenHash: string, now: Date): Promise<{ result: 'ok'; email: string } | { result: 'unknown' | 'used' | 'expired' }> {
+  async useVerifyToken(
+    tokenHash: string,
+    now: Date,
+  ): Promise<{ result: 'ok'; email: string } | { result: 'unknown' | 'used' | 'expired' }> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: keys.verifyToken(tokenHash), ConsistentRead: true }));
     if (!Item) return { result: 'unknown' };
     if (Item.usedAt) return { result: 'used' };
     if (Item.expiresAt <= now.toISOString()) return { result: 'expired' };
     try {
-      await this.db.send(new UpdateCommand({
-        TableName: this.table,
-        Key: keys.verifyToken(tokenHash),
-        UpdateExpression: 'SET usedAt = :now',
-        ConditionExpression: 'attribute_not_exists(usedAt) AND expiresAt > :now',
-        ExpressionAttributeValues: { ':now': now.toISOString() },
-      }));
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.verifyToken(tokenHash),
+          UpdateExpression: 'SET usedAt = :now',
+          ConditionExpression: 'attribute_not_exists(usedAt) AND expiresAt > :now',
+          ExpressionAttributeValues: { ':now': now.toISOString() },
+        }),
+      );
       return { result: 'ok', email: Item.email as string };
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return { result: 'used' };
@@ -560,7 +651,14 @@ export class Store {
    * limit holds over any rolling window and under concurrency (optimistic version check, retried).
    * True when `n` more fit (or `id` was counted before), false when they would exceed `limit`.
    */
-  private async takeFromWindow(key: { pk: string; sk: string }, id: string, n: number, limit: number, windowMs: number, now: Date): Promise<boolean> {
+  private async takeFromWindow(
+    key: { pk: string; sk: string },
+    id: string,
+    n: number,
+    limit: number,
+    windowMs: number,
+    now: Date,
+  ): Promise<boolean> {
     for (let attempt = 0; attempt < 50; attempt++) {
       const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }));
       const since = new Date(now.getTime() - windowMs).toISOString();
@@ -569,12 +667,14 @@ export class Store {
       if (live.reduce((sum, e) => sum + e.n, 0) + n > limit) return false;
       const version = (Item?.version as number | undefined) ?? 0;
       try {
-        await this.db.send(new PutCommand({
-          TableName: this.table,
-          Item: { ...key, entries: [...live, { id, at: now.toISOString(), n }], version: version + 1 },
-          ConditionExpression: Item ? 'version = :v' : 'attribute_not_exists(pk)',
-          ExpressionAttributeValues: Item ? { ':v': version } : undefined,
-        }));
+        await this.db.send(
+          new PutCommand({
+            TableName: this.table,
+            Item: { ...key, entries: [...live, { id, at: now.toISOString(), n }], version: version + 1 },
+            ConditionExpression: Item ? 'version = :v' : 'attribute_not_exists(pk)',
+            ExpressionAttributeValues: Item ? { ':v': version } : undefined,
+          }),
+        );
         return true;
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
@@ -586,12 +686,14 @@ export class Store {
 
   private async claimOnce(key: { pk: string; sk: string }, now: Date, periodMs: number): Promise<boolean> {
     try {
-      await this.db.send(new PutCommand({
-        TableName: this.table,
-        Item: { ...key, claimedAt: now.toISOString() },
-        ConditionExpression: 'attribute_not_exists(pk) OR claimedAt <= :before',
-        ExpressionAttributeValues: { ':before': new Date(now.getTime() - periodMs).toISOString() },
-      }));
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...key, claimedAt: now.toISOString() },
+          ConditionExpression: 'attribute_not_exists(pk) OR claimedAt <= :before',
+          ExpressionAttributeValues: { ':before': new Date(now.getTime() - periodMs).toISOString() },
+        }),
+      );
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
@@ -601,9 +703,14 @@ export class Store {
 
   private async releaseClaim(key: { pk: string; sk: string }, claimedAt: Date): Promise<void> {
     try {
-      await this.db.send(new DeleteCommand({
-        TableName: this.table, Key: key, ConditionExpression: 'claimedAt = :at', ExpressionAttributeValues: { ':at': claimedAt.toISOString() },
-      }));
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.table,
+          Key: key,
+          ConditionExpression: 'claimedAt = :at',
+          ExpressionAttributeValues: { ':at': claimedAt.toISOString() },
+        }),
+      );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
@@ -613,11 +720,13 @@ export class Store {
 
   async putReminder(reminder: Reminder): Promise<'created' | 'exists'> {
     try {
-      await this.db.send(new PutCommand({
-        TableName: this.table,
-        Item: { ...keys.reminder(reminder.referralId, reminder.step), ...reminder },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }));
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: { ...keys.reminder(reminder.referralId, reminder.step), ...reminder },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
       return 'created';
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return 'exists';
@@ -632,14 +741,16 @@ export class Store {
   /** Moves a reminder from `from` to `to`; false when it was not in `from`. */
   async markReminder(referralId: string, step: string, from: Reminder['state'], to: Reminder['state']): Promise<boolean> {
     try {
-      await this.db.send(new UpdateCommand({
-        TableName: this.table,
-        Key: keys.reminder(referralId, step),
-        UpdateExpression: 'SET #s = :to',
-        ConditionExpression: '#s = :from',
-        ExpressionAttributeNames: { '#s': 'state' },
-        ExpressionAttributeValues: { ':to': to, ':from': from },
-      }));
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: keys.reminder(referralId, step),
+          UpdateExpression: 'SET #s = :to',
+          ConditionExpression: '#s = :from',
+          ExpressionAttributeNames: { '#s': 'state' },
+          ExpressionAttributeValues: { ':to': to, ':from': from },
+        }),
+      );
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
@@ -685,7 +796,9 @@ export class Store {
     return out;
   }
 
-  private async batchWrite(requests: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string]): Promise<void> {
+  private async batchWrite(
+    requests: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string],
+  ): Promise<void> {
     for (let i = 0; i < requests.length; i += 25) {
       let pending: typeof requests | undefined = requests.slice(i, i + 25);
       for (let attempt = 0; pending?.length; attempt++) {
@@ -696,7 +809,6 @@ export class Store {
       }
     }
   }
-
 }
 
 /** The fields the A-number index projects: the staff list's (no referral content). */
@@ -739,8 +851,10 @@ export const DUE_INDEX = 'due';
 function caseIndexes(r: CaseRecord) {
   const newest = `${r.createdAt}#${r.referralId}`;
   return {
-    gsi1pk: `STATUS#${r.status}`, gsi1sk: newest,
-    casesPk: CASES, casesSk: newest,
+    gsi1pk: `STATUS#${r.status}`,
+    gsi1sk: newest,
+    casesPk: CASES,
+    casesSk: newest,
     ...(r.aNumberHash ? { gsi2pk: `ANUM#${r.aNumberHash}`, gsi2sk: newest } : {}),
     ...(r.sweepAt ? { duePk: DUE } : {}),
   };

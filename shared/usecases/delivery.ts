@@ -26,17 +26,26 @@ interface SmsEvent {
   destinationPhoneNumber?: string;
 }
 
-const SMS_FAILURES = /^TEXT_(BLOCKED|CARRIER_BLOCKED|CARRIER_UNREACHABLE|INVALID|INVALID_MESSAGE|UNREACHABLE|TTL_EXPIRED|SPAM|UNKNOWN|OPTED_OUT)$/;
+const SMS_FAILURES =
+  /^TEXT_(BLOCKED|CARRIER_BLOCKED|CARRIER_UNREACHABLE|INVALID|INVALID_MESSAGE|UNREACHABLE|TTL_EXPIRED|SPAM|UNKNOWN|OPTED_OUT)$/;
 
 /** The failures an SNS message reports; deliveries and transient bounces report none. */
 export function parseDeliveryEvent(message: unknown): DeliveryFailure[] {
   const ses = message as SesEvent;
   const type = ses.eventType ?? ses.notificationType;
   if (type === 'Bounce' && ses.bounce?.bounceType === 'Permanent') {
-    return (ses.bounce.bouncedRecipients ?? []).map((r) => ({ channel: 'email', address: r.emailAddress.toLowerCase(), reason: 'bounced' }));
+    return (ses.bounce.bouncedRecipients ?? []).map((r) => ({
+      channel: 'email',
+      address: r.emailAddress.toLowerCase(),
+      reason: 'bounced',
+    }));
   }
   if (type === 'Complaint') {
-    return (ses.complaint?.complainedRecipients ?? []).map((r) => ({ channel: 'email', address: r.emailAddress.toLowerCase(), reason: 'complained' }));
+    return (ses.complaint?.complainedRecipients ?? []).map((r) => ({
+      channel: 'email',
+      address: r.emailAddress.toLowerCase(),
+      reason: 'complained',
+    }));
   }
   const sms = message as SmsEvent;
   const optedOut = sms.messageStatus === 'OPTED_OUT' || sms.eventType === 'TEXT_OPTED_OUT';
@@ -52,7 +61,10 @@ export function parseDeliveryEvent(message: unknown): DeliveryFailure[] {
  * 2. a doctor's open offers fall back to the other channel when it has not been used yet
  * 3. the coordinators are told (a volunteer unreachable on a channel is a staffing event)
  */
-export async function onDeliveryFailure(failure: DeliveryFailure, p: Pick<Ports, 'store' | 'clock' | 'config' | 'email' | 'sms'>): Promise<void> {
+export async function onDeliveryFailure(
+  failure: DeliveryFailure,
+  p: Pick<Ports, 'store' | 'clock' | 'config' | 'email' | 'sms'>,
+): Promise<void> {
   const address = channelAddress(failure.channel, failure.address);
   if (await p.store.isUnusable(address)) return;
   await p.store.markUnusable(address, failure.reason, p.clock.now().toISOString());

@@ -69,7 +69,11 @@ export async function handleInboundSms(fromRaw: string, body: string, p: Ports):
   try {
     if (command.kind === 'accept') {
       const outcome = await acceptOffer(offer, p);
-      await reply({ accepted: SMS_REPLIES.accepted, already_yours: SMS_REPLIES.alreadyYours, taken: SMS_REPLIES.taken, closed: SMS_REPLIES.closed }[outcome](id));
+      await reply(
+        { accepted: SMS_REPLIES.accepted, already_yours: SMS_REPLIES.alreadyYours, taken: SMS_REPLIES.taken, closed: SMS_REPLIES.closed }[
+          outcome
+        ](id),
+      );
     } else {
       const outcome = await declineOffer(offer, undefined, p);
       await reply({ declined: SMS_REPLIES.declined, accepted: SMS_REPLIES.alreadyYours, closed: SMS_REPLIES.closed }[outcome](id));

@@ -56,7 +56,12 @@ export async function acceptOffer(offer: Offer, p: Pick<Ports, 'store' | 'clock'
   if (offer.state === 'accepted') return 'already_yours';
   const now = p.clock.now().toISOString();
   if (offer.state === 'open' && (await p.store.acceptOffer(offer, now))) {
-    await p.store.addEvent(offer.referralId, { at: now, event: 'accepted', actor: `doctor:${offer.doctorId}`, details: { wave: offer.wave } });
+    await p.store.addEvent(offer.referralId, {
+      at: now,
+      event: 'accepted',
+      actor: `doctor:${offer.doctorId}`,
+      details: { wave: offer.wave },
+    });
     return 'accepted';
   }
   const record = await p.store.getCase(offer.referralId);
@@ -75,7 +80,12 @@ export async function declineOffer(offer: Offer, reason: string | undefined, p: 
     const fresh = await p.store.getOffer(offer.referralId, offer.doctorId);
     return fresh?.state === 'accepted' ? 'accepted' : 'closed';
   }
-  await p.store.addEvent(offer.referralId, { at: now, event: 'declined', actor: `doctor:${offer.doctorId}`, details: { wave: offer.wave } });
+  await p.store.addEvent(offer.referralId, {
+    at: now,
+    event: 'declined',
+    actor: `doctor:${offer.doctorId}`,
+    details: { wave: offer.wave },
+  });
   const record = await p.store.getCase(offer.referralId);
   if (record?.status === 'paging') {
     const wave = (await p.store.listOffers(offer.referralId)).filter((o) => o.wave === record.wave);

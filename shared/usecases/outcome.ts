@@ -15,7 +15,10 @@ export type AttorneyOutcome = 'parole_granted' | 'parole_denied' | 'transferred'
  * 3. otherwise: recorded on the timeline and the coordinators told, for them to close the case
  */
 export async function reportOutcome(
-  referralId: string, token: unknown, outcome: AttorneyOutcome, release: Release | undefined,
+  referralId: string,
+  token: unknown,
+  outcome: AttorneyOutcome,
+  release: Release | undefined,
   p: Pick<Ports, 'store' | 'clock' | 'config' | 'scheduler' | 'email'>,
 ): Promise<{ status: string }> {
   const record = await p.store.getCase(referralId);
@@ -23,7 +26,18 @@ export async function reportOutcome(
   if (!record || !tokenMatches(token, record.outcomeTokenHash)) throw new LinkInvalidError('referral');
   if (!record.outcomeTokenExpiresAt || record.outcomeTokenExpiresAt < p.clock.now().toISOString()) throw new LinkExpiredError();
   if (outcome === 'parole_granted') return recordRelease(referralId, release!, 'attorney', p);
-  await p.store.addEvent(referralId, { at: p.clock.now().toISOString(), event: 'outcome_reported', actor: 'attorney', details: { outcome } });
-  await emailCoordinators(staffingEmail({ who: `The attorney of case ${referralId}`, event: `reported: ${outcome.replace('_', ' ')}; please review and close the case` }), p);
+  await p.store.addEvent(referralId, {
+    at: p.clock.now().toISOString(),
+    event: 'outcome_reported',
+    actor: 'attorney',
+    details: { outcome },
+  });
+  await emailCoordinators(
+    staffingEmail({
+      who: `The attorney of case ${referralId}`,
+      event: `reported: ${outcome.replace('_', ' ')}; please review and close the case`,
+    }),
+    p,
+  );
   return { status: record.status };
 }

@@ -1,5 +1,13 @@
 import type { Ports } from '../deps.js';
-import { caseNoticeEmail, escalationEmail, escalationSms, offerEmail, offerSms, pageBudgetEmail, pageBudgetSms } from '../domain/messages.js';
+import {
+  caseNoticeEmail,
+  escalationEmail,
+  escalationSms,
+  offerEmail,
+  offerSms,
+  pageBudgetEmail,
+  pageBudgetSms,
+} from '../domain/messages.js';
 import type { Doctor } from '../domain/roster.js';
 import type { CaseRecord, Offer } from '../domain/types.js';
 import { FINAL_WAVE, routineDoctors, waveDoctors, waveScheduleName } from '../domain/waves.js';
@@ -9,7 +17,6 @@ import { channelAddress, emailCoordinators, sendSafely, type Channel } from '../
 import type { Store } from '../store/store.js';
 import { hashToken, newOfferId, newToken } from '../tokens.js';
 import { randomInt } from 'node:crypto';
-
 
 /**
  * Runs paging wave `wave` of a case.
@@ -48,7 +55,12 @@ export async function runWave(referralId: string, wave: number, p: Ports): Promi
     return;
   }
   const roster = await p.store.roster();
-  const doctors = waveDoctors(wave as 1 | 2, { roster, specialty: record.referral.request.specialty, at: now, load: await doctorLoad(p.store) });
+  const doctors = waveDoctors(wave as 1 | 2, {
+    roster,
+    specialty: record.referral.request.specialty,
+    at: now,
+    load: await doctorLoad(p.store),
+  });
   if (!(await withinPageBudget(record, wave, doctors, p))) {
     await holdForPageBudget(record, wave, p);
     return;
@@ -96,7 +108,11 @@ async function holdForPageBudget(record: CaseRecord, wave: number, p: Ports): Pr
   if (!(await p.store.claimAlert('page_budget', now, 3_600_000))) return;
   const { coordinators } = await p.store.roster();
   for (const c of coordinators) {
-    await sendSafely(() => p.sms.send(c.phone, pageBudgetSms(record.referralId)), { referralId: record.referralId, coordinatorId: c.id, channel: 'sms' });
+    await sendSafely(() => p.sms.send(c.phone, pageBudgetSms(record.referralId)), {
+      referralId: record.referralId,
+      coordinatorId: c.id,
+      channel: 'sms',
+    });
   }
   await emailCoordinators(pageBudgetEmail({ referralId: record.referralId, budget: p.config.PAGE_BUDGET_PER_HOUR }), p);
 }
@@ -111,14 +127,23 @@ export async function deleteWaveSchedules(referralId: string, p: Pick<Ports, 'sc
  */
 export async function offerRoutineCase(record: CaseRecord, p: Ports): Promise<void> {
   const roster = await p.store.roster();
-  const doctors = routineDoctors({ roster, specialty: record.referral.request.specialty, at: p.clock.now(), load: await doctorLoad(p.store) });
+  const doctors = routineDoctors({
+    roster,
+    specialty: record.referral.request.specialty,
+    at: p.clock.now(),
+    load: await doctorLoad(p.store),
+  });
   const reached = await offerCase(record, doctors, 1, ['email'], p);
   await noticeCoordinators(record, reached, p);
 }
 
 /** The coordinators' one email about a new case (no SMS: nobody is woken before the final wave). */
 export async function noticeCoordinators(record: CaseRecord, paged: number, p: Ports): Promise<void> {
-  const claimed = await p.store.updateCase(record.referralId, { coordinatorNoticeAt: p.clock.now().toISOString() }, { expression: 'attribute_not_exists(coordinatorNoticeAt)' });
+  const claimed = await p.store.updateCase(
+    record.referralId,
+    { coordinatorNoticeAt: p.clock.now().toISOString() },
+    { expression: 'attribute_not_exists(coordinatorNoticeAt)' },
+  );
   if (claimed) await emailCoordinators(caseNoticeEmail({ referralId: record.referralId, urgency: record.urgency, paged }), p);
 }
 
@@ -153,7 +178,13 @@ async function offerCase(record: CaseRecord, doctors: Doctor[], wave: number, ch
   return reached;
 }
 
-async function createOffer(record: CaseRecord, doctor: Doctor, wave: number, channels: Channel[], p: Ports): Promise<Offer | 'closed' | undefined> {
+async function createOffer(
+  record: CaseRecord,
+  doctor: Doctor,
+  wave: number,
+  channels: Channel[],
+  p: Ports,
+): Promise<Offer | 'closed' | undefined> {
   const now = p.clock.now();
   for (let attempt = 0; attempt < 20; attempt++) {
     const offer: Offer = {
@@ -184,7 +215,11 @@ async function createOffer(record: CaseRecord, doctor: Doctor, wave: number, cha
  * Returns how many channels this call sent.
  */
 export async function deliverOffer(
-  offer: Offer, doctor: Doctor, record: CaseRecord, p: Pick<Ports, 'store' | 'config' | 'email' | 'sms' | 'clock'>, stuck = false,
+  offer: Offer,
+  doctor: Doctor,
+  record: CaseRecord,
+  p: Pick<Ports, 'store' | 'config' | 'email' | 'sms' | 'clock'>,
+  stuck = false,
 ): Promise<number> {
   let sent = 0;
   for (const channel of ['sms', 'email'] as const) {
@@ -210,11 +245,15 @@ export async function deliverOffer(
       await p.store.markChannel(offer, channel, 'sending', 'sent');
       sent++;
     } catch (error) {
-      logger.warn('offer not delivered; left for the sweeper', { referralId: offer.referralId, doctorId: doctor.id, channel, errorName: (error as Error).name });
+      logger.warn('offer not delivered; left for the sweeper', {
+        referralId: offer.referralId,
+        doctorId: doctor.id,
+        channel,
+        errorName: (error as Error).name,
+      });
       await p.store.markChannel(offer, channel, 'sending', 'pending');
       await p.store.updateCase(offer.referralId, { sweepAt: p.clock.now().toISOString() }, { expression: 'attribute_exists(pk)' });
     }
   }
   return sent;
 }
-

@@ -22,11 +22,18 @@ export async function sendReceipt(
 ): Promise<void> {
   const { store, email, clock, baseUrl } = ports;
   const token = newToken();
-  const expiresAt = new Date(`${addDays(clock.now().toISOString().slice(0, 10), OUTCOME_TOKEN_DAYS)}T${clock.now().toISOString().slice(11)}`);
+  const expiresAt = new Date(
+    `${addDays(clock.now().toISOString().slice(0, 10), OUTCOME_TOKEN_DAYS)}T${clock.now().toISOString().slice(11)}`,
+  );
   const now = clock.now();
   const claimed = await store.updateCase(
     referralId,
-    { receipt: 'sending', receiptClaimedAt: now.toISOString(), outcomeTokenHash: hashToken(token), outcomeTokenExpiresAt: expiresAt.toISOString() },
+    {
+      receipt: 'sending',
+      receiptClaimedAt: now.toISOString(),
+      outcomeTokenHash: hashToken(token),
+      outcomeTokenExpiresAt: expiresAt.toISOString(),
+    },
     {
       expression: 'attribute_not_exists(receipt) OR receipt = :pending OR (receipt = :sending AND receiptClaimedAt < :stale)',
       values: { ':pending': 'pending', ':sending': 'sending', ':stale': new Date(now.getTime() - CLAIM_LEASE_MS).toISOString() },
@@ -38,7 +45,12 @@ export async function sendReceipt(
   try {
     await email.send({
       to: [record.referral.attorney.email],
-      ...receiptEmail({ referralId, urgency: record.urgency, held: record.status === 'held', outcomeUrl: `${baseUrl}/outcome/${referralId}#token=${token}` }),
+      ...receiptEmail({
+        referralId,
+        urgency: record.urgency,
+        held: record.status === 'held',
+        outcomeUrl: `${baseUrl}/outcome/${referralId}#token=${token}`,
+      }),
     });
   } catch (error) {
     await store.updateCase(referralId, { receipt: 'pending' }, { expression: 'receipt = :sending', values: { ':sending': 'sending' } });

@@ -20,7 +20,10 @@ export interface ReleaseResult {
  *    step and the referral id — recording the release again finds both and adds nothing
  */
 export async function recordRelease(
-  referralId: string, release: Release, actor: string, p: Pick<Ports, 'store' | 'clock' | 'config' | 'scheduler'>,
+  referralId: string,
+  release: Release,
+  actor: string,
+  p: Pick<Ports, 'store' | 'clock' | 'config' | 'scheduler'>,
 ): Promise<ReleaseResult> {
   const record = await p.store.getCase(referralId);
   if (!record) throw new CaseNotFoundError();
@@ -28,7 +31,12 @@ export async function recordRelease(
   const now = p.clock.now();
   const first = record.status !== 'released';
   if (first) {
-    const updated = await p.store.updateCase(referralId, { status: 'released', release }, { expression: '#status <> :closed', values: { ':closed': 'closed' } }, ['nextWaveAt']);
+    const updated = await p.store.updateCase(
+      referralId,
+      { status: 'released', release },
+      { expression: '#status <> :closed', values: { ':closed': 'closed' } },
+      ['nextWaveAt'],
+    );
     if (!updated) throw new CaseClosedError();
     await p.store.addEvent(referralId, { at: now.toISOString(), event: 'released', actor });
   }
@@ -74,12 +82,19 @@ export async function sendReminder(referralId: string, step: string, p: Ports): 
       if (await p.store.isUnusable(channelAddress('sms', release.patientPhone!))) {
         // the patient replied STOP: nothing is sent, and the timeline says so
         await p.store.markReminder(referralId, step, 'sending', 'cancelled');
-        await p.store.addEvent(referralId, { at: p.clock.now().toISOString(), event: 'reminder_skipped', details: { step, reason: 'opted_out' } });
+        await p.store.addEvent(referralId, {
+          at: p.clock.now().toISOString(),
+          event: 'reminder_skipped',
+          details: { step, reason: 'opted_out' },
+        });
         return;
       }
       await p.sms.send(release.patientPhone!, text);
       if (fallback) {
-        const note = staffingEmail({ who: `Case ${referralId}`, event: `got its patient reminder in English: there is no template for language "${release.patientLanguage.replace(/[^A-Za-z0-9-]/g, '')}"` });
+        const note = staffingEmail({
+          who: `Case ${referralId}`,
+          event: `got its patient reminder in English: there is no template for language "${release.patientLanguage.replace(/[^A-Za-z0-9-]/g, '')}"`,
+        });
         await sendSafely(() => emailCoordinators(note, p), { referralId, step });
       }
     } else {
@@ -103,13 +118,21 @@ export async function sendReminder(referralId: string, step: string, p: Ports): 
  * reminders cancelled, open offers withdrawn. Closing a closed case again answers the same.
  */
 export async function closeCase(
-  referralId: string, outcome: CloseOutcome, actor: string, p: Pick<Ports, 'store' | 'clock' | 'scheduler'>,
+  referralId: string,
+  outcome: CloseOutcome,
+  actor: string,
+  p: Pick<Ports, 'store' | 'clock' | 'scheduler'>,
 ): Promise<{ status: Status }> {
   const record = await p.store.getCase(referralId);
   if (!record) throw new CaseNotFoundError();
   const now = p.clock.now().toISOString();
   if (record.status !== 'closed') {
-    await p.store.updateCase(referralId, { status: 'closed', outcome, closedAt: now }, { expression: '#status <> :closed', values: { ':closed': 'closed' } }, ['nextWaveAt']);
+    await p.store.updateCase(
+      referralId,
+      { status: 'closed', outcome, closedAt: now },
+      { expression: '#status <> :closed', values: { ':closed': 'closed' } },
+      ['nextWaveAt'],
+    );
     await p.store.addEvent(referralId, { at: now, event: 'closed', actor, details: { outcome } });
   }
   await stopPaging(referralId, now, p);

@@ -4,9 +4,7 @@ import { validateRoster, type Doctor, type Roster } from '../domain/roster.js';
 import type { Store } from '../store/store.js';
 import { channelAddress, type Channel } from '../messaging.js';
 
-export type ImportResult =
-  | { ok: true; doctors: number; coordinators: number; shifts: number }
-  | { ok: false; errors: FieldError[] };
+export type ImportResult = { ok: true; doctors: number; coordinators: number; shifts: number } | { ok: false; errors: FieldError[] };
 
 /**
  * Imports a roster document (CLI and `PUT /_local/roster`).
@@ -42,15 +40,19 @@ export async function checkRoster(store: Store, now: Date, days: number, timeZon
 }
 
 /** The stored roster, each doctor with the channels that cannot be used (`sms`, `email`: opted out, bounced, failing). */
-export async function rosterWithChannels(store: Store): Promise<Omit<Roster, 'doctors'> & { doctors: (Doctor & { unusable: Channel[] })[] }> {
+export async function rosterWithChannels(
+  store: Store,
+): Promise<Omit<Roster, 'doctors'> & { doctors: (Doctor & { unusable: Channel[] })[] }> {
   const roster = await store.roster();
-  const doctors = await Promise.all(roster.doctors.map(async (d) => {
-    const [sms, email] = await Promise.all([
-      store.isUnusable(channelAddress('sms', d.phone)),
-      store.isUnusable(channelAddress('email', d.email)),
-    ]);
-    const unusable: Channel[] = [...(sms ? ['sms' as const] : []), ...(email ? ['email' as const] : [])];
-    return { ...d, unusable };
-  }));
+  const doctors = await Promise.all(
+    roster.doctors.map(async (d) => {
+      const [sms, email] = await Promise.all([
+        store.isUnusable(channelAddress('sms', d.phone)),
+        store.isUnusable(channelAddress('email', d.email)),
+      ]);
+      const unusable: Channel[] = [...(sms ? ['sms' as const] : []), ...(email ? ['email' as const] : [])];
+      return { ...d, unusable };
+    }),
+  );
   return { ...roster, doctors };
 }

@@ -10,8 +10,12 @@ import { BadCursorError } from '../store/store.js';
 export const ListQuery = z.object({
   status: z.enum(STATUSES, { error: `must be one of: ${STATUSES.join(', ')}` }).optional(),
   aNumber: aNumber.optional(),
-  limit: z.coerce.number({ error: 'must be a whole number from 1 to 200' }).int('must be a whole number from 1 to 200')
-    .min(1, 'must be a whole number from 1 to 200').max(200, 'must be a whole number from 1 to 200').default(50),
+  limit: z.coerce
+    .number({ error: 'must be a whole number from 1 to 200' })
+    .int('must be a whole number from 1 to 200')
+    .min(1, 'must be a whole number from 1 to 200')
+    .max(200, 'must be a whole number from 1 to 200')
+    .default(50),
   cursor: z.string().min(1).max(1000).optional(),
   /** `queue`: each item also carries what the console's queue shows (reasons, wave, next wave, deadline). */
   view: z.enum(['queue'], { error: 'must be queue when given' }).optional(),

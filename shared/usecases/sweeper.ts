@@ -34,10 +34,11 @@ const DISPATCHABLE: Status[] = [...OPEN_FOR_OFFERS, 'held'];
  */
 export function nextSweepAt(record: CaseRecord, offers: Offer[], now: string): string | undefined {
   if (!DISPATCHABLE.includes(record.status)) return undefined;
-  const unfinished = record.receipt !== 'sent'
-    || (record.status === 'paging' && record.wave === 0)
-    || (record.status === 'escalated' && !record.escalationSentAt)
-    || offers.some((o) => o.state === 'open' && (UNSENT.includes(o.sms) || UNSENT.includes(o.email)));
+  const unfinished =
+    record.receipt !== 'sent' ||
+    (record.status === 'paging' && record.wave === 0) ||
+    (record.status === 'escalated' && !record.escalationSentAt) ||
+    offers.some((o) => o.state === 'open' && (UNSENT.includes(o.sms) || UNSENT.includes(o.email)));
   if (unfinished) return now;
   if (record.status === 'paging' && record.wave < FINAL_WAVE) return record.nextWaveAt;
   return undefined;
@@ -70,7 +71,11 @@ export async function sweep(p: Ports): Promise<SweepReport> {
       const record = await p.store.getCase(referralId);
       if (!record) return;
       const open = OPEN_FOR_OFFERS.includes(record.status);
-      if (DISPATCHABLE.includes(record.status) && late(record.createdAt) && (record.receipt !== 'sent' || (record.status === 'paging' && record.wave === 0))) {
+      if (
+        DISPATCHABLE.includes(record.status) &&
+        late(record.createdAt) &&
+        (record.receipt !== 'sent' || (record.status === 'paging' && record.wave === 0))
+      ) {
         report.dispatched++;
         if (record.status === 'paging' && record.wave === 0) await startPaging(referralId, p);
         if (record.receipt !== 'sent') await onCaseCreated(referralId, p);

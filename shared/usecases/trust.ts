@@ -39,11 +39,18 @@ export async function admit(
 ): Promise<Admission> {
   const urgent = c.urgency === 'urgent';
   if (c.aNumberHash) {
-    const open = (await p.store.casesByANumberHash(c.aNumberHash))
-      .find((o) => o.referralId !== c.referralId && o.status !== 'closed' && o.status !== 'awaiting_verification');
-    if (open) return urgent ? { status: 'held', holdReason: 'duplicate', duplicateOf: open.referralId } : { status: 'awaiting_review', duplicateOf: open.referralId };
+    const open = (await p.store.casesByANumberHash(c.aNumberHash)).find(
+      (o) => o.referralId !== c.referralId && o.status !== 'closed' && o.status !== 'awaiting_verification',
+    );
+    if (open)
+      return urgent
+        ? { status: 'held', holdReason: 'duplicate', duplicateOf: open.referralId }
+        : { status: 'awaiting_review', duplicateOf: open.referralId };
   }
-  if (urgent && !(await p.store.takeUrgentSlot(c.email.toLowerCase(), c.referralId, p.config.URGENT_PER_SUBMITTER_PER_DAY, p.clock.now()))) {
+  if (
+    urgent &&
+    !(await p.store.takeUrgentSlot(c.email.toLowerCase(), c.referralId, p.config.URGENT_PER_SUBMITTER_PER_DAY, p.clock.now()))
+  ) {
     return { status: 'held', holdReason: 'submitter_limit' };
   }
   return { status: urgent ? 'paging' : 'awaiting_review' };
@@ -63,7 +70,10 @@ export async function onAwaitingVerification(record: CaseRecord, p: Ports): Prom
     const token = newToken();
     await p.store.putVerifyToken(hashToken(token), email, new Date(now.getTime() + VERIFICATION_TOKEN_HOURS * HOUR_MS));
     try {
-      await p.email.send({ to: [record.referral.attorney.email], ...verificationEmail({ url: `${p.config.BASE_URL}/verify#token=${token}` }) });
+      await p.email.send({
+        to: [record.referral.attorney.email],
+        ...verificationEmail({ url: `${p.config.BASE_URL}/verify#token=${token}` }),
+      });
     } catch (error) {
       await p.store.releaseVerificationEmail(email, now);
       throw error;
@@ -78,11 +88,18 @@ export async function onAwaitingVerification(record: CaseRecord, p: Ports): Prom
 /** The coordinators' email about a case held at admission, or a routine duplicate set aside; once per case. */
 export async function noticeHold(record: CaseRecord, p: Ports): Promise<void> {
   if (!(await claimNotice(record, 'holdNoticeAt', p))) return;
-  await emailCoordinators(holdNoticeEmail({ referralId: record.referralId, reason: record.holdReason ?? 'duplicate', duplicateOf: record.duplicateOf }), p);
+  await emailCoordinators(
+    holdNoticeEmail({ referralId: record.referralId, reason: record.holdReason ?? 'duplicate', duplicateOf: record.duplicateOf }),
+    p,
+  );
 }
 
 /** Claims a one-time notice of the case (only one caller sends it). */
-async function claimNotice(record: CaseRecord, field: 'holdNoticeAt' | 'verificationNoticeAt', p: Pick<Ports, 'store' | 'clock'>): Promise<boolean> {
+async function claimNotice(
+  record: CaseRecord,
+  field: 'holdNoticeAt' | 'verificationNoticeAt',
+  p: Pick<Ports, 'store' | 'clock'>,
+): Promise<boolean> {
   return p.store.updateCase(record.referralId, { [field]: p.clock.now().toISOString() }, { expression: `attribute_not_exists(${field})` });
 }
 
@@ -93,7 +110,10 @@ async function claimNotice(record: CaseRecord, field: 'holdNoticeAt' | 'verifica
  * The cases move by a conditional status change; the table stream then pages or offers them and sends
  * their receipts.
  */
-export async function verifySubmitter(token: string, p: Pick<Ports, 'store' | 'clock' | 'config'>): Promise<{ verified: true; referralIds: string[] }> {
+export async function verifySubmitter(
+  token: string,
+  p: Pick<Ports, 'store' | 'clock' | 'config'>,
+): Promise<{ verified: true; referralIds: string[] }> {
   const now = p.clock.now();
   const used = await p.store.useVerifyToken(hashToken(token), now);
   if (used.result === 'unknown') throw new LinkInvalidError('verification');
@@ -105,7 +125,10 @@ export async function verifySubmitter(token: string, p: Pick<Ports, 'store' | 'c
     const record = await p.store.getCase(referralId);
     if (record?.status === 'awaiting_verification') {
       const admission = await admit({ referralId, email, urgency: record.urgency, aNumberHash: record.aNumberHash }, p);
-      const moved = await p.store.updateCase(referralId, admission, { expression: '#status = :waiting', values: { ':waiting': 'awaiting_verification' } });
+      const moved = await p.store.updateCase(referralId, admission, {
+        expression: '#status = :waiting',
+        values: { ':waiting': 'awaiting_verification' },
+      });
       if (moved) {
         referralIds.push(referralId);
         await p.store.addEvent(referralId, { at: now.toISOString(), event: 'submitter_verified', details: { status: admission.status } });
@@ -122,7 +145,11 @@ export async function verifySubmitter(token: string, p: Pick<Ports, 'store' | 'c
  * who approved. Any other status → 409. Paging starts from the table stream (the change into `paging`),
  * resuming at the wave the case was held in.
  */
-export async function approveCase(referralId: string, actor: string, p: Pick<Ports, 'store' | 'clock' | 'config'>): Promise<{ status: Status }> {
+export async function approveCase(
+  referralId: string,
+  actor: string,
+  p: Pick<Ports, 'store' | 'clock' | 'config'>,
+): Promise<{ status: Status }> {
   const record = await p.store.getCase(referralId);
   if (!record) throw new CaseNotFoundError();
   if (record.status !== 'awaiting_verification' && record.status !== 'held') {
@@ -133,7 +160,12 @@ export async function approveCase(referralId: string, actor: string, p: Pick<Por
   const resumeWave = status === 'paging' && record.wave > 0;
   const moved = await p.store.updateCase(
     referralId,
-    { status, approvedBy: actor, approvedAt: now.toISOString(), ...(resumeWave ? { nextWaveAt: new Date(now.getTime() + p.config.WAVE_MINUTES * 60_000).toISOString() } : {}) },
+    {
+      status,
+      approvedBy: actor,
+      approvedAt: now.toISOString(),
+      ...(resumeWave ? { nextWaveAt: new Date(now.getTime() + p.config.WAVE_MINUTES * 60_000).toISOString() } : {}),
+    },
     { expression: '#status = :from', values: { ':from': record.status } },
     ['holdReason'],
   );

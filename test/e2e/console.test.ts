@@ -23,21 +23,33 @@ const DOCTOR_PHONE = '+15125550101';
 /** axe-core's serious and critical violations on the page as it is now (injected past the page's CSP by the test driver). */
 async function axeProblems(page: Page): Promise<string[]> {
   await page.evaluate(AXE);
-  const result = await page.evaluate(() => (window as unknown as { axe: { run(o: unknown): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } })
-    .axe.run({ resultTypes: ['violations'] }));
+  const result = await page.evaluate(() =>
+    (
+      window as unknown as {
+        axe: { run(o: unknown): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> };
+      }
+    ).axe.run({ resultTypes: ['violations'] }),
+  );
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 /** A browser context that records every CSP violation and uncaught page error. */
-async function consoleContext(viewport = { width: 1280, height: 900 }): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+async function consoleContext(
+  viewport = { width: 1280, height: 900 },
+): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
   const context = await browser.newContext({ viewport, timezoneId: 'America/Chicago', locale: 'en-US' });
-  await context.addInitScript(() => document.addEventListener('securitypolicyviolation',
-    (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`)));
+  await context.addInitScript(() =>
+    document.addEventListener('securitypolicyviolation', (e) =>
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`),
+    ),
+  );
   const page = await context.newPage();
   const problems: string[] = [];
-  page.on('console', (m) => { if (m.text().startsWith('CSP violation')) problems.push(m.text()); });
+  page.on('console', (m) => {
+    if (m.text().startsWith('CSP violation')) problems.push(m.text());
+  });
   page.on('pageerror', (e) => problems.push(e.message));
   return { context, page, problems };
 }
@@ -63,7 +75,9 @@ async function loadRoster(): Promise<void> {
   const roster = await call(rt, 'PUT', '/_local/roster', {
     doctors: [doctorEntry()],
     coordinators: [coordinatorEntry()],
-    shifts: [{ doctorId: 'd-ana', role: 'primary', start: new Date(now - 3600_000).toISOString(), end: new Date(now + 86_400_000).toISOString() }],
+    shifts: [
+      { doctorId: 'd-ana', role: 'primary', start: new Date(now - 3600_000).toISOString(), end: new Date(now + 86_400_000).toISOString() },
+    ],
   });
   expect(roster.status, JSON.stringify(roster.json)).toBe(200);
 }
@@ -151,7 +165,9 @@ describe('coordinator console', () => {
 
     // record a release: a bad phone is shown beside its field and nothing is sent
     const posts: string[] = [];
-    page.on('request', (r) => { if (r.method() === 'POST') posts.push(new URL(r.url()).pathname); });
+    page.on('request', (r) => {
+      if (r.method() === 'POST') posts.push(new URL(r.url()).pathname);
+    });
     await page.locator('summary', { hasText: 'Record release' }).click();
     await page.getByLabel('State the patient is going to').selectOption('TX');
     await page.getByLabel("Patient's phone (optional)").fill('12345');
@@ -180,13 +196,20 @@ describe('coordinator console', () => {
     expect(events).toContain('closed');
 
     const { json: token } = await call(rt, 'GET', '/_local/token?group=coordinators');
-    const detail = await call(rt, 'GET', `/api/staff/referrals/${urgent.referralId}`, undefined, { authorization: `Bearer ${token.token}` });
+    const detail = await call(rt, 'GET', `/api/staff/referrals/${urgent.referralId}`, undefined, {
+      authorization: `Bearer ${token.token}`,
+    });
     expect(detail.json).toMatchObject({ status: 'closed', outcome: 'care_established', assignedDoctorId: 'd-ana' });
-    expect((detail.json.timeline as { event: string; actor?: string }[]).find((e) => e.event === 'closed')?.actor)
-      .toBe(`staff:${rt.console.coordinator.username}`);
+    expect((detail.json.timeline as { event: string; actor?: string }[]).find((e) => e.event === 'closed')?.actor).toBe(
+      `staff:${rt.console.coordinator.username}`,
+    );
 
     // an urgent referral from an untrusted address waits for verification; a coordinator approves it
-    const untrusted = await submit({ attorney: { email: 'new.lawyer@lawfirm.test' }, client: { aNumber: 'A987654321' }, medical: { attorneyUrgency: 'urgent' } });
+    const untrusted = await submit({
+      attorney: { email: 'new.lawyer@lawfirm.test' },
+      client: { aNumber: 'A987654321' },
+      medical: { attorneyUrgency: 'urgent' },
+    });
     expect(untrusted.status).toBe('awaiting_verification');
     await page.getByRole('link', { name: 'Queue', exact: true }).click();
     const waiting = page.locator(`#hot li[data-id="${untrusted.referralId}"]`);
@@ -210,9 +233,19 @@ describe('coordinator console', () => {
     await slow(() => page.locator('#on-call').textContent()).toMatch(/Primary.*Now: Dr\. Ana Ruiz/);
     expect(await page.locator('#shift-timeline').count()).toBe(1);
     axe.push(...(await axeProblems(page)).map((p) => `roster: ${p}`));
-    const bad = { doctors: [doctorEntry({ phone: 'nope' }), doctorEntry({ id: 'd-bo', name: 'Dr. Bo Lin', email: 'bo@example.org', phone: '+15125550102' })],
-      coordinators: [], shifts: [{ doctorId: 'd-zed', role: 'primary', start: '2026-12-01T08:00:00-06:00', end: '2026-12-02T08:00:00-06:00' }] };
-    await page.setInputFiles('#roster-file', { name: 'bad-roster.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
+    const bad = {
+      doctors: [
+        doctorEntry({ phone: 'nope' }),
+        doctorEntry({ id: 'd-bo', name: 'Dr. Bo Lin', email: 'bo@example.org', phone: '+15125550102' }),
+      ],
+      coordinators: [],
+      shifts: [{ doctorId: 'd-zed', role: 'primary', start: '2026-12-01T08:00:00-06:00', end: '2026-12-02T08:00:00-06:00' }],
+    };
+    await page.setInputFiles('#roster-file', {
+      name: 'bad-roster.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(bad)),
+    });
     await page.locator('#import-errors').waitFor();
     const listed = await page.locator('#import-errors li').allTextContents();
     expect(listed.join('\n')).toMatch(/doctors\.0\.phone/);
@@ -220,9 +253,16 @@ describe('coordinator console', () => {
     expect(listed.join('\n')).toMatch(/shifts\.0\.doctorId/);
     expect(await page.getByRole('button', { name: 'Import roster' }).count()).toBe(0);
     axe.push(...(await axeProblems(page)).map((p) => `roster import errors: ${p}`));
-    const good = { doctors: [doctorEntry(), doctorEntry({ id: 'd-bo', name: 'Dr. Bo Lin', email: 'bo@example.org', phone: '+15125550102' })],
-      coordinators: [coordinatorEntry()], shifts: [] };
-    await page.setInputFiles('#roster-file', { name: 'roster.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(good)) });
+    const good = {
+      doctors: [doctorEntry(), doctorEntry({ id: 'd-bo', name: 'Dr. Bo Lin', email: 'bo@example.org', phone: '+15125550102' })],
+      coordinators: [coordinatorEntry()],
+      shifts: [],
+    };
+    await page.setInputFiles('#roster-file', {
+      name: 'roster.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify(good)),
+    });
     await slow(() => page.locator('#import-preview').textContent()).toContain('2 doctors, 1 coordinators, 0 shifts');
     await page.getByRole('button', { name: 'Import roster' }).click();
     await slow(() => page.locator('[role="status"]').last().textContent()).toContain('Roster imported from roster.json');
@@ -307,11 +347,17 @@ describe('coordinator console', () => {
       await page.getByRole('button', { name: 'All', exact: true }).click();
       await slow(() => page.locator('li.case').count()).toBe(50);
     }
-    const renders = await page.evaluate(() => performance.getEntriesByName('queue:render')
-      .filter((m) => (m as PerformanceMeasure).detail?.cases === 50 && (m as PerformanceMeasure).detail?.fromEmpty).map((m) => m.duration));
+    const renders = await page.evaluate(() =>
+      performance
+        .getEntriesByName('queue:render')
+        .filter((m) => (m as PerformanceMeasure).detail?.cases === 50 && (m as PerformanceMeasure).detail?.fromEmpty)
+        .map((m) => m.duration),
+    );
     expect(renders.length).toBeGreaterThanOrEqual(6);
     const full = renders.slice(-5).sort((a, b) => a - b);
-    console.log(`queue of 50 cases, data to laid-out rows: median ${full[2].toFixed(1)} ms (all: ${renders.map((m) => m.toFixed(1)).join(', ')} ms)`);
+    console.log(
+      `queue of 50 cases, data to laid-out rows: median ${full[2].toFixed(1)} ms (all: ${renders.map((m) => m.toFixed(1)).join(', ')} ms)`,
+    );
     expect(full[2]).toBeLessThan(100);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     expect(await axeProblems(page)).toEqual([]);
@@ -323,7 +369,8 @@ describe('coordinator console', () => {
     await slow(() => page.locator('li.case').count()).toBe(50);
     const first = await page.locator('li.case a.id').first().textContent();
     await page.locator('#search').focus();
-    for (let i = 0; i < 40 && (await page.evaluate(() => document.activeElement?.className)) !== 'id'; i++) await page.keyboard.press('Tab');
+    for (let i = 0; i < 40 && (await page.evaluate(() => document.activeElement?.className)) !== 'id'; i++)
+      await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(first);
     await page.keyboard.press('Enter');
     await page.waitForURL(new RegExp(`#/case/${first}$`));

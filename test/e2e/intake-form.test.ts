@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.js';
-import { type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { axeFindings, expectNoSeriousA11yViolations } from '../support/axe.js';
 import { useBrowser } from '../support/browser.js';
 import { freshANumber, validReferral } from '../fixtures/referral.js';
@@ -35,7 +35,10 @@ async function fillSpanishForm(page: Page, aNumber: string): Promise<void> {
   await page.getByLabel('Fecha de nacimiento').fill('1990-04-02');
   await page.getByLabel('País de nacimiento').selectOption('HN');
   await pickLanguage(page, 'Idioma preferido del cliente', 'españ', 'Español');
-  await page.getByRole('group', { name: /intérprete/ }).getByLabel('No').check();
+  await page
+    .getByRole('group', { name: /intérprete/ })
+    .getByLabel('No')
+    .check();
   await page.getByLabel('Centro de detención').fill('South Texas ICE Processing Center');
   await page.getByLabel('Estado del centro').selectOption('TX');
   await page.getByLabel('Problema de salud').fill('Embarazo de 30 semanas sin control prenatal desde hace dos meses.');
@@ -69,7 +72,9 @@ describe('intake form', () => {
     expect(await inline.textContent()).toContain('Debe tener 8 o 9 dígitos');
     expect(await aNumber.getAttribute('aria-describedby')).toContain('client-aNumber-error');
     expect(await summary.isVisible()).toBe(true);
-    expect(await summary.getByRole('listitem').allTextContents()).toEqual(['Número A: debe tener 8 o 9 dígitos, opcionalmente después de una A inicial']);
+    expect(await summary.getByRole('listitem').allTextContents()).toEqual([
+      'Número A: debe tener 8 o 9 dígitos, opcionalmente después de una A inicial',
+    ]);
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('summary');
     expect(posts).toHaveLength(0); // the browser's own check stopped it
 
@@ -99,11 +104,25 @@ describe('intake form', () => {
   }, 60_000);
 
   it('the verification link opens a phone-sized page that confirms only on a tap, in Spanish too', async () => {
-    const posted = await call(rt, 'POST', '/api/referrals', validReferral({ attorney: { email: 'new.lawyer@firm.test' }, medical: { attorneyUrgency: 'urgent' }, client: { aNumber: freshANumber() } }));
+    const posted = await call(
+      rt,
+      'POST',
+      '/api/referrals',
+      validReferral({
+        attorney: { email: 'new.lawyer@firm.test' },
+        medical: { attorneyUrgency: 'urgent' },
+        client: { aNumber: freshANumber() },
+      }),
+    );
     await call(rt, 'POST', '/_local/settle');
     const mail = (await call(rt, 'GET', '/_local/outbox')).json.email.find((m: { to: string[] }) => m.to.includes('new.lawyer@firm.test'));
     const link = /(http:\/\/\S+\/verify#token=[A-Za-z0-9_-]+)/.exec(mail.text)![1];
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true });
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 3,
+      isMobile: true,
+      hasTouch: true,
+    });
     const page = await context.newPage();
 
     await page.goto(link);
@@ -134,7 +153,7 @@ describe('intake form language field', () => {
     return posts;
   }
 
-  it('finds K\'iche\' typed in Spanish without accents or apostrophes and sends quc', async () => {
+  it("finds K'iche' typed in Spanish without accents or apostrophes and sends quc", async () => {
     const page = await browser.newPage();
     const posts = capturePosts(page);
     await page.goto(`${rt.url}/?lang=es`);
@@ -157,7 +176,7 @@ describe('intake form language field', () => {
     await page.locator('#success-ref').waitFor({ state: 'visible', timeout: 15_000 });
     expect(posts).toHaveLength(1);
     expect(posts[0]).toMatchObject({ client: { language: 'quc' } });
-    await expectNoSeriousA11yViolations(page, 'the intake form\'s confirmation');
+    await expectNoSeriousA11yViolations(page, "the intake form's confirmation");
     await page.close();
   }, 60_000);
 

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.js';
-import { type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { expectNoSeriousA11yViolations } from '../support/axe.js';
 import { useBrowser } from '../support/browser.js';
 import { call, useTestRuntime } from '../support/runtime.js';
@@ -17,25 +17,47 @@ async function pageOneDoctor(): Promise<string> {
   const { json: clock } = await call(rt, 'GET', '/_local/clock');
   const now = new Date(clock.now).getTime();
   const roster = await call(rt, 'PUT', '/_local/roster', {
-    doctors: [{
-      id: 'd-ana', name: 'Dr. Ana Ruiz', email: 'ana@example.org', phone: DOCTOR_PHONE,
-      specialties: ['general', 'obstetrics'], languages: ['en', 'es'], timeZone: 'America/Chicago', maxOpenCases: 3, active: true,
-    }],
+    doctors: [
+      {
+        id: 'd-ana',
+        name: 'Dr. Ana Ruiz',
+        email: 'ana@example.org',
+        phone: DOCTOR_PHONE,
+        specialties: ['general', 'obstetrics'],
+        languages: ['en', 'es'],
+        timeZone: 'America/Chicago',
+        maxOpenCases: 3,
+        active: true,
+      },
+    ],
     coordinators: [{ id: 'c-lee', name: 'Lee Park', email: 'lee@example.org', phone: '+15125550199' }],
-    shifts: [{ doctorId: 'd-ana', role: 'primary', start: new Date(now - 3600_000).toISOString(), end: new Date(now + 86_400_000).toISOString() }],
+    shifts: [
+      { doctorId: 'd-ana', role: 'primary', start: new Date(now - 3600_000).toISOString(), end: new Date(now + 86_400_000).toISOString() },
+    ],
   });
   expect(roster.status).toBeLessThan(300);
-  const referral = await call(rt, 'POST', '/api/referrals', {
-    attorney: { name: 'Ann Lee', email: 'ann@example.org', phone: '512-555-0100', g28Filed: true },
-    client: {
-      givenName: 'María', familyName: 'López', aNumber: 'A012345678', dateOfBirth: '1990-04-02',
-      countryOfBirth: 'HN', language: 'es', interpreterNeeded: true,
+  const referral = await call(
+    rt,
+    'POST',
+    '/api/referrals',
+    {
+      attorney: { name: 'Ann Lee', email: 'ann@example.org', phone: '512-555-0100', g28Filed: true },
+      client: {
+        givenName: 'María',
+        familyName: 'López',
+        aNumber: 'A012345678',
+        dateOfBirth: '1990-04-02',
+        countryOfBirth: 'HN',
+        language: 'es',
+        interpreterNeeded: true,
+      },
+      custody: { facilityName: 'South Texas ICE Processing Center', facilityState: 'TX' },
+      medical: { concern: 'Thirty weeks pregnant with no prenatal care.', riskFactors: ['pregnancy'], attorneyUrgency: 'urgent' },
+      request: { services: ['declaration'], specialty: 'obstetrics' },
+      consent: { releaseOfInformation: true },
     },
-    custody: { facilityName: 'South Texas ICE Processing Center', facilityState: 'TX' },
-    medical: { concern: 'Thirty weeks pregnant with no prenatal care.', riskFactors: ['pregnancy'], attorneyUrgency: 'urgent' },
-    request: { services: ['declaration'], specialty: 'obstetrics' },
-    consent: { releaseOfInformation: true },
-  }, { 'idempotency-key': crypto.randomUUID() });
+    { 'idempotency-key': crypto.randomUUID() },
+  );
   expect(referral.status).toBe(201);
   await call(rt, 'POST', '/_local/settle');
   const { json: outbox } = await call(rt, 'GET', '/_local/outbox');
@@ -72,7 +94,10 @@ describe('offer page', () => {
     await page.close();
 
     // The same offer with a wrong token is refused; without a token nothing is asked at all.
-    for (const [hash, expected] of [['#token=not-the-right-token', 'This link is not valid'], ['', 'This link is incomplete']]) {
+    for (const [hash, expected] of [
+      ['#token=not-the-right-token', 'This link is not valid'],
+      ['', 'This link is incomplete'],
+    ]) {
       const other = await browser.newPage();
       await other.goto(`${rt.url}${offerPath}${hash}`);
       await expect.poll(() => other.locator('#message').textContent()).toContain(expected);

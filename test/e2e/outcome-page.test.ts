@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.js';
-import { type Browser, type BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { expectNoSeriousA11yViolations } from '../support/axe.js';
 import { useBrowser } from '../support/browser.js';
 import { validReferral } from '../fixtures/referral.js';
@@ -19,10 +19,15 @@ const COORDINATORS = [
 ];
 
 /** A phone in Spanish, in the program's time zone so the browser's "today" is the program's. */
-const phoneContext = () => browser.newContext({
-  viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true,
-  locale: 'es-US', timezoneId: 'America/Chicago',
-});
+const phoneContext = () =>
+  browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 3,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'es-US',
+    timezoneId: 'America/Chicago',
+  });
 
 /** The calendar date in America/Chicago of an instant. */
 const chicagoDate = (at: Date) =>
@@ -35,7 +40,14 @@ async function referralWithOutcomeLink(): Promise<{ id: string; link: URL; now: 
   const roster = await call(rt, 'PUT', '/_local/roster', {
     doctors: [doctorEntry()],
     coordinators: COORDINATORS,
-    shifts: [{ doctorId: 'd-ana', role: 'primary', start: new Date(now.getTime() - 3600_000).toISOString(), end: new Date(now.getTime() + 86_400_000).toISOString() }],
+    shifts: [
+      {
+        doctorId: 'd-ana',
+        role: 'primary',
+        start: new Date(now.getTime() - 3600_000).toISOString(),
+        end: new Date(now.getTime() + 86_400_000).toISOString(),
+      },
+    ],
   });
   expect(roster.status, JSON.stringify(roster.json)).toBe(200);
 
@@ -45,8 +57,9 @@ async function referralWithOutcomeLink(): Promise<{ id: string; link: URL; now: 
   expect((await call(rt, 'POST', '/_local/settle')).status).toBe(200);
 
   const { json: outbox } = await call(rt, 'GET', '/_local/outbox');
-  const receipts = (outbox.email as { to: string[]; text: string }[])
-    .filter((m) => m.to.includes(ATTORNEY_EMAIL) && m.text.includes(`/outcome/${id}#token=`));
+  const receipts = (outbox.email as { to: string[]; text: string }[]).filter(
+    (m) => m.to.includes(ATTORNEY_EMAIL) && m.text.includes(`/outcome/${id}#token=`),
+  );
   expect(receipts).toHaveLength(1);
   const link = receipts[0].text.match(new RegExp(`https?://\\S+/outcome/${id}#token=[A-Za-z0-9_-]+`))?.[0];
   expect(link, `no outcome link in: ${receipts[0].text}`).toBeDefined();
@@ -62,7 +75,10 @@ async function staffDetail(id: string) {
 
 async function reminderSchedules(id: string): Promise<string[]> {
   const { json: body } = await call(rt, 'GET', '/_local/schedules');
-  return (body.items as { name: string }[]).map((i) => i.name).filter((n) => n.startsWith('rem-') && n.endsWith(id)).sort();
+  return (body.items as { name: string }[])
+    .map((i) => i.name)
+    .filter((n) => n.startsWith('rem-') && n.endsWith(id))
+    .sort();
 }
 
 describe('attorney outcome page', () => {
@@ -75,7 +91,8 @@ describe('attorney outcome page', () => {
     const page = await context.newPage();
     const posts: { url: string; body: any }[] = [];
     page.on('request', (req) => {
-      if (req.method() === 'POST' && new URL(req.url()).pathname.startsWith('/api/')) posts.push({ url: new URL(req.url()).pathname, body: req.postDataJSON() });
+      if (req.method() === 'POST' && new URL(req.url()).pathname.startsWith('/api/'))
+        posts.push({ url: new URL(req.url()).pathname, body: req.postDataJSON() });
     });
 
     await page.goto(`${rt.url}${link.pathname}?lang=es${link.hash}`);
@@ -162,7 +179,13 @@ describe('attorney outcome page', () => {
     const released = (detail.timeline as { event: string; actor?: string }[]).filter((e) => e.event === 'released');
     expect(released).toHaveLength(1);
     expect(released[0].actor).toBe('attorney');
-    expect(detail.release).toMatchObject({ releasedOn, state: 'TX', patientLanguage: 'es', smsConsent: true, patientPhone: '+15125550150' });
+    expect(detail.release).toMatchObject({
+      releasedOn,
+      state: 'TX',
+      patientLanguage: 'es',
+      smsConsent: true,
+      patientPhone: '+15125550150',
+    });
     expect(await reminderSchedules(id)).toEqual(
       ['day1_coordinator', 'day3_patient', 'day7_coordinator', 'day30_coordinator'].map((s) => `rem-${s}-${id}`).sort(),
     );

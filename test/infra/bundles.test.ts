@@ -16,8 +16,16 @@ const CLIENTS: Record<PortName, string> = {
 /** Every function bundled in one esbuild run; per function, the `@aws-sdk/client-*` packages its bundle holds. */
 async function sdkClientsByFunction(): Promise<Map<string, string[]>> {
   const { metafile } = await build({
-    entryPoints: Object.keys(FUNCTIONS).map((name) => `functions/${name}/handler.ts`), bundle: true, format: 'esm', platform: 'node',
-    target: 'node24', mainFields: ['module', 'main'], write: false, metafile: true, outdir: 'out', logLevel: 'error',
+    entryPoints: Object.keys(FUNCTIONS).map((name) => `functions/${name}/handler.ts`),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node24',
+    mainFields: ['module', 'main'],
+    write: false,
+    metafile: true,
+    outdir: 'out',
+    logLevel: 'error',
   });
   const byFunction = new Map<string, string[]>();
   for (const output of Object.values(metafile.outputs)) {

@@ -59,7 +59,9 @@ describe('edge WAF (CLOUDFRONT scope, its own stack in us-east-1)', () => {
   });
 
   it('is the web ACL of the distribution (a plain export when the API is in us-east-1)', () => {
-    expect(distributionConfig().WebACLId).toEqual({ 'Fn::ImportValue': expect.stringMatching(/^MedreviewEdge:ExportsOutputFnGetAttEdgeWafArn/) });
+    expect(distributionConfig().WebACLId).toEqual({
+      'Fn::ImportValue': expect.stringMatching(/^MedreviewEdge:ExportsOutputFnGetAttEdgeWafArn/),
+    });
   });
 
   it('reaches a distribution in another Region through the cross-Region reference', () => {
@@ -140,7 +142,8 @@ describe('no WAF rule anywhere trusts a client-written header', () => {
   });
 
   it('every rate-based statement aggregates on the source IP', () => {
-    const rates = [e, t].flatMap((tmpl) => Object.values(resourcesOf(tmpl, 'AWS::WAFv2::WebACL')))
+    const rates = [e, t]
+      .flatMap((tmpl) => Object.values(resourcesOf(tmpl, 'AWS::WAFv2::WebACL')))
       .flatMap((acl) => acl.Properties.Rules as any[])
       .filter((r) => r.Statement.RateBasedStatement)
       .map((r) => r.Statement.RateBasedStatement);
@@ -175,7 +178,9 @@ describe('SMS protect configuration', () => {
     s.hasResourceProperties('AWS::SMSVOICE::ConfigurationSet', {
       ProtectConfigurationId: { 'Fn::GetAtt': [protectId, 'ProtectConfigurationId'] },
     });
-    const fns = Object.values(resourcesOf(t, 'AWS::Lambda::Function')).filter((f) => f.Properties.Environment.Variables.SMS_CONFIGURATION_SET);
+    const fns = Object.values(resourcesOf(t, 'AWS::Lambda::Function')).filter(
+      (f) => f.Properties.Environment.Variables.SMS_CONFIGURATION_SET,
+    );
     expect(fns.length).toBeGreaterThan(0);
     for (const f of fns) expect(flat(f.Properties.Environment.Variables.SMS_CONFIGURATION_SET)).toMatch(/SmsConfigurationSet/);
   });

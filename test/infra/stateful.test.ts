@@ -34,7 +34,25 @@ describe('stateful stack', () => {
               { AttributeName: 'casesPk', KeyType: 'HASH' },
               { AttributeName: 'casesSk', KeyType: 'RANGE' },
             ],
-            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['referralId', 'status', 'urgency', 'createdAt', 'assignedDoctorId', 'holdReason', 'duplicateOf', 'reasons', 'wave', 'nextWaveAt', 'deadline', 'assignedAt', 'closedAt', 'outcome'] },
+            Projection: {
+              ProjectionType: 'INCLUDE',
+              NonKeyAttributes: [
+                'referralId',
+                'status',
+                'urgency',
+                'createdAt',
+                'assignedDoctorId',
+                'holdReason',
+                'duplicateOf',
+                'reasons',
+                'wave',
+                'nextWaveAt',
+                'deadline',
+                'assignedAt',
+                'closedAt',
+                'outcome',
+              ],
+            },
           }),
           // what the sweeper must look at, by due time; sparse (only cases with a sweepAt)
           Match.objectLike({
@@ -52,7 +70,10 @@ describe('stateful stack', () => {
               { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
             ],
             // the A-number index holds a keyed hash and a case summary: no referral content
-            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['referralId', 'status', 'urgency', 'createdAt', 'assignedDoctorId', 'holdReason', 'duplicateOf'] },
+            Projection: {
+              ProjectionType: 'INCLUDE',
+              NonKeyAttributes: ['referralId', 'status', 'urgency', 'createdAt', 'assignedDoctorId', 'holdReason', 'duplicateOf'],
+            },
           }),
         ],
         TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
@@ -120,9 +141,7 @@ describe('stateful stack', () => {
       t.hasResourceProperties('AWS::SNS::TopicPolicy', {
         Topics: [{ Ref: Match.stringLikeRegexp(`^${prefix}`) }],
         PolicyDocument: {
-          Statement: Match.arrayWith([
-            Match.objectLike({ Action: 'sns:Publish', Principal: { Service: 'sms-voice.amazonaws.com' } }),
-          ]),
+          Statement: Match.arrayWith([Match.objectLike({ Action: 'sns:Publish', Principal: { Service: 'sms-voice.amazonaws.com' } })]),
         },
       });
     }

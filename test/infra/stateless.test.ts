@@ -13,8 +13,8 @@ const functionId = (name: string): string => {
   return id;
 };
 const policyOf = (roleId: string) =>
-  Object.values(resourcesOf(t, 'AWS::IAM::Policy')).find((p) => p.Properties.Roles.some((r: any) => r.Ref === roleId))!
-    .Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[];
+  Object.values(resourcesOf(t, 'AWS::IAM::Policy')).find((p) => p.Properties.Roles.some((r: any) => r.Ref === roleId))!.Properties
+    .PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[];
 const roleOf = (fnId: string) => functions[fnId]!.Properties.Role['Fn::GetAtt'][0] as string;
 
 // The variables shared/config.ts parses; infra must set exactly these (plus runtime-only ones).
@@ -86,7 +86,10 @@ describe('least privilege: each function may do what its ports need and nothing 
     outcome: { table: write, other: [...email, ...scheduler] },
     staff: { table: [...write, 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem'].sort(), other: scheduler },
     verify: { table: [...write, 'dynamodb:DeleteItem'].sort(), other: [] },
-    dispatcher: { table: [...write, ...streamRead, 'dynamodb:DeleteItem'].sort(), other: ['dynamodb:ListStreams', ...email, ...scheduler, ...sms] },
+    dispatcher: {
+      table: [...write, ...streamRead, 'dynamodb:DeleteItem'].sort(),
+      other: ['dynamodb:ListStreams', ...email, ...scheduler, ...sms],
+    },
     pager: { table: [...write, ...streamRead].sort(), other: ['dynamodb:ListStreams', ...email, ...scheduler, ...sms] },
     timer: { table: write, other: [...email, ...scheduler, ...sms] },
     'inbound-sms': { table: [...write, 'dynamodb:DeleteItem'].sort(), other: [...email, ...scheduler, ...sms] },
@@ -108,7 +111,7 @@ describe('least privilege: each function may do what its ports need and nothing 
 
   for (const [name, want] of Object.entries(expected)) {
     const sends = want.other.filter((a) => /^(ses|sms-voice):/.test(a)).map((a) => a.split(':')[0]);
-    it(`${name}: ${want.table.length ? want.table.length + ' table actions' : 'no table access'}, ${sends.length ? sends.join(' and ') : 'no SES or SMS'}`, () => {
+    it(`${name}: ${want.table.length ? `${want.table.length} table actions` : 'no table access'}, ${sends.length ? sends.join(' and ') : 'no SES or SMS'}`, () => {
       const got = grants(name);
       expect(got.table).toEqual(want.table);
       expect(got.idempotency).toEqual(want.idempotency ?? []);
@@ -117,7 +120,12 @@ describe('least privilege: each function may do what its ports need and nothing 
   }
 
   it('lets no function scan or batch-get, only staff (roster import) batch-write, and only intake touch idempotency records', () => {
-    expect(Object.keys(expected).sort()).toEqual(Object.keys(functions).map((id) => id.replace(/[0-9A-F]{8}$/, '')).map((n) => Object.keys(expected).find((e) => e.replace('-', '') === n)!).sort());
+    expect(Object.keys(expected).sort()).toEqual(
+      Object.keys(functions)
+        .map((id) => id.replace(/[0-9A-F]{8}$/, ''))
+        .map((n) => Object.keys(expected).find((e) => e.replace('-', '') === n)!)
+        .sort(),
+    );
     for (const name of Object.keys(expected)) {
       const { table, idempotency: idem } = grants(name);
       for (const forbidden of ['dynamodb:Scan', 'dynamodb:BatchGetItem', 'dynamodb:DescribeTable']) expect(table).not.toContain(forbidden);
@@ -131,7 +139,9 @@ describe('trust and budgets', () => {
   it('passes the limits from CDK context to every function', () => {
     const vars = functions[functionId('dispatcher')]!.Properties.Environment.Variables;
     expect(vars).toMatchObject({ URGENT_PER_SUBMITTER_PER_DAY: '3', PAGE_BUDGET_PER_HOUR: '40' });
-    const lowered = settingsFromContext(new App({ context: { ...cdkContext, urgentPerSubmitterPerDay: '2', pageBudgetPerHour: '5' } }).node);
+    const lowered = settingsFromContext(
+      new App({ context: { ...cdkContext, urgentPerSubmitterPerDay: '2', pageBudgetPerHour: '5' } }).node,
+    );
     expect(lowered).toMatchObject({ urgentPerSubmitterPerDay: 2, pageBudgetPerHour: 5 });
   });
 
@@ -140,7 +150,9 @@ describe('trust and budgets', () => {
       const macs = policyOf(roleOf(name)).filter((s) => [s.Action].flat().some((a) => a.startsWith('kms:') && a.includes('Mac')));
       const vars = functions[name]!.Properties.Environment.Variables;
       if (name === functionId('intake') || name === functionId('staff')) {
-        expect(macs).toEqual([expect.objectContaining({ Action: 'kms:GenerateMac', Resource: { 'Fn::ImportValue': expect.stringMatching(/ANumberKey/) } })]);
+        expect(macs).toEqual([
+          expect.objectContaining({ Action: 'kms:GenerateMac', Resource: { 'Fn::ImportValue': expect.stringMatching(/ANumberKey/) } }),
+        ]);
         expect(vars.A_NUMBER_KEY_ID).toBeDefined();
       } else {
         expect(macs).toEqual([]);
@@ -163,8 +175,9 @@ describe('the two dispatch lanes on the table stream', () => {
   });
 
   it('has exactly two mappings on the stream, one per lane, each with its own function', () => {
-    const mappings = Object.values(resourcesOf(t, 'AWS::Lambda::EventSourceMapping'))
-      .filter((m) => JSON.stringify(m.Properties.EventSourceArn).includes('StreamArn'));
+    const mappings = Object.values(resourcesOf(t, 'AWS::Lambda::EventSourceMapping')).filter((m) =>
+      JSON.stringify(m.Properties.EventSourceArn).includes('StreamArn'),
+    );
     expect(mappings.map((m) => m.Properties.FunctionName.Ref).sort()).toEqual([functionId('dispatcher'), functionId('pager')].sort());
   });
 
@@ -188,7 +201,10 @@ describe('the two dispatch lanes on the table stream', () => {
 
   it('routine lane: every new case, every case let out of waiting (verified or approved), every case that just got its doctor', () => {
     const admitted = (from: string, to: string[]) => ({
-      Pattern: JSON.stringify({ eventName: ['MODIFY'], dynamodb: { ...ref, OldImage: { status: { S: [from] } }, NewImage: { status: { S: to } } } }),
+      Pattern: JSON.stringify({
+        eventName: ['MODIFY'],
+        dynamodb: { ...ref, OldImage: { status: { S: [from] } }, NewImage: { status: { S: to } } },
+      }),
     });
     t.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       ...mapping('dispatcher'),
@@ -201,7 +217,11 @@ describe('the two dispatch lanes on the table stream', () => {
           {
             Pattern: JSON.stringify({
               eventName: ['MODIFY'],
-              dynamodb: { ...ref, NewImage: { status: { S: ['assigned'] } }, OldImage: { status: { S: [{ 'anything-but': ['assigned'] }] } } },
+              dynamodb: {
+                ...ref,
+                NewImage: { status: { S: ['assigned'] } },
+                OldImage: { status: { S: [{ 'anything-but': ['assigned'] }] } },
+              },
             }),
           },
         ],
@@ -230,7 +250,9 @@ describe('scheduler', () => {
     const statements = policyOf(roleOf(functionId('offers')));
     const sched = statements.find((s) => [s.Action].flat().includes('scheduler:CreateSchedule'))!;
     expect([sched.Action].flat().sort()).toEqual(['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule']);
-    expect(flat(sched.Resource)).toMatch(/:scheduler:us-east-1:<AWS::AccountId>:schedule\/MedreviewStateful-ScheduleGroup-[0-9A-F]{8}\/\*$/);
+    expect(flat(sched.Resource)).toMatch(
+      /:scheduler:us-east-1:<AWS::AccountId>:schedule\/MedreviewStateful-ScheduleGroup-[0-9A-F]{8}\/\*$/,
+    );
     const pass = statements.find((s) => [s.Action].flat().includes('iam:PassRole'))!;
     expect(pass.Resource).toEqual({ 'Fn::GetAtt': [schedulerRoleId, 'Arn'] });
     const deliveryEvents = policyOf(roleOf(functionId('delivery-events')));
@@ -288,7 +310,13 @@ describe('REST API', () => {
       AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
       TracingEnabled: true,
       MethodSettings: [
-        Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', DataTraceEnabled: false, ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 }),
+        Match.objectLike({
+          HttpMethod: '*',
+          ResourcePath: '/*',
+          DataTraceEnabled: false,
+          ThrottlingRateLimit: 20,
+          ThrottlingBurstLimit: 40,
+        }),
       ],
     });
   });
@@ -301,7 +329,9 @@ describe('REST API', () => {
     });
     const [association] = Object.values(resourcesOf(t, 'AWS::WAFv2::WebACLAssociation'));
     expect(association!.Properties.WebACLArn['Fn::GetAtt']).toEqual([expect.stringMatching(/^ApiWaf/), 'Arn']);
-    expect(flat(association!.Properties.ResourceArn)).toMatch(/:apigateway:us-east-1::\/restapis\/<ApiF70053CD>\/stages\/<ApiDeploymentStageprod[0-9A-F]+>$/);
+    expect(flat(association!.Properties.ResourceArn)).toMatch(
+      /:apigateway:us-east-1::\/restapis\/<ApiF70053CD>\/stages\/<ApiDeploymentStageprod[0-9A-F]+>$/,
+    );
   });
 });
 
@@ -372,8 +402,10 @@ describe('CloudFront', () => {
     const policy = resourcesOf(t, 'AWS::CloudFront::ResponseHeadersPolicy')[behavior.ResponseHeadersPolicyId.Ref]!;
     const headers = policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig;
     const csp = flat(headers.ContentSecurityPolicy.ContentSecurityPolicy);
-    expect(csp).toBe("default-src 'self'; connect-src 'self' https://cognito-idp.us-east-1.amazonaws.com "
-      + "https://<StaffLoginDomain14CC879A>.auth.us-east-1.amazoncognito.com; frame-ancestors 'none'");
+    expect(csp).toBe(
+      "default-src 'self'; connect-src 'self' https://cognito-idp.us-east-1.amazonaws.com " +
+        "https://<StaffLoginDomain14CC879A>.auth.us-east-1.amazoncognito.com; frame-ancestors 'none'",
+    );
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|script-src/);
     expect(headers).toMatchObject({
       ReferrerPolicy: { ReferrerPolicy: 'no-referrer', Override: true },
@@ -409,7 +441,8 @@ describe('console sign-in', () => {
     expect(deployment!.Properties.SourceObjectKeys).toHaveLength(2);
     const markers = JSON.stringify(deployment!.Properties.SourceMarkers);
     // the pool id, the client id (twice: clientId and the sign-out address), the sign-in domain, the site's domain
-    for (const ref of ['ExportsOutputRefStaffPool', 'ConsoleClient', 'StaffLoginDomain', 'Distribution830FAC52']) expect(markers).toContain(ref);
+    for (const ref of ['ExportsOutputRefStaffPool', 'ConsoleClient', 'StaffLoginDomain', 'Distribution830FAC52'])
+      expect(markers).toContain(ref);
   }, 60_000);
 });
 
@@ -472,10 +505,20 @@ describe('API Gateway errors', () => {
   it('answers its own 401, 403, 404, 413, 429 and 5xx as problem+json like the functions do', () => {
     const responses = Object.values(resourcesOf(t, 'AWS::ApiGateway::GatewayResponse')).map((r) => r.Properties);
     const byType = Object.fromEntries(responses.map((r: any) => [r.ResponseType, r]));
-    for (const [type, status] of [['UNAUTHORIZED', '401'], ['ACCESS_DENIED', '403'], ['WAF_FILTERED', '403'], ['MISSING_AUTHENTICATION_TOKEN', '404'], ['REQUEST_TOO_LARGE', '413'], ['THROTTLED', '429'], ['DEFAULT_5XX', '502']]) {
+    for (const [type, status] of [
+      ['UNAUTHORIZED', '401'],
+      ['ACCESS_DENIED', '403'],
+      ['WAF_FILTERED', '403'],
+      ['MISSING_AUTHENTICATION_TOKEN', '404'],
+      ['REQUEST_TOO_LARGE', '413'],
+      ['THROTTLED', '429'],
+      ['DEFAULT_5XX', '502'],
+    ]) {
       expect(byType[type]?.StatusCode).toBe(status);
       expect(byType[type].ResponseParameters['gatewayresponse.header.Content-Type']).toBe("'application/problem+json'");
-      expect(JSON.parse(byType[type].ResponseTemplates['application/json'].replace('$context.error.messageString', '"x"'))).toMatchObject({ status: Number(status) });
+      expect(JSON.parse(byType[type].ResponseTemplates['application/json'].replace('$context.error.messageString', '"x"'))).toMatchObject({
+        status: Number(status),
+      });
     }
   });
 });

@@ -5,10 +5,7 @@ import { createMedreview } from '../../infra/medreview.js';
 import { type Settings, settingsFromContext } from '../../infra/settings.js';
 
 /** The same context `cdk synth` reads, minus asset bundling (one synth in tens of ms instead of seconds). */
-export const cdkContext = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context as Record<
-  string,
-  unknown
->;
+export const cdkContext = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')).context as Record<string, unknown>;
 
 /** The stacks without the cdk-nag plugins (nag.test.ts covers those), so a missing acknowledgement fails one test, not all. */
 export function synthMedreview(overrides: Partial<Settings> = {}, region = 'us-east-1') {

@@ -3,8 +3,23 @@ import type { LocalRuntime } from '../../local/runtime.js';
 import { validReferral } from '../fixtures/referral.js';
 import { call, useTestRuntime } from '../support/runtime.js';
 import {
-  advance, caseOf, clockNow, COORDINATORS, emailTo, linkFor, numberedDoctor, offerEmail, offerSms, outbox, resetWith, schedules,
-  sentSince, settle, shiftAround, smsTo, submitUrgent,
+  advance,
+  caseOf,
+  clockNow,
+  COORDINATORS,
+  emailTo,
+  linkFor,
+  numberedDoctor,
+  offerEmail,
+  offerSms,
+  outbox,
+  resetWith,
+  schedules,
+  sentSince,
+  settle,
+  shiftAround,
+  smsTo,
+  submitUrgent,
 } from './helpers.js';
 
 let rt!: LocalRuntime;
@@ -35,7 +50,8 @@ describe('the first accept wins', () => {
     expect(statuses.filter((s) => s === 409)).toHaveLength(19);
     const winnerIndex = statuses.indexOf(200);
     expect(answers[winnerIndex].json).toEqual({ outcome: 'accepted', referralId: id });
-    for (const loser of answers.filter((a) => a.status === 409)) expect(loser.headers.get('content-type')).toContain('application/problem+json');
+    for (const loser of answers.filter((a) => a.status === 409))
+      expect(loser.headers.get('content-type')).toContain('application/problem+json');
     const winner = links[winnerIndex];
     expect((await caseOf(rt, id))?.assignedDoctorId).toBe(winner.doctor.id);
 
@@ -58,8 +74,14 @@ describe('the first accept wins', () => {
     expect((await schedules(rt)).filter((n) => n.includes(id))).toEqual([]);
     const after = await sentSince(rt, box);
     for (const other of doctors.filter((d) => d.id !== winner.id)) {
-      expect(smsTo(after, other.phone).map((m) => m.body), other.id).toEqual([expect.stringMatching(new RegExp(`${id}.*no action needed`, 'i'))]);
-      expect(emailTo(after, other.email).map((m) => m.subject), other.id).toEqual([expect.stringMatching(/no longer needed/i)]);
+      expect(
+        smsTo(after, other.phone).map((m) => m.body),
+        other.id,
+      ).toEqual([expect.stringMatching(new RegExp(`${id}.*no action needed`, 'i'))]);
+      expect(
+        emailTo(after, other.email).map((m) => m.subject),
+        other.id,
+      ).toEqual([expect.stringMatching(/no longer needed/i)]);
     }
     expect(smsTo(after, winner.phone)).toEqual([]);
 
@@ -137,8 +159,14 @@ describe('offer endpoints', () => {
     const open = await call(rt, 'POST', `/api/offers/${ana.offerId}`, { token: ana.token });
     expect(open.status).toBe(200);
     expect(open.json).toEqual({
-      referralId: id, urgency: 'urgent', reasons: ['attorney_marked_urgent'], specialty: 'general', language: 'es',
-      services: ['record_review'], deadline: null, state: 'open',
+      referralId: id,
+      urgency: 'urgent',
+      reasons: ['attorney_marked_urgent'],
+      specialty: 'general',
+      language: 'es',
+      services: ['record_review'],
+      deadline: null,
+      state: 'open',
     });
 
     expect((await call(rt, 'POST', `/api/offers/${ana.offerId}/accept`, { token: ana.email.token })).status).toBe(200);
@@ -150,7 +178,7 @@ describe('offer endpoints', () => {
     expect(late.status).toBe(409);
   });
 
-  it('answers 410 to a link a week old, except the winner\'s own', async () => {
+  it("answers 410 to a link a week old, except the winner's own", async () => {
     const { ana, ben } = await twoPaged();
     expect((await call(rt, 'POST', `/api/offers/${ana.offerId}/accept`, { token: ana.token })).status).toBe(200);
     await settle(rt);

@@ -68,8 +68,15 @@ const ATTORNEY = { name: 'Ana Pérez', email: 'ana.perez@example.org', phoneDigi
 
 function doctor(over: Json = {}): Json {
   return {
-    id: 'd-x', name: 'Dr. X', email: 'x@example.org', phone: '+15125550100',
-    specialties: ['general'], languages: ['en', 'es'], timeZone: TZ, maxOpenCases: 3, active: true,
+    id: 'd-x',
+    name: 'Dr. X',
+    email: 'x@example.org',
+    phone: '+15125550100',
+    specialties: ['general'],
+    languages: ['en', 'es'],
+    timeZone: TZ,
+    maxOpenCases: 3,
+    active: true,
     ...over,
   };
 }
@@ -100,12 +107,22 @@ const nextANumber = () => `A ${PHI.aNumberDashed}${String(aNumbers++ % 100).padS
 function referral(over: Json = {}): Json {
   const base = {
     attorney: {
-      name: ATTORNEY.name, organization: 'Texas Detention Defense', email: ATTORNEY.email,
-      phone: '(512) 555-0100', barNumber: '24012345', barState: 'TX', g28Filed: true,
+      name: ATTORNEY.name,
+      organization: 'Texas Detention Defense',
+      email: ATTORNEY.email,
+      phone: '(512) 555-0100',
+      barNumber: '24012345',
+      barState: 'TX',
+      g28Filed: true,
     },
     client: {
-      givenName: PHI.givenName, familyName: PHI.familyName, aNumber: nextANumber(), dateOfBirth: PHI.dateOfBirth,
-      countryOfBirth: 'HN', language: 'es', interpreterNeeded: true,
+      givenName: PHI.givenName,
+      familyName: PHI.familyName,
+      aNumber: nextANumber(),
+      dateOfBirth: PHI.dateOfBirth,
+      countryOfBirth: 'HN',
+      language: 'es',
+      interpreterNeeded: true,
     },
     custody: { facilityName: PHI.facilityName, facilityState: 'TX', fieldOffice: 'San Antonio', detainedSince: '2026-03-01' },
     medical: { concern: PHI.concern, riskFactors: [], medications: PHI.medications, attorneyUrgency: 'routine' },
@@ -133,7 +150,7 @@ function addYears(ymd: string, n: number): string {
   return `${String(y + n).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 function dayDiff(a: string, b: string): number {
-  return (Date.parse(b + 'T00:00:00Z') - Date.parse(a + 'T00:00:00Z')) / 86_400_000;
+  return (Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000;
 }
 
 async function clockNow(): Promise<Date> {
@@ -146,10 +163,20 @@ async function today(): Promise<string> {
 }
 
 function shift(now: Date, doctorId: string, role = 'primary'): Json {
-  return { doctorId, role, start: new Date(now.getTime() - 60 * MIN).toISOString(), end: new Date(now.getTime() + 23 * 60 * MIN).toISOString() };
+  return {
+    doctorId,
+    role,
+    start: new Date(now.getTime() - 60 * MIN).toISOString(),
+    end: new Date(now.getTime() + 23 * 60 * MIN).toISOString(),
+  };
 }
 function pastShift(now: Date, doctorId: string, role = 'primary'): Json {
-  return { doctorId, role, start: new Date(now.getTime() - 30 * 60 * MIN).toISOString(), end: new Date(now.getTime() - 6 * 60 * MIN).toISOString() };
+  return {
+    doctorId,
+    role,
+    start: new Date(now.getTime() - 30 * 60 * MIN).toISOString(),
+    end: new Date(now.getTime() - 6 * 60 * MIN).toISOString(),
+  };
 }
 /** Quiet hours (Chicago local time) from two hours before to two hours after `now`. */
 function quietAround(now: Date, tz = TZ): Json {
@@ -176,8 +203,18 @@ async function advance(minutes: number): Promise<{ now: string; fired: { name: s
   await settle();
   return r.json;
 }
-interface Sms { to: string; body: string; at: string }
-interface Email { to: string[]; subject: string; text: string; html: string; at: string }
+interface Sms {
+  to: string;
+  body: string;
+  at: string;
+}
+interface Email {
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+  at: string;
+}
 async function outbox(): Promise<{ sms: Sms[]; email: Email[] }> {
   const r = await call(rt, 'GET', '/_local/outbox');
   expect(r.status).toBe(200);
@@ -256,7 +293,13 @@ function errorPaths(r: Res): string[] {
 }
 
 const LINK_RE = /(https?:\/\/[^\s"'<>]+?)\/offers\/([^\s#"'<>/]+)#token=([A-Za-z0-9_-]+)/;
-interface Offer { base: string; offerId: string; token: string; code: string; sms: Sms }
+interface Offer {
+  base: string;
+  offerId: string;
+  token: string;
+  code: string;
+  sms: Sms;
+}
 function parseLink(text: string) {
   const m = LINK_RE.exec(text);
   if (!m) return undefined;
@@ -264,11 +307,13 @@ function parseLink(text: string) {
 }
 /** The offers paged to `phone` by SMS (oldest first). */
 function offersTo(box: { sms: Sms[] }, phone: string): Offer[] {
-  return box.sms.filter((s) => s.to === phone && LINK_RE.test(s.body)).map((s) => {
-    const link = parseLink(s.body)!;
-    const code = /YES (\d{4})/.exec(s.body)?.[1] ?? '';
-    return { ...link, code, sms: s };
-  });
+  return box.sms
+    .filter((s) => s.to === phone && LINK_RE.test(s.body))
+    .map((s) => {
+      const link = parseLink(s.body)!;
+      const code = /YES (\d{4})/.exec(s.body)?.[1] ?? '';
+      return { ...link, code, sms: s };
+    });
 }
 async function onlyOffer(phone: string): Promise<Offer> {
   const offers = offersTo(await outbox(), phone);
@@ -277,10 +322,11 @@ async function onlyOffer(phone: string): Promise<Offer> {
 }
 const smsTo = (box: { sms: Sms[] }, phone: string) => box.sms.filter((s) => s.to === phone);
 const emailTo = (box: { email: Email[] }, addr: string) => box.email.filter((e) => e.to.includes(addr));
-const pagedPhones = (box: { sms: Sms[] }) => [...new Set(box.sms.filter((s) => LINK_RE.test(s.body) && s.body.includes('/offers/')).map((s) => s.to))].sort();
+const pagedPhones = (box: { sms: Sms[] }) =>
+  [...new Set(box.sms.filter((s) => LINK_RE.test(s.body) && s.body.includes('/offers/')).map((s) => s.to))].sort();
 
 async function offerPost(offerId: string, action: '' | 'accept' | 'decline', body: Json): Promise<Res> {
-  const r = await call(rt, 'POST', `/api/offers/${offerId}${action ? '/' + action : ''}`, body);
+  const r = await call(rt, 'POST', `/api/offers/${offerId}${action ? `/${action}` : ''}`, body);
   await settle();
   return r;
 }
@@ -315,7 +361,11 @@ function decodeJwtPayload(token: string): Json {
 
 describe('API errors in general', () => {
   it('an unknown API route or method answers a problem+json error, not text', async () => {
-    for (const [method, path] of [['GET', '/api/nope'], ['GET', '/api/referrals'], ['DELETE', '/api/health']]) {
+    for (const [method, path] of [
+      ['GET', '/api/nope'],
+      ['GET', '/api/referrals'],
+      ['DELETE', '/api/health'],
+    ]) {
       const r = await call(rt, method, path);
       expect(r.status, `${method} ${path}`).toBeGreaterThanOrEqual(400);
       expect(r.status).toBeLessThan(500);
@@ -403,7 +453,8 @@ describe('POST /api/referrals — success', () => {
       medical: { concern: 'x'.repeat(4000), medications: 'm'.repeat(2000) },
       request: {
         services: ['record_review', 'declaration', 'psychological_evaluation', 'physical_evaluation', 'release_planning'],
-        specialty: 'infectious_disease', deadline: addDays(t, 30),
+        specialty: 'infectious_disease',
+        deadline: addDays(t, 30),
       },
     });
     const r = await submit(max);
@@ -417,9 +468,25 @@ describe('POST /api/referrals — success', () => {
       const r = await submit(referral({ request: { specialty } }));
       expect(r.status, `${specialty}: ${r.text}`).toBe(201);
     }
-    const allRisks = ['pregnancy', 'postpartum', 'chronic_heart', 'chronic_lung', 'diabetes', 'hiv', 'liver', 'kidney', 'cancer',
-      'immunocompromised', 'serious_mental_illness', 'suicidal_ideation', 'disability', 'tuberculosis',
-      'recent_hospitalization', 'medication_interrupted', 'hunger_strike'];
+    const allRisks = [
+      'pregnancy',
+      'postpartum',
+      'chronic_heart',
+      'chronic_lung',
+      'diabetes',
+      'hiv',
+      'liver',
+      'kidney',
+      'cancer',
+      'immunocompromised',
+      'serious_mental_illness',
+      'suicidal_ideation',
+      'disability',
+      'tuberculosis',
+      'recent_hospitalization',
+      'medication_interrupted',
+      'hunger_strike',
+    ];
     const r = await submit(referral({ medical: { riskFactors: allRisks } }));
     expect(r.status, r.text).toBe(201);
   });
@@ -490,7 +557,7 @@ describe('POST /api/referrals — errors', () => {
     const r = await call(rt, 'POST', '/api/referrals', undefined, {});
     // no body and no content type: not JSON
     expect([400, 415]).toContain(r.status);
-    const r2 = await fetch(rt.url + '/api/referrals', { method: 'POST', body: new Blob([JSON.stringify(referral())]) });
+    const r2 = await fetch(`${rt.url}/api/referrals`, { method: 'POST', body: new Blob([JSON.stringify(referral())]) });
     const text = await r2.text();
     expect(r2.status, text).toBe(415);
     expect(r2.headers.get('content-type') ?? '').toContain(PROBLEM);
@@ -511,7 +578,7 @@ describe('POST /api/referrals — errors', () => {
     expect(Buffer.byteLength(exact)).toBe(65536);
     const ok = await submit(exact);
     expect(ok.status, ok.text).toBe(201);
-    const over = exact + ' ';
+    const over = `${exact} `;
     expectProblem(await submit(over), 413, [PHI.givenName]);
     const huge = JSON.stringify(referral({ medical: { concern: 'y'.repeat(200_000) } }));
     expectProblem(await submit(huge), 413);
@@ -528,7 +595,12 @@ describe('POST /api/referrals — errors', () => {
         controller.close();
       },
     });
-    const r = await fetch(rt.url + '/api/referrals', { method: 'POST', body: stream, headers: { 'content-type': 'application/json' }, duplex: 'half' } as RequestInit);
+    const r = await fetch(`${rt.url}/api/referrals`, {
+      method: 'POST',
+      body: stream,
+      headers: { 'content-type': 'application/json' },
+      duplex: 'half',
+    } as RequestInit);
     const text = await r.text();
     expect(r.status, text).toBe(413);
     expect(r.headers.get('content-type') ?? '').toContain(PROBLEM);
@@ -548,7 +620,14 @@ describe('POST /api/referrals — errors', () => {
     expect(errorPaths(r)).toEqual(['notes']);
   });
 
-  for (const path of ['attorney.nickname', 'client.middleName', 'custody.cell', 'medical.diagnosis', 'request.priority', 'consent.signature']) {
+  for (const path of [
+    'attorney.nickname',
+    'client.middleName',
+    'custody.cell',
+    'medical.diagnosis',
+    'request.priority',
+    'consent.signature',
+  ]) {
     it(`422 for an unknown nested field ${path}`, async () => {
       const r = await submit(setPath(referral(), path, 'Zanzibarmarker'));
       expectProblem(r, 422, ['Zanzibarmarker']);
@@ -642,7 +721,7 @@ describe('POST /api/referrals — errors', () => {
       const paths = errorPaths(r);
       expect(paths).toHaveLength(1);
       // API.md shows field paths ("client.aNumber"); an element path under the field ("medical.riskFactors.0") is accepted
-      expect(paths[0] === path || paths[0].startsWith(path + '.'), `${paths[0]} names ${path}`).toBe(true);
+      expect(paths[0] === path || paths[0].startsWith(`${path}.`), `${paths[0]} names ${path}`).toBe(true);
     });
   }
 
@@ -754,7 +833,9 @@ describe('POST /api/referrals — Idempotency-Key', () => {
     const now = await clockNow();
     await roster({ doctors: [ANA], coordinators: [LEE], shifts: [shift(now, 'd-ana')] });
     const body = urgent();
-    const results = await Promise.all(Array.from({ length: 6 }, () => call(rt, 'POST', '/api/referrals', body, { 'idempotency-key': 'concurrent-key' })));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => call(rt, 'POST', '/api/referrals', body, { 'idempotency-key': 'concurrent-key' })),
+    );
     await settle();
     const statuses = results.map((r) => r.status);
     for (const s of statuses) expect([201, 409]).toContain(s);
@@ -772,13 +853,15 @@ describe('POST /api/referrals — Idempotency-Key', () => {
   });
 
   it('a key of 255 allowed characters is accepted', async () => {
-    const r = await submit(referral(), { 'idempotency-key': 'aZ09_-'.repeat(42) + 'abc' });
+    const r = await submit(referral(), { 'idempotency-key': `${'aZ09_-'.repeat(42)}abc` });
     expect(r.status, r.text).toBe(201);
   });
 
   it('a key outside 1–255 chars of [A-Za-z0-9_-] is rejected with a 4xx problem (status not specified)', async () => {
     for (const key of ['a'.repeat(256), 'has space', 'semi;colon', 'ü-key']) {
-      const r = await call(rt, 'POST', '/api/referrals', referral(), { 'idempotency-key': encodeURIComponent(key) === key ? key : key.replace('ü', '%C3%BC') });
+      const r = await call(rt, 'POST', '/api/referrals', referral(), {
+        'idempotency-key': encodeURIComponent(key) === key ? key : key.replace('ü', '%C3%BC'),
+      });
       expect(r.status, `${key}: ${r.text}`).toBeGreaterThanOrEqual(400);
       expect(r.status).toBeLessThan(500);
       expect(r.headers.get('content-type') ?? '').toContain(PROBLEM);
@@ -792,7 +875,16 @@ describe('POST /api/referrals — Idempotency-Key', () => {
 // ==================================================================================================
 
 describe('triage', () => {
-  const URGENT_RISKS = ['pregnancy', 'postpartum', 'cancer', 'suicidal_ideation', 'tuberculosis', 'recent_hospitalization', 'medication_interrupted', 'hunger_strike'];
+  const URGENT_RISKS = [
+    'pregnancy',
+    'postpartum',
+    'cancer',
+    'suicidal_ideation',
+    'tuberculosis',
+    'recent_hospitalization',
+    'medication_interrupted',
+    'hunger_strike',
+  ];
   const CHRONIC = ['chronic_heart', 'chronic_lung', 'diabetes', 'hiv', 'liver', 'kidney', 'immunocompromised'];
   const NEUTRAL = ['serious_mental_illness', 'disability'];
 
@@ -807,44 +899,67 @@ describe('triage', () => {
   });
 
   it('no rule → routine, reasons [], awaiting_review', async () => {
-    expect(await triage({ medical: { riskFactors: NEUTRAL } })).toMatchObject({ urgency: 'routine', reasons: [], status: 'awaiting_review' });
+    expect(await triage({ medical: { riskFactors: NEUTRAL } })).toMatchObject({
+      urgency: 'routine',
+      reasons: [],
+      status: 'awaiting_review',
+    });
   });
 
   it('attorney_marked_urgent', async () => {
-    expect(await triage({ medical: { attorneyUrgency: 'urgent' } })).toMatchObject({ urgency: 'urgent', reasons: ['attorney_marked_urgent'], status: 'paging' });
+    expect(await triage({ medical: { attorneyUrgency: 'urgent' } })).toMatchObject({
+      urgency: 'urgent',
+      reasons: ['attorney_marked_urgent'],
+      status: 'paging',
+    });
   });
 
   it('deadline_within_7_days: today and +7 fire, +8 does not', async () => {
     const t = await today();
     for (const n of [0, 1, 7]) {
-      expect(await triage({ request: { deadline: addDays(t, n) } }), `+${n}`).toMatchObject({ urgency: 'urgent', reasons: ['deadline_within_7_days'] });
+      expect(await triage({ request: { deadline: addDays(t, n) } }), `+${n}`).toMatchObject({
+        urgency: 'urgent',
+        reasons: ['deadline_within_7_days'],
+      });
     }
     expect(await triage({ request: { deadline: addDays(t, 8) } })).toMatchObject({ urgency: 'routine', reasons: [] });
   });
 
   for (const factor of URGENT_RISKS) {
     it(`risk:${factor}`, async () => {
-      expect(await triage({ medical: { riskFactors: [factor] } })).toMatchObject({ urgency: 'urgent', reasons: [`risk:${factor}`], status: 'paging' });
+      expect(await triage({ medical: { riskFactors: [factor] } })).toMatchObject({
+        urgency: 'urgent',
+        reasons: [`risk:${factor}`],
+        status: 'paging',
+      });
     });
   }
 
   it('non-urgent risk factors alone (adult under 55) → routine', async () => {
     const t = await today();
-    expect(await triage({ client: { dateOfBirth: addYears(t, -40) }, medical: { riskFactors: [...CHRONIC, ...NEUTRAL] } }))
-      .toMatchObject({ urgency: 'routine', reasons: [] });
+    expect(await triage({ client: { dateOfBirth: addYears(t, -40) }, medical: { riskFactors: [...CHRONIC, ...NEUTRAL] } })).toMatchObject({
+      urgency: 'routine',
+      reasons: [],
+    });
   });
 
   it('age_55_plus_chronic fires on the 55th birthday with each chronic factor, not the day before', async () => {
     const t = await today();
     const dob55 = addYears(t, -55);
     for (const factor of CHRONIC) {
-      expect(await triage({ client: { dateOfBirth: dob55 }, medical: { riskFactors: [factor] } }), factor)
-        .toMatchObject({ urgency: 'urgent', reasons: ['age_55_plus_chronic'] });
+      expect(await triage({ client: { dateOfBirth: dob55 }, medical: { riskFactors: [factor] } }), factor).toMatchObject({
+        urgency: 'urgent',
+        reasons: ['age_55_plus_chronic'],
+      });
     }
-    expect(await triage({ client: { dateOfBirth: addDays(dob55, 1) }, medical: { riskFactors: ['diabetes'] } }))
-      .toMatchObject({ urgency: 'routine', reasons: [] });
-    expect(await triage({ client: { dateOfBirth: addYears(t, -80) }, medical: { riskFactors: NEUTRAL } }))
-      .toMatchObject({ urgency: 'routine', reasons: [] });
+    expect(await triage({ client: { dateOfBirth: addDays(dob55, 1) }, medical: { riskFactors: ['diabetes'] } })).toMatchObject({
+      urgency: 'routine',
+      reasons: [],
+    });
+    expect(await triage({ client: { dateOfBirth: addYears(t, -80) }, medical: { riskFactors: NEUTRAL } })).toMatchObject({
+      urgency: 'routine',
+      reasons: [],
+    });
   });
 
   it('minor fires until the 18th birthday', async () => {
@@ -864,7 +979,12 @@ describe('triage', () => {
       request: { deadline: addDays(t, 3) },
     });
     expect(r.urgency).toBe('urgent');
-    expect(r.reasons).toEqual(['attorney_marked_urgent', 'deadline_within_7_days', ...URGENT_RISKS.map((f) => `risk:${f}`), 'age_55_plus_chronic']);
+    expect(r.reasons).toEqual([
+      'attorney_marked_urgent',
+      'deadline_within_7_days',
+      ...URGENT_RISKS.map((f) => `risk:${f}`),
+      'age_55_plus_chronic',
+    ]);
   });
 
   it('reasons in table order (with minor), whatever the order of input fields', async () => {
@@ -875,7 +995,14 @@ describe('triage', () => {
       request: { deadline: addDays(t, 2) },
     });
     // put request before medical, medical before client in the JSON text
-    const reordered = { request: body.request, medical: body.medical, consent: body.consent, custody: body.custody, client: body.client, attorney: body.attorney };
+    const reordered = {
+      request: body.request,
+      medical: body.medical,
+      consent: body.consent,
+      custody: body.custody,
+      client: body.client,
+      attorney: body.attorney,
+    };
     const r = await submit(reordered);
     expect(r.status).toBe(201);
     expect(r.json.reasons).toEqual(['attorney_marked_urgent', 'deadline_within_7_days', 'risk:hunger_strike', 'minor']);
@@ -892,8 +1019,12 @@ describe('triage', () => {
     expect(await triage({ request: { deadline: addDays(t, 7) } })).toMatchObject({ reasons: ['deadline_within_7_days'] });
     expect(await triage({ request: { deadline: addDays(t, 8) } })).toMatchObject({ urgency: 'routine', reasons: [] });
     expect(await triage({ client: { dateOfBirth: addDays(addYears(t, -18), 1) } })).toMatchObject({ reasons: ['minor'] });
-    expect(await triage({ client: { dateOfBirth: addYears(t, -55) }, medical: { riskFactors: ['kidney'] } })).toMatchObject({ reasons: ['age_55_plus_chronic'] });
-    expect(await triage({ client: { dateOfBirth: addDays(addYears(t, -55), 1) }, medical: { riskFactors: ['kidney'] } })).toMatchObject({ reasons: [] });
+    expect(await triage({ client: { dateOfBirth: addYears(t, -55) }, medical: { riskFactors: ['kidney'] } })).toMatchObject({
+      reasons: ['age_55_plus_chronic'],
+    });
+    expect(await triage({ client: { dateOfBirth: addDays(addYears(t, -55), 1) }, medical: { riskFactors: ['kidney'] } })).toMatchObject({
+      reasons: [],
+    });
     const future = await submit(referral({ client: { dateOfBirth: addDays(t, 1) } }));
     expectProblem(future, 422);
     expect(errorPaths(future)).toEqual(['client.dateOfBirth']);
@@ -922,11 +1053,20 @@ function expectRosterProblem(r: Res) {
 describe('PUT /_local/roster', () => {
   it('accepts the documented example document', async () => {
     await roster({
-      doctors: [{
-        id: 'd-ana', name: 'Dr. Ana Ruiz', email: 'ana@example.org', phone: '+15125550101',
-        specialties: ['general', 'psychiatry'], languages: ['en', 'es'],
-        timeZone: 'America/Chicago', maxOpenCases: 3, active: true, quietHours: { start: '22:00', end: '07:00' },
-      }],
+      doctors: [
+        {
+          id: 'd-ana',
+          name: 'Dr. Ana Ruiz',
+          email: 'ana@example.org',
+          phone: '+15125550101',
+          specialties: ['general', 'psychiatry'],
+          languages: ['en', 'es'],
+          timeZone: 'America/Chicago',
+          maxOpenCases: 3,
+          active: true,
+          quietHours: { start: '22:00', end: '07:00' },
+        },
+      ],
       coordinators: [{ id: 'c-lee', name: 'Lee Park', email: 'lee@example.org', phone: '+15125550199' }],
       shifts: [{ doctorId: 'd-ana', role: 'primary', start: '2026-11-28T08:00:00-06:00', end: '2026-11-29T08:00:00-06:00' }],
     });
@@ -974,7 +1114,8 @@ describe('PUT /_local/roster', () => {
   it('422 for a shift naming an unknown doctor, and for a shift ending before it starts', async () => {
     const now = await clockNow();
     const r = await putRoster({
-      doctors: [ANA], coordinators: [LEE],
+      doctors: [ANA],
+      coordinators: [LEE],
       shifts: [shift(now, 'd-nobody'), { doctorId: 'd-ana', role: 'primary', start: shift(now, 'x').end, end: shift(now, 'x').start }],
     });
     expectRosterProblem(r);
@@ -1051,7 +1192,10 @@ describe('paging waves', () => {
     box = await outbox();
     for (const c of [LEE, KIM]) {
       expect(smsTo(box, c.phone).length, c.id).toBeGreaterThanOrEqual(1);
-      expect(smsTo(box, c.phone).some((s) => s.body.includes(referralId)), 'coordinator SMS names the case').toBe(true);
+      expect(
+        smsTo(box, c.phone).some((s) => s.body.includes(referralId)),
+        'coordinator SMS names the case',
+      ).toBe(true);
       expect(emailTo(box, c.email).some((e) => e.text.includes(referralId) || e.subject.includes(referralId))).toBe(true);
     }
     expect(await statusOf(referralId)).toBe('escalated');
@@ -1128,11 +1272,22 @@ describe('paging waves', () => {
       ...box.email.filter((e) => e.to.some((t) => [ANA.email, BOB.email].includes(t))).flatMap((e) => [e.subject, e.text, e.html]),
     ];
     expect(doctorTexts.length).toBeGreaterThanOrEqual(4);
-    const forbidden = [PHI.givenName, PHI.familyName, PHI.aNumberDigits, PHI.aNumberDashed, PHI.dateOfBirth, '03/17/1984', PHI.facilityName, 'zebrafinch', 'quokkamarker', 'Isoniazid'];
+    const forbidden = [
+      PHI.givenName,
+      PHI.familyName,
+      PHI.aNumberDigits,
+      PHI.aNumberDashed,
+      PHI.dateOfBirth,
+      '03/17/1984',
+      PHI.facilityName,
+      'zebrafinch',
+      'quokkamarker',
+      'Isoniazid',
+    ];
     for (const text of doctorTexts) for (const f of forbidden) expect(text, `doctor message contains "${f}"`).not.toContain(f);
   });
 
-  it('codes are unique among one doctor\'s open offers', async () => {
+  it("codes are unique among one doctor's open offers", async () => {
     const now = await clockNow();
     await roster({ doctors: [ANA], coordinators: [LEE], shifts: [shift(now, 'd-ana')] });
     // from two attorneys: a fourth urgent referral of the day from one of them would be held (Trust and budgets)
@@ -1179,7 +1334,7 @@ describe('paging waves', () => {
     expect(offersTo(box, BOB.phone).length).toBe(before + 1);
   });
 
-  it('quiet hours are read in the doctor\'s own time zone', async () => {
+  it("quiet hours are read in the doctor's own time zone", async () => {
     const now = await clockNow();
     await roster({
       doctors: [
@@ -1193,9 +1348,13 @@ describe('paging waves', () => {
     expect(pagedPhones(await outbox())).toEqual([CY.phone]);
   });
 
-  it('a closed case frees the doctor\'s capacity', async () => {
+  it("a closed case frees the doctor's capacity", async () => {
     const now = await clockNow();
-    await roster({ doctors: [{ ...ANA, maxOpenCases: 1 }, BOB], coordinators: [LEE], shifts: [shift(now, 'd-ana'), shift(now, 'd-bob', 'backup')] });
+    await roster({
+      doctors: [{ ...ANA, maxOpenCases: 1 }, BOB],
+      coordinators: [LEE],
+      shifts: [shift(now, 'd-ana'), shift(now, 'd-bob', 'backup')],
+    });
     const first = await create(urgent());
     const ana = await onlyOffer(ANA.phone);
     expect((await offerPost(ana.offerId, 'accept', { token: ana.token })).status).toBe(200);
@@ -1279,21 +1438,34 @@ describe('offer endpoints', () => {
 
   async function twoDoctorCase(over: Json = {}) {
     const now = await clockNow();
-    await roster({ doctors: [ANA, BOB, CY], coordinators: [LEE], shifts: [shift(now, 'd-ana'), shift(now, 'd-bob'), shift(now, 'd-cy', 'backup')] });
+    await roster({
+      doctors: [ANA, BOB, CY],
+      coordinators: [LEE],
+      shifts: [shift(now, 'd-ana'), shift(now, 'd-bob'), shift(now, 'd-cy', 'backup')],
+    });
     const created = await create(urgent(over));
     return { created, ana: await onlyOffer(ANA.phone), bob: await onlyOffer(BOB.phone) };
   }
 
   it('POST /api/offers/{id} → 200 with exactly the documented keys, state open; reading changes nothing', async () => {
     const t = await today();
-    const { created, ana } = await twoDoctorCase({ request: { deadline: addDays(t, 20), services: ['declaration', 'record_review'], specialty: 'general' }, client: { language: 'ht' } });
+    const { created, ana } = await twoDoctorCase({
+      request: { deadline: addDays(t, 20), services: ['declaration', 'record_review'], specialty: 'general' },
+      client: { language: 'ht' },
+    });
     const r = await offerPost(ana.offerId, '', { token: ana.token });
     expect(r.status, r.text).toBe(200);
     expect(r.headers.get('content-type') ?? '').toContain('application/json');
     expect(Object.keys(r.json).sort()).toEqual(OFFER_KEYS);
     expect(r.json).toEqual({
-      referralId: created.referralId, urgency: 'urgent', reasons: created.reasons, specialty: 'general', language: 'ht',
-      services: ['declaration', 'record_review'], deadline: addDays(t, 20), state: 'open',
+      referralId: created.referralId,
+      urgency: 'urgent',
+      reasons: created.reasons,
+      specialty: 'general',
+      language: 'ht',
+      services: ['declaration', 'record_review'],
+      deadline: addDays(t, 20),
+      state: 'open',
     });
     const again = await offerPost(ana.offerId, '', { token: ana.token });
     expect(again.json).toEqual(r.json);
@@ -1484,14 +1656,27 @@ describe('POST /_local/sms/inbound', () => {
   async function pagedCase(doctors: Json[] = [ANA], backups: Json[] = []) {
     const now = await clockNow();
     await roster({
-      doctors: [...doctors, ...backups], coordinators: [LEE],
+      doctors: [...doctors, ...backups],
+      coordinators: [LEE],
       shifts: [...doctors.map((d) => shift(now, d.id)), ...backups.map((d) => shift(now, d.id, 'backup'))],
     });
     const created = await create(urgent());
     return { id: created.referralId as string, offer: await onlyOffer(doctors[0].phone) };
   }
 
-  const accepts = ['YES {c}', 'Y {c}', 'ACCEPT {c}', 'SI {c}', 'SÍ {c}', '{c} YES', 'yes {c}', 'Yes, {c}!', '  yes   {c}  ', 'sí {c}.', 'accept  #{c}'];
+  const accepts = [
+    'YES {c}',
+    'Y {c}',
+    'ACCEPT {c}',
+    'SI {c}',
+    'SÍ {c}',
+    '{c} YES',
+    'yes {c}',
+    'Yes, {c}!',
+    '  yes   {c}  ',
+    'sí {c}.',
+    'accept  #{c}',
+  ];
   for (const form of accepts) {
     it(`"${form}" accepts the offer and replies`, async () => {
       const { id, offer } = await pagedCase();
@@ -1571,7 +1756,7 @@ describe('POST /_local/sms/inbound', () => {
     expect(await statusOf(id)).toBe('paging');
   });
 
-  it('a code that is not the sender\'s changes nothing', async () => {
+  it("a code that is not the sender's changes nothing", async () => {
     const { id, offer } = await pagedCase();
     const other = offer.code === '0000' ? '0001' : '0000';
     await inbound(ANA.phone, `YES ${other}`);
@@ -1604,7 +1789,11 @@ describe('staff API — auth', () => {
   const paths: [string, string, unknown?][] = [
     ['GET', '/api/staff/referrals'],
     ['GET', '/api/staff/referrals/MR-00000000'],
-    ['POST', '/api/staff/referrals/MR-00000000/release', { releasedOn: '2026-11-28', state: 'TX', patientLanguage: 'es', smsConsent: false }],
+    [
+      'POST',
+      '/api/staff/referrals/MR-00000000/release',
+      { releasedOn: '2026-11-28', state: 'TX', patientLanguage: 'es', smsConsent: false },
+    ],
     ['POST', '/api/staff/referrals/MR-00000000/close', { outcome: 'withdrawn' }],
   ];
 
@@ -1619,7 +1808,9 @@ describe('staff API — auth', () => {
       const none = Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url');
       expectProblem(await call(rt, method, path, body, { authorization: `Bearer ${none}.${p}.` }), 401);
       const payload = decodeJwtPayload(await tokenFor('attorneys'));
-      const forged = Buffer.from(JSON.stringify({ ...payload, 'cognito:groups': ['coordinators'], groups: ['coordinators'] })).toString('base64url');
+      const forged = Buffer.from(JSON.stringify({ ...payload, 'cognito:groups': ['coordinators'], groups: ['coordinators'] })).toString(
+        'base64url',
+      );
       const other = (await tokenFor('attorneys')).split('.');
       expectProblem(await call(rt, method, path, body, { authorization: `Bearer ${other[0]}.${forged}.${other[2]}` }), 401);
       expectProblem(await call(rt, method, path, body, { authorization: good }), 401); // no "Bearer"
@@ -1634,7 +1825,9 @@ describe('staff API — auth', () => {
     expect(Object.keys(r.json)).toEqual(['token']);
     expect(r.json.token.split('.')).toHaveLength(3);
     const payload = decodeJwtPayload(r.json.token);
-    const groups = Object.entries(payload).filter(([k, v]) => /groups/i.test(k) && Array.isArray(v)).map(([, v]) => v);
+    const groups = Object.entries(payload)
+      .filter(([k, v]) => /groups/i.test(k) && Array.isArray(v))
+      .map(([, v]) => v);
     expect(groups).toContainEqual(['coordinators']);
   });
 });
@@ -1710,7 +1903,15 @@ describe('staff API — list and detail', () => {
 });
 
 describe('staff API — release and close', () => {
-  const releaseBody = (over: Json = {}) => ({ releasedOn: '', state: 'TX', city: 'Austin', patientPhone: '(512) 555-0142', patientLanguage: 'es', smsConsent: true, ...over });
+  const releaseBody = (over: Json = {}) => ({
+    releasedOn: '',
+    state: 'TX',
+    city: 'Austin',
+    patientPhone: '(512) 555-0142',
+    patientLanguage: 'es',
+    smsConsent: true,
+    ...over,
+  });
 
   async function setup(kind: 'routine' | 'urgent' = 'routine') {
     const now = await clockNow();
@@ -1805,17 +2006,42 @@ describe('staff API — release and close', () => {
 
   it('reminders fire at their time: the patient SMS in patientLanguage, English fallback', async () => {
     const { id, today: t } = await setup();
-    const rel = await staff('POST', `/api/staff/referrals/${id}/release`, releaseBody({ releasedOn: t, patientPhone: '+15125550142', patientLanguage: 'es' }));
+    const rel = await staff(
+      'POST',
+      `/api/staff/referrals/${id}/release`,
+      releaseBody({ releasedOn: t, patientPhone: '+15125550142', patientLanguage: 'es' }),
+    );
     expect(rel.status).toBe(200);
     const second = (await create(referral())).referralId;
-    expect((await staff('POST', `/api/staff/referrals/${second}/release`, releaseBody({ releasedOn: t, patientPhone: '+15125550143', patientLanguage: 'en' }))).status).toBe(200);
+    expect(
+      (
+        await staff(
+          'POST',
+          `/api/staff/referrals/${second}/release`,
+          releaseBody({ releasedOn: t, patientPhone: '+15125550143', patientLanguage: 'en' }),
+        )
+      ).status,
+    ).toBe(200);
     const third = (await create(referral())).referralId;
-    expect((await staff('POST', `/api/staff/referrals/${third}/release`, releaseBody({ releasedOn: t, patientPhone: '+15125550144', patientLanguage: 'quc' }))).status).toBe(200);
+    expect(
+      (
+        await staff(
+          'POST',
+          `/api/staff/referrals/${third}/release`,
+          releaseBody({ releasedOn: t, patientPhone: '+15125550144', patientLanguage: 'quc' }),
+        )
+      ).status,
+    ).toBe(200);
 
     const adv = await advance(5 * 24 * 60);
     const times = adv.fired.map((f) => Date.parse(f.at));
     expect([...times].sort((x, y) => x - y)).toEqual(times);
-    expect(adv.fired.filter((f) => f.name.includes(id)).map((f) => f.name).some((n) => n.includes('day3_patient'))).toBe(true);
+    expect(
+      adv.fired
+        .filter((f) => f.name.includes(id))
+        .map((f) => f.name)
+        .some((n) => n.includes('day3_patient')),
+    ).toBe(true);
     const box = await outbox();
     const es = smsTo(box, '+15125550142');
     const en = smsTo(box, '+15125550143');
@@ -1943,7 +2169,8 @@ describe('attorney outcome link', () => {
   it('parole_granted with a release → 200 {status:"released"}, reminders scheduled as for the staff release', async () => {
     const { id, token, today: t } = await receipt();
     const r = await call(rt, 'POST', `/api/referrals/${id}/outcome`, {
-      token, outcome: 'parole_granted',
+      token,
+      outcome: 'parole_granted',
       release: { releasedOn: t, state: 'TX', city: 'Austin', patientPhone: '+15125550142', patientLanguage: 'es', smsConsent: true },
     });
     await settle();
@@ -1966,7 +2193,8 @@ describe('attorney outcome link', () => {
   it('parole_granted with an invalid release → 422 naming the nested field', async () => {
     const { id, token, today: t } = await receipt();
     const r = await call(rt, 'POST', `/api/referrals/${id}/outcome`, {
-      token, outcome: 'parole_granted',
+      token,
+      outcome: 'parole_granted',
       release: { releasedOn: t, state: 'TX', patientPhone: 'phone-marker-xyz', smsConsent: true },
     });
     expectProblem(r, 422, ['phone-marker-xyz', token]);
@@ -1984,12 +2212,14 @@ describe('attorney outcome link', () => {
     }
   });
 
-  it('wrong token → 403 (also another referral\'s token); nothing changes', async () => {
+  it("wrong token → 403 (also another referral's token); nothing changes", async () => {
     const first = await receipt();
     const { referralId: other } = await create(referral());
     const otherMail = emailTo(await outbox(), ATTORNEY.email).find((m) => m.text.includes(`/outcome/${other}#token=`))!;
     const otherToken = /#token=([A-Za-z0-9_-]+)/.exec(otherMail.text.slice(otherMail.text.indexOf(`/outcome/${other}`)))![1];
-    expectProblem(await call(rt, 'POST', `/api/referrals/${first.id}/outcome`, { token: otherToken, outcome: 'parole_denied' }), 403, [otherToken]);
+    expectProblem(await call(rt, 'POST', `/api/referrals/${first.id}/outcome`, { token: otherToken, outcome: 'parole_denied' }), 403, [
+      otherToken,
+    ]);
     expectProblem(await call(rt, 'POST', `/api/referrals/${first.id}/outcome`, { token: 'A'.repeat(43), outcome: 'parole_denied' }), 403);
     // an offer token is not an outcome token either
     expect(await statusOf(first.id)).toBe('awaiting_review');
@@ -2004,7 +2234,9 @@ describe('attorney outcome link', () => {
     const outcomeToken = /#token=([A-Za-z0-9_-]+)/.exec(mail.text.slice(mail.text.indexOf(`/outcome/${referralId}`)))![1];
     const offer = await onlyOffer(ANA.phone);
     expectProblem(await offerPost(offer.offerId, 'accept', { token: outcomeToken }), 403, [outcomeToken]);
-    expectProblem(await call(rt, 'POST', `/api/referrals/${referralId}/outcome`, { token: offer.token, outcome: 'parole_denied' }), 403, [offer.token]);
+    expectProblem(await call(rt, 'POST', `/api/referrals/${referralId}/outcome`, { token: offer.token, outcome: 'parole_denied' }), 403, [
+      offer.token,
+    ]);
     expect(await statusOf(referralId)).toBe('paging');
   });
 
@@ -2066,7 +2298,11 @@ describe('local hooks', () => {
       const { referralId } = await create(referral());
       ids.push(referralId);
       const rel = await staff('POST', `/api/staff/referrals/${referralId}/release`, {
-        releasedOn: ymdIn(t0), state: 'TX', patientPhone: '+15125550142', patientLanguage: 'en', smsConsent: true,
+        releasedOn: ymdIn(t0),
+        state: 'TX',
+        patientPhone: '+15125550142',
+        patientLanguage: 'en',
+        smsConsent: true,
       });
       expect(rel.status).toBe(200);
     }
@@ -2079,7 +2315,10 @@ describe('local hooks', () => {
     expect(sr.json.items).toHaveLength(8);
     for (const id of ids) {
       for (const step of ['day1_coordinator', 'day3_patient', 'day7_coordinator', 'day30_coordinator']) {
-        expect(sr.json.items.some((s: Json) => s.name.includes(id) && s.name.includes(step)), `${step} ${id}`).toBe(true);
+        expect(
+          sr.json.items.some((s: Json) => s.name.includes(id) && s.name.includes(step)),
+          `${step} ${id}`,
+        ).toBe(true);
       }
     }
     expect(sr.json.items.some((s: Json) => s.name === `rem-day3_patient-${ids[0]}`)).toBe(true);

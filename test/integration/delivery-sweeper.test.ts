@@ -8,9 +8,28 @@ import type { LocalRuntime } from '../../local/runtime.js';
 import type { RosterDocument } from '../fixtures/roster.js';
 import { call, useTestRuntime } from '../support/runtime.js';
 import {
-  advance, ANA, BEN, CARO, clockNow, COORDINATORS, deliveryEvent, emailTo, linkFor, offerEmail, outbox,
-  type Outbox, pagedByEmail, pagedBySms, putRoster, resetWith, schedules, sentSince, sesBounce, shiftAround,
-  smsFailure, submitUrgent,
+  advance,
+  ANA,
+  BEN,
+  CARO,
+  clockNow,
+  COORDINATORS,
+  deliveryEvent,
+  emailTo,
+  linkFor,
+  offerEmail,
+  outbox,
+  type Outbox,
+  pagedByEmail,
+  pagedBySms,
+  putRoster,
+  resetWith,
+  schedules,
+  sentSince,
+  sesBounce,
+  shiftAround,
+  smsFailure,
+  submitUrgent,
 } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'medreview-roster-'));
@@ -38,8 +57,11 @@ const coordinatorMail = (box: Outbox, about: string) =>
 describe('delivery events', () => {
   it.each([
     ['a permanent SES bounce', sesBounce('Ana@Example.org')],
-    ['an SES complaint', { notificationType: 'Complaint', complaint: { complainedRecipients: [{ emailAddress: ANA.email }], complaintFeedbackType: 'abuse' } }],
-  ])('marks a paged doctor\'s email unusable on %s, tells the coordinators, and pages by SMS only from then on', async (_, event) => {
+    [
+      'an SES complaint',
+      { notificationType: 'Complaint', complaint: { complainedRecipients: [{ emailAddress: ANA.email }], complaintFeedbackType: 'abuse' } },
+    ],
+  ])("marks a paged doctor's email unusable on %s, tells the coordinators, and pages by SMS only from then on", async (_, event) => {
     await submitUrgent(rt);
     const before = await outbox(rt);
 
@@ -56,7 +78,10 @@ describe('delivery events', () => {
     await submitUrgent(rt);
     const before = await outbox(rt);
 
-    await deliveryEvent(rt, { ...sesBounce(ANA.email), bounce: { bounceType: 'Transient', bouncedRecipients: [{ emailAddress: ANA.email }] } });
+    await deliveryEvent(rt, {
+      ...sesBounce(ANA.email),
+      bounce: { bounceType: 'Transient', bouncedRecipients: [{ emailAddress: ANA.email }] },
+    });
 
     expect(await sentSince(rt, before)).toEqual({ sms: [], email: [] });
     const next = await submitUrgent(rt);
@@ -145,10 +170,19 @@ describe('the sweeper', () => {
     const { offerId, token } = linkFor(offerEmail(resent, ANA.email, id).text);
     expect((await call(rt, 'POST', `/api/offers/${offerId}`, { token })).json.state).toBe('open');
     const mark = await outbox(rt);
-    expect((await call(rt, 'POST', '/_local/sweeper')).json).toEqual({ checked: 0, dispatched: 0, waves: 0, deliveries: 0, failed: 0, more: false });
+    expect((await call(rt, 'POST', '/_local/sweeper')).json).toEqual({
+      checked: 0,
+      dispatched: 0,
+      waves: 0,
+      deliveries: 0,
+      failed: 0,
+      more: false,
+    });
     expect(await sentSince(rt, mark)).toEqual({ sms: [], email: [] });
     // one message was repaired, so the report (and the SweeperRepairs metric) should say one
-    expect.soft(first.json, 'sweeper report counts the repaired sends').toEqual({ checked: 1, dispatched: 0, waves: 0, deliveries: 1, failed: 0, more: false });
+    expect
+      .soft(first.json, 'sweeper report counts the repaired sends')
+      .toEqual({ checked: 1, dispatched: 0, waves: 0, deliveries: 1, failed: 0, more: false });
   });
 
   it('leaves a case on time alone', async () => {
@@ -168,7 +202,11 @@ describe('admin CLI', () => {
   async function cli(...args: string[]) {
     const out: string[] = [];
     const err: string[] = [];
-    const code = await main(['roster', ...args, '--endpoint', rt.dynamoEndpoint, '--table', 'medreview'], (l) => out.push(String(l)), (l) => err.push(String(l)));
+    const code = await main(
+      ['roster', ...args, '--endpoint', rt.dynamoEndpoint, '--table', 'medreview'],
+      (l) => out.push(String(l)),
+      (l) => err.push(String(l)),
+    );
     return { code, out: out.join('\n'), err: err.join('\n') };
   }
   function file(name: string, document: unknown): string {
@@ -180,15 +218,22 @@ describe('admin CLI', () => {
   it('rejects a bad roster with exit code 2, lists every error, and changes nothing', async () => {
     const stored = await rt.deps.store.roster();
     const bad = await roster({
-      doctors: [{ ...ANA, phone: 'not a phone' }, { ...BEN, email: 'nope' }, { ...CARO, id: 'd-ana' }],
-      shifts: [{ doctorId: 'd-nobody', role: 'primary', start: '2026-12-01T08:00:00-06:00', end: '2026-12-02T08:00:00-06:00' },
-        { doctorId: 'd-ben', role: 'primary', start: '2026-12-02T08:00:00-06:00', end: '2026-12-01T08:00:00-06:00' }],
+      doctors: [
+        { ...ANA, phone: 'not a phone' },
+        { ...BEN, email: 'nope' },
+        { ...CARO, id: 'd-ana' },
+      ],
+      shifts: [
+        { doctorId: 'd-nobody', role: 'primary', start: '2026-12-01T08:00:00-06:00', end: '2026-12-02T08:00:00-06:00' },
+        { doctorId: 'd-ben', role: 'primary', start: '2026-12-02T08:00:00-06:00', end: '2026-12-01T08:00:00-06:00' },
+      ],
     });
 
     const result = await cli('import', file('bad.json', bad));
 
     expect(result.code).toBe(2);
-    for (const path of ['doctors.0.phone', 'doctors.1.email', 'doctors.2.id', 'shifts.0.doctorId', 'shifts.1.end']) expect(result.err).toContain(path);
+    for (const path of ['doctors.0.phone', 'doctors.1.email', 'doctors.2.id', 'shifts.0.doctorId', 'shifts.1.end'])
+      expect(result.err).toContain(path);
     expect(await rt.deps.store.roster()).toEqual(stored);
   });
 
@@ -216,17 +261,23 @@ describe('admin CLI', () => {
     expect((await cli('import', file('dst.json', doc))).code).toBe(0);
 
     const shifts = (await rt.deps.store.roster()).shifts.map(({ doctorId, start, end }) => ({ doctorId, start, end }));
-    expect(shifts).toEqual(expect.arrayContaining([
-      { doctorId: 'd-ana', start: '2027-03-14T02:00:00.000Z', end: '2027-03-14T13:00:00.000Z' },
-      { doctorId: 'd-ben', start: '2026-11-01T01:00:00.000Z', end: '2026-11-01T14:00:00.000Z' },
-    ]));
+    expect(shifts).toEqual(
+      expect.arrayContaining([
+        { doctorId: 'd-ana', start: '2027-03-14T02:00:00.000Z', end: '2027-03-14T13:00:00.000Z' },
+        { doctorId: 'd-ben', start: '2026-11-01T01:00:00.000Z', end: '2026-11-01T14:00:00.000Z' },
+      ]),
+    );
     expect(shifts).toHaveLength(2);
   });
 
   it('reports a coverage gap and a doctor unreachable on both channels with exit code 1', async () => {
     const now = new Date();
     const inTwoDays = new Date(now.getTime() + 2 * 86_400_000).toISOString();
-    await putRoster(rt, { doctors: [ANA, BEN], coordinators: COORDINATORS, shifts: [{ doctorId: 'd-ana', role: 'primary', start: new Date(now.getTime() - 3_600_000).toISOString(), end: inTwoDays }] });
+    await putRoster(rt, {
+      doctors: [ANA, BEN],
+      coordinators: COORDINATORS,
+      shifts: [{ doctorId: 'd-ana', role: 'primary', start: new Date(now.getTime() - 3_600_000).toISOString(), end: inTwoDays }],
+    });
     await deliveryEvent(rt, sesBounce(BEN.email));
     await deliveryEvent(rt, smsFailure(BEN.phone));
 
@@ -242,7 +293,11 @@ describe('admin CLI', () => {
     const run = async (...args: string[]) => {
       const out: string[] = [];
       const err: string[] = [];
-      const code = await main(['submitters', ...args, '--endpoint', rt.dynamoEndpoint, '--table', 'medreview'], (l) => out.push(String(l)), (l) => err.push(String(l)));
+      const code = await main(
+        ['submitters', ...args, '--endpoint', rt.dynamoEndpoint, '--table', 'medreview'],
+        (l) => out.push(String(l)),
+        (l) => err.push(String(l)),
+      );
       return { code, out: out.join('\n'), err: err.join('\n') };
     };
 
@@ -261,7 +316,18 @@ describe('admin CLI', () => {
 
   it('reports nothing and exits 0 when a primary covers the window and everyone is reachable', async () => {
     const now = new Date();
-    await putRoster(rt, { doctors: [ANA], coordinators: COORDINATORS, shifts: [{ doctorId: 'd-ana', role: 'primary', start: new Date(now.getTime() - 3_600_000).toISOString(), end: new Date(now.getTime() + 3 * 86_400_000).toISOString() }] });
+    await putRoster(rt, {
+      doctors: [ANA],
+      coordinators: COORDINATORS,
+      shifts: [
+        {
+          doctorId: 'd-ana',
+          role: 'primary',
+          start: new Date(now.getTime() - 3_600_000).toISOString(),
+          end: new Date(now.getTime() + 3 * 86_400_000).toISOString(),
+        },
+      ],
+    });
     await deliveryEvent(rt, sesBounce(ANA.email)); // one channel left: still reachable
 
     const result = await cli('check', '--days', '2');

@@ -3,9 +3,30 @@ import type { LocalRuntime } from '../../local/runtime.js';
 import { validReferral } from '../fixtures/referral.js';
 import { call, useTestRuntime } from '../support/runtime.js';
 import {
-  ANA, COORDINATORS, advance, advanceTo, caseOf, chicagoDate, clockNow, emailTo, linkFor, nineAmChicago,
-  offerSms, outbox, outcomeTokenFor, plusDays, resetWith, schedules, sentSince, shiftAround, smsTo, staffCall,
-  staffToken, submit, submitUrgent, textIn,
+  ANA,
+  COORDINATORS,
+  advance,
+  advanceTo,
+  caseOf,
+  chicagoDate,
+  clockNow,
+  emailTo,
+  linkFor,
+  nineAmChicago,
+  offerSms,
+  outbox,
+  outcomeTokenFor,
+  plusDays,
+  resetWith,
+  schedules,
+  sentSince,
+  shiftAround,
+  smsTo,
+  staffCall,
+  staffToken,
+  submit,
+  submitUrgent,
+  textIn,
 } from './helpers.js';
 
 let rt!: LocalRuntime;
@@ -208,7 +229,11 @@ describe('reminders falling due', () => {
     await release(id, releaseBody(releasedOn));
     await staffCall(rt, 'POST', `/api/staff/referrals/${id}/close`, { outcome: 'withdrawn' });
     // the deletion raced the schedule: it fires anyway
-    await rt.deps.scheduler.create(`rem-day1_coordinator-${id}`, new Date(nineAmChicago(plusDays(releasedOn, 1))), { kind: 'reminder', referralId: id, step: 'day1_coordinator' });
+    await rt.deps.scheduler.create(`rem-day1_coordinator-${id}`, new Date(nineAmChicago(plusDays(releasedOn, 1))), {
+      kind: 'reminder',
+      referralId: id,
+      step: 'day1_coordinator',
+    });
     const before = await outbox(rt);
 
     const { fired } = await advanceTo(rt, new Date(Date.parse(nineAmChicago(plusDays(releasedOn, 1))) + 60_000));
@@ -254,8 +279,20 @@ describe('staff API', () => {
 
     expect(review.status).toBe(200);
     expect(review.json.items.map((i: { referralId: string }) => i.referralId)).toEqual([third, first]);
-    expect(review.json.items[0]).toEqual({ referralId: third, status: 'awaiting_review', urgency: 'routine', createdAt: expect.any(String) });
-    expect(queue.json.items[0]).toEqual({ referralId: third, status: 'awaiting_review', urgency: 'routine', createdAt: expect.any(String), reasons: [], wave: 0 });
+    expect(review.json.items[0]).toEqual({
+      referralId: third,
+      status: 'awaiting_review',
+      urgency: 'routine',
+      createdAt: expect.any(String),
+    });
+    expect(queue.json.items[0]).toEqual({
+      referralId: third,
+      status: 'awaiting_review',
+      urgency: 'routine',
+      createdAt: expect.any(String),
+      reasons: [],
+      wave: 0,
+    });
     expect(all.json.items.map((i: { referralId: string }) => i.referralId)).toEqual([third, urgent, first]);
     const paging = await staffCall(rt, 'GET', '/api/staff/referrals?status=paging');
     expect(paging.json.items.map((i: { referralId: string }) => i.referralId)).toEqual([urgent]);
@@ -268,7 +305,12 @@ describe('staff API', () => {
     const second = await staffCall(rt, 'GET', `/api/staff/referrals/${id}`);
 
     expect(first.status).toBe(200);
-    expect(first.json).toMatchObject({ referralId: id, status: 'paging', urgency: 'urgent', referral: { client: { aNumber: '123456789' } } });
+    expect(first.json).toMatchObject({
+      referralId: id,
+      status: 'paging',
+      urgency: 'urgent',
+      referral: { client: { aNumber: '123456789' } },
+    });
     expect(first.json.offers).toEqual([expect.objectContaining({ doctorId: 'd-ana', state: 'open', wave: 1 })]);
     expect(JSON.stringify(first.json)).not.toMatch(/tokenHash|outcomeToken|aNumberHash/);
     const events = (r: typeof first) => r.json.timeline.map((e: { event: string }) => e.event);

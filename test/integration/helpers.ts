@@ -110,12 +110,20 @@ export async function deliveryEvent(rt: LocalRuntime, message: unknown): Promise
 
 export const sesBounce = (email: string) => ({
   eventType: 'Bounce',
-  bounce: { bounceType: 'Permanent', bounceSubType: 'General', bouncedRecipients: [{ emailAddress: email, action: 'failed', status: '5.1.1' }] },
+  bounce: {
+    bounceType: 'Permanent',
+    bounceSubType: 'General',
+    bouncedRecipients: [{ emailAddress: email, action: 'failed', status: '5.1.1' }],
+  },
   mail: { messageId: 'local-message', destination: [email] },
 });
 
 export const smsFailure = (phone: string, eventType = 'TEXT_CARRIER_UNREACHABLE', messageStatus = 'CARRIER_UNREACHABLE') => ({
-  eventType, messageStatus, destinationPhoneNumber: phone, isFinal: true, messageId: 'local-sms',
+  eventType,
+  messageStatus,
+  destinationPhoneNumber: phone,
+  isFinal: true,
+  messageId: 'local-sms',
 });
 
 // ---- referrals ----------------------------------------------------------------------------------
@@ -125,7 +133,12 @@ export const smsFailure = (phone: string, eventType = 'TEXT_CARRIER_UNREACHABLE'
  * another person (a fresh A-number) unless `overrides` names one.
  */
 export async function submit(rt: LocalRuntime, overrides: ReferralOverrides = {}): Promise<string> {
-  const response = await call(rt, 'POST', '/api/referrals', validReferral({ ...overrides, client: { aNumber: freshANumber(), ...overrides.client } }));
+  const response = await call(
+    rt,
+    'POST',
+    '/api/referrals',
+    validReferral({ ...overrides, client: { aNumber: freshANumber(), ...overrides.client } }),
+  );
   expect(response.status, JSON.stringify(response.json)).toBe(201);
   await settle(rt);
   return response.json.referralId;
@@ -182,10 +195,16 @@ export function offerEmail(box: Outbox, email: string, referralId: string): Sent
 
 /** Phones that got an offer SMS for the case. */
 export const pagedBySms = (box: Outbox, referralId: string) =>
-  box.sms.filter((m) => m.body.includes(referralId) && /\bYES \d{4}\b/.test(m.body)).map((m) => m.to).sort();
+  box.sms
+    .filter((m) => m.body.includes(referralId) && /\bYES \d{4}\b/.test(m.body))
+    .map((m) => m.to)
+    .sort();
 /** Addresses that got an offer email for the case. */
 export const pagedByEmail = (box: Outbox, referralId: string) =>
-  box.email.filter((m) => m.text.includes(referralId) && m.text.includes('/offers/')).flatMap((m) => m.to).sort();
+  box.email
+    .filter((m) => m.text.includes(referralId) && m.text.includes('/offers/'))
+    .flatMap((m) => m.to)
+    .sort();
 
 // ---- roster builders ----------------------------------------------------------------------------
 
@@ -196,7 +215,12 @@ export function shiftAround(now: Date, doctorId: string, role: 'primary' | 'back
 
 /** A shift that ended before `now`. */
 export function pastShift(now: Date, doctorId: string, role: 'primary' | 'backup' = 'primary') {
-  return { doctorId, role, start: new Date(now.getTime() - 30 * HOUR).toISOString(), end: new Date(now.getTime() - 6 * HOUR).toISOString() };
+  return {
+    doctorId,
+    role,
+    start: new Date(now.getTime() - 30 * HOUR).toISOString(),
+    end: new Date(now.getTime() - 6 * HOUR).toISOString(),
+  };
 }
 
 /** Wall-clock `HH:MM` of an instant in a time zone. */
@@ -205,12 +229,18 @@ const hhmm = (at: Date, timeZone: string) =>
 
 /** Quiet hours, in the doctor's own time zone, that cover `now`. */
 export function quietHoursCovering(now: Date, timeZone = 'UTC') {
-  return { timeZone, quietHours: { start: hhmm(new Date(now.getTime() - HOUR), timeZone), end: hhmm(new Date(now.getTime() + 2 * HOUR), timeZone) } };
+  return {
+    timeZone,
+    quietHours: { start: hhmm(new Date(now.getTime() - HOUR), timeZone), end: hhmm(new Date(now.getTime() + 2 * HOUR), timeZone) },
+  };
 }
 
 /** Quiet hours, in the doctor's own time zone, well away from `now`. */
 export function quietHoursAwayFrom(now: Date, timeZone = 'UTC') {
-  return { timeZone, quietHours: { start: hhmm(new Date(now.getTime() + 6 * HOUR), timeZone), end: hhmm(new Date(now.getTime() + 9 * HOUR), timeZone) } };
+  return {
+    timeZone,
+    quietHours: { start: hhmm(new Date(now.getTime() + 6 * HOUR), timeZone), end: hhmm(new Date(now.getTime() + 9 * HOUR), timeZone) },
+  };
 }
 
 /** A doctor with an id, name, email and phone derived from `n` (phone +1 512 555 02nn). */

@@ -4,8 +4,23 @@ import type { LocalRuntime } from '../../local/runtime.js';
 import { validReferral } from '../fixtures/referral.js';
 import { call, useTestRuntime } from '../support/runtime.js';
 import {
-  ANA, COORDINATORS, caseOf, chicagoDate, clockNow, emailTo, linkFor, offerSms, outbox, outcomeTokenFor, resetWith,
-  schedules, sentSince, shiftAround, staffCall, submit, submitUrgent,
+  ANA,
+  COORDINATORS,
+  caseOf,
+  chicagoDate,
+  clockNow,
+  emailTo,
+  linkFor,
+  offerSms,
+  outbox,
+  outcomeTokenFor,
+  resetWith,
+  schedules,
+  sentSince,
+  shiftAround,
+  staffCall,
+  submit,
+  submitUrgent,
 } from './helpers.js';
 
 /** Attacks on the local hooks, the patient phone and free text: each is refused and changes nothing. */
@@ -64,8 +79,12 @@ describe('local hooks refuse what a web page or a rebinding DNS name could send'
       const reset = await raw('POST', '/_local/reset', { host });
       expect(reset.status, host).toBe(403);
       expect((await raw('GET', '/_local/token?group=coordinators', { host })).status, host).toBe(403);
-      const inbound = await raw('POST', '/_local/sms/inbound', { host, 'content-type': 'application/json' },
-        JSON.stringify({ from: ANA.phone, body: 'HELP' }));
+      const inbound = await raw(
+        'POST',
+        '/_local/sms/inbound',
+        { host, 'content-type': 'application/json' },
+        JSON.stringify({ from: ANA.phone, body: 'HELP' }),
+      );
       expect(inbound.status, host).toBe(403);
     }
     expect(await caseCount()).toBe(1);
@@ -80,7 +99,12 @@ describe('local hooks refuse what a web page or a rebinding DNS name could send'
       expect(advance.status, type).toBe(415);
       expect(advance.json).toMatchObject({ status: 415 });
     }
-    const inbound = await raw('POST', '/_local/sms/inbound', { host: new URL(rt.url).host }, JSON.stringify({ from: ANA.phone, body: 'HELP' }));
+    const inbound = await raw(
+      'POST',
+      '/_local/sms/inbound',
+      { host: new URL(rt.url).host },
+      JSON.stringify({ from: ANA.phone, body: 'HELP' }),
+    );
     expect(inbound.status).toBe(415); // no content type at all
     expect((await clockNow(rt)).getTime() - before.getTime()).toBeLessThan(60_000);
     expect(await sentSince(rt, sent)).toEqual({ sms: [], email: [] });
@@ -91,9 +115,16 @@ describe('local hooks refuse what a web page or a rebinding DNS name could send'
     await submit(rt);
     expect((await raw('POST', '/_local/settle', { host: `localhost:${port}` })).status).toBe(200);
     expect((await call(rt, 'GET', '/_local/outbox', undefined, { origin: rt.url })).status).toBe(200);
-    const advance = await call(rt, 'POST', '/_local/clock/advance', { minutes: 1 }, {
-      'content-type': 'application/json; charset=utf-8', origin: `http://localhost:${port}`,
-    });
+    const advance = await call(
+      rt,
+      'POST',
+      '/_local/clock/advance',
+      { minutes: 1 },
+      {
+        'content-type': 'application/json; charset=utf-8',
+        origin: `http://localhost:${port}`,
+      },
+    );
     expect(advance.status).toBe(200);
     expect(await caseCount()).toBe(1);
     const reset = await raw('POST', '/_local/reset', { host: `127.0.0.1:${port}` }); // a script's bare POST
@@ -109,8 +140,14 @@ describe('local hooks refuse what a web page or a rebinding DNS name could send'
 });
 
 describe('patient phones must be US numbers that can take an SMS', () => {
-  const releaseBody = (releasedOn: string, patientPhone: string) =>
-    ({ releasedOn, state: 'TX', city: 'Austin', patientPhone, patientLanguage: 'es', smsConsent: true });
+  const releaseBody = (releasedOn: string, patientPhone: string) => ({
+    releasedOn,
+    state: 'TX',
+    city: 'Austin',
+    patientPhone,
+    patientLanguage: 'es',
+    smsConsent: true,
+  });
   const refused = [
     ['+44 909 879 0879', 'premium-rate, abroad'],
     ['+1 900 555 0100', 'US premium-rate'],
@@ -141,7 +178,9 @@ describe('patient phones must be US numbers that can take an SMS', () => {
     const before = await outbox(rt);
 
     const response = await call(rt, 'POST', `/api/referrals/${id}/outcome`, {
-      token, outcome: 'parole_granted', release: releaseBody(releasedOn, '+44 909 879 0879'),
+      token,
+      outcome: 'parole_granted',
+      release: releaseBody(releasedOn, '+44 909 879 0879'),
     });
     expect(response.status).toBe(422);
     expect(response.json.errors.map((e: { path: string }) => e.path)).toEqual(['release.patientPhone']);
@@ -151,7 +190,9 @@ describe('patient phones must be US numbers that can take an SMS', () => {
 
     // the same link with a US mobile number is recorded, in E.164
     const ok = await call(rt, 'POST', `/api/referrals/${id}/outcome`, {
-      token, outcome: 'parole_granted', release: releaseBody(releasedOn, '(512) 555-0150'),
+      token,
+      outcome: 'parole_granted',
+      release: releaseBody(releasedOn, '(512) 555-0150'),
     });
     expect(ok.status).toBe(200);
     expect((await caseOf(rt, id))?.release?.patientPhone).toBe('+15125550150');
@@ -189,7 +230,11 @@ describe('free text refuses control characters other than newline and tab', () =
   it('a release city with a control character is 422 and records nothing', async () => {
     const id = await submit(rt);
     const response = await staffCall(rt, 'POST', `/api/staff/referrals/${id}/release`, {
-      releasedOn: chicagoDate(await clockNow(rt)), state: 'TX', city: 'Austin\u0000', patientLanguage: 'es', smsConsent: false,
+      releasedOn: chicagoDate(await clockNow(rt)),
+      state: 'TX',
+      city: 'Austin\u0000',
+      patientLanguage: 'es',
+      smsConsent: false,
     });
     expect(response.status).toBe(422);
     expect(response.json.errors.map((e: { path: string }) => e.path)).toEqual(['city']);

@@ -2,8 +2,25 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.js';
 import { useTestRuntime } from '../support/runtime.js';
 import {
-  ANA, BEN, COORDINATORS, caseOf, chicagoDate, clockNow, codeFor, emailTo, offerSms, outbox, pagedByEmail,
-  pagedBySms, resetWith, sentSince, shiftAround, smsTo, staffCall, submitUrgent, textIn,
+  ANA,
+  BEN,
+  COORDINATORS,
+  caseOf,
+  chicagoDate,
+  clockNow,
+  codeFor,
+  emailTo,
+  offerSms,
+  outbox,
+  pagedByEmail,
+  pagedBySms,
+  resetWith,
+  sentSince,
+  shiftAround,
+  smsTo,
+  staffCall,
+  submitUrgent,
+  textIn,
 } from './helpers.js';
 
 let rt!: LocalRuntime;
@@ -83,7 +100,10 @@ describe('accepting by SMS', () => {
   it('does not count the offer of a case released before anyone accepted as open, so a bare YES takes the new case', async () => {
     const released = await pagedCase();
     const release = await staffCall(rt, 'POST', `/api/staff/referrals/${released.id}/release`, {
-      releasedOn: chicagoDate(await clockNow(rt)), state: 'TX', patientLanguage: 'es', smsConsent: false,
+      releasedOn: chicagoDate(await clockNow(rt)),
+      state: 'TX',
+      patientLanguage: 'es',
+      smsConsent: false,
     });
     expect(release.status).toBe(200);
     const fresh = await pagedCase();
@@ -179,7 +199,11 @@ describe('help, stop and anything else', () => {
 
     expect(replies).toEqual([{ to: ANA.phone, body: expect.stringContaining('no more SMS') }]);
     const told = (await sentSince(rt, before)).email;
-    for (const c of COORDINATORS) expect(emailTo({ sms: [], email: told }, c.email).some((m) => m.text.includes(ANA.name)), c.id).toBe(true);
+    for (const c of COORDINATORS)
+      expect(
+        emailTo({ sms: [], email: told }, c.email).some((m) => m.text.includes(ANA.name)),
+        c.id,
+      ).toBe(true);
 
     const id = await submitUrgent(rt);
     const box = await outbox(rt);

@@ -24,7 +24,12 @@ describe('POST /api/referrals', () => {
     const response = await call(rt, 'POST', '/api/referrals', validReferral({ client: { aNumber: 'a 12-345-678' } }));
 
     expect(response.status).toBe(201);
-    expect(response.json).toEqual({ referralId: expect.stringMatching(REFERRAL_ID), status: 'awaiting_review', urgency: 'routine', reasons: [] });
+    expect(response.json).toEqual({
+      referralId: expect.stringMatching(REFERRAL_ID),
+      status: 'awaiting_review',
+      urgency: 'routine',
+      reasons: [],
+    });
     expect(response.headers.get('location')).toBe(`/api/staff/referrals/${response.json.referralId}`);
     const stored = await rt.deps.store.getCase(response.json.referralId);
     expect(stored?.referral.client.aNumber).toBe('012345678');
@@ -37,7 +42,11 @@ describe('POST /api/referrals', () => {
     const response = await call(rt, 'POST', '/api/referrals', body);
 
     expect(response.status).toBe(201);
-    expect(response.json).toMatchObject({ status: 'paging', urgency: 'urgent', reasons: ['attorney_marked_urgent', 'risk:pregnancy', 'risk:hunger_strike'] });
+    expect(response.json).toMatchObject({
+      status: 'paging',
+      urgency: 'urgent',
+      reasons: ['attorney_marked_urgent', 'risk:pregnancy', 'risk:hunger_strike'],
+    });
   });
 
   it('answers the health check', async () => {
@@ -76,7 +85,12 @@ describe('bad input', () => {
 
     expect(response.status).toBe(422);
     expect(problem(response)).toContain('application/problem+json');
-    expect(response.json.errors.map((e: { path: string }) => e.path).sort()).toEqual(['attorney.phone', 'client.aNumber', 'client.givenName', 'extra']);
+    expect(response.json.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      'attorney.phone',
+      'client.aNumber',
+      'client.givenName',
+      'extra',
+    ]);
     for (const secret of ['A12', 'ZZ-SECRET-PHONE', 'SECRET-EXTRA']) expect(response.text).not.toContain(secret);
   });
 
@@ -131,7 +145,9 @@ describe('Idempotency-Key', () => {
 
   it('answers 422 when the same key comes with a different body', async () => {
     await call(rt, 'POST', '/api/referrals', validReferral(), { 'Idempotency-Key': 'k-2' });
-    const other = await call(rt, 'POST', '/api/referrals', validReferral({ medical: { attorneyUrgency: 'urgent' } }), { 'Idempotency-Key': 'k-2' });
+    const other = await call(rt, 'POST', '/api/referrals', validReferral({ medical: { attorneyUrgency: 'urgent' } }), {
+      'Idempotency-Key': 'k-2',
+    });
 
     expect(other.status).toBe(422);
     expect(other.json.detail).toMatch(/different body/);
@@ -150,7 +166,11 @@ describe('Idempotency-Key', () => {
   it('keeps no PHI in the idempotency record', async () => {
     await call(rt, 'POST', '/api/referrals', validReferral(), { 'Idempotency-Key': 'phi-check' });
     const { DynamoDBClient, ScanCommand } = await import('@aws-sdk/client-dynamodb');
-    const client = new DynamoDBClient({ endpoint: rt.dynamoEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const client = new DynamoDBClient({
+      endpoint: rt.dynamoEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     const { Items = [] } = await client.send(new ScanCommand({ TableName: 'medreview-idempotency' }));
 
     expect(Items).toHaveLength(1);

@@ -2,8 +2,22 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.js';
 import { useTestRuntime } from '../support/runtime.js';
 import {
-  advance, ANA, BEN, caseOf, clockNow, COORDINATORS, emailTo, outbox, pagedBySms, resetWith, sentSince, settle, shiftAround, smsTo,
-  staffCall, submitUrgent,
+  advance,
+  ANA,
+  BEN,
+  caseOf,
+  clockNow,
+  COORDINATORS,
+  emailTo,
+  outbox,
+  pagedBySms,
+  resetWith,
+  sentSince,
+  settle,
+  shiftAround,
+  smsTo,
+  staffCall,
+  submitUrgent,
 } from './helpers.js';
 
 /** The hourly page budget, lowered to 5 as `PAGE_BUDGET_PER_HOUR=5 npm start` would. */

@@ -3,9 +3,33 @@ import type { LocalRuntime } from '../../local/runtime.js';
 import { doctorEntry, type RosterDocument } from '../fixtures/roster.js';
 import { call, useTestRuntime } from '../support/runtime.js';
 import {
-  advance, ANA, BEN, CARO, caseOf, clockNow, codeFor, COORDINATORS, DAN, EVE, linkFor, offerEmail, offerSms,
-  outbox, pagedByEmail, pagedBySms, pastShift, quietHoursAwayFrom, quietHoursCovering, resetWith, schedules,
-  sentSince, shiftAround, smsTo, submit, submitUrgent, textIn,
+  advance,
+  ANA,
+  BEN,
+  CARO,
+  caseOf,
+  clockNow,
+  codeFor,
+  COORDINATORS,
+  DAN,
+  EVE,
+  linkFor,
+  offerEmail,
+  offerSms,
+  outbox,
+  pagedByEmail,
+  pagedBySms,
+  pastShift,
+  quietHoursAwayFrom,
+  quietHoursCovering,
+  resetWith,
+  schedules,
+  sentSince,
+  shiftAround,
+  smsTo,
+  submit,
+  submitUrgent,
+  textIn,
 } from './helpers.js';
 
 let rt!: LocalRuntime;
@@ -21,11 +45,23 @@ const HAL = doctorEntry({ id: 'd-hal', name: 'Dr. Hal Ito', email: 'hal@example.
  */
 function fullRoster(now: Date): RosterDocument {
   return {
-    doctors: [ANA, BEN, { ...CARO, ...quietHoursCovering(now) }, { ...DAN, ...quietHoursAwayFrom(now, 'Asia/Kolkata') },
+    doctors: [
+      ANA,
+      BEN,
+      { ...CARO, ...quietHoursCovering(now) },
+      { ...DAN, ...quietHoursAwayFrom(now, 'Asia/Kolkata') },
       { ...EVE, ...quietHoursCovering(now, 'America/Los_Angeles') },
-      GUS, { ...HAL, ...quietHoursCovering(now) }],
+      GUS,
+      { ...HAL, ...quietHoursCovering(now) },
+    ],
     coordinators: COORDINATORS,
-    shifts: [shiftAround(now, 'd-ana'), shiftAround(now, 'd-ben'), shiftAround(now, 'd-caro', 'backup'), shiftAround(now, 'd-gus'), pastShift(now, 'd-hal')],
+    shifts: [
+      shiftAround(now, 'd-ana'),
+      shiftAround(now, 'd-ben'),
+      shiftAround(now, 'd-caro', 'backup'),
+      shiftAround(now, 'd-gus'),
+      pastShift(now, 'd-hal'),
+    ],
   };
 }
 
@@ -59,7 +95,11 @@ describe('urgent paging in waves', () => {
 
   it('leaves a primary at capacity out of wave 1', async () => {
     const now = await clockNow(rt);
-    await resetWith(rt, { doctors: [{ ...ANA, maxOpenCases: 1 }, BEN], coordinators: COORDINATORS, shifts: [shiftAround(now, 'd-ana'), shiftAround(now, 'd-ben')] });
+    await resetWith(rt, {
+      doctors: [{ ...ANA, maxOpenCases: 1 }, BEN],
+      coordinators: COORDINATORS,
+      shifts: [shiftAround(now, 'd-ana'), shiftAround(now, 'd-ben')],
+    });
     const first = await submitUrgent(rt);
     const { offerId, token } = linkFor(offerSms(await outbox(rt), ANA.phone, first).body);
     expect((await call(rt, 'POST', `/api/offers/${offerId}/accept`, { token })).status).toBe(200);
@@ -137,7 +177,11 @@ describe('urgent paging in waves', () => {
 
   it('starts wave 2 at once when no primary is on shift', async () => {
     const now = await clockNow(rt);
-    await resetWith(rt, { doctors: [ANA, CARO, DAN], coordinators: COORDINATORS, shifts: [pastShift(now, 'd-ana'), shiftAround(now, 'd-caro', 'backup')] });
+    await resetWith(rt, {
+      doctors: [ANA, CARO, DAN],
+      coordinators: COORDINATORS,
+      shifts: [pastShift(now, 'd-ana'), shiftAround(now, 'd-caro', 'backup')],
+    });
 
     const id = await submitUrgent(rt);
 
@@ -193,7 +237,11 @@ describe('urgent paging in waves', () => {
     await call(rt, 'POST', '/_local/settle');
     expect(await schedules(rt)).toEqual([]);
     // the schedule deletion raced the schedule firing: wave 2 arrives anyway
-    await rt.deps.scheduler.create(`wave2-${id}`, new Date((await clockNow(rt)).getTime() + 60_000), { kind: 'wave', referralId: id, wave: 2 });
+    await rt.deps.scheduler.create(`wave2-${id}`, new Date((await clockNow(rt)).getTime() + 60_000), {
+      kind: 'wave',
+      referralId: id,
+      wave: 2,
+    });
     const before = await outbox(rt);
 
     const { fired } = await advance(rt, 2);

@@ -2,9 +2,29 @@ import { describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.js';
 import { call, useTestRuntime } from '../support/runtime.js';
 import {
-  ANA, BEN, CARO, COORDINATORS, advance, advanceTo, caseOf, chicagoDate, clockNow, codeFor, linkFor,
-  nineAmChicago, offerSms, outbox, plusDays, resetWith, schedules, settle, shiftAround, staffCall, submitUrgent,
-  textIn, type Outbox,
+  ANA,
+  BEN,
+  CARO,
+  COORDINATORS,
+  advance,
+  advanceTo,
+  caseOf,
+  chicagoDate,
+  clockNow,
+  codeFor,
+  linkFor,
+  nineAmChicago,
+  offerSms,
+  outbox,
+  plusDays,
+  resetWith,
+  schedules,
+  settle,
+  shiftAround,
+  staffCall,
+  submitUrgent,
+  textIn,
+  type Outbox,
 } from './helpers.js';
 
 let rt!: LocalRuntime;
@@ -85,7 +105,12 @@ describe('no PHI in any message or schedule name', () => {
 
     const releasedOn = chicagoDate(await clockNow(rt));
     const release = await staffCall(rt, 'POST', `/api/staff/referrals/${id}/release`, {
-      releasedOn, state: 'TX', city: CLIENT.releaseCity, patientPhone: '(512) 555-0150', patientLanguage: 'es', smsConsent: true,
+      releasedOn,
+      state: 'TX',
+      city: CLIENT.releaseCity,
+      patientPhone: '(512) 555-0150',
+      patientLanguage: 'es',
+      smsConsent: true,
     });
     expect(release.status).toBe(200);
     await seeSchedules();

@@ -26,7 +26,13 @@ describe('starting the local runtime', () => {
         outcomes.push(response.status);
       } catch (error) {
         const cause = (error as { cause?: { code?: string } }).cause;
-        outcomes.push((error as Error).name === 'TimeoutError' ? 'hung' : cause?.code === 'ECONNREFUSED' ? 'refused' : `${(error as Error).name}:${cause?.code}` as never);
+        outcomes.push(
+          (error as Error).name === 'TimeoutError'
+            ? 'hung'
+            : cause?.code === 'ECONNREFUSED'
+              ? 'refused'
+              : (`${(error as Error).name}:${cause?.code}` as never),
+        );
       }
     };
     // a health check every 20 ms from the first moment, each on its own (none waits for the one before)
@@ -40,7 +46,10 @@ describe('starting the local runtime', () => {
     await rt.stop();
 
     expect(outcomes.length).toBeGreaterThan(10);
-    expect(outcomes.filter((o) => !['refused', 503, 200].includes(o as never)), JSON.stringify(outcomes)).toEqual([]);
+    expect(
+      outcomes.filter((o) => !['refused', 503, 200].includes(o as never)),
+      JSON.stringify(outcomes),
+    ).toEqual([]);
     expect(outcomes.at(-1)).toBe(200);
     expect(outcomes).toContain('refused');
   }, 60_000);

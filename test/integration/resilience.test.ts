@@ -5,7 +5,19 @@ import type { EmailPort, SchedulerPort } from '../../shared/ports.js';
 import { sendReceipt } from '../../shared/usecases/receipt.js';
 import { validReferral } from '../fixtures/referral.js';
 import { call, useTestRuntime } from '../support/runtime.js';
-import { advance, clockNow, COORDINATORS, emailTo, numberedDoctor, outbox, resetWith, schedules, settle, shiftAround, smsTo } from './helpers.js';
+import {
+  advance,
+  clockNow,
+  COORDINATORS,
+  emailTo,
+  numberedDoctor,
+  outbox,
+  resetWith,
+  schedules,
+  settle,
+  shiftAround,
+  smsTo,
+} from './helpers.js';
 
 let rt!: LocalRuntime;
 useTestRuntime((started) => (rt = started));

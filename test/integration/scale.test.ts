@@ -17,7 +17,8 @@ useTestRuntime((r) => (rt = r));
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 let serial = 0;
-const nextId = () => `MR-${Array.from({ length: 8 }, (_, i) => CROCKFORD[Math.floor(serial / 32 ** (7 - i)) % 32]).join('')}${(serial++, '')}`;
+const nextId = () =>
+  `MR-${Array.from({ length: 8 }, (_, i) => CROCKFORD[Math.floor(serial / 32 ** (7 - i)) % 32]).join('')}${(serial++, '')}`;
 
 /** Open routine cases, stored straight into the table (not dispatched): `due` ones the sweeper must look at. */
 async function seed(count: number, { due = false } = {}): Promise<void> {
@@ -26,21 +27,33 @@ async function seed(count: number, { due = false } = {}): Promise<void> {
   const records: CaseRecord[] = Array.from({ length: count }, () => {
     const createdAt = new Date(now.getTime() - 86_400_000 + serial * 1000).toISOString();
     return {
-      referralId: nextId(), status: 'awaiting_review', urgency: 'routine', reasons: [], createdAt, referral, wave: 0,
-      receipt: 'sent', coordinatorNoticeAt: createdAt, ...(due ? { sweepAt: createdAt } : {}),
+      referralId: nextId(),
+      status: 'awaiting_review',
+      urgency: 'routine',
+      reasons: [],
+      createdAt,
+      referral,
+      wave: 0,
+      receipt: 'sent',
+      coordinatorNoticeAt: createdAt,
+      ...(due ? { sweepAt: createdAt } : {}),
     };
   });
   const db = documentClient(new DynamoDBClient({ endpoint: rt.dynamoEndpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }));
   await rt.writeUndispatched(async () => {
     const chunks = Array.from({ length: Math.ceil(records.length / 25) }, (_, i) => records.slice(i * 25, i * 25 + 25));
     for (let i = 0; i < chunks.length; i += 8) {
-      await Promise.all(chunks.slice(i, i + 8).map(async (chunk) => {
-        let pending: unknown[] | undefined = chunk.map((r) => ({ PutRequest: { Item: caseItem(r) } }));
-        while (pending?.length) {
-          const out: { UnprocessedItems?: Record<string, unknown[]> } = await db.send(new BatchWriteCommand({ RequestItems: { [TABLES.main]: pending as never } }));
-          pending = out.UnprocessedItems?.[TABLES.main];
-        }
-      }));
+      await Promise.all(
+        chunks.slice(i, i + 8).map(async (chunk) => {
+          let pending: unknown[] | undefined = chunk.map((r) => ({ PutRequest: { Item: caseItem(r) } }));
+          while (pending?.length) {
+            const out: { UnprocessedItems?: Record<string, unknown[]> } = await db.send(
+              new BatchWriteCommand({ RequestItems: { [TABLES.main]: pending as never } }),
+            );
+            pending = out.UnprocessedItems?.[TABLES.main];
+          }
+        }),
+      );
     }
   });
 }
@@ -78,11 +91,21 @@ describe('work that does not grow with the table', () => {
     await settle(rt);
 
     await seed(200);
-    const small = { all: await pageTime('/api/staff/referrals'), status: await pageTime('/api/staff/referrals?status=awaiting_review&limit=50'), sweep: await sweepTime(20) };
+    const small = {
+      all: await pageTime('/api/staff/referrals'),
+      status: await pageTime('/api/staff/referrals?status=awaiting_review&limit=50'),
+      sweep: await sweepTime(20),
+    };
     await seed(1_800);
-    const large = { all: await pageTime('/api/staff/referrals'), status: await pageTime('/api/staff/referrals?status=awaiting_review&limit=50'), sweep: await sweepTime(20) };
+    const large = {
+      all: await pageTime('/api/staff/referrals'),
+      status: await pageTime('/api/staff/referrals?status=awaiting_review&limit=50'),
+      sweep: await sweepTime(20),
+    };
 
-    console.log(`list page (all) ${small.all.toFixed(0)} → ${large.all.toFixed(0)} ms; list page (status) ${small.status.toFixed(0)} → ${large.status.toFixed(0)} ms; sweeper run ${small.sweep.toFixed(0)} → ${large.sweep.toFixed(0)} ms (200 → 2,000 open cases)`);
+    console.log(
+      `list page (all) ${small.all.toFixed(0)} → ${large.all.toFixed(0)} ms; list page (status) ${small.status.toFixed(0)} → ${large.status.toFixed(0)} ms; sweeper run ${small.sweep.toFixed(0)} → ${large.sweep.toFixed(0)} ms (200 → 2,000 open cases)`,
+    );
     // ten times the cases: a full read would take ~10× as long; a generous bound against a noisy machine
     for (const key of ['all', 'status', 'sweep'] as const) expect(large[key], key).toBeLessThan(small[key] * 4 + 250);
   }, 300_000);

@@ -4,8 +4,26 @@ import type { LocalRuntime } from '../../local/runtime.js';
 import { validReferral } from '../fixtures/referral.js';
 import { call, useTestRuntime } from '../support/runtime.js';
 import {
-  ANA, BEN, COORDINATORS, advance, codeFor, offerSms, outbox, chicagoDate, clockNow, deliveryEvent, plusDays, resetWith, sesBounce, settle, smsFailure,
-  staffCall, staffToken, submit, submitUrgent, textIn,
+  ANA,
+  BEN,
+  COORDINATORS,
+  advance,
+  codeFor,
+  offerSms,
+  outbox,
+  chicagoDate,
+  clockNow,
+  deliveryEvent,
+  plusDays,
+  resetWith,
+  sesBounce,
+  settle,
+  smsFailure,
+  staffCall,
+  staffToken,
+  submit,
+  submitUrgent,
+  textIn,
 } from './helpers.js';
 
 let rt!: LocalRuntime;
@@ -42,16 +60,24 @@ describe('staff API — auth on the new routes', () => {
     ['GET', '/api/staff/referrals.csv?from=2026-11-01&to=2026-11-30'],
   ];
 
-  it.each(routes)('%s %s answers 401 without a token, 401 with a forged one, 403 without the coordinators group', async (method, path, body) => {
-    expectProblem(await call(rt, method, path, body), 401);
-    expectProblem(await call(rt, method, path, body, { authorization: 'Bearer not.a.jwt' }), 401);
-    expectProblem(await call(rt, method, path, body, { authorization: `Bearer ${await staffToken(rt, 'doctors')}` }), 403);
-  });
+  it.each(routes)(
+    '%s %s answers 401 without a token, 401 with a forged one, 403 without the coordinators group',
+    async (method, path, body) => {
+      expectProblem(await call(rt, method, path, body), 401);
+      expectProblem(await call(rt, method, path, body, { authorization: 'Bearer not.a.jwt' }), 401);
+      expectProblem(await call(rt, method, path, body, { authorization: `Bearer ${await staffToken(rt, 'doctors')}` }), 403);
+    },
+  );
 
   it('changes nothing for a caller without the group', async () => {
     const before = await staffCall(rt, 'GET', '/api/staff/roster');
-    const r = await call(rt, 'PUT', '/api/staff/roster', { doctors: [], coordinators: COORDINATORS, shifts: [] },
-      { authorization: `Bearer ${await staffToken(rt, 'doctors')}` });
+    const r = await call(
+      rt,
+      'PUT',
+      '/api/staff/roster',
+      { doctors: [], coordinators: COORDINATORS, shifts: [] },
+      { authorization: `Bearer ${await staffToken(rt, 'doctors')}` },
+    );
     expect(r.status).toBe(403);
     expect((await staffCall(rt, 'GET', '/api/staff/roster')).json).toEqual(before.json);
   });
@@ -68,15 +94,24 @@ describe('POST /api/staff/referrals/{id}/notes', () => {
     const r = await note(id, { text: 'Called the attorney.\nFacility nurse to call back\tat 3pm.' });
 
     expect(r.status).toBe(201);
-    expect(r.json).toMatchObject({ event: 'note', actor: 'staff:local-coordinator@localhost', details: { text: 'Called the attorney.\nFacility nurse to call back\tat 3pm.' } });
+    expect(r.json).toMatchObject({
+      event: 'note',
+      actor: 'staff:local-coordinator@localhost',
+      details: { text: 'Called the attorney.\nFacility nurse to call back\tat 3pm.' },
+    });
     expect(await notesOf(id)).toEqual([
-      { at: r.json.at, event: 'note', actor: 'staff:local-coordinator@localhost', details: { text: 'Called the attorney.\nFacility nurse to call back\tat 3pm.' } },
+      {
+        at: r.json.at,
+        event: 'note',
+        actor: 'staff:local-coordinator@localhost',
+        details: { text: 'Called the attorney.\nFacility nurse to call back\tat 3pm.' },
+      },
     ]);
   });
 
   it('accepts 4000 characters, accented ones included', async () => {
     const id = await submit(rt);
-    const text = 'ñ'.repeat(3999) + 'é';
+    const text = `${'ñ'.repeat(3999)}é`;
 
     const r = await note(id, { text });
 
@@ -109,8 +144,13 @@ describe('POST /api/staff/referrals/{id}/notes', () => {
     expectProblem(await note('MR-00000000', { text: 'hello' }), 404);
     const id = await submit(rt);
     const token = await staffToken(rt);
-    expectProblem(await call(rt, 'POST', `/api/staff/referrals/${id}/notes`, 'text=hello',
-      { authorization: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' }), 415);
+    expectProblem(
+      await call(rt, 'POST', `/api/staff/referrals/${id}/notes`, 'text=hello', {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      }),
+      415,
+    );
     expectProblem(await call(rt, 'POST', `/api/staff/referrals/${id}/notes`, '{"text":', { authorization: `Bearer ${token}` }), 400);
     expect(await notesOf(id)).toEqual([]);
   });
@@ -147,13 +187,18 @@ describe('GET and PUT /api/staff/roster', () => {
     const after = (await staffCall(rt, 'GET', '/api/staff/roster')).json;
     expect(after.doctors).toEqual([{ ...BEN, active: false, unusable: [] }]);
     expect(after.coordinators).toEqual([COORDINATORS[0]]);
-    expect(after.shifts).toEqual([{ doctorId: 'd-ben', role: 'backup', start: '2026-11-28T14:00:00.000Z', end: '2026-11-29T14:00:00.000Z' }]);
+    expect(after.shifts).toEqual([
+      { doctorId: 'd-ben', role: 'backup', start: '2026-11-28T14:00:00.000Z', end: '2026-11-29T14:00:00.000Z' },
+    ]);
   });
 
   it('answers 422 with every error and changes nothing when any entry is bad', async () => {
     const before = (await staffCall(rt, 'GET', '/api/staff/roster')).json;
     const doc = {
-      doctors: [{ ...ANA, phone: 'not a phone' }, { ...BEN, id: 'd-ana' }],
+      doctors: [
+        { ...ANA, phone: 'not a phone' },
+        { ...BEN, id: 'd-ana' },
+      ],
       coordinators: COORDINATORS,
       shifts: [
         { doctorId: 'd-nobody', role: 'primary', start: '2026-11-28T08:00:00-06:00', end: '2026-11-29T08:00:00-06:00' },
@@ -172,7 +217,10 @@ describe('GET and PUT /api/staff/roster', () => {
   it('answers 422 for a body that is not a roster document, and 415 for one that is not JSON', async () => {
     expectProblem(await staffCall(rt, 'PUT', '/api/staff/roster', [1, 2]), 422);
     expectProblem(await staffCall(rt, 'PUT', '/api/staff/roster', { doctors: [], shifts: [] }), 422);
-    const r = await call(rt, 'PUT', '/api/staff/roster', 'doctors: []', { authorization: `Bearer ${await staffToken(rt)}`, 'content-type': 'text/yaml' });
+    const r = await call(rt, 'PUT', '/api/staff/roster', 'doctors: []', {
+      authorization: `Bearer ${await staffToken(rt)}`,
+      'content-type': 'text/yaml',
+    });
     expectProblem(r, 415);
     expect((await staffCall(rt, 'GET', '/api/staff/roster')).json.doctors).toHaveLength(2);
   });
@@ -188,7 +236,15 @@ describe('GET /api/staff/coverage', () => {
       { doctorId: 'd-ben', role: 'backup', start: iso(now + 96 * HOUR), end: iso(now + 144 * HOUR) },
       { doctorId: 'd-ana', role: 'primary', start: iso(now + 144 * HOUR), end: iso(now + 20 * 24 * HOUR) },
     ];
-    expect((await staffCall(rt, 'PUT', '/api/staff/roster', { doctors: [ANA, { ...BEN, specialties: ['general', 'psychiatry'] }], coordinators: COORDINATORS, shifts })).status).toBe(200);
+    expect(
+      (
+        await staffCall(rt, 'PUT', '/api/staff/roster', {
+          doctors: [ANA, { ...BEN, specialties: ['general', 'psychiatry'] }],
+          coordinators: COORDINATORS,
+          shifts,
+        })
+      ).status,
+    ).toBe(200);
 
     const r = await staffCall(rt, 'GET', '/api/staff/coverage?days=14');
 
@@ -205,7 +261,11 @@ describe('GET /api/staff/coverage', () => {
 
     // the CLI, against the same table, reports the same gaps (its own "now" differs by the test's run time)
     const out: string[] = [];
-    const code = await cli(['roster', 'check', '--table', 'medreview', '--endpoint', rt.dynamoEndpoint, '--time-zone', 'America/Chicago'], (l) => out.push(l), (l) => out.push(l));
+    const code = await cli(
+      ['roster', 'check', '--table', 'medreview', '--endpoint', rt.dynamoEndpoint, '--time-zone', 'America/Chicago'],
+      (l) => out.push(l),
+      (l) => out.push(l),
+    );
     expect(code).toBe(1);
     expect(out).toContain(`gap: no primary on shift for general from ${iso(now + 96 * HOUR)} to ${iso(now + 144 * HOUR)}`);
     expect(out.filter((l) => l.startsWith('gap: ')).map((l) => l.split(' ')[6])).toEqual(['psychiatry', 'general', 'psychiatry']);
@@ -285,14 +345,36 @@ describe('GET /api/staff/metrics and /api/staff/referrals.csv', () => {
     expect(r.headers.get('content-type')).toMatch(/^text\/csv; charset=utf-8/);
     expect(r.headers.get('content-disposition')).toBe(`attachment; filename="medreview-referrals-${today}-to-${laterDay}.csv"`);
     const lines = r.text.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('referral_id,submitted_at,submitted_date,week_start,urgency,reasons,status,hold_reason,accepted_at,minutes_to_accept,closed_at,outcome');
+    expect(lines[0]).toBe(
+      'referral_id,submitted_at,submitted_date,week_start,urgency,reasons,status,hold_reason,accepted_at,minutes_to_accept,closed_at,outcome',
+    );
     expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual([urgent, routine, later]);
     const urgentRow = lines[1].split(',');
-    expect(urgentRow.slice(2)).toEqual([today, expect.any(String), 'urgent', 'attorney_marked_urgent', 'closed', '', expect.any(String), expect.any(String), expect.any(String), 'care_established']);
+    expect(urgentRow.slice(2)).toEqual([
+      today,
+      expect.any(String),
+      'urgent',
+      'attorney_marked_urgent',
+      'closed',
+      '',
+      expect.any(String),
+      expect.any(String),
+      expect.any(String),
+      'care_established',
+    ]);
     expect(Number(urgentRow[9])).toBeGreaterThanOrEqual(12);
     const referral = validReferral();
-    for (const phi of [referral.client.givenName, referral.client.familyName, '123456789', '987654321', referral.client.dateOfBirth,
-      referral.custody.facilityName, referral.medical.concern, referral.attorney.name, referral.attorney.email]) {
+    for (const phi of [
+      referral.client.givenName,
+      referral.client.familyName,
+      '123456789',
+      '987654321',
+      referral.client.dateOfBirth,
+      referral.custody.facilityName,
+      referral.medical.concern,
+      referral.attorney.name,
+      referral.attorney.email,
+    ]) {
       expect(r.text).not.toContain(phi);
     }
 
@@ -332,7 +414,11 @@ describe('GET /api/staff/metrics and /api/staff/referrals.csv', () => {
 describe('the CLI roster check reads the program time zone', () => {
   it('exits 2 for an unknown time zone', async () => {
     const err: string[] = [];
-    const code = await cli(['roster', 'check', '--table', 'medreview', '--endpoint', rt.dynamoEndpoint, '--time-zone', 'Mars/Olympus'], () => undefined, (l) => err.push(l));
+    const code = await cli(
+      ['roster', 'check', '--table', 'medreview', '--endpoint', rt.dynamoEndpoint, '--time-zone', 'Mars/Olympus'],
+      () => undefined,
+      (l) => err.push(l),
+    );
     expect(code).toBe(2);
     expect(err.join('\n')).toMatch(/time zone/);
   });

@@ -3,8 +3,24 @@ import type { LocalRuntime } from '../../local/runtime.js';
 import { freshANumber, validReferral, type ReferralOverrides } from '../fixtures/referral.js';
 import { call, useTestRuntime } from '../support/runtime.js';
 import {
-  advance, ANA, caseOf, clockNow, COORDINATORS, emailTo, FIXTURE_DOMAIN, outbox, pagedByEmail, pagedBySms, resetWith, sentSince,
-  settle, shiftAround, smsTo, staffCall, trust, type Outbox,
+  advance,
+  ANA,
+  caseOf,
+  clockNow,
+  COORDINATORS,
+  emailTo,
+  FIXTURE_DOMAIN,
+  outbox,
+  pagedByEmail,
+  pagedBySms,
+  resetWith,
+  sentSince,
+  settle,
+  shiftAround,
+  smsTo,
+  staffCall,
+  trust,
+  type Outbox,
 } from './helpers.js';
 
 /** Trust and budgets as an attacker and a busy attorney meet them: verification, the daily limit, duplicates, approve. */
@@ -22,7 +38,11 @@ beforeEach(async () => {
 
 /** A referral from `email` about a new person (or the A-number given), not yet dispatched. */
 async function post(email: string, overrides: ReferralOverrides = {}, headers: Record<string, string> = {}) {
-  const body = validReferral({ ...overrides, attorney: { email, ...overrides.attorney }, client: { aNumber: freshANumber(), ...overrides.client } });
+  const body = validReferral({
+    ...overrides,
+    attorney: { email, ...overrides.attorney },
+    client: { aNumber: freshANumber(), ...overrides.client },
+  });
   return call(rt, 'POST', '/api/referrals', body, headers);
 }
 
@@ -55,7 +75,12 @@ describe('an address that is not trusted', () => {
 
     for (const r of responses) {
       expect(r.status).toBe(201);
-      expect(r.json).toEqual({ referralId: expect.any(String), status: 'awaiting_verification', urgency: 'urgent', reasons: ['attorney_marked_urgent'] });
+      expect(r.json).toEqual({
+        referralId: expect.any(String),
+        status: 'awaiting_verification',
+        urgency: 'urgent',
+        reasons: ['attorney_marked_urgent'],
+      });
     }
     const sent = await sentSince(rt, before);
     expect(sent.sms).toEqual([]);
@@ -102,7 +127,9 @@ describe('an address that is not trusted', () => {
     expect(pagedBySms(sent, first.referralId)).toEqual([ANA.phone]);
     expect(pagedByEmail(sent, second.referralId)).toEqual([ANA.email]);
     const receipts = emailTo(sent, STRANGER);
-    expect(receipts.map((m) => m.subject).sort()).toEqual([`Referral ${first.referralId} received`, `Referral ${second.referralId} received`].sort());
+    expect(receipts.map((m) => m.subject).sort()).toEqual(
+      [`Referral ${first.referralId} received`, `Referral ${second.referralId} received`].sort(),
+    );
     expect(receipts.every((m) => m.text.includes('/outcome/'))).toBe(true);
 
     // now trusted: the next referral pages at once
@@ -166,7 +193,11 @@ describe('an address that is not trusted', () => {
     expect(await caseOf(rt, waiting.referralId)).toMatchObject({ status: 'held', holdReason: 'duplicate', duplicateOf: open.referralId });
     const sent = await sentSince(rt, before);
     expect(pagedBySms(sent, waiting.referralId)).toEqual([]);
-    expect(sent.email.some((m) => m.to.includes(coordinatorEmails[0]) && m.text.includes(waiting.referralId) && m.text.includes(open.referralId))).toBe(true);
+    expect(
+      sent.email.some(
+        (m) => m.to.includes(coordinatorEmails[0]) && m.text.includes(waiting.referralId) && m.text.includes(open.referralId),
+      ),
+    ).toBe(true);
     expect(emailTo(sent, STRANGER)[0].text).toContain('A program coordinator reviews this referral before doctors are contacted.');
   });
 
@@ -209,7 +240,8 @@ describe('a trusted submitter', () => {
   it('is counted once for an Idempotency-Key replay', async () => {
     const email = 'replays@example.org';
     const body = validReferral({ ...urgent, attorney: { email }, client: { aNumber: freshANumber() } });
-    for (let i = 0; i < 4; i++) expect((await call(rt, 'POST', '/api/referrals', body, { 'idempotency-key': 'same-key' })).json.status).toBe('paging');
+    for (let i = 0; i < 4; i++)
+      expect((await call(rt, 'POST', '/api/referrals', body, { 'idempotency-key': 'same-key' })).json.status).toBe('paging');
     expect((await submitFrom(email, urgent)).status).toBe('paging');
     expect((await submitFrom(email, urgent)).status).toBe('paging');
     expect((await submitFrom(email, urgent)).status).toBe('held');
@@ -297,7 +329,9 @@ describe('POST /api/staff/referrals/{id}/approve', () => {
     expect(approved.json).toEqual({ status: 'paging' });
     expect(pagedBySms(await sentSince(rt, before), held.referralId)).toEqual([ANA.phone]);
     const detail = await staffCall(rt, 'GET', `/api/staff/referrals/${held.referralId}`);
-    expect(detail.json.timeline.find((e: { event: string }) => e.event === 'approved')).toMatchObject({ actor: expect.stringMatching(/^staff:/) });
+    expect(detail.json.timeline.find((e: { event: string }) => e.event === 'approved')).toMatchObject({
+      actor: expect.stringMatching(/^staff:/),
+    });
     expect(detail.json.holdReason).toBeUndefined();
     const again = await staffCall(rt, 'POST', `/api/staff/referrals/${held.referralId}/approve`);
     expect(again.status).toBe(409);
@@ -325,10 +359,12 @@ describe('the trusted list', () => {
     expect((await staffCall(rt, 'POST', '/api/staff/submitters', { domain: '@partner.test' })).status).toBe(200);
 
     const listed = await staffCall(rt, 'GET', '/api/staff/submitters');
-    expect(listed.json.items).toEqual(expect.arrayContaining([
-      { email: 'lawyer@firm.test', addedBy: expect.stringMatching(/^staff:/), addedAt: expect.any(String) },
-      { domain: 'partner.test', addedBy: expect.stringMatching(/^staff:/), addedAt: expect.any(String) },
-    ]));
+    expect(listed.json.items).toEqual(
+      expect.arrayContaining([
+        { email: 'lawyer@firm.test', addedBy: expect.stringMatching(/^staff:/), addedAt: expect.any(String) },
+        { domain: 'partner.test', addedBy: expect.stringMatching(/^staff:/), addedAt: expect.any(String) },
+      ]),
+    );
     expect((await submitFrom('lawyer@firm.test', urgent)).status).toBe('paging');
     expect((await submitFrom('anyone@partner.test', urgent)).status).toBe('paging');
 

@@ -1,6 +1,12 @@
 import { describe, it, expect, beforeEach } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ConflictException, CreateScheduleCommand, DeleteScheduleCommand, ResourceNotFoundException, SchedulerClient } from '@aws-sdk/client-scheduler';
+import {
+  ConflictException,
+  CreateScheduleCommand,
+  DeleteScheduleCommand,
+  ResourceNotFoundException,
+  SchedulerClient,
+} from '@aws-sdk/client-scheduler';
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { PinpointSMSVoiceV2Client, SendTextMessageCommand } from '@aws-sdk/client-pinpoint-sms-voice-v2';
 import { EventBridgeScheduler } from '../../shared/scheduler/eventbridge.js';
@@ -12,7 +18,10 @@ import { KmsKeyedHash } from '../../shared/hash/kms.js';
 describe('EventBridge Scheduler adapter', () => {
   const scheduler = mockClient(SchedulerClient);
   const adapter = new EventBridgeScheduler(new SchedulerClient({ region: 'us-east-1' }), {
-    group: 'medreview', targetArn: 'arn:aws:lambda:us-east-1:1:function:timer', roleArn: 'arn:aws:iam::1:role/scheduler', deadLetterArn: 'arn:aws:sqs:us-east-1:1:dlq',
+    group: 'medreview',
+    targetArn: 'arn:aws:lambda:us-east-1:1:function:timer',
+    roleArn: 'arn:aws:iam::1:role/scheduler',
+    deadLetterArn: 'arn:aws:sqs:us-east-1:1:dlq',
   });
   beforeEach(() => scheduler.reset());
 
@@ -42,11 +51,20 @@ describe('EventBridge Scheduler adapter', () => {
   it('leaves a schedule of the same name as it is (recording twice creates nothing new)', async () => {
     scheduler.on(CreateScheduleCommand).rejects(new ConflictException({ message: 'exists', Message: 'exists', $metadata: {} }));
 
-    await expect(adapter.create('rem-day1_coordinator-MR-7K3M9QXT', new Date(), { kind: 'reminder', referralId: 'MR-7K3M9QXT', step: 'day1_coordinator' })).resolves.toBeUndefined();
+    await expect(
+      adapter.create('rem-day1_coordinator-MR-7K3M9QXT', new Date(), {
+        kind: 'reminder',
+        referralId: 'MR-7K3M9QXT',
+        step: 'day1_coordinator',
+      }),
+    ).resolves.toBeUndefined();
   });
 
   it('treats deleting a schedule that already fired as done, and passes other errors on', async () => {
-    scheduler.on(DeleteScheduleCommand).rejectsOnce(new ResourceNotFoundException({ message: 'gone', Message: 'gone', $metadata: {} })).rejectsOnce(new Error('throttled'));
+    scheduler
+      .on(DeleteScheduleCommand)
+      .rejectsOnce(new ResourceNotFoundException({ message: 'gone', Message: 'gone', $metadata: {} }))
+      .rejectsOnce(new Error('throttled'));
 
     await expect(adapter.delete('wave2-MR-7K3M9QXT')).resolves.toBeUndefined();
     await expect(adapter.delete('wave2-MR-7K3M9QXT')).rejects.toThrow('throttled');
@@ -58,7 +76,12 @@ describe('SES adapter', () => {
     const ses = mockClient(SESv2Client);
     ses.on(SendEmailCommand).resolves({ MessageId: '1' });
 
-    await new SesEmail(new SESv2Client({ region: 'us-east-1' }), 'cases@example.org', 'medreview').send({ to: ['a@example.org'], subject: 'S', text: 'T', html: '<p>T</p>' });
+    await new SesEmail(new SESv2Client({ region: 'us-east-1' }), 'cases@example.org', 'medreview').send({
+      to: ['a@example.org'],
+      subject: 'S',
+      text: 'T',
+      html: '<p>T</p>',
+    });
 
     expect(ses.commandCalls(SendEmailCommand)[0].args[0].input).toMatchObject({
       FromEmailAddress: 'cases@example.org',
@@ -74,7 +97,10 @@ describe('End User Messaging SMS adapter', () => {
     const sms = mockClient(PinpointSMSVoiceV2Client);
     sms.on(SendTextMessageCommand).resolves({ MessageId: '1' });
 
-    await new EndUserMessagingSms(new PinpointSMSVoiceV2Client({ region: 'us-east-1' }), '+15125550000', 'medreview').send('+15125550101', 'hello');
+    await new EndUserMessagingSms(new PinpointSMSVoiceV2Client({ region: 'us-east-1' }), '+15125550000', 'medreview').send(
+      '+15125550101',
+      'hello',
+    );
 
     expect(sms.commandCalls(SendTextMessageCommand)[0].args[0].input).toEqual({
       DestinationPhoneNumber: '+15125550101',

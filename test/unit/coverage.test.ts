@@ -6,8 +6,12 @@ import { doctorEntry, parsedRoster, type RosterDocument } from '../fixtures/rost
 const FROM = new Date('2026-05-15T00:00:00Z');
 const TO = new Date('2026-05-17T00:00:00Z');
 
-const shift = (doctorId: string, start: string, end: string, role: 'primary' | 'backup' = 'primary') =>
-  ({ doctorId, role, start: `2026-05-${start}:00Z`, end: `2026-05-${end}:00Z` });
+const shift = (doctorId: string, start: string, end: string, role: 'primary' | 'backup' = 'primary') => ({
+  doctorId,
+  role,
+  start: `2026-05-${start}:00Z`,
+  end: `2026-05-${end}:00Z`,
+});
 
 const gaps = (doc: Partial<RosterDocument>, from = FROM, to = TO) => coverageGaps(parsedRoster(doc), from, to);
 
@@ -24,18 +28,21 @@ describe('coverage gaps', () => {
   });
 
   it('finds a gap at the start of the window', () => {
-    expect(gaps({ doctors: [ANA], shifts: [shift('d-ana', '15T06:00', '17T06:00')] }))
-      .toEqual([{ start: '2026-05-15T00:00:00.000Z', end: '2026-05-15T06:00:00.000Z', specialty: 'general' }]);
+    expect(gaps({ doctors: [ANA], shifts: [shift('d-ana', '15T06:00', '17T06:00')] })).toEqual([
+      { start: '2026-05-15T00:00:00.000Z', end: '2026-05-15T06:00:00.000Z', specialty: 'general' },
+    ]);
   });
 
   it('finds a gap at the end of the window', () => {
-    expect(gaps({ doctors: [ANA], shifts: [shift('d-ana', '14T00:00', '16T20:00')] }))
-      .toEqual([{ start: '2026-05-16T20:00:00.000Z', end: '2026-05-17T00:00:00.000Z', specialty: 'general' }]);
+    expect(gaps({ doctors: [ANA], shifts: [shift('d-ana', '14T00:00', '16T20:00')] })).toEqual([
+      { start: '2026-05-16T20:00:00.000Z', end: '2026-05-17T00:00:00.000Z', specialty: 'general' },
+    ]);
   });
 
   it('finds a gap in the middle, between shifts given out of order', () => {
-    expect(gaps({ doctors: [ANA], shifts: [shift('d-ana', '16T08:00', '17T08:00'), shift('d-ana', '14T08:00', '15T20:00')] }))
-      .toEqual([{ start: '2026-05-15T20:00:00.000Z', end: '2026-05-16T08:00:00.000Z', specialty: 'general' }]);
+    expect(gaps({ doctors: [ANA], shifts: [shift('d-ana', '16T08:00', '17T08:00'), shift('d-ana', '14T08:00', '15T20:00')] })).toEqual([
+      { start: '2026-05-15T20:00:00.000Z', end: '2026-05-16T08:00:00.000Z', specialty: 'general' },
+    ]);
   });
 
   it('merges overlapping and touching shifts of several doctors (no gap where one ends inside another)', () => {
@@ -50,23 +57,28 @@ describe('coverage gaps', () => {
 
   it('ignores shifts wholly outside the window', () => {
     const shifts = [shift('d-ana', '10T00:00', '14T00:00'), shift('d-ana', '17T00:00', '19T00:00'), shift('d-ana', '15T00:00', '16T00:00')];
-    expect(gaps({ doctors: [ANA], shifts })).toEqual([{ start: '2026-05-16T00:00:00.000Z', end: '2026-05-17T00:00:00.000Z', specialty: 'general' }]);
+    expect(gaps({ doctors: [ANA], shifts })).toEqual([
+      { start: '2026-05-16T00:00:00.000Z', end: '2026-05-17T00:00:00.000Z', specialty: 'general' },
+    ]);
   });
 
   it('does not count an inactive doctor on a primary shift', () => {
-    expect(gaps({ doctors: [{ ...ANA, active: false }], shifts: [shift('d-ana', '14T00:00', '18T00:00')] }))
-      .toEqual([{ start: FROM.toISOString(), end: TO.toISOString(), specialty: 'general' }]);
+    expect(gaps({ doctors: [{ ...ANA, active: false }], shifts: [shift('d-ana', '14T00:00', '18T00:00')] })).toEqual([
+      { start: FROM.toISOString(), end: TO.toISOString(), specialty: 'general' },
+    ]);
   });
 
   it('does not count backup shifts', () => {
-    expect(gaps({ doctors: [ANA], shifts: [shift('d-ana', '14T00:00', '18T00:00', 'backup'), shift('d-ana', '16T00:00', '18T00:00')] }))
-      .toEqual([{ start: '2026-05-15T00:00:00.000Z', end: '2026-05-16T00:00:00.000Z', specialty: 'general' }]);
+    expect(
+      gaps({ doctors: [ANA], shifts: [shift('d-ana', '14T00:00', '18T00:00', 'backup'), shift('d-ana', '16T00:00', '18T00:00')] }),
+    ).toEqual([{ start: '2026-05-15T00:00:00.000Z', end: '2026-05-16T00:00:00.000Z', specialty: 'general' }]);
   });
 
   it('reports each specialty some doctor offers: a general primary covers general only', () => {
     const shifts = [shift('d-ana', '14T00:00', '18T00:00'), shift('d-ben', '16T00:00', '18T00:00')];
-    expect(gaps({ doctors: [ANA, BEN], shifts }))
-      .toEqual([{ start: '2026-05-15T00:00:00.000Z', end: '2026-05-16T00:00:00.000Z', specialty: 'psychiatry' }]);
+    expect(gaps({ doctors: [ANA, BEN], shifts })).toEqual([
+      { start: '2026-05-15T00:00:00.000Z', end: '2026-05-16T00:00:00.000Z', specialty: 'psychiatry' },
+    ]);
   });
 
   it('counts a psychiatrist as covering general too', () => {
@@ -98,8 +110,9 @@ describe('coverage gaps', () => {
       { doctorId: 'd-ana', role: 'primary' as const, start: '2027-03-13T08:00:00-06:00', end: '2027-03-14T08:00:00-05:00' },
       { doctorId: 'd-ana', role: 'primary' as const, start: '2027-03-14T09:00:00-05:00', end: '2027-03-15T08:00:00-05:00' },
     ];
-    expect(coverageGaps(parsedRoster({ doctors: [ANA], shifts }), new Date('2027-03-13T14:00:00Z'), new Date('2027-03-15T13:00:00Z')))
-      .toEqual([{ start: '2027-03-14T13:00:00.000Z', end: '2027-03-14T14:00:00.000Z', specialty: 'general' }]);
+    expect(
+      coverageGaps(parsedRoster({ doctors: [ANA], shifts }), new Date('2027-03-13T14:00:00Z'), new Date('2027-03-15T13:00:00Z')),
+    ).toEqual([{ start: '2027-03-14T13:00:00.000Z', end: '2027-03-14T14:00:00.000Z', specialty: 'general' }]);
   });
 });
 
@@ -132,7 +145,10 @@ describe('coverage query', () => {
     for (const days of ['0', '91', '100', '1.5', '-1', 'x', '']) {
       const r = CoverageQuery.safeParse({ days });
       expect(r.success, days).toBe(false);
-      expect(r.error!.issues.map((i) => i.path.join('.')), days).toEqual(['days']);
+      expect(
+        r.error!.issues.map((i) => i.path.join('.')),
+        days,
+      ).toEqual(['days']);
     }
   });
 });

@@ -25,8 +25,11 @@ describe('dates', () => {
     it('gives different dates for the same instant in different zones', () => {
       const instant = new Date('2026-05-16T02:00:00Z');
 
-      expect([dateIn(instant, 'UTC'), dateIn(instant, CHICAGO), dateIn(instant, 'Asia/Tokyo')])
-        .toEqual(['2026-05-16', '2026-05-15', '2026-05-16']);
+      expect([dateIn(instant, 'UTC'), dateIn(instant, CHICAGO), dateIn(instant, 'Asia/Tokyo')]).toEqual([
+        '2026-05-16',
+        '2026-05-15',
+        '2026-05-16',
+      ]);
     });
   });
 
@@ -92,11 +95,8 @@ describe('dates', () => {
       expect(isRealDate(date)).toBe(true);
     });
 
-    it.each(['2026-02-29', '2026-04-31', '2026-13-01', '2026-00-10', '2026-5-1', '2026-05-15T00:00', 'tomorrow'])(
-      'rejects %s',
-      (date) => {
-        expect(isRealDate(date)).toBe(false);
-      },
-    );
+    it.each(['2026-02-29', '2026-04-31', '2026-13-01', '2026-00-10', '2026-5-1', '2026-05-15T00:00', 'tomorrow'])('rejects %s', (date) => {
+      expect(isRealDate(date)).toBe(false);
+    });
   });
 });

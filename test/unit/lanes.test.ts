@@ -9,11 +9,21 @@ type Record = DynamoDBStreamEvent['Records'][number];
 let seq = 100;
 
 /** A stream record as Lambda delivers it, for a case item (or another item with `sk`). */
-function change(eventName: 'INSERT' | 'MODIFY', after: string | undefined, before?: string, { id = 'MR-AAAAAAAA', sk = 'REF' } = {}): Record {
+function change(
+  eventName: 'INSERT' | 'MODIFY',
+  after: string | undefined,
+  before?: string,
+  { id = 'MR-AAAAAAAA', sk = 'REF' } = {},
+): Record {
   const image = (status?: string) => (status ? { pk: { S: `REF#${id}` }, sk: { S: sk }, status: { S: status } } : undefined);
   return {
     eventName,
-    dynamodb: { Keys: { pk: { S: `REF#${id}` }, sk: { S: sk } }, NewImage: image(after), OldImage: image(before), SequenceNumber: String(seq++) },
+    dynamodb: {
+      Keys: { pk: { S: `REF#${id}` }, sk: { S: sk } },
+      NewImage: image(after),
+      OldImage: image(before),
+      SequenceNumber: String(seq++),
+    },
   } as Record;
 }
 
@@ -66,7 +76,7 @@ describe('which changes let a case out of waiting (routine lane)', () => {
 describe('a lane batch', () => {
   afterEach(() => vi.restoreAllMocks());
 
-  it('runs referrals in parallel, each in order, and reports only the failed record and its referral\'s later ones', async () => {
+  it("runs referrals in parallel, each in order, and reports only the failed record and its referral's later ones", async () => {
     const ran: string[] = [];
     let running = 0;
     let most = 0;

@@ -15,7 +15,26 @@ describe('language list', () => {
 
   it('has the Indigenous languages of Guatemala and Mexico that detained clients speak, by their ISO 639 codes', () => {
     const listed = new Set(LANGUAGES.map((l) => l.tag));
-    for (const tag of ['quc', 'mam', 'kjb', 'mix', 'kek', 'cak', 'cac', 'knj', 'agu', 'ixl', 'cab', 'nah', 'zap', 'tzh', 'tzo', 'jac', 'poh', 'tzj']) {
+    for (const tag of [
+      'quc',
+      'mam',
+      'kjb',
+      'mix',
+      'kek',
+      'cak',
+      'cac',
+      'knj',
+      'agu',
+      'ixl',
+      'cab',
+      'nah',
+      'zap',
+      'tzh',
+      'tzo',
+      'jac',
+      'poh',
+      'tzj',
+    ]) {
       expect(listed.has(tag), tag).toBe(true);
     }
   });

@@ -6,8 +6,9 @@ const OUTCOME_URL = 'https://medreview.example/outcome/MR-7K3M9QXT#token=abc_DEF
 describe('messages', () => {
   describe('escapeHtml', () => {
     it('escapes the five HTML-special characters', () => {
-      expect(escapeHtml(`<a href="x" title='y'>Tom & Jerry</a>`))
-        .toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;Tom &amp; Jerry&lt;/a&gt;');
+      expect(escapeHtml(`<a href="x" title='y'>Tom & Jerry</a>`)).toBe(
+        '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;Tom &amp; Jerry&lt;/a&gt;',
+      );
     });
 
     it('leaves plain text alone', () => {
@@ -99,7 +100,13 @@ describe('messages', () => {
     });
 
     it('links only what the system passes as a link: its own pages', () => {
-      const offer = offerEmail({ referralId: 'MR-7K3M9QXT', urgency: 'urgent', specialty: 'general', code: '1234', url: 'https://medreview.example/offers/of-1#token=t' });
+      const offer = offerEmail({
+        referralId: 'MR-7K3M9QXT',
+        urgency: 'urgent',
+        specialty: 'general',
+        code: '1234',
+        url: 'https://medreview.example/offers/of-1#token=t',
+      });
       expect(anchors(offer.html)).toEqual(['https://medreview.example/offers/of-1#token=t']);
       const plain = message('s', ['A URL in plain text https://evil.example stays text']);
       expect(anchors(plain.html)).toEqual([]);

@@ -2,7 +2,15 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { casesCsv, DateRangeQuery, percentiles, programMetrics, rangeInstants, weekStart, type ReportCase } from '../../shared/domain/metrics.js';
+import {
+  casesCsv,
+  DateRangeQuery,
+  percentiles,
+  programMetrics,
+  rangeInstants,
+  weekStart,
+  type ReportCase,
+} from '../../shared/domain/metrics.js';
 import { NoteBody } from '../../shared/domain/notes.js';
 import { documentClient } from '../../shared/store/dynamo.js';
 import { Store } from '../../shared/store/store.js';
@@ -10,7 +18,14 @@ import { Store } from '../../shared/store/store.js';
 const TZ = 'America/Chicago';
 
 function summary(overrides: Partial<ReportCase> = {}): ReportCase {
-  return { referralId: 'MR-AAAAAAAA', status: 'awaiting_review', urgency: 'routine', reasons: [], createdAt: '2026-11-04T15:00:00.000Z', ...overrides };
+  return {
+    referralId: 'MR-AAAAAAAA',
+    status: 'awaiting_review',
+    urgency: 'routine',
+    reasons: [],
+    createdAt: '2026-11-04T15:00:00.000Z',
+    ...overrides,
+  };
 }
 
 describe('metrics date range', () => {
@@ -35,7 +50,10 @@ describe('metrics date range', () => {
 
   it('covers the program days from the first midnight to the midnight after the last day, DST included', () => {
     // 2026-11-01 is 25 hours long in Chicago
-    expect(rangeInstants({ from: '2026-11-01', to: '2026-11-01' }, TZ)).toEqual({ start: '2026-11-01T05:00:00.000Z', end: '2026-11-02T06:00:00.000Z' });
+    expect(rangeInstants({ from: '2026-11-01', to: '2026-11-01' }, TZ)).toEqual({
+      start: '2026-11-01T05:00:00.000Z',
+      end: '2026-11-02T06:00:00.000Z',
+    });
   });
 });
 
@@ -73,7 +91,11 @@ describe('program metrics', () => {
 
     const m = programMetrics(cases, range, TZ);
 
-    expect(m.weeks.map((w) => [w.weekStart, w.total])).toEqual([['2026-10-26', 0], ['2026-11-02', 1], ['2026-11-09', 1]]);
+    expect(m.weeks.map((w) => [w.weekStart, w.total])).toEqual([
+      ['2026-10-26', 0],
+      ['2026-11-02', 1],
+      ['2026-11-09', 1],
+    ]);
     expect(m.weeks[1].urgency).toEqual({ urgent: 1, routine: 0 });
     expect(m.weeks[1].status.paging).toBe(1);
     expect(m.weeks[2].status.awaiting_review).toBe(1);
@@ -102,11 +124,21 @@ describe('program metrics', () => {
 
 describe('cases CSV', () => {
   it('has a header and one row per case, oldest first, reasons joined by semicolons', () => {
-    const csv = casesCsv([
-      summary({ referralId: 'MR-00000002', createdAt: '2026-11-05T15:00:00.000Z' }),
-      summary({ referralId: 'MR-00000001', urgency: 'urgent', reasons: ['attorney_marked_urgent', 'risk:pregnancy'], status: 'closed',
-        assignedAt: '2026-11-04T15:12:30.000Z', closedAt: '2026-11-20T16:00:00.000Z', outcome: 'parole_granted' }),
-    ], TZ);
+    const csv = casesCsv(
+      [
+        summary({ referralId: 'MR-00000002', createdAt: '2026-11-05T15:00:00.000Z' }),
+        summary({
+          referralId: 'MR-00000001',
+          urgency: 'urgent',
+          reasons: ['attorney_marked_urgent', 'risk:pregnancy'],
+          status: 'closed',
+          assignedAt: '2026-11-04T15:12:30.000Z',
+          closedAt: '2026-11-20T16:00:00.000Z',
+          outcome: 'parole_granted',
+        }),
+      ],
+      TZ,
+    );
 
     expect(csv.split('\r\n')).toEqual([
       'referral_id,submitted_at,submitted_date,week_start,urgency,reasons,status,hold_reason,accepted_at,minutes_to_accept,closed_at,outcome',
@@ -143,7 +175,8 @@ describe('cases by creation date', () => {
   });
 
   it('follows every page of the range', async () => {
-    ddb.on(QueryCommand)
+    ddb
+      .on(QueryCommand)
       .resolvesOnce({ Items: [{ referralId: 'MR-00000001', casesPk: 'CASE', casesSk: 'x' }], LastEvaluatedKey: { pk: 'a' } })
       .resolvesOnce({ Items: [{ referralId: 'MR-00000002' }] });
 
@@ -163,7 +196,19 @@ describe('note body', () => {
   });
 
   it('refuses empty, blank, too long, and control characters other than newline and tab', () => {
-    for (const text of ['', ' \n\t ', 'x'.repeat(4001), 'a\u0000b', 'a\rb', 'line one\r\nline two', 'a\u001bb', 'a\u007fb', 'a\u009bb', undefined, 5]) {
+    for (const text of [
+      '',
+      ' \n\t ',
+      'x'.repeat(4001),
+      'a\u0000b',
+      'a\rb',
+      'line one\r\nline two',
+      'a\u001bb',
+      'a\u007fb',
+      'a\u009bb',
+      undefined,
+      5,
+    ]) {
       expect(ok(text), JSON.stringify(text)).toBe(false);
     }
   });

@@ -23,8 +23,17 @@ function cancelled(...codes: string[]) {
 
 const TOKEN = 'x'.repeat(43);
 const offer: Offer = {
-  offerId: 'of-1', referralId: 'MR-7K3M9QXT', doctorId: 'd-ana', wave: 1, code: '4821', state: 'open',
-  tokenHashes: { sms: hashToken(TOKEN) }, tokenExpiresAt: '2099-01-01T00:00:00.000Z', sms: 'sent', email: 'sent', createdAt: '2026-05-15T17:00:00.000Z',
+  offerId: 'of-1',
+  referralId: 'MR-7K3M9QXT',
+  doctorId: 'd-ana',
+  wave: 1,
+  code: '4821',
+  state: 'open',
+  tokenHashes: { sms: hashToken(TOKEN) },
+  tokenExpiresAt: '2099-01-01T00:00:00.000Z',
+  sms: 'sent',
+  email: 'sent',
+  createdAt: '2026-05-15T17:00:00.000Z',
 };
 const openCase = { ...keys.case(offer.referralId), referralId: offer.referralId, status: 'paging', urgency: 'urgent', wave: 1 };
 
@@ -34,11 +43,19 @@ const at = '2026-05-15T17:01:00.000Z';
 
 beforeEach(() => {
   ddb.reset();
-  ddb.on(GetCommand, { Key: keys.offerPointer(offer.offerId) }).resolves({ Item: { referralId: offer.referralId, doctorId: offer.doctorId } });
-  ddb.on(GetCommand, { Key: keys.offer(offer.referralId, offer.doctorId) }).resolves({ Item: { ...keys.offer(offer.referralId, offer.doctorId), ...offer } });
-  ddb.on(GetCommand, { Key: keys.code(offer.doctorId, offer.code) }).resolves({ Item: { referralId: offer.referralId, offerId: offer.offerId, open: true } });
+  ddb
+    .on(GetCommand, { Key: keys.offerPointer(offer.offerId) })
+    .resolves({ Item: { referralId: offer.referralId, doctorId: offer.doctorId } });
+  ddb
+    .on(GetCommand, { Key: keys.offer(offer.referralId, offer.doctorId) })
+    .resolves({ Item: { ...keys.offer(offer.referralId, offer.doctorId), ...offer } });
+  ddb
+    .on(GetCommand, { Key: keys.code(offer.doctorId, offer.code) })
+    .resolves({ Item: { referralId: offer.referralId, offerId: offer.offerId, open: true } });
   ddb.on(GetCommand, { Key: keys.case(offer.referralId) }).resolves({ Item: openCase });
-  ddb.on(QueryCommand).resolves({ Items: [{ pk: 'ROSTER', sk: 'DOC#d-ana', id: 'd-ana', phone: '+15125550101', email: 'ana@example.org' }] });
+  ddb
+    .on(QueryCommand)
+    .resolves({ Items: [{ pk: 'ROSTER', sk: 'DOC#d-ana', id: 'd-ana', phone: '+15125550101', email: 'ana@example.org' }] });
 });
 
 describe('accepting an offer reads why a transaction was cancelled', () => {
@@ -59,7 +76,10 @@ describe('accepting an offer reads why a transaction was cancelled', () => {
   });
 
   it('retries a transaction conflict and wins when the retry goes through', async () => {
-    ddb.on(TransactWriteCommand).rejectsOnce(cancelled('TransactionConflict', 'None', 'None')).resolves({});
+    ddb
+      .on(TransactWriteCommand)
+      .rejectsOnce(cancelled('TransactionConflict', 'None', 'None'))
+      .resolves({});
     expect(await store.acceptOffer(offer, at)).toBe(true);
     expect(ddb.commandCalls(TransactWriteCommand)).toHaveLength(2);
   });
@@ -126,9 +146,14 @@ describe('what the doctor is told', () => {
     // imported once the fakes are in place: a handler wires its ports at import
     const { handler: offersHandler } = await import('../../functions/offers/handler.js');
     const event = {
-      httpMethod: 'POST', resource: '/api/offers/{offerId}/accept', path: `/api/offers/${offer.offerId}/accept`,
-      pathParameters: { offerId: offer.offerId }, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: TOKEN }),
-      isBase64Encoded: false, requestContext: {},
+      httpMethod: 'POST',
+      resource: '/api/offers/{offerId}/accept',
+      path: `/api/offers/${offer.offerId}/accept`,
+      pathParameters: { offerId: offer.offerId },
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: TOKEN }),
+      isBase64Encoded: false,
+      requestContext: {},
     } as unknown as APIGatewayProxyEvent;
     return offersHandler(event, {} as Context);
   }
@@ -143,7 +168,9 @@ describe('what the doctor is told', () => {
 
   it('answers 409 when the case item said another doctor has it', async () => {
     ddb.on(TransactWriteCommand).rejects(cancelled('ConditionalCheckFailed', 'None', 'None'));
-    ddb.on(GetCommand, { Key: keys.case(offer.referralId) }).resolves({ Item: { ...openCase, status: 'assigned', assignedDoctorId: 'd-ben' } });
+    ddb
+      .on(GetCommand, { Key: keys.case(offer.referralId) })
+      .resolves({ Item: { ...openCase, status: 'assigned', assignedDoctorId: 'd-ben' } });
     expect((await accept()).statusCode).toBe(409);
   });
 

@@ -38,8 +38,14 @@ describe('referral schema', () => {
 
     it('is accepted with only the required fields', () => {
       const optional = [
-        'attorney.organization', 'attorney.barNumber', 'attorney.barState', 'custody.fieldOffice',
-        'custody.detainedSince', 'medical.riskFactors', 'medical.medications', 'request.specialty',
+        'attorney.organization',
+        'attorney.barNumber',
+        'attorney.barState',
+        'custody.fieldOffice',
+        'custody.detainedSince',
+        'medical.riskFactors',
+        'medical.medications',
+        'request.specialty',
       ];
       const body = optional.reduce<unknown>((b, path) => withoutField(b, path), validReferral());
 
@@ -54,11 +60,21 @@ describe('referral schema', () => {
 
   describe('required fields', () => {
     const REQUIRED = [
-      'attorney.name', 'attorney.email', 'attorney.phone', 'attorney.g28Filed',
-      'client.givenName', 'client.familyName', 'client.aNumber', 'client.dateOfBirth', 'client.countryOfBirth',
-      'client.language', 'client.interpreterNeeded',
-      'custody.facilityName', 'custody.facilityState',
-      'medical.concern', 'medical.attorneyUrgency',
+      'attorney.name',
+      'attorney.email',
+      'attorney.phone',
+      'attorney.g28Filed',
+      'client.givenName',
+      'client.familyName',
+      'client.aNumber',
+      'client.dateOfBirth',
+      'client.countryOfBirth',
+      'client.language',
+      'client.interpreterNeeded',
+      'custody.facilityName',
+      'custody.facilityState',
+      'medical.concern',
+      'medical.attorneyUrgency',
       'request.services',
       'consent.releaseOfInformation',
     ];
@@ -413,12 +429,9 @@ describe('referral schema', () => {
       expect(pathsFor(bodyWith(path, 'x'.repeat(max + 1)))).toEqual([path]);
     });
 
-    it.each(['attorney.name', 'client.givenName', 'client.familyName', 'custody.facilityName'])(
-      'rejects a blank %s',
-      (path) => {
-        expect(errorsFor(bodyWith(path, '   '))).toEqual([{ path, message: 'is required' }]);
-      },
-    );
+    it.each(['attorney.name', 'client.givenName', 'client.familyName', 'custody.facilityName'])('rejects a blank %s', (path) => {
+      expect(errorsFor(bodyWith(path, '   '))).toEqual([{ path, message: 'is required' }]);
+    });
   });
 
   describe('error messages', () => {
@@ -453,12 +466,25 @@ describe('referral schema', () => {
 
       // Assess: every bad field is named (so the check below is not vacuous), no value leaks into a message
       expect(errors.map((e) => e.path).sort()).toEqual([
-        'attorney.barState', 'attorney.email', 'attorney.name', 'attorney.phone',
-        'client.aNumber', 'client.countryOfBirth', 'client.dateOfBirth', 'client.givenName', 'client.language', 'client.zelmira',
+        'attorney.barState',
+        'attorney.email',
+        'attorney.name',
+        'attorney.phone',
+        'client.aNumber',
+        'client.countryOfBirth',
+        'client.dateOfBirth',
+        'client.givenName',
+        'client.language',
+        'client.zelmira',
         'consent.releaseOfInformation',
-        'custody.detainedSince', 'custody.facilityState',
-        'medical.attorneyUrgency', 'medical.concern', 'medical.riskFactors.0',
-        'request.deadline', 'request.services.0', 'request.specialty',
+        'custody.detainedSince',
+        'custody.facilityState',
+        'medical.attorneyUrgency',
+        'medical.concern',
+        'medical.riskFactors.0',
+        'request.deadline',
+        'request.services.0',
+        'request.specialty',
       ]);
       const messages = errors.map((e) => e.message).join('\n');
       expect(messages).not.toMatch(/zelmira/i);
@@ -484,8 +510,15 @@ describe('referral schema', () => {
 
   describe('control characters in free text', () => {
     const FREE_TEXT = [
-      'attorney.name', 'attorney.organization', 'attorney.barNumber', 'client.givenName', 'client.familyName',
-      'custody.facilityName', 'custody.fieldOffice', 'medical.concern', 'medical.medications',
+      'attorney.name',
+      'attorney.organization',
+      'attorney.barNumber',
+      'client.givenName',
+      'client.familyName',
+      'custody.facilityName',
+      'custody.fieldOffice',
+      'medical.concern',
+      'medical.medications',
     ];
 
     it.each(FREE_TEXT)('%s refuses NUL, BEL, ESC, VT, FF, a lone CR, DEL and C1 controls (even trailing)', (path) => {
@@ -516,12 +549,19 @@ describe('referral schema', () => {
       expect(parsed.success && parsed.data.patientPhone).toMatch(/^\+1\d{10}$/);
     });
 
-    it.each(['+44 909 879 0879', '+1 900 555 0100', '+1 800 555 0100', '+1 877 555 0100', '+1 416 555 0100', '+1 787 555 0100', '+52 55 1234 5678', '12345'])(
-      'refuses %s at patientPhone', (phone) => {
-        const parsed = release(phone);
-        expect(parsed.success).toBe(false);
-        expect(parsed.error && fieldErrors(parsed.error).map((e) => e.path)).toEqual(['patientPhone']);
-      },
-    );
+    it.each([
+      '+44 909 879 0879',
+      '+1 900 555 0100',
+      '+1 800 555 0100',
+      '+1 877 555 0100',
+      '+1 416 555 0100',
+      '+1 787 555 0100',
+      '+52 55 1234 5678',
+      '12345',
+    ])('refuses %s at patientPhone', (phone) => {
+      const parsed = release(phone);
+      expect(parsed.success).toBe(false);
+      expect(parsed.error && fieldErrors(parsed.error).map((e) => e.path)).toEqual(['patientPhone']);
+    });
   });
 });

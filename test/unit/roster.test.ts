@@ -1,7 +1,13 @@
 import { describe, it, expect } from 'vitest';
 import { inQuietHours, matchesSpecialty, onShift, validateRoster, type RosterError } from '../../shared/domain/roster.js';
 import {
-  coordinatorEntry, doctorEntry, parsedDoctor, parsedRoster, rosterDocument, shiftEntry, type RosterDocument,
+  coordinatorEntry,
+  doctorEntry,
+  parsedDoctor,
+  parsedRoster,
+  rosterDocument,
+  shiftEntry,
+  type RosterDocument,
 } from '../fixtures/roster.js';
 
 /** Every error the import would list for `document` ([] when valid). */
@@ -17,9 +23,12 @@ describe('roster', () => {
     it('parses the example roster of the API, with shift times as UTC instants', () => {
       // Prepare
       const document: RosterDocument = {
-        doctors: [doctorEntry({
-          specialties: ['general', 'psychiatry'], quietHours: { start: '22:00', end: '07:00' },
-        })],
+        doctors: [
+          doctorEntry({
+            specialties: ['general', 'psychiatry'],
+            quietHours: { start: '22:00', end: '07:00' },
+          }),
+        ],
         coordinators: [coordinatorEntry()],
         shifts: [shiftEntry({ start: '2026-11-28T08:00:00-06:00', end: '2026-11-29T08:00:00-06:00' })],
       };
@@ -34,8 +43,11 @@ describe('roster', () => {
         { doctorId: 'd-ana', role: 'primary', start: '2026-11-28T14:00:00.000Z', end: '2026-11-29T14:00:00.000Z' },
       ]);
       expect(roster.doctors[0]).toMatchObject({
-        id: 'd-ana', phone: '+15125550101', specialties: ['general', 'psychiatry'],
-        quietHours: { start: '22:00', end: '07:00' }, timeZone: 'America/Chicago',
+        id: 'd-ana',
+        phone: '+15125550101',
+        specialties: ['general', 'psychiatry'],
+        quietHours: { start: '22:00', end: '07:00' },
+        timeZone: 'America/Chicago',
       });
       expect(roster.coordinators).toEqual([coordinatorEntry()]);
     });

@@ -12,10 +12,20 @@ describe('inbound SMS grammar', () => {
     });
 
     it.each([
-      'yes 4821', 'Yes 4821', 'sí 4821', 'Si 4821',
-      'YES, 4821', 'YES 4821!', 'yes #4821.', '"YES 4821"', 'YES-4821',
-      '  YES   4821  ', 'YES\n4821', '\tY 4821 ',
-      '4821, yes!', '4821 accept',
+      'yes 4821',
+      'Yes 4821',
+      'sí 4821',
+      'Si 4821',
+      'YES, 4821',
+      'YES 4821!',
+      'yes #4821.',
+      '"YES 4821"',
+      'YES-4821',
+      '  YES   4821  ',
+      'YES\n4821',
+      '\tY 4821 ',
+      '4821, yes!',
+      '4821 accept',
     ])('ignores case, accents, punctuation and extra spaces in %j', (text) => {
       expect(parseSms(text)).toEqual<SmsCommand>({ kind: 'accept', code: '4821' });
     });
@@ -30,9 +40,12 @@ describe('inbound SMS grammar', () => {
   });
 
   describe('declining an offer', () => {
-    it.each(['NO 4821', 'N 4821', 'DECLINE 4821', 'no, 4821', '4821 NO', '  decline   4821. '])('reads %j as declining offer 4821', (text) => {
-      expect(parseSms(text)).toEqual<SmsCommand>({ kind: 'decline', code: '4821' });
-    });
+    it.each(['NO 4821', 'N 4821', 'DECLINE 4821', 'no, 4821', '4821 NO', '  decline   4821. '])(
+      'reads %j as declining offer 4821',
+      (text) => {
+        expect(parseSms(text)).toEqual<SmsCommand>({ kind: 'decline', code: '4821' });
+      },
+    );
   });
 
   describe('help', () => {
@@ -49,9 +62,21 @@ describe('inbound SMS grammar', () => {
 
   describe('anything else', () => {
     it.each([
-      '', '   ', '!!!', 'hello', 'maybe', '4821',
-      'NO', 'YES 482', 'YES 48210', 'YES 4821 4822', 'YES please 4821', 'yes I can take 4821',
-      'MAYBE 4821', 'STOP 4821', 'HELP 4821',
+      '',
+      '   ',
+      '!!!',
+      'hello',
+      'maybe',
+      '4821',
+      'NO',
+      'YES 482',
+      'YES 48210',
+      'YES 4821 4822',
+      'YES please 4821',
+      'yes I can take 4821',
+      'MAYBE 4821',
+      'STOP 4821',
+      'HELP 4821',
     ])('reads %j as unknown', (text) => {
       expect(parseSms(text)).toEqual<SmsCommand>({ kind: 'unknown' });
     });

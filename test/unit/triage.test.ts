@@ -58,8 +58,14 @@ describe('triage', () => {
 
   describe('risk factors', () => {
     const URGENT: RiskFactor[] = [
-      'pregnancy', 'postpartum', 'cancer', 'suicidal_ideation', 'tuberculosis', 'recent_hospitalization',
-      'medication_interrupted', 'hunger_strike',
+      'pregnancy',
+      'postpartum',
+      'cancer',
+      'suicidal_ideation',
+      'tuberculosis',
+      'recent_hospitalization',
+      'medication_interrupted',
+      'hunger_strike',
     ];
 
     it.each(URGENT)('marks a client with %s urgent', (factor) => {
@@ -77,7 +83,14 @@ describe('triage', () => {
     });
 
     it.each<RiskFactor>([
-      'diabetes', 'disability', 'serious_mental_illness', 'chronic_heart', 'chronic_lung', 'hiv', 'liver', 'kidney',
+      'diabetes',
+      'disability',
+      'serious_mental_illness',
+      'chronic_heart',
+      'chronic_lung',
+      'hiv',
+      'liver',
+      'kidney',
       'immunocompromised',
     ])('leaves a 36-year-old with only %s routine', (factor) => {
       const referral = parsedReferral({ medical: { riskFactors: [factor] } });
@@ -101,7 +114,11 @@ describe('triage', () => {
       const result = triage(referral, TODAY);
 
       expect(result.reasons).toEqual([
-        'risk:pregnancy', 'risk:cancer', 'risk:tuberculosis', 'risk:medication_interrupted', 'risk:hunger_strike',
+        'risk:pregnancy',
+        'risk:cancer',
+        'risk:tuberculosis',
+        'risk:medication_interrupted',
+        'risk:hunger_strike',
       ]);
     });
   });
@@ -178,8 +195,12 @@ describe('triage', () => {
       expect(result).toEqual({
         urgency: 'urgent',
         reasons: [
-          'attorney_marked_urgent', 'deadline_within_7_days', 'risk:postpartum', 'risk:suicidal_ideation',
-          'risk:recent_hospitalization', 'age_55_plus_chronic',
+          'attorney_marked_urgent',
+          'deadline_within_7_days',
+          'risk:postpartum',
+          'risk:suicidal_ideation',
+          'risk:recent_hospitalization',
+          'age_55_plus_chronic',
         ],
       });
     });

@@ -7,7 +7,11 @@ export interface FieldProblem {
 
 /** An API answer other than 2xx, said in plain words; `errors` names each bad field. */
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string, readonly errors: FieldProblem[] = []) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly errors: FieldProblem[] = [],
+  ) {
     super(message);
   }
 }
@@ -57,15 +61,23 @@ export async function request(method: string, path: string, body?: unknown): Pro
 function plainWords(status: number, detail: string): string {
   const why = detail ? ` (${detail})` : '';
   switch (status) {
-    case 401: return 'Your sign-in has ended. Sign in again; nothing was changed.';
-    case 403: return 'Your account is not allowed to do this: it needs the coordinators group.';
-    case 404: return `Not found${why}. It may not exist, or this server does not offer it yet.`;
-    case 409: return `Not possible in the case's current state${why}. Nothing was changed; reload to see the latest.`;
-    case 413: return 'That is too large to send.';
-    case 422: return `Some entries need attention${why}. Nothing was changed.`;
-    case 429: return 'Too many requests just now. Wait a moment and try again.';
-    default: return status >= 500
-      ? `The server had a problem (${status}). Try again in a moment; if it keeps happening, tell the on-call engineer.`
-      : `The request was refused (${status})${why}.`;
+    case 401:
+      return 'Your sign-in has ended. Sign in again; nothing was changed.';
+    case 403:
+      return 'Your account is not allowed to do this: it needs the coordinators group.';
+    case 404:
+      return `Not found${why}. It may not exist, or this server does not offer it yet.`;
+    case 409:
+      return `Not possible in the case's current state${why}. Nothing was changed; reload to see the latest.`;
+    case 413:
+      return 'That is too large to send.';
+    case 422:
+      return `Some entries need attention${why}. Nothing was changed.`;
+    case 429:
+      return 'Too many requests just now. Wait a moment and try again.';
+    default:
+      return status >= 500
+        ? `The server had a problem (${status}). Try again in a moment; if it keeps happening, tell the on-call engineer.`
+        : `The request was refused (${status})${why}.`;
   }
 }

@@ -22,7 +22,11 @@ function parseRoute(hash: string): Route {
 }
 
 const TITLES: Record<Route['page'], string> = {
-  queue: 'Queue', case: 'Case file', roster: 'Roster', submitters: 'Trusted submitters', metrics: 'Metrics',
+  queue: 'Queue',
+  case: 'Case file',
+  roster: 'Roster',
+  submitters: 'Trusted submitters',
+  metrics: 'Metrics',
 };
 
 type Session = { state: 'loading' } | { state: 'out'; error?: string } | { state: 'in'; user: User };
@@ -46,7 +50,10 @@ function App() {
   }, [route, session]);
 
   const user = session.state === 'in' ? session.user : undefined;
-  useBearer(() => user?.id_token, () => setSession({ state: 'out', error: 'Your sign-in has ended. Please sign in again.' }));
+  useBearer(
+    () => user?.id_token,
+    () => setSession({ state: 'out', error: 'Your sign-in has ended. Please sign in again.' }),
+  );
 
   const toggleLang = () => {
     const next = currentLang() === 'es' ? 'en' : 'es';
@@ -55,51 +62,98 @@ function App() {
   };
   const header = (
     <header class="top">
-      <a class="skip" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>{t('Skip to content')}</a>
+      <a
+        class="skip"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
+        {t('Skip to content')}
+      </a>
       <p class="brand">medreview · {t('Coordinator console')}</p>
       {user && groupsOf(user).includes('coordinators') && (
         <nav aria-label="Console">
           {(['queue', 'roster', 'submitters', 'metrics'] as const).map((p) => (
-            <a key={p} href={p === 'queue' ? '#/' : `#/${p}`} aria-current={route.page === p || (p === 'queue' && route.page === 'case') ? 'page' : undefined}>{t(TITLES[p])}</a>
+            <a
+              key={p}
+              href={p === 'queue' ? '#/' : `#/${p}`}
+              aria-current={route.page === p || (p === 'queue' && route.page === 'case') ? 'page' : undefined}
+            >
+              {t(TITLES[p])}
+            </a>
           ))}
         </nav>
       )}
       <span>
-        <button type="button" class="link-button" lang={currentLang() === 'es' ? 'en' : 'es'} onClick={toggleLang}>{currentLang() === 'es' ? 'English' : 'Español'}</button>
-        {user && <> <span class="who">{String(user.profile.email ?? '')}</span> <button type="button" class="link-button" onClick={() => void signOut()}>{t('Sign out')}</button></>}
+        <button type="button" class="link-button" lang={currentLang() === 'es' ? 'en' : 'es'} onClick={toggleLang}>
+          {currentLang() === 'es' ? 'English' : 'Español'}
+        </button>
+        {user && (
+          <>
+            {' '}
+            <span class="who">{String(user.profile.email ?? '')}</span>{' '}
+            <button type="button" class="link-button" onClick={() => void signOut()}>
+              {t('Sign out')}
+            </button>
+          </>
+        )}
       </span>
     </header>
   );
 
-  if (session.state === 'loading') return <>{header}<main id="main" tabIndex={-1}><p>Loading…</p></main></>;
+  if (session.state === 'loading')
+    return (
+      <>
+        {header}
+        <main id="main" tabIndex={-1}>
+          <p>Loading…</p>
+        </main>
+      </>
+    );
   if (session.state === 'out') {
     return (
-      <>{header}
+      <>
+        {header}
         <main id="main" tabIndex={-1}>
           <h1>{t('Coordinator console')}</h1>
-          {session.error && <p class="summary" role="alert">{session.error}</p>}
+          {session.error && (
+            <p class="summary" role="alert">
+              {session.error}
+            </p>
+          )}
           <p>{t('Sign in to see the cases.')}</p>
-          <button type="button" class="button" onClick={() => void signIn()}>{t('Sign in')}</button>
+          <button type="button" class="button" onClick={() => void signIn()}>
+            {t('Sign in')}
+          </button>
         </main>
       </>
     );
   }
   if (!groupsOf(session.user).includes('coordinators')) {
     return (
-      <>{header}
+      <>
+        {header}
         <main id="main" tabIndex={-1}>
           <h1>{t('No access')}</h1>
           <div class="panel bad">
-            <p>You are signed in as <strong>{String(session.user.profile.email ?? session.user.profile.sub)}</strong>, but this account is not in the <strong>coordinators</strong> group, so it cannot see cases.</p>
+            <p>
+              You are signed in as <strong>{String(session.user.profile.email ?? session.user.profile.sub)}</strong>, but this account is
+              not in the <strong>coordinators</strong> group, so it cannot see cases.
+            </p>
             <p>Ask the program's administrator to add you to the group, then sign out and sign in again.</p>
           </div>
-          <button type="button" class="button secondary" onClick={() => void signOut()}>{t('Sign out')}</button>
+          <button type="button" class="button secondary" onClick={() => void signOut()}>
+            {t('Sign out')}
+          </button>
         </main>
       </>
     );
   }
   return (
-    <>{header}
+    <>
+      {header}
       <main id="main" class="wide" tabIndex={-1}>
         {route.page === 'queue' && <Queue />}
         {route.page === 'case' && <CaseFile key={route.id} id={route.id} />}

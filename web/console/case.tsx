@@ -24,7 +24,17 @@ interface Detail extends Dict {
   outcome?: string;
   referral: Record<string, Dict>;
   release?: Dict;
-  offers: { offerId: string; doctorId: string; wave: number; state: string; sms: string; email: string; createdAt: string; decidedAt?: string; declineReason?: string }[];
+  offers: {
+    offerId: string;
+    doctorId: string;
+    wave: number;
+    state: string;
+    sms: string;
+    email: string;
+    createdAt: string;
+    decidedAt?: string;
+    declineReason?: string;
+  }[];
   timeline: { at: string; event: string; actor?: string; details?: Dict }[];
 }
 
@@ -66,32 +76,82 @@ export function CaseFile({ id }: { id: string }) {
     }
   };
 
-  if (loadError) return <><h1>{t('Case file')} {id}</h1><p class="summary" role="alert">{loadError}</p><p><a href="#/">{t('Back to the queue')}</a></p></>;
-  if (!detail) return <><h1>{t('Case file')} {id}</h1><p>Loading…</p></>;
+  if (loadError)
+    return (
+      <>
+        <h1>
+          {t('Case file')} {id}
+        </h1>
+        <p class="summary" role="alert">
+          {loadError}
+        </p>
+        <p>
+          <a href="#/">{t('Back to the queue')}</a>
+        </p>
+      </>
+    );
+  if (!detail)
+    return (
+      <>
+        <h1>
+          {t('Case file')} {id}
+        </h1>
+        <p>Loading…</p>
+      </>
+    );
   const r = detail.referral ?? {};
   const doctor = detail.assignedDoctorId ? (names[detail.assignedDoctorId] ?? detail.assignedDoctorId) : undefined;
   return (
     <>
-      <p><a href="#/">← {t('Back to the queue')}</a></p>
-      <h1>{t('Case file')} <span class="id">{detail.referralId}</span></h1>
+      <p>
+        <a href="#/">← {t('Back to the queue')}</a>
+      </p>
+      <h1>
+        {t('Case file')} <span class="id">{detail.referralId}</span>
+      </h1>
       <p class="status-line">
         <span class={`badge ${detail.urgency}`}>{detail.urgency === 'urgent' ? t('urgent').toUpperCase() : t('routine')}</span>{' '}
         <strong id="case-status">{statusLabel(detail.status)}</strong>
         {detail.holdReason && <> — {holdLabel(detail.holdReason)}</>}
-        {detail.duplicateOf && <> (of <a href={`#/case/${detail.duplicateOf}`}>{detail.duplicateOf}</a>)</>}
-        {doctor && <> · {t('Assigned to')} <strong id="case-doctor">{doctor}</strong>{detail.assignedAt && <> ({dateTime(detail.assignedAt)})</>}</>}
+        {detail.duplicateOf && (
+          <>
+            {' '}
+            (of <a href={`#/case/${detail.duplicateOf}`}>{detail.duplicateOf}</a>)
+          </>
+        )}
+        {doctor && (
+          <>
+            {' '}
+            · {t('Assigned to')} <strong id="case-doctor">{doctor}</strong>
+            {detail.assignedAt && <> ({dateTime(detail.assignedAt)})</>}
+          </>
+        )}
         {detail.outcome && <> · outcome: {words(detail.outcome)}</>}
       </p>
       <p class="small">
         Submitted {dateTime(detail.createdAt)} ({relative(detail.createdAt, Date.now())})
-        {detail.wave ? <> · wave {detail.wave}{detail.nextWaveAt && <>, next {dateTime(detail.nextWaveAt)}</>}</> : null}
+        {detail.wave ? (
+          <>
+            {' '}
+            · wave {detail.wave}
+            {detail.nextWaveAt && <>, next {dateTime(detail.nextWaveAt)}</>}
+          </>
+        ) : null}
         {detail.reasons?.length ? <> · {detail.reasons.map(reasonLabel).join(', ')}</> : null}
       </p>
 
       {notice && (
         <div id="notice" tabIndex={-1} class={notice.kind === 'ok' ? 'panel' : 'summary'} role={notice.kind === 'ok' ? 'status' : 'alert'}>
           <p>{notice.text}</p>
-          {notice.errors && notice.errors.length > 0 && <ul class="error-list">{notice.errors.map((e) => <li key={e.path}>{e.path}: {e.message}</li>)}</ul>}
+          {notice.errors && notice.errors.length > 0 && (
+            <ul class="error-list">
+              {notice.errors.map((e) => (
+                <li key={e.path}>
+                  {e.path}: {e.message}
+                </li>
+              ))}
+            </ul>
+          )}
         </div>
       )}
 
@@ -108,16 +168,35 @@ export function CaseFile({ id }: { id: string }) {
       </div>
 
       <h2>{t('Offers')}</h2>
-      {detail.offers.length === 0 ? <p>No doctor has been offered this case.</p> : (
+      {detail.offers.length === 0 ? (
+        <p>No doctor has been offered this case.</p>
+      ) : (
         <div class="scroll">
           <table class="data" id="offers">
-            <thead><tr><th scope="col">Doctor</th><th scope="col">Wave</th><th scope="col">State</th><th scope="col">SMS</th><th scope="col">Email</th><th scope="col">Sent</th><th scope="col">Answered</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">Doctor</th>
+                <th scope="col">Wave</th>
+                <th scope="col">State</th>
+                <th scope="col">SMS</th>
+                <th scope="col">Email</th>
+                <th scope="col">Sent</th>
+                <th scope="col">Answered</th>
+              </tr>
+            </thead>
             <tbody>
               {detail.offers.map((o) => (
                 <tr key={o.offerId}>
-                  <td>{names[o.doctorId] ?? o.doctorId}</td><td>{o.wave}</td>
-                  <td><strong>{o.state}</strong>{o.declineReason ? ` (${o.declineReason})` : ''}</td>
-                  <td>{o.sms}</td><td>{o.email}</td><td>{dateTime(o.createdAt)}</td><td>{o.decidedAt ? dateTime(o.decidedAt) : '—'}</td>
+                  <td>{names[o.doctorId] ?? o.doctorId}</td>
+                  <td>{o.wave}</td>
+                  <td>
+                    <strong>{o.state}</strong>
+                    {o.declineReason ? ` (${o.declineReason})` : ''}
+                  </td>
+                  <td>{o.sms}</td>
+                  <td>{o.email}</td>
+                  <td>{dateTime(o.createdAt)}</td>
+                  <td>{o.decidedAt ? dateTime(o.decidedAt) : '—'}</td>
                 </tr>
               ))}
             </tbody>
@@ -133,7 +212,11 @@ export function CaseFile({ id }: { id: string }) {
             <span>{words(e.event)}</span>
             {e.actor && <span class="muted"> — {e.actor}</span>}
             {e.details && Object.keys(e.details).length > 0 && (
-              <div class="small">{Object.entries(e.details).map(([k, v]) => `${words(k)}: ${String(v)}`).join(' · ')}</div>
+              <div class="small">
+                {Object.entries(e.details)
+                  .map(([k, v]) => `${words(k)}: ${String(v)}`)
+                  .join(' · ')}
+              </div>
             )}
           </li>
         ))}
@@ -144,12 +227,18 @@ export function CaseFile({ id }: { id: string }) {
 
 function Facts({ title, data }: { title: string; data?: Dict }) {
   if (!data) return null;
-  const show = (v: unknown): string => (Array.isArray(v) ? v.map(String).map(words).join(', ') || '—' : typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v));
+  const show = (v: unknown): string =>
+    Array.isArray(v) ? v.map(String).map(words).join(', ') || '—' : typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v);
   return (
     <section>
       <h3>{title}</h3>
       <dl class="facts">
-        {Object.entries(data).map(([k, v]) => <Fragment key={k}><dt>{words(k.replace(/([A-Z])/g, ' $1').toLowerCase())}</dt><dd>{show(v)}</dd></Fragment>)}
+        {Object.entries(data).map(([k, v]) => (
+          <Fragment key={k}>
+            <dt>{words(k.replace(/([A-Z])/g, ' $1').toLowerCase())}</dt>
+            <dd>{show(v)}</dd>
+          </Fragment>
+        ))}
       </dl>
     </section>
   );
@@ -166,11 +255,24 @@ function Actions({ detail, act }: { detail: Detail; act: Act }) {
       <h2 id="actions-title">Actions</h2>
       {canApprove && (
         <Panel title={t('Approve')}>
-          <p>{detail.status === 'held' ? 'This case is held and pages nobody until approved.' : 'The submitter has not verified their email yet.'} Approving lets it proceed now{detail.urgency === 'urgent' ? ' (doctors are paged at once)' : ''}.</p>
-          <button type="button" class="button" onClick={() => void act(async () => {
-            const out = await api<{ status: string }>('POST', `/api/staff/referrals/${id}/approve`);
-            return `Approved. The case is now: ${statusLabel(out.status)}.`;
-          })}>{t('Approve')}</button>
+          <p>
+            {detail.status === 'held'
+              ? 'This case is held and pages nobody until approved.'
+              : 'The submitter has not verified their email yet.'}{' '}
+            Approving lets it proceed now{detail.urgency === 'urgent' ? ' (doctors are paged at once)' : ''}.
+          </p>
+          <button
+            type="button"
+            class="button"
+            onClick={() =>
+              void act(async () => {
+                const out = await api<{ status: string }>('POST', `/api/staff/referrals/${id}/approve`);
+                return `Approved. The case is now: ${statusLabel(out.status)}.`;
+              })
+            }
+          >
+            {t('Approve')}
+          </button>
         </Panel>
       )}
       <NoteForm id={id} act={act} />
@@ -181,7 +283,14 @@ function Actions({ detail, act }: { detail: Detail; act: Act }) {
 }
 
 function Panel({ title, children }: { title: string; children: ComponentChildren }) {
-  return <details class="panel info" open={title === t('Approve')}><summary><strong>{title}</strong></summary>{children}</details>;
+  return (
+    <details class="panel info" open={title === t('Approve')}>
+      <summary>
+        <strong>{title}</strong>
+      </summary>
+      {children}
+    </details>
+  );
 }
 
 function NoteForm({ id, act }: { id: string; act: Act }) {
@@ -192,24 +301,50 @@ function NoteForm({ id, act }: { id: string; act: Act }) {
     const trimmed = text.trim();
     if (trimmed.length < 1 || trimmed.length > 4000) return setError('Write a note of 1 to 4000 characters.');
     setError(undefined);
-    if (await act(async () => { await api('POST', `/api/staff/referrals/${id}/notes`, { text: trimmed }); return 'Note added to the timeline.'; })) setText('');
+    if (
+      await act(async () => {
+        await api('POST', `/api/staff/referrals/${id}/notes`, { text: trimmed });
+        return 'Note added to the timeline.';
+      })
+    )
+      setText('');
   };
   return (
     <Panel title={t('Add note')}>
       <form onSubmit={submit} novalidate>
         <div class={error ? 'field has-error' : 'field'}>
           <label for="note-text">{t('Note')}</label>
-          {error && <p class="error-message" id="note-error">{error}</p>}
-          <textarea id="note-text" value={text} maxLength={4000} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? 'note-error' : undefined} onInput={(e) => setText(e.currentTarget.value)} />
+          {error && (
+            <p class="error-message" id="note-error">
+              {error}
+            </p>
+          )}
+          <textarea
+            id="note-text"
+            value={text}
+            maxLength={4000}
+            aria-invalid={error ? 'true' : undefined}
+            aria-describedby={error ? 'note-error' : undefined}
+            onInput={(e) => setText(e.currentTarget.value)}
+          />
         </div>
-        <button type="submit" class="button">{t('Add note')}</button>
+        <button type="submit" class="button">
+          {t('Add note')}
+        </button>
       </form>
     </Panel>
   );
 }
 
 function ReleaseForm({ id, act, again }: { id: string; act: Act; again: boolean }) {
-  const [form, setForm] = useState({ releasedOn: today(), state: '', city: '', patientPhone: '', patientLanguage: 'es', smsConsent: false });
+  const [form, setForm] = useState({
+    releasedOn: today(),
+    state: '',
+    city: '',
+    patientPhone: '',
+    patientLanguage: 'es',
+    smsConsent: false,
+  });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const set = (k: keyof typeof form) => (e: Event) => {
     const el = e.currentTarget as HTMLInputElement;
@@ -218,7 +353,10 @@ function ReleaseForm({ id, act, again }: { id: string; act: Act; again: boolean 
   const submit = async (e: Event) => {
     e.preventDefault();
     const body = {
-      releasedOn: form.releasedOn, state: form.state, patientLanguage: form.patientLanguage.trim(), smsConsent: form.smsConsent,
+      releasedOn: form.releasedOn,
+      state: form.state,
+      patientLanguage: form.patientLanguage.trim(),
+      smsConsent: form.smsConsent,
       ...(form.city.trim() ? { city: form.city.trim() } : {}),
       ...(form.patientPhone.trim() ? { patientPhone: form.patientPhone.trim() } : {}),
     };
@@ -229,7 +367,11 @@ function ReleaseForm({ id, act, again }: { id: string; act: Act; again: boolean 
     setErrors({});
     await act(async () => {
       try {
-        const out = await api<{ status: string; reminders: { step: string; dueAt: string }[] }>('POST', `/api/staff/referrals/${id}/release`, body);
+        const out = await api<{ status: string; reminders: { step: string; dueAt: string }[] }>(
+          'POST',
+          `/api/staff/referrals/${id}/release`,
+          body,
+        );
         return `Release recorded. ${out.reminders.length} follow-up reminders are planned: ${out.reminders.map((r) => `${words(r.step)} (${dateTime(r.dueAt)})`).join('; ')}.`;
       } catch (err) {
         if (err instanceof ApiError) setErrors(Object.fromEntries(err.errors.map((x) => [x.path, x.message])));
@@ -240,32 +382,85 @@ function ReleaseForm({ id, act, again }: { id: string; act: Act; again: boolean 
   const field = (k: keyof typeof form, label: string, input: (props: Dict) => preact.JSX.Element, hint?: string) => (
     <div class={errors[k] ? 'field has-error' : 'field'}>
       <label for={`release-${k}`}>{label}</label>
-      {hint && <p class="hint" id={`release-${k}-hint`}>{hint}</p>}
-      {errors[k] && <p class="error-message" id={`release-${k}-error`}>{errors[k]}</p>}
-      {input({ id: `release-${k}`, 'aria-invalid': errors[k] ? 'true' : undefined,
-        'aria-describedby': [hint && `release-${k}-hint`, errors[k] && `release-${k}-error`].filter(Boolean).join(' ') || undefined })}
+      {hint && (
+        <p class="hint" id={`release-${k}-hint`}>
+          {hint}
+        </p>
+      )}
+      {errors[k] && (
+        <p class="error-message" id={`release-${k}-error`}>
+          {errors[k]}
+        </p>
+      )}
+      {input({
+        id: `release-${k}`,
+        'aria-invalid': errors[k] ? 'true' : undefined,
+        'aria-describedby': [hint && `release-${k}-hint`, errors[k] && `release-${k}-error`].filter(Boolean).join(' ') || undefined,
+      })}
     </div>
   );
   return (
     <Panel title={again ? `${t('Record release')} (correct it)` : t('Record release')}>
       <form onSubmit={submit} novalidate>
-        {field('releasedOn', 'Date of release', (p) => <input {...p} type="date" class="short" value={form.releasedOn} onInput={set('releasedOn')} />)}
+        {field('releasedOn', 'Date of release', (p) => (
+          <input {...p} type="date" class="short" value={form.releasedOn} onInput={set('releasedOn')} />
+        ))}
         {field('state', 'State the patient is going to', (p) => (
           <select {...p} class="short" value={form.state} onChange={set('state')}>
             <option value="">Choose…</option>
-            {[...US_STATES].sort().map((s) => <option key={s} value={s}>{s}</option>)}
+            {[...US_STATES].sort().map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
           </select>
         ))}
-        {field('city', 'City (optional)', (p) => <input {...p} type="text" value={form.city} onInput={set('city')} />)}
-        {field('patientPhone', "Patient's phone (optional)", (p) => <input {...p} type="tel" value={form.patientPhone} onInput={set('patientPhone')} />, 'A US or Canadian (+1) number that can get SMS.')}
-        {field('patientLanguage', "Patient's language for reminders", (p) => (
-          <><input {...p} type="text" class="short" list="release-languages" value={form.patientLanguage} onInput={set('patientLanguage')} autocapitalize="none" spellcheck={false} />
-            <datalist id="release-languages">{LANGUAGES.map((l) => <option key={l} value={l}>{languageName(l)}</option>)}</datalist></>
-        ), 'A language code, e.g. es Spanish, quc K\'iche\', mam Mam.')}
+        {field('city', 'City (optional)', (p) => (
+          <input {...p} type="text" value={form.city} onInput={set('city')} />
+        ))}
+        {field(
+          'patientPhone',
+          "Patient's phone (optional)",
+          (p) => (
+            <input {...p} type="tel" value={form.patientPhone} onInput={set('patientPhone')} />
+          ),
+          'A US or Canadian (+1) number that can get SMS.',
+        )}
+        {field(
+          'patientLanguage',
+          "Patient's language for reminders",
+          (p) => (
+            <>
+              <input
+                {...p}
+                type="text"
+                class="short"
+                list="release-languages"
+                value={form.patientLanguage}
+                onInput={set('patientLanguage')}
+                autocapitalize="none"
+                spellcheck={false}
+              />
+              <datalist id="release-languages">
+                {LANGUAGES.map((l) => (
+                  <option key={l} value={l}>
+                    {languageName(l)}
+                  </option>
+                ))}
+              </datalist>
+            </>
+          ),
+          "A language code, e.g. es Spanish, quc K'iche', mam Mam.",
+        )}
         <div class="field">
-          <label class="check"><input type="checkbox" id="release-smsConsent" checked={form.smsConsent} onChange={set('smsConsent')} /> The patient agrees to SMS reminders</label>
+          <label class="check">
+            <input type="checkbox" id="release-smsConsent" checked={form.smsConsent} onChange={set('smsConsent')} /> The patient agrees to
+            SMS reminders
+          </label>
         </div>
-        <button type="submit" class="button">{t('Record release')}</button>
+        <button type="submit" class="button">
+          {t('Record release')}
+        </button>
       </form>
     </Panel>
   );
@@ -277,27 +472,68 @@ function CloseForm({ id, act }: { id: string; act: Act }) {
   const [error, setError] = useState<string | undefined>();
   return (
     <Panel title={t('Close case')}>
-      <form onSubmit={(e) => { e.preventDefault(); if (!outcome) return setError('Choose the outcome.'); setError(undefined); setConfirming(true); }} novalidate>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!outcome) return setError('Choose the outcome.');
+          setError(undefined);
+          setConfirming(true);
+        }}
+        novalidate
+      >
         <div class={error ? 'field has-error' : 'field'}>
           <label for="close-outcome">Outcome</label>
-          {error && <p class="error-message" id="close-error">{error}</p>}
-          <select id="close-outcome" class="short" value={outcome} aria-describedby={error ? 'close-error' : undefined} onChange={(e) => { setOutcome(e.currentTarget.value); setConfirming(false); }}>
+          {error && (
+            <p class="error-message" id="close-error">
+              {error}
+            </p>
+          )}
+          <select
+            id="close-outcome"
+            class="short"
+            value={outcome}
+            aria-describedby={error ? 'close-error' : undefined}
+            onChange={(e) => {
+              setOutcome(e.currentTarget.value);
+              setConfirming(false);
+            }}
+          >
             <option value="">Choose…</option>
-            {CLOSE_OUTCOMES.map((o) => <option key={o} value={o}>{words(o)}</option>)}
+            {CLOSE_OUTCOMES.map((o) => (
+              <option key={o} value={o}>
+                {words(o)}
+              </option>
+            ))}
           </select>
         </div>
-        {!confirming && <button type="submit" class="button danger">{t('Close case')}…</button>}
+        {!confirming && (
+          <button type="submit" class="button danger">
+            {t('Close case')}…
+          </button>
+        )}
       </form>
       {confirming && (
         <div role="group" aria-label="Confirm closing">
-          <p>Close this case as <strong>{words(outcome)}</strong>? Pending pages and reminders are cancelled.</p>
+          <p>
+            Close this case as <strong>{words(outcome)}</strong>? Pending pages and reminders are cancelled.
+          </p>
           <div class="actions">
-            <button type="button" class="button danger" onClick={() => void act(async () => {
-              const out = await api<{ status: string }>('POST', `/api/staff/referrals/${id}/close`, { outcome });
-              setConfirming(false);
-              return `Case closed (${words(outcome)}). Status: ${statusLabel(out.status)}; pending pages and reminders were cancelled.`;
-            })}>Yes, close the case</button>
-            <button type="button" class="button secondary" onClick={() => setConfirming(false)}>Cancel</button>
+            <button
+              type="button"
+              class="button danger"
+              onClick={() =>
+                void act(async () => {
+                  const out = await api<{ status: string }>('POST', `/api/staff/referrals/${id}/close`, { outcome });
+                  setConfirming(false);
+                  return `Case closed (${words(outcome)}). Status: ${statusLabel(out.status)}; pending pages and reminders were cancelled.`;
+                })
+              }
+            >
+              Yes, close the case
+            </button>
+            <button type="button" class="button secondary" onClick={() => setConfirming(false)}>
+              Cancel
+            </button>
           </div>
         </div>
       )}

@@ -1,13 +1,28 @@
 import { t } from './i18n.js';
 
-export const STATUSES = ['paging', 'escalated', 'held', 'awaiting_verification', 'awaiting_review', 'assigned', 'released', 'closed'] as const;
+export const STATUSES = [
+  'paging',
+  'escalated',
+  'held',
+  'awaiting_verification',
+  'awaiting_review',
+  'assigned',
+  'released',
+  'closed',
+] as const;
 export type Status = (typeof STATUSES)[number];
 
 const STATUS_EN: Record<string, string> = {
-  paging: 'Paging doctors', escalated: 'Escalated', held: 'Held', awaiting_verification: 'Awaiting verification',
-  awaiting_review: 'Awaiting review', assigned: 'Assigned', released: 'Released', closed: 'Closed',
+  paging: 'Paging doctors',
+  escalated: 'Escalated',
+  held: 'Held',
+  awaiting_verification: 'Awaiting verification',
+  awaiting_review: 'Awaiting review',
+  assigned: 'Assigned',
+  released: 'Released',
+  closed: 'Closed',
 };
-export const statusLabel = (s: string) => (t(s) !== s ? t(s) : STATUS_EN[s] ?? s);
+export const statusLabel = (s: string) => (t(s) !== s ? t(s) : (STATUS_EN[s] ?? s));
 
 const REASONS: Record<string, string> = {
   attorney_marked_urgent: 'attorney marked urgent',

@@ -1,5 +1,5 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { api, ApiError } from './api.js';
+import { api, type ApiError } from './api.js';
 import { deadlineCountdown, duration, holdLabel, reasonLabel, relative, statusLabel, STATUSES, time } from './format.js';
 import { t } from './i18n.js';
 import { useDoctorNames } from './roster.js';
@@ -111,36 +111,83 @@ export function Queue() {
       <form class="toolbar" role="search" onSubmit={onSearch}>
         <div class="field">
           <label for="search">{t('Search by referral id or A-number')}</label>
-          <input id="search" type="text" value={search} onInput={(e) => setSearch(e.currentTarget.value)} autocomplete="off" spellcheck={false} />
+          <input
+            id="search"
+            type="text"
+            value={search}
+            onInput={(e) => setSearch(e.currentTarget.value)}
+            autocomplete="off"
+            spellcheck={false}
+          />
         </div>
-        <button type="submit" class="button">{t('Search')}</button>
-        {aNumber && <button type="button" class="button secondary" onClick={() => { setSearch(''); setANumber(''); }}>{t('Clear search')}</button>}
+        <button type="submit" class="button">
+          {t('Search')}
+        </button>
+        {aNumber && (
+          <button
+            type="button"
+            class="button secondary"
+            onClick={() => {
+              setSearch('');
+              setANumber('');
+            }}
+          >
+            {t('Clear search')}
+          </button>
+        )}
       </form>
       <div role="group" aria-label="Status">
         <ul class="tabs">
           {['', ...STATUSES].map((s) => (
-            <li key={s}><button type="button" aria-pressed={status === s} onClick={() => setStatus(s)}>{s ? statusLabel(s) : t('All')}</button></li>
+            <li key={s}>
+              <button type="button" aria-pressed={status === s} onClick={() => setStatus(s)}>
+                {s ? statusLabel(s) : t('All')}
+              </button>
+            </li>
           ))}
         </ul>
       </div>
       <p class="status-line small muted" aria-live="polite">
         {aNumber && <>Cases for A-number {aNumber}. </>}
-        {t('Updated')} {time(new Date(updated).toISOString())}. <button type="button" class="link-button" onClick={() => void reload()}>{t('Refresh now')}</button>
+        {t('Updated')} {time(new Date(updated).toISOString())}.{' '}
+        <button type="button" class="link-button" onClick={() => void reload()}>
+          {t('Refresh now')}
+        </button>
       </p>
-      {error && <p class="summary" role="alert">{error}</p>}
+      {error && (
+        <p class="summary" role="alert">
+          {error}
+        </p>
+      )}
       {items === undefined && !error && <p>Loading…</p>}
       {hot.length > 0 && (
         <section aria-labelledby="hot-title">
-          <h2 id="hot-title" class="need">⚠ {t('Needs a doctor now')}: {hot.length}</h2>
-          <ul class="cases" id="hot">{hot.map((c) => <Row key={c.referralId} c={c} now={now} names={names} hot />)}</ul>
+          <h2 id="hot-title" class="need">
+            ⚠ {t('Needs a doctor now')}: {hot.length}
+          </h2>
+          <ul class="cases" id="hot">
+            {hot.map((c) => (
+              <Row key={c.referralId} c={c} now={now} names={names} hot />
+            ))}
+          </ul>
         </section>
       )}
       {items && (
         <section aria-labelledby="all-title">
-          <h2 id="all-title">{hot.length ? 'Other cases' : t('All cases')}: {rest.length}</h2>
+          <h2 id="all-title">
+            {hot.length ? 'Other cases' : t('All cases')}: {rest.length}
+          </h2>
           {rest.length === 0 && <p>{t('No cases here.')}</p>}
-          <ul class="cases" id="cases">{rest.map((c) => <Row key={c.referralId} c={c} now={now} names={names} />)}</ul>
-          {cursor && <button type="button" class="button secondary" onClick={() => void more()}>{t('Load more')}</button>}
+          <ul class="cases" id="cases">
+            {rest.map((c) => (
+              <Row key={c.referralId} c={c} now={now} names={names} />
+            ))}
+          </ul>
+          {cursor && (
+            <button type="button" class="button secondary" onClick={() => void more()}>
+              {t('Load more')}
+            </button>
+          )}
         </section>
       )}
     </>
@@ -152,24 +199,42 @@ function Row({ c, now, names, hot }: { c: CaseItem; now: number; names: Record<s
   return (
     <li class={hot ? 'case hot' : 'case'} data-id={c.referralId} data-status={c.status}>
       <div>
-        <a class="id" href={`#/case/${c.referralId}`}>{c.referralId}</a>
+        <a class="id" href={`#/case/${c.referralId}`}>
+          {c.referralId}
+        </a>
         <div class="small">{duration(now - Date.parse(c.createdAt))} old</div>
       </div>
       <div>
         <span class={`badge ${c.urgency}`}>{c.urgency === 'urgent' ? `${t('urgent').toUpperCase()}` : t('routine')}</span>{' '}
         <span class="status">{statusLabel(c.status)}</span>
         {c.holdReason && <span class="small"> — {holdLabel(c.holdReason)}</span>}
-        {c.duplicateOf && <span class="small"> (of <a href={`#/case/${c.duplicateOf}`}>{c.duplicateOf}</a>)</span>}
+        {c.duplicateOf && (
+          <span class="small">
+            {' '}
+            (of <a href={`#/case/${c.duplicateOf}`}>{c.duplicateOf}</a>)
+          </span>
+        )}
         {c.reasons && c.reasons.length > 0 && <div class="reasons">{c.reasons.map(reasonLabel).join(' · ')}</div>}
       </div>
       <div class="small">
-        {c.wave ? <>Wave {c.wave}{c.nextWaveAt ? <>, next {relative(c.nextWaveAt, now)}</> : null}</> : <span class="muted">No wave yet</span>}
+        {c.wave ? (
+          <>
+            Wave {c.wave}
+            {c.nextWaveAt ? <>, next {relative(c.nextWaveAt, now)}</> : null}
+          </>
+        ) : (
+          <span class="muted">No wave yet</span>
+        )}
         {deadline && <div class={deadline.soon ? 'need' : ''}>{deadline.text}</div>}
       </div>
       <div class="small">
-        {c.assignedDoctorId
-          ? <>{t('Assigned to')} <strong>{names[c.assignedDoctorId] ?? c.assignedDoctorId}</strong></>
-          : <span class={hot ? 'need' : 'muted'}>{t('Unassigned')}</span>}
+        {c.assignedDoctorId ? (
+          <>
+            {t('Assigned to')} <strong>{names[c.assignedDoctorId] ?? c.assignedDoctorId}</strong>
+          </>
+        ) : (
+          <span class={hot ? 'need' : 'muted'}>{t('Unassigned')}</span>
+        )}
       </div>
     </li>
   );

@@ -1,13 +1,32 @@
 import { useEffect, useState } from 'preact/hooks';
 import { validateRoster, type RosterError } from '../../shared/domain/roster.js';
-import { api, ApiError } from './api.js';
+import { api, type ApiError } from './api.js';
 import { dateTime } from './format.js';
 import { t } from './i18n.js';
 
-interface Doctor { id: string; name: string; specialties: string[]; active: boolean; unusable?: string[] }
-interface Shift { doctorId: string; role: 'primary' | 'backup'; start: string; end: string }
-interface Roster { doctors: Doctor[]; coordinators: { id: string; name: string }[]; shifts: Shift[] }
-interface Gap { start: string; end: string; specialty: string }
+interface Doctor {
+  id: string;
+  name: string;
+  specialties: string[];
+  active: boolean;
+  unusable?: string[];
+}
+interface Shift {
+  doctorId: string;
+  role: 'primary' | 'backup';
+  start: string;
+  end: string;
+}
+interface Roster {
+  doctors: Doctor[];
+  coordinators: { id: string; name: string }[];
+  shifts: Shift[];
+}
+interface Gap {
+  start: string;
+  end: string;
+  specialty: string;
+}
 
 const DAYS = 14;
 let namesCache: Promise<Record<string, string>> | undefined;
@@ -30,7 +49,10 @@ export function RosterPage() {
   const [error, setError] = useState<string | undefined>();
   const load = async () => {
     try {
-      const [r, c] = await Promise.all([api<Roster>('GET', '/api/staff/roster'), api<{ gaps: Gap[] }>('GET', `/api/staff/coverage?days=${DAYS}`)]);
+      const [r, c] = await Promise.all([
+        api<Roster>('GET', '/api/staff/roster'),
+        api<{ gaps: Gap[] }>('GET', `/api/staff/coverage?days=${DAYS}`),
+      ]);
       setRoster(r);
       setGaps(c.gaps);
       setError(undefined);
@@ -43,12 +65,18 @@ export function RosterPage() {
 
   const now = Date.now();
   const name = (id: string) => roster?.doctors.find((d) => d.id === id)?.name ?? id;
-  const current = (role: string) => (roster?.shifts ?? []).filter((s) => s.role === role && Date.parse(s.start) <= now && Date.parse(s.end) > now);
-  const next = (role: string) => (roster?.shifts ?? []).filter((s) => s.role === role && Date.parse(s.start) > now).sort((a, b) => a.start.localeCompare(b.start))[0];
+  const current = (role: string) =>
+    (roster?.shifts ?? []).filter((s) => s.role === role && Date.parse(s.start) <= now && Date.parse(s.end) > now);
+  const next = (role: string) =>
+    (roster?.shifts ?? []).filter((s) => s.role === role && Date.parse(s.start) > now).sort((a, b) => a.start.localeCompare(b.start))[0];
   return (
     <>
       <h1>{t('Roster')}</h1>
-      {error && <p class="summary" role="alert">{error}</p>}
+      {error && (
+        <p class="summary" role="alert">
+          {error}
+        </p>
+      )}
       {roster && (
         <>
           <h2>On call</h2>
@@ -56,26 +84,71 @@ export function RosterPage() {
             {(['primary', 'backup'] as const).map((role) => (
               <section key={role}>
                 <h3>{role === 'primary' ? 'Primary' : 'Backup'}</h3>
-                <p>Now: {current(role).length ? current(role).map((s) => <strong key={s.doctorId}>{name(s.doctorId)} (until {dateTime(s.end)}) </strong>) : <span class="gap">nobody</span>}</p>
-                <p>Next: {next(role) ? <>{name(next(role)!.doctorId)} from {dateTime(next(role)!.start)}</> : <span class="muted">none planned</span>}</p>
+                <p>
+                  Now:{' '}
+                  {current(role).length ? (
+                    current(role).map((s) => (
+                      <strong key={s.doctorId}>
+                        {name(s.doctorId)} (until {dateTime(s.end)}){' '}
+                      </strong>
+                    ))
+                  ) : (
+                    <span class="gap">nobody</span>
+                  )}
+                </p>
+                <p>
+                  Next:{' '}
+                  {next(role) ? (
+                    <>
+                      {name(next(role)!.doctorId)} from {dateTime(next(role)!.start)}
+                    </>
+                  ) : (
+                    <span class="muted">none planned</span>
+                  )}
+                </p>
               </section>
             ))}
           </div>
           <h2>Coverage gaps, next {DAYS} days</h2>
           {gaps && gaps.length === 0 && <p>No gaps: every specialty has a primary doctor the whole time.</p>}
           {gaps && gaps.length > 0 && (
-            <ul id="gaps">{gaps.map((g, i) => <li key={i} class="gap">No primary for {g.specialty.replace(/_/g, ' ')}: {dateTime(g.start)} – {dateTime(g.end)}</li>)}</ul>
+            <ul id="gaps">
+              {gaps.map((g, i) => (
+                <li key={i} class="gap">
+                  No primary for {g.specialty.replace(/_/g, ' ')}: {dateTime(g.start)} – {dateTime(g.end)}
+                </li>
+              ))}
+            </ul>
           )}
           <h2>Shifts, next {DAYS} days</h2>
           <Timeline roster={roster} gaps={gaps ?? []} from={now} />
           <h2>Doctors</h2>
           <div class="scroll">
             <table class="data" id="doctors">
-              <thead><tr><th scope="col">Doctor</th><th scope="col">Specialties</th><th scope="col">Active</th><th scope="col">Channels</th></tr></thead>
-              <tbody>{roster.doctors.map((d) => (
-                <tr key={d.id}><td>{d.name}</td><td>{d.specialties.join(', ')}</td><td>{d.active ? 'yes' : 'no'}</td>
-                  <td>{d.unusable?.length ? <span class="gap">⚠ {d.unusable.map((c) => `${c.toUpperCase()} unusable`).join(', ')}</span> : 'SMS and email work'}</td></tr>
-              ))}</tbody>
+              <thead>
+                <tr>
+                  <th scope="col">Doctor</th>
+                  <th scope="col">Specialties</th>
+                  <th scope="col">Active</th>
+                  <th scope="col">Channels</th>
+                </tr>
+              </thead>
+              <tbody>
+                {roster.doctors.map((d) => (
+                  <tr key={d.id}>
+                    <td>{d.name}</td>
+                    <td>{d.specialties.join(', ')}</td>
+                    <td>{d.active ? 'yes' : 'no'}</td>
+                    <td>
+                      {d.unusable?.length ? (
+                        <span class="gap">⚠ {d.unusable.map((c) => `${c.toUpperCase()} unusable`).join(', ')}</span>
+                      ) : (
+                        'SMS and email work'
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
             </table>
           </div>
         </>
@@ -96,38 +169,94 @@ function Timeline({ roster, gaps, from }: { roster: Roster; gaps: Gap[]; from: n
     <div class="scroll">
       <svg class="chart" id="shift-timeline" viewBox={`0 0 ${left + width + 10} ${height}`} role="img" aria-labelledby="tl-title tl-desc">
         <title id="tl-title">Shifts per doctor over the next {DAYS} days</title>
-        <desc id="tl-desc">{rows.map((d) => `${d.name}: ${roster.shifts.filter((s) => s.doctorId === d.id && Date.parse(s.end) > from && Date.parse(s.start) < to).length} shifts`).join('; ')}; {gaps.length} coverage gaps.</desc>
+        <desc id="tl-desc">
+          {rows
+            .map(
+              (d) =>
+                `${d.name}: ${roster.shifts.filter((s) => s.doctorId === d.id && Date.parse(s.end) > from && Date.parse(s.start) < to).length} shifts`,
+            )
+            .join('; ')}
+          ; {gaps.length} coverage gaps.
+        </desc>
         <defs>
-          <pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff" /><line x1="0" y1="0" x2="0" y2="6" stroke="#0b4f9c" stroke-width="3" /></pattern>
-          <pattern id="gap-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(-45)"><rect width="6" height="6" fill="#fff" /><line x1="0" y1="0" x2="0" y2="6" stroke="#b3261e" stroke-width="3" /></pattern>
+          <pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
+            <rect width="6" height="6" fill="#fff" />
+            <line x1="0" y1="0" x2="0" y2="6" stroke="#0b4f9c" stroke-width="3" />
+          </pattern>
+          <pattern id="gap-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(-45)">
+            <rect width="6" height="6" fill="#fff" />
+            <line x1="0" y1="0" x2="0" y2="6" stroke="#b3261e" stroke-width="3" />
+          </pattern>
         </defs>
         {Array.from({ length: DAYS + 1 }, (_, i) => (
           <g key={i}>
             <line x1={x(from + i * 86_400_000)} x2={x(from + i * 86_400_000)} y1={20} y2={height} stroke="#d5dbe1" />
-            {i < DAYS && i % 2 === 0 && <text x={x(from + i * 86_400_000) + 2} y={14}>{new Date(from + i * 86_400_000).toLocaleDateString(undefined, { month: 'short', day: 'numeric' })}</text>}
+            {i < DAYS && i % 2 === 0 && (
+              <text x={x(from + i * 86_400_000) + 2} y={14}>
+                {new Date(from + i * 86_400_000).toLocaleDateString(undefined, { month: 'short', day: 'numeric' })}
+              </text>
+            )}
           </g>
         ))}
-        <text x={4} y={20 + rowH * 0.7}>Gaps</text>
-        {gaps.map((g, i) => <rect key={i} x={x(Date.parse(g.start))} y={22} width={Math.max(2, x(Date.parse(g.end)) - x(Date.parse(g.start)))} height={rowH - 6} fill="url(#gap-hatch)" stroke="#b3261e" />)}
+        <text x={4} y={20 + rowH * 0.7}>
+          Gaps
+        </text>
+        {gaps.map((g, i) => (
+          <rect
+            key={i}
+            x={x(Date.parse(g.start))}
+            y={22}
+            width={Math.max(2, x(Date.parse(g.end)) - x(Date.parse(g.start)))}
+            height={rowH - 6}
+            fill="url(#gap-hatch)"
+            stroke="#b3261e"
+          />
+        ))}
         {rows.map((d, r) => {
           const y = 20 + (r + 1) * rowH;
           return (
             <g key={d.id}>
-              <text x={4} y={y + rowH * 0.65}>{d.name.length > 20 ? `${d.name.slice(0, 19)}…` : d.name}{d.unusable?.length ? ' ⚠' : ''}</text>
-              {roster.shifts.filter((s) => s.doctorId === d.id && Date.parse(s.end) > from && Date.parse(s.start) < to).map((s, i) => {
-                const [x1, x2] = [x(Date.parse(s.start)), x(Date.parse(s.end))];
-                return (
-                  <g key={i}>
-                    <rect x={x1} y={y + 2} width={Math.max(2, x2 - x1)} height={rowH - 6} fill={s.role === 'primary' ? '#0b4f9c' : 'url(#hatch)'} stroke="#0b4f9c" />
-                    {x2 - x1 > 24 && <text x={x1 + 3} y={y + rowH * 0.65} fill={s.role === 'primary' ? '#fff' : '#1b1b1b'} style={s.role === 'primary' ? 'fill:#fff' : undefined}>{s.role === 'primary' ? 'P' : 'B'}</text>}
-                  </g>
-                );
-              })}
+              <text x={4} y={y + rowH * 0.65}>
+                {d.name.length > 20 ? `${d.name.slice(0, 19)}…` : d.name}
+                {d.unusable?.length ? ' ⚠' : ''}
+              </text>
+              {roster.shifts
+                .filter((s) => s.doctorId === d.id && Date.parse(s.end) > from && Date.parse(s.start) < to)
+                .map((s, i) => {
+                  const [x1, x2] = [x(Date.parse(s.start)), x(Date.parse(s.end))];
+                  return (
+                    <g key={i}>
+                      <rect
+                        x={x1}
+                        y={y + 2}
+                        width={Math.max(2, x2 - x1)}
+                        height={rowH - 6}
+                        fill={s.role === 'primary' ? '#0b4f9c' : 'url(#hatch)'}
+                        stroke="#0b4f9c"
+                      />
+                      {x2 - x1 > 24 && (
+                        <text
+                          x={x1 + 3}
+                          y={y + rowH * 0.65}
+                          fill={s.role === 'primary' ? '#fff' : '#1b1b1b'}
+                          style={s.role === 'primary' ? 'fill:#fff' : undefined}
+                        >
+                          {s.role === 'primary' ? 'P' : 'B'}
+                        </text>
+                      )}
+                    </g>
+                  );
+                })}
             </g>
           );
         })}
       </svg>
-      <p class="legend small"><span>P, solid: primary</span><span>B, hatched: backup</span><span class="gap">Red hatched: no primary (gap)</span><span>⚠ a channel is unusable</span></p>
+      <p class="legend small">
+        <span>P, solid: primary</span>
+        <span>B, hatched: backup</span>
+        <span class="gap">Red hatched: no primary (gap)</span>
+        <span>⚠ a channel is unusable</span>
+      </p>
     </div>
   );
 }
@@ -155,7 +284,8 @@ function Import({ onApplied }: { onApplied: () => void }) {
     const check = validateRoster(parsed);
     setDoc(parsed);
     setErrors(check.ok ? [] : check.errors);
-    const list = (k: string) => (Array.isArray((parsed as Record<string, unknown>)?.[k]) ? ((parsed as Record<string, unknown[]>)[k]).length : 0);
+    const list = (k: string) =>
+      Array.isArray((parsed as Record<string, unknown>)?.[k]) ? (parsed as Record<string, unknown[]>)[k].length : 0;
     setCounts(`${list('doctors')} doctors, ${list('coordinators')} coordinators, ${list('shifts')} shifts`);
   };
   const apply = async () => {
@@ -175,24 +305,42 @@ function Import({ onApplied }: { onApplied: () => void }) {
   return (
     <section aria-labelledby="import-title">
       <h2 id="import-title">Import a roster</h2>
-      <p class="hint">A JSON roster file (doctors, coordinators, shifts). It is checked here first; nothing changes unless every entry is valid.</p>
+      <p class="hint">
+        A JSON roster file (doctors, coordinators, shifts). It is checked here first; nothing changes unless every entry is valid.
+      </p>
       <div class="field">
         <label for="roster-file">Roster file</label>
         <input id="roster-file" type="file" accept=".json,application/json" onChange={(e) => void read(e.currentTarget.files?.[0])} />
       </div>
       {errors && errors.length > 0 && (
         <div class="summary" role="alert" id="import-errors">
-          <h3>{errors.length} {errors.length === 1 ? 'problem' : 'problems'} in {fileName}; nothing will be changed</h3>
-          <ul class="error-list">{errors.map((e) => <li key={e.path}><code>{e.path}</code> {e.message}</li>)}</ul>
+          <h3>
+            {errors.length} {errors.length === 1 ? 'problem' : 'problems'} in {fileName}; nothing will be changed
+          </h3>
+          <ul class="error-list">
+            {errors.map((e) => (
+              <li key={e.path}>
+                <code>{e.path}</code> {e.message}
+              </li>
+            ))}
+          </ul>
         </div>
       )}
       {errors && errors.length === 0 && doc !== undefined && (
         <div class="panel info" role="status" id="import-preview">
-          <p>{fileName} is valid: {counts}. Importing replaces the whole roster.</p>
-          <button type="button" class="button" onClick={() => void apply()}>Import roster</button>
+          <p>
+            {fileName} is valid: {counts}. Importing replaces the whole roster.
+          </p>
+          <button type="button" class="button" onClick={() => void apply()}>
+            Import roster
+          </button>
         </div>
       )}
-      {result && <p class={result.ok ? 'panel' : 'summary'} role={result.ok ? 'status' : 'alert'}>{result.text}</p>}
+      {result && (
+        <p class={result.ok ? 'panel' : 'summary'} role={result.ok ? 'status' : 'alert'}>
+          {result.text}
+        </p>
+      )}
     </section>
   );
 }

@@ -1,10 +1,15 @@
 import { useEffect, useState } from 'preact/hooks';
 import { z } from 'zod';
-import { api, ApiError } from './api.js';
+import { api, type ApiError } from './api.js';
 import { dateTime } from './format.js';
 import { t } from './i18n.js';
 
-interface Entry { email?: string; domain?: string; addedBy?: string; addedAt?: string }
+interface Entry {
+  email?: string;
+  domain?: string;
+  addedBy?: string;
+  addedAt?: string;
+}
 
 const email = z.email();
 const domain = z.string().regex(/^@?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/i);
@@ -26,8 +31,13 @@ export function Submitters() {
   const add = async (e: Event) => {
     e.preventDefault();
     const v = value.trim().toLowerCase();
-    const body = v.startsWith('@') ? (domain.safeParse(v).success ? { domain: v.slice(1) } : undefined)
-      : email.safeParse(v).success ? { email: v } : undefined;
+    const body = v.startsWith('@')
+      ? domain.safeParse(v).success
+        ? { domain: v.slice(1) }
+        : undefined
+      : email.safeParse(v).success
+        ? { email: v }
+        : undefined;
     if (!body) return setFieldError('Enter an email address (name@example.org) or a whole domain starting with @ (@example.org).');
     setFieldError(undefined);
     try {
@@ -52,28 +62,65 @@ export function Submitters() {
     <>
       <h1>{t('Trusted submitters')}</h1>
       <p>Referrals from these attorneys (or anyone at these domains) page doctors at once. Others must verify their email first.</p>
-      {message && <p class={message.ok ? 'panel' : 'summary'} role={message.ok ? 'status' : 'alert'}>{message.text}</p>}
+      {message && (
+        <p class={message.ok ? 'panel' : 'summary'} role={message.ok ? 'status' : 'alert'}>
+          {message.text}
+        </p>
+      )}
       <form onSubmit={add} novalidate class="toolbar">
         <div class={fieldError ? 'field has-error' : 'field'}>
           <label for="submitter">Email or @domain</label>
-          {fieldError && <p class="error-message" id="submitter-error">{fieldError}</p>}
-          <input id="submitter" type="text" value={value} autocomplete="off" spellcheck={false} aria-invalid={fieldError ? 'true' : undefined}
-            aria-describedby={fieldError ? 'submitter-error' : undefined} onInput={(e) => setValue(e.currentTarget.value)} />
+          {fieldError && (
+            <p class="error-message" id="submitter-error">
+              {fieldError}
+            </p>
+          )}
+          <input
+            id="submitter"
+            type="text"
+            value={value}
+            autocomplete="off"
+            spellcheck={false}
+            aria-invalid={fieldError ? 'true' : undefined}
+            aria-describedby={fieldError ? 'submitter-error' : undefined}
+            onInput={(e) => setValue(e.currentTarget.value)}
+          />
         </div>
-        <button type="submit" class="button">Add</button>
+        <button type="submit" class="button">
+          Add
+        </button>
       </form>
       {items && items.length === 0 && <p>Nobody is on the trusted list yet.</p>}
       {items && items.length > 0 && (
         <div class="scroll">
           <table class="data" id="submitters">
-            <thead><tr><th scope="col">Email or domain</th><th scope="col">Added by</th><th scope="col">Added</th><th scope="col"><span class="skip">Remove</span></th></tr></thead>
-            <tbody>{items.map((i) => {
-              const entry = i.email ?? `@${i.domain}`;
-              return (
-                <tr key={entry}><td>{entry}</td><td>{i.addedBy ?? '—'}</td><td>{i.addedAt ? dateTime(i.addedAt) : '—'}</td>
-                  <td><button type="button" class="link-button" aria-label={`Remove ${entry}`} onClick={() => void remove(entry)}>Remove</button></td></tr>
-              );
-            })}</tbody>
+            <thead>
+              <tr>
+                <th scope="col">Email or domain</th>
+                <th scope="col">Added by</th>
+                <th scope="col">Added</th>
+                <th scope="col">
+                  <span class="skip">Remove</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((i) => {
+                const entry = i.email ?? `@${i.domain}`;
+                return (
+                  <tr key={entry}>
+                    <td>{entry}</td>
+                    <td>{i.addedBy ?? '—'}</td>
+                    <td>{i.addedAt ? dateTime(i.addedAt) : '—'}</td>
+                    <td>
+                      <button type="button" class="link-button" aria-label={`Remove ${entry}`} onClick={() => void remove(entry)}>
+                        Remove
+                      </button>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
           </table>
         </div>
       )}

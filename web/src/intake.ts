@@ -17,7 +17,8 @@ z.config({ jitless: true });
 const ES: Dict = {
   'page.title': 'Remisión para revisión médica',
   brand: 'Revisión Médica para Inmigrantes',
-  intro: 'Para abogados de inmigración: remita a un cliente detenido con necesidades de salud urgentes a un médico voluntario. Todos los campos son obligatorios salvo los que dicen (opcional).',
+  intro:
+    'Para abogados de inmigración: remita a un cliente detenido con necesidades de salud urgentes a un médico voluntario. Todos los campos son obligatorios salvo los que dicen (opcional).',
   noscript: 'Este formulario necesita JavaScript para enviarse.',
   'success.title': 'Remisión recibida',
   'success.ref': 'Su número de referencia:',
@@ -104,16 +105,19 @@ const TEXT: Record<Lang, Dict> = {
     problem: 'There is a problem',
     fix: 'Check these fields, then send again:',
     serverFix: 'The server did not accept these answers. Check these fields, then send again:',
-    changed: 'The server refused this attempt: the answers changed after an earlier attempt that may have arrived. Send again to send them as a new referral.',
+    changed:
+      'The server refused this attempt: the answers changed after an earlier attempt that may have arrived. Send again to send them as a new referral.',
     processing: 'This same referral is still being processed. Wait a few seconds and send again. It is safe: it will not be sent twice.',
-    notSent: 'The referral was not sent: the server or the connection failed. Your answers are still here. Send again when you are ready. It is safe: it will not be sent twice.',
+    notSent:
+      'The referral was not sent: the server or the connection failed. Your answers are still here. Send again when you are ready. It is safe: it will not be sent twice.',
     tooMany: 'Too many submissions from this connection. Wait a minute, then send again. It is safe: it will not be sent twice.',
     refused: 'The referral could not be accepted (error {status}). Please contact the program.',
     urgent: 'Triaged as urgent: on-call volunteer doctors are being paged now.',
     routine: 'Triaged as routine: the program team will review it and offer it to volunteer doctors.',
     received: 'Thank you, your referral was received.',
     held: 'Triaged as urgent: a program coordinator reviews it first, then volunteer doctors are contacted.',
-    verify: 'One more step to start the review: open the email we just sent to {email} and tap the link in it. No doctor is contacted until you do. You only need to do this once.',
+    verify:
+      'One more step to start the review: open the email we just sent to {email} and tap the link in it. No doctor is contacted until you do. You only need to do this once.',
   },
   es: {
     submit: 'Enviar remisión',
@@ -121,16 +125,20 @@ const TEXT: Record<Lang, Dict> = {
     problem: 'Hay un problema',
     fix: 'Revise estos campos y vuelva a enviar:',
     serverFix: 'El servidor no aceptó estas respuestas. Revise estos campos y vuelva a enviar:',
-    changed: 'El servidor rechazó este intento: las respuestas cambiaron después de un intento anterior que pudo haber llegado. Vuelva a enviar para mandarlas como una remisión nueva.',
-    processing: 'Esta misma remisión todavía se está procesando. Espere unos segundos y vuelva a enviarla. Es seguro: no se enviará dos veces.',
-    notSent: 'La remisión no se envió: falló el servidor o la conexión. Sus respuestas siguen aquí. Vuelva a enviarla cuando quiera. Es seguro: no se enviará dos veces.',
+    changed:
+      'El servidor rechazó este intento: las respuestas cambiaron después de un intento anterior que pudo haber llegado. Vuelva a enviar para mandarlas como una remisión nueva.',
+    processing:
+      'Esta misma remisión todavía se está procesando. Espere unos segundos y vuelva a enviarla. Es seguro: no se enviará dos veces.',
+    notSent:
+      'La remisión no se envió: falló el servidor o la conexión. Sus respuestas siguen aquí. Vuelva a enviarla cuando quiera. Es seguro: no se enviará dos veces.',
     tooMany: 'Demasiados envíos desde esta conexión. Espere un minuto y vuelva a enviar. Es seguro: no se enviará dos veces.',
     refused: 'No se pudo aceptar la remisión (error {status}). Comuníquese con el programa.',
     urgent: 'Clasificada como urgente: ya se está avisando a los médicos voluntarios de guardia.',
     routine: 'Clasificada como rutinaria: el equipo del programa la revisará y la ofrecerá a médicos voluntarios.',
     received: 'Gracias, recibimos su remisión.',
     held: 'Clasificada como urgente: primero la revisa un coordinador del programa y luego se contacta a médicos voluntarios.',
-    verify: 'Falta un paso para iniciar la revisión: abra el correo que acabamos de enviar a {email} y toque el enlace. No se contacta a ningún médico hasta que lo haga. Solo hace falta una vez.',
+    verify:
+      'Falta un paso para iniciar la revisión: abra el correo que acabamos de enviar a {email} y toque el enlace. No se contacta a ningún médico hasta que lo haga. Solo hace falta una vez.',
   },
 };
 
@@ -166,9 +174,15 @@ function render(focus = false): void {
   if (shown.kind === 'success') {
     document.querySelector('#success-ref')!.textContent = shown.referralId ?? '';
     const verifying = shown.status === 'awaiting_verification';
-    document.querySelector('#success-urgency')!.textContent = verifying ? ''
-      : shown.status === 'held' ? t.held
-      : shown.urgency === 'urgent' ? t.urgent : shown.urgency === 'routine' ? t.routine : t.received;
+    document.querySelector('#success-urgency')!.textContent = verifying
+      ? ''
+      : shown.status === 'held'
+        ? t.held
+        : shown.urgency === 'urgent'
+          ? t.urgent
+          : shown.urgency === 'routine'
+            ? t.routine
+            : t.received;
     // an address not yet trusted: the email's link starts the review (and the receipt comes after it)
     const verify = document.querySelector<HTMLElement>('#success-verify')!;
     verify.hidden = !verifying;
@@ -187,7 +201,11 @@ async function send(): Promise<void> {
   const body = readBody(form);
   const checked = referralSchema(localToday()).safeParse(body);
   if (!checked.success || language.unresolved) {
-    return show({ kind: 'problem', text: 'fix', errors: withLanguageChoice(checked.success ? [] : fieldErrors(checked.error), language, 'client.language') });
+    return show({
+      kind: 'problem',
+      text: 'fix',
+      errors: withLanguageChoice(checked.success ? [] : fieldErrors(checked.error), language, 'client.language'),
+    });
   }
 
   sending = true;
@@ -202,8 +220,11 @@ async function send(): Promise<void> {
   if (res.status === 201 || res.status === 200 || res.status === 202) {
     const { referralId, urgency, status } = res.body;
     show({
-      kind: 'success', referralId: typeof referralId === 'string' ? referralId : undefined, urgency: String(urgency ?? ''),
-      status: String(status ?? ''), email: checked.data.attorney.email,
+      kind: 'success',
+      referralId: typeof referralId === 'string' ? referralId : undefined,
+      urgency: String(urgency ?? ''),
+      status: String(status ?? ''),
+      email: checked.data.attorney.email,
     });
   } else if (res.status === 422) {
     // Either field errors (nothing was created) or this key was used with other answers: the next

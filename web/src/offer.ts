@@ -6,9 +6,14 @@ import { lastPathSegment, postJson, takeTokenFromHash, type ApiResult } from './
 import { languageName } from './lib/i18n.js';
 
 const RISKS: Record<string, string> = {
-  pregnancy: 'pregnancy', postpartum: 'recently gave birth', cancer: 'cancer', suicidal_ideation: 'suicidal thoughts',
-  tuberculosis: 'tuberculosis', recent_hospitalization: 'recent hospital stay',
-  medication_interrupted: 'medication interrupted', hunger_strike: 'hunger strike',
+  pregnancy: 'pregnancy',
+  postpartum: 'recently gave birth',
+  cancer: 'cancer',
+  suicidal_ideation: 'suicidal thoughts',
+  tuberculosis: 'tuberculosis',
+  recent_hospitalization: 'recent hospital stay',
+  medication_interrupted: 'medication interrupted',
+  hunger_strike: 'hunger strike',
 };
 const REASONS: Record<string, string> = {
   attorney_marked_urgent: 'The attorney marked it urgent',
@@ -17,21 +22,34 @@ const REASONS: Record<string, string> = {
   minor: 'The client is a minor',
 };
 const SPECIALTIES: Record<string, string> = {
-  general: 'General', pediatrics: 'Pediatrics', psychiatry: 'Psychiatry', obstetrics: 'Obstetrics',
-  infectious_disease: 'Infectious disease', internal_medicine: 'Internal medicine',
+  general: 'General',
+  pediatrics: 'Pediatrics',
+  psychiatry: 'Psychiatry',
+  obstetrics: 'Obstetrics',
+  infectious_disease: 'Infectious disease',
+  internal_medicine: 'Internal medicine',
 };
 const SERVICES: Record<string, string> = {
-  record_review: 'Medical record review', declaration: 'Medical declaration',
-  psychological_evaluation: 'Psychological evaluation', physical_evaluation: 'Physical evaluation',
+  record_review: 'Medical record review',
+  declaration: 'Medical declaration',
+  psychological_evaluation: 'Psychological evaluation',
+  physical_evaluation: 'Physical evaluation',
   release_planning: 'Release planning',
 };
 const STATES: Record<string, string> = {
-  open: 'Open: waiting for a doctor', accepted_by_you: 'Accepted by you', taken: 'Accepted by another doctor', closed: 'Closed',
+  open: 'Open: waiting for a doctor',
+  accepted_by_you: 'Accepted by you',
+  taken: 'Accepted by another doctor',
+  closed: 'Closed',
 };
 
 type Tone = 'ok' | 'info' | 'warn' | 'bad';
 const MESSAGES: Record<string, [Tone, string, string]> = {
-  accepted: ['ok', 'You have the case', 'Thank you. Check your email: the introduction with the attorney’s name, email and phone is on its way.'],
+  accepted: [
+    'ok',
+    'You have the case',
+    'Thank you. Check your email: the introduction with the attorney’s name, email and phone is on its way.',
+  ],
   declined: ['info', 'You declined this case', 'Thank you for answering. We will ask other doctors.'],
   taken: ['info', 'Another doctor already accepted', 'This case has a doctor now. Thank you for answering so quickly.'],
   closed: ['info', 'This case is closed', 'It no longer needs a doctor. Thank you.'],
@@ -81,7 +99,7 @@ function formatDate(date: unknown): string {
 }
 
 const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
-const reasonText = (r: string) => (r.startsWith('risk:') ? `Risk: ${RISKS[r.slice(5)] ?? r.slice(5)}` : REASONS[r] ?? r);
+const reasonText = (r: string) => (r.startsWith('risk:') ? `Risk: ${RISKS[r.slice(5)] ?? r.slice(5)}` : (REASONS[r] ?? r));
 
 function showSummary(s: Record<string, unknown>): void {
   const urgent = s.urgency === 'urgent';
@@ -93,7 +111,10 @@ function showSummary(s: Record<string, unknown>): void {
   $('#f-reasons').textContent = list(s.reasons).map(reasonText).join('; ') || '—';
   $('#f-specialty').textContent = SPECIALTIES[String(s.specialty)] ?? String(s.specialty ?? '—');
   $('#f-language').textContent = typeof s.language === 'string' ? languageName(s.language, 'en') : '—';
-  $('#f-services').textContent = list(s.services).map((v) => SERVICES[v] ?? v).join(', ') || '—';
+  $('#f-services').textContent =
+    list(s.services)
+      .map((v) => SERVICES[v] ?? v)
+      .join(', ') || '—';
   $('#f-deadline').textContent = formatDate(s.deadline);
   $('#f-state').textContent = STATES[String(s.state)] ?? String(s.state ?? '');
   offer.hidden = false;

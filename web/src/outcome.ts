@@ -19,10 +19,14 @@ z.config({ jitless: true });
  */
 const required = (message: string) => (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : message);
 const today = new Date().toLocaleDateString('en-CA'); // YYYY-MM-DD in the browser's zone
-const outcomeSchema = z.discriminatedUnion('outcome', [
-  z.strictObject({ outcome: z.literal('parole_granted'), release: releaseSchema(today) }),
-  z.strictObject({ outcome: z.enum(['parole_denied', 'transferred', 'removed']) }),
-], { error: required('must be one of the choices') });
+const outcomeSchema = z.discriminatedUnion(
+  'outcome',
+  [
+    z.strictObject({ outcome: z.literal('parole_granted'), release: releaseSchema(today) }),
+    z.strictObject({ outcome: z.enum(['parole_denied', 'transferred', 'removed']) }),
+  ],
+  { error: required('must be one of the choices') },
+);
 
 const ES: Dict = {
   'page.title': 'Informar el resultado del caso',
@@ -90,7 +94,10 @@ const errors = new ErrorView(form, document.querySelector<HTMLElement>('#summary
 const language = languagePicker('release-patientLanguage');
 
 /** What the page shows besides the form, kept so a language switch can redraw it. */
-type Shown = { kind: 'none' } | { kind: 'problem'; text?: string; errors?: FieldError[] } | { kind: 'done'; text: string; release: boolean };
+type Shown =
+  | { kind: 'none' }
+  | { kind: 'problem'; text?: string; errors?: FieldError[] }
+  | { kind: 'done'; text: string; release: boolean };
 let shown: Shown = { kind: 'none' };
 let lang: Lang = 'en';
 let sending = false;
@@ -105,7 +112,8 @@ function render(focus = false): void {
   if (shown.kind === 'done') {
     done.className = shown.text === 'saved' ? 'panel ok' : 'panel bad';
     document.querySelector('#done-title')!.textContent = shown.text === 'saved' ? t.saved : t.problem;
-    document.querySelector('#done-text')!.textContent = shown.text === 'saved' ? (shown.release ? t.savedRelease : t.savedText) : t[shown.text];
+    document.querySelector('#done-text')!.textContent =
+      shown.text === 'saved' ? (shown.release ? t.savedRelease : t.savedText) : t[shown.text];
     if (focus) done.focus();
   }
 }
@@ -125,7 +133,11 @@ async function send(): Promise<void> {
   const pickLanguage = !release.disabled && language.unresolved;
   if (!checked.success || pickLanguage) {
     const found = checked.success ? [] : fieldErrors(checked.error);
-    return show({ kind: 'problem', text: 'fix', errors: pickLanguage ? withLanguageChoice(found, language, 'release.patientLanguage') : found });
+    return show({
+      kind: 'problem',
+      text: 'fix',
+      errors: pickLanguage ? withLanguageChoice(found, language, 'release.patientLanguage') : found,
+    });
   }
 
   sending = true;

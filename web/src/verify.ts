@@ -9,7 +9,8 @@ const ES: Dict = {
   brand: 'Revisión Médica para Inmigrantes',
   'page.title': 'Confirme su correo electrónico',
   noscript: 'Esta página necesita JavaScript para confirmar.',
-  intro: 'Usted envió una remisión desde este correo. Confirme la dirección y comienza la revisión: las remisiones urgentes llegan de inmediato a los médicos voluntarios de guardia.',
+  intro:
+    'Usted envió una remisión desde este correo. Confirme la dirección y comienza la revisión: las remisiones urgentes llegan de inmediato a los médicos voluntarios de guardia.',
   once: 'Solo hace falta una vez; la dirección queda confirmada por 180 días.',
   confirm: 'Confirmar e iniciar la revisión',
 };
@@ -17,15 +18,31 @@ const ES: Dict = {
 type Tone = 'ok' | 'info' | 'warn' | 'bad';
 const TEXT: Record<Lang, Record<string, [Tone, string, string]>> = {
   en: {
-    verified: ['ok', 'Thank you: your address is confirmed', 'The review has started. Referrals confirmed now: {count}. A receipt email with the reference number is on its way for each one.'],
-    gone: ['warn', 'This link was used or has expired', 'Links work once, for 24 hours. Send the referral again and open the new email we send you.'],
+    verified: [
+      'ok',
+      'Thank you: your address is confirmed',
+      'The review has started. Referrals confirmed now: {count}. A receipt email with the reference number is on its way for each one.',
+    ],
+    gone: [
+      'warn',
+      'This link was used or has expired',
+      'Links work once, for 24 hours. Send the referral again and open the new email we send you.',
+    ],
     forbidden: ['bad', 'This link is not valid', 'Open the link from the email again, exactly as it was sent.'],
     noToken: ['bad', 'This link is incomplete', 'Open the link from the email again; the part after # is needed.'],
     notSent: ['warn', 'Not sent', 'The server or the connection failed, so nothing changed. Try again.'],
   },
   es: {
-    verified: ['ok', 'Gracias: su dirección está confirmada', 'La revisión comenzó. Remisiones confirmadas ahora: {count}. Le llegará un correo de confirmación con el número de referencia de cada una.'],
-    gone: ['warn', 'Este enlace ya se usó o venció', 'Los enlaces sirven una vez, por 24 horas. Envíe la remisión de nuevo y abra el nuevo correo que le enviaremos.'],
+    verified: [
+      'ok',
+      'Gracias: su dirección está confirmada',
+      'La revisión comenzó. Remisiones confirmadas ahora: {count}. Le llegará un correo de confirmación con el número de referencia de cada una.',
+    ],
+    gone: [
+      'warn',
+      'Este enlace ya se usó o venció',
+      'Los enlaces sirven una vez, por 24 horas. Envíe la remisión de nuevo y abra el nuevo correo que le enviaremos.',
+    ],
     forbidden: ['bad', 'Este enlace no es válido', 'Abra de nuevo el enlace del correo, tal como se envió.'],
     noToken: ['bad', 'Este enlace está incompleto', 'Abra de nuevo el enlace del correo; se necesita la parte después de #.'],
     notSent: ['warn', 'No se envió', 'El servidor o la conexión fallaron, así que nada cambió. Inténtelo de nuevo.'],

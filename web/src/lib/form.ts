@@ -38,7 +38,8 @@ export function readBody(form: HTMLFormElement): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   // Every section object exists, so a missing field is reported by its own path.
   for (const box of form.querySelectorAll<HTMLElement>('[data-path]')) {
-    if (!box.querySelector('input, select, textarea')?.matches(':disabled')) objectAt(body, (box.dataset.path ?? '').split('.').slice(0, -1));
+    if (!box.querySelector('input, select, textarea')?.matches(':disabled'))
+      objectAt(body, (box.dataset.path ?? '').split('.').slice(0, -1));
   }
   const lists = new Map<string, string[]>();
   for (const el of Array.from(form.elements)) {
@@ -84,7 +85,10 @@ export interface Problem {
 export class ErrorView {
   private readonly fields = new Map<string, Field>();
 
-  constructor(form: HTMLFormElement, private readonly summary: HTMLElement) {
+  constructor(
+    form: HTMLFormElement,
+    private readonly summary: HTMLElement,
+  ) {
     for (const box of form.querySelectorAll<HTMLElement>('[data-path]')) {
       const path = box.dataset.path ?? '';
       const id = path.replace(/\./g, '-');

@@ -20,8 +20,14 @@ import { languageByTag, languageNamed, searchLanguages, type Language } from '..
 import type { Lang } from './i18n.js';
 
 const STATUS: Record<Lang, { none: string; some: (n: number) => string }> = {
-  en: { none: 'No language matches. Try another spelling, in English or Spanish.', some: (n) => `${n} ${n === 1 ? 'language' : 'languages'} found. Use the up and down arrows to choose.` },
-  es: { none: 'Ningún idioma coincide. Pruebe otra forma de escribirlo, en español o en inglés.', some: (n) => `${n} ${n === 1 ? 'idioma encontrado' : 'idiomas encontrados'}. Use las flechas arriba y abajo para elegir.` },
+  en: {
+    none: 'No language matches. Try another spelling, in English or Spanish.',
+    some: (n) => `${n} ${n === 1 ? 'language' : 'languages'} found. Use the up and down arrows to choose.`,
+  },
+  es: {
+    none: 'Ningún idioma coincide. Pruebe otra forma de escribirlo, en español o en inglés.',
+    some: (n) => `${n} ${n === 1 ? 'idioma encontrado' : 'idiomas encontrados'}. Use las flechas arriba y abajo para elegir.`,
+  },
 };
 
 export class LanguagePicker {
@@ -106,22 +112,24 @@ export class LanguagePicker {
 
   private render(): void {
     const other: Lang = this.lang === 'en' ? 'es' : 'en';
-    this.list.replaceChildren(...this.shown.map((language, i) => {
-      const li = document.createElement('li');
-      li.id = `${this.list.id}-${language.tag}`;
-      li.setAttribute('role', 'option');
-      li.dataset.tag = language.tag;
-      li.setAttribute('aria-selected', String(i === this.active));
-      li.textContent = language[this.lang];
-      if (language[other] !== language[this.lang]) {
-        const aside = document.createElement('span');
-        aside.className = 'other-name';
-        aside.lang = other;
-        aside.textContent = ` · ${language[other]}`;
-        li.append(aside);
-      }
-      return li;
-    }));
+    this.list.replaceChildren(
+      ...this.shown.map((language, i) => {
+        const li = document.createElement('li');
+        li.id = `${this.list.id}-${language.tag}`;
+        li.setAttribute('role', 'option');
+        li.dataset.tag = language.tag;
+        li.setAttribute('aria-selected', String(i === this.active));
+        li.textContent = language[this.lang];
+        if (language[other] !== language[this.lang]) {
+          const aside = document.createElement('span');
+          aside.className = 'other-name';
+          aside.lang = other;
+          aside.textContent = ` · ${language[other]}`;
+          li.append(aside);
+        }
+        return li;
+      }),
+    );
     if (this.active >= 0) {
       const li = this.list.children[this.active] as HTMLElement;
       this.input.setAttribute('aria-activedescendant', li.id);

@@ -11,7 +11,10 @@ const SPANISH: [RegExp, string][] = [
   [/^must be at most (\d+) characters$/, 'debe tener como máximo $1 caracteres'],
   [/^must be an email address$/, 'debe ser una dirección de correo electrónico'],
   [/^must be a valid phone number/, 'debe ser un número de teléfono válido (los números de EE. UU. pueden omitir +1)'],
-  [/^must be a US mobile number/, 'debe ser un número móvil de EE. UU. que pueda recibir SMS (no gratuito, de tarifa especial ni extranjero)'],
+  [
+    /^must be a US mobile number/,
+    'debe ser un número móvil de EE. UU. que pueda recibir SMS (no gratuito, de tarifa especial ni extranjero)',
+  ],
   [/^must not contain control characters/, 'no puede contener caracteres de control (solo saltos de línea y tabulaciones)'],
   [/^must be a (two-letter )?US state code/, 'debe ser un código de estado de EE. UU. de dos letras, como TX'],
   [/^must be true or false$/, 'elija sí o no'],
