@@ -1,5 +1,5 @@
 /**
- * Black-box contract tests: every statement of /work/shared/API.md that can be checked over HTTP.
+ * Black-box contract tests: every statement of docs/api.md that can be checked over HTTP.
  * Only the public API and the documented `/_local/*` hooks are used; nothing of the application is imported.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -720,7 +720,7 @@ describe('POST /api/referrals — errors', () => {
       expectProblem(r, 422, [...secrets, PHI.givenName, PHI.familyName, PHI.aNumberDigits, PHI.concern, PHI.facilityName]);
       const paths = errorPaths(r);
       expect(paths).toHaveLength(1);
-      // API.md shows field paths ("client.aNumber"); an element path under the field ("medical.riskFactors.0") is accepted
+      // the contract shows field paths ("client.aNumber"); an element path under the field ("medical.riskFactors.0") is accepted
       expect(paths[0] === path || paths[0].startsWith(`${path}.`), `${paths[0]} names ${path}`).toBe(true);
     });
   }
@@ -2175,7 +2175,7 @@ describe('attorney outcome link', () => {
     });
     await settle();
     expect(r.status, r.text).toBe(200);
-    // API.md: 200 { "status" }. Extra keys are an allowed extension ("Extend it freely"): see report.
+    // the contract: 200 { "status" }; extra keys are an allowed extension
     expect(r.json.status).toBe('released');
     const sched = (await schedules()).filter((s) => s.name.includes(id));
     expect(sched.map((s) => s.name).filter((n) => /day(1|3|7|30)_/.test(n))).toHaveLength(4);

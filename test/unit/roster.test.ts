@@ -185,7 +185,7 @@ describe('roster', () => {
       });
     });
 
-    // API.md, Roster: the import lists every error, so cross-entry checks must not depend on every field being valid
+    // the contract, Roster: the import lists every error, so cross-entry checks must not depend on every field being valid
     it('still checks shift references when a doctor has a bad phone', () => {
       const document = rosterDocument({
         doctors: [doctorEntry({ phone: 'call me' })],
