@@ -42,9 +42,9 @@ export function Submitters() {
     setFieldError(undefined);
     try {
       await api('POST', '/api/staff/submitters', body);
-      setMessage({ ok: true, text: `${v} is now trusted: referrals from it page doctors without email verification.` });
       setValue('');
-      await load();
+      await load(); // the list is current before the confirmation shows
+      setMessage({ ok: true, text: `${v} is now trusted: referrals from it page doctors without email verification.` });
     } catch (err) {
       setMessage({ ok: false, text: (err as ApiError).message });
     }
@@ -52,8 +52,8 @@ export function Submitters() {
   const remove = async (entry: string) => {
     try {
       await api('DELETE', `/api/staff/submitters/${encodeURIComponent(entry.replace(/^@/, ''))}`);
-      setMessage({ ok: true, text: `${entry} was removed from the trusted list.` });
       await load();
+      setMessage({ ok: true, text: `${entry} was removed from the trusted list.` });
     } catch (err) {
       setMessage({ ok: false, text: (err as ApiError).message });
     }
