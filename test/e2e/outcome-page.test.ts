@@ -6,6 +6,7 @@ import { useBrowser } from '../support/browser.js';
 import { validReferral } from '../fixtures/referral.js';
 import { coordinatorEntry, doctorEntry } from '../fixtures/roster.js';
 import { call, useTestRuntime } from '../support/runtime.js';
+import { trust } from '../integration/helpers.js';
 
 let rt!: LocalRuntime;
 let browser!: Browser;
@@ -50,6 +51,8 @@ async function referralWithOutcomeLink(): Promise<{ id: string; link: URL; now: 
     ],
   });
   expect(roster.status, JSON.stringify(roster.json)).toBe(200);
+  // the outcome link is only ever mailed to a trusted submitter
+  await trust(rt, { domain: ATTORNEY_EMAIL.split('@')[1]! });
 
   const referral = await call(rt, 'POST', '/api/referrals', validReferral(), { 'idempotency-key': crypto.randomUUID() });
   expect(referral.status, JSON.stringify(referral.json)).toBe(201);
