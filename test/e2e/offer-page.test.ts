@@ -4,6 +4,7 @@ import type { Browser } from 'playwright-core';
 import { expectNoSeriousA11yViolations } from '../support/axe.js';
 import { useBrowser } from '../support/browser.js';
 import { call, useTestRuntime } from '../support/runtime.js';
+import { trust } from '../integration/helpers.js';
 
 let rt!: LocalRuntime;
 let browser!: Browser;
@@ -36,6 +37,8 @@ async function pageOneDoctor(): Promise<string> {
     ],
   });
   expect(roster.status).toBeLessThan(300);
+  // only a trusted submitter's urgent referral pages doctors
+  await trust(rt, { domain: 'example.org' });
   const referral = await call(
     rt,
     'POST',
