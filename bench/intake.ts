@@ -23,6 +23,7 @@ const MIXED_SAMPLES = Number(process.env.BENCH_MIXED_SAMPLES ?? 5);
 const DRAIN_N = Number(process.env.BENCH_DRAIN_N ?? 1000);
 const CONCURRENCY = 25;
 const runId = Date.now().toString(36);
+let submitted = 0;
 
 /** Every number of this run, written to bench/results.json at the end. */
 const results: { name: string; unit: string; p50?: number; p99?: number; value?: number; samples?: number; baseline?: string }[] = [];
@@ -40,7 +41,8 @@ async function submitMany(n: number, body: () => unknown): Promise<void> {
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < n) {
         // a key per referral: a request retried after a dropped connection is not stored twice
-        const key = `bench-${runId}-${next++}`;
+        next++;
+        const key = `bench-${runId}-${submitted++}`;
         const referral = body();
         const post = () => call(rt, 'POST', '/api/referrals', referral, { 'Idempotency-Key': key });
         const r = await post().catch(post);
