@@ -115,7 +115,7 @@ try {
       node: process.version,
       rounds: ROUNDS,
       method:
-        'CDK-built bundle (MedreviewFunction), import() in a fresh process with NODE_OPTIONS=--enable-source-maps, interleaved rounds, median',
+        'CDK-built bundle (MedreviewFunction), import() in a fresh process (NODE_OPTIONS from BENCH_NODE_OPTIONS, empty by default), interleaved rounds, median',
       baseline: BARE,
       bundles: rows,
     });
