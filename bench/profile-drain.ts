@@ -3,7 +3,7 @@
  * then times every store, email and SMS call the dispatcher makes until the stream is settled.
  *   npx tsx bench/profile-drain.ts [N]
  */
-import { validReferral } from '../test/fixtures/referral.js';
+import { freshANumber, validReferral } from '../test/fixtures/referral.js';
 import { call, startTestRuntime } from '../test/support/runtime.js';
 import { demoRoster } from '../local/demo-roster.js';
 
@@ -30,18 +30,19 @@ function wrap(target: any, method: string, label: (args: any[]) => string) {
 try {
   const imported = await call(rt, 'PUT', '/_local/roster', demoRoster(new Date()));
   if (imported.status !== 200) throw new Error(imported.text);
+  const { token } = (await call(rt, 'GET', '/_local/token?group=coordinators')).json;
+  await call(rt, 'POST', '/api/staff/submitters', { domain: 'example.org' }, { authorization: `Bearer ${token}` });
   const store = rt.deps.store as any;
   wrap(store.db, 'send', (a) => `dynamo ${a[0].constructor.name}`);
   wrap(rt.deps.email, 'send', () => 'email.send');
   wrap(rt.deps.sms, 'send', () => 'sms.send');
-  const body = validReferral();
   const t0 = performance.now();
   let next = 0;
   await Promise.all(
     Array.from({ length: 25 }, async () => {
       while (next < N) {
         next++;
-        const r = await call(rt, 'POST', '/api/referrals', body);
+        const r = await call(rt, 'POST', '/api/referrals', validReferral({ client: { aNumber: freshANumber() } }));
         if (r.status !== 201) throw new Error(r.text);
       }
     }),

@@ -92,22 +92,13 @@ export class StreamPoller {
   }
 
   /**
-   * Stops handing records on (before the tables are recreated): the batch in flight finishes, no
+   * Stops handing records on (before the tables are emptied): the batch in flight finishes, no
    * further one starts. Does not wait for the backlog.
    */
   async pause(): Promise<void> {
     this.paused = true;
     this.generation++;
     await this.running.catch(() => 0);
-  }
-
-  /** Drops every position and reads on from the start of the (new) stream. */
-  resume(): void {
-    this.iterators.clear();
-    this.checkpoints.clear();
-    this.described = undefined;
-    this.saveCheckpoints();
-    this.paused = false;
   }
 
   /**

@@ -8,9 +8,10 @@ import { referralSchema } from '../../shared/domain/referral.js';
 import type { CaseRecord } from '../../shared/domain/types.js';
 import { caseItem } from '../../shared/store/store.js';
 import { SWEEP_BATCH } from '../../shared/usecases/sweeper.js';
-import { validReferral } from '../fixtures/referral.js';
+import { freshANumber, validReferral } from '../fixtures/referral.js';
+import { rosterDocument } from '../fixtures/roster.js';
 import { call, useTestRuntime } from '../support/runtime.js';
-import { clockNow, settle, staffCall } from './helpers.js';
+import { clockNow, resetWith, settle, staffCall } from './helpers.js';
 
 let rt: LocalRuntime;
 useTestRuntime((r) => (rt = r));
@@ -154,5 +155,27 @@ describe('work that does not grow with the table', () => {
     expect(first).toMatchObject({ checked: SWEEP_BATCH, failed: 0, more: true });
     expect(second).toMatchObject({ checked: 30, failed: 0, more: false });
     expect(third).toMatchObject({ checked: 0 });
+  }, 120_000);
+
+  it('drops the stream work still pending at a reset, sends nothing about the cases it emptied, and dispatches what comes after', async () => {
+    await resetWith(rt, rosterDocument());
+    const before = await Promise.all(
+      Array.from({ length: 60 }, () => call(rt, 'POST', '/api/referrals', validReferral({ client: { aNumber: freshANumber() } }))),
+    );
+    const oldIds = before.map((r) => r.json.referralId as string);
+    expect(oldIds.every(Boolean)).toBe(true);
+    expect((await call(rt, 'POST', '/_local/reset')).status).toBe(200); // no settle first: work is still pending
+    const sentByReset = rt.history().email.length + rt.history().sms.length;
+    await settle(rt);
+    const { sms, email } = rt.history();
+    expect(email.length + sms.length).toBe(sentByReset);
+
+    await resetWith(rt, rosterDocument());
+    const after = await call(rt, 'POST', '/api/referrals', validReferral({ client: { aNumber: freshANumber() } }));
+    await settle(rt);
+    const box = (await call(rt, 'GET', '/_local/outbox')).json as { email: { to: string[]; subject: string; text: string }[] };
+    const about = (id: string) => box.email.filter((m) => m.subject.includes(id) || m.text.includes(id));
+    expect(about(after.json.referralId).length).toBeGreaterThanOrEqual(2); // the receipt, the coordinators' notice, the offers
+    expect(oldIds.flatMap(about)).toEqual([]);
   }, 120_000);
 });
