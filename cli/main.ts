@@ -2,7 +2,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { documentClient } from '../shared/store/dynamo.js';
-import { Store } from '../shared/store/store.js';
+import { dynamoDbStore } from '../shared/store/dynamodb/store.js';
+import type { StorePort } from '../shared/store/port.js';
 import { checkRoster, importRoster } from '../shared/usecases/roster.js';
 import { listTrusted, trustSubmitter, trustTarget, untrustSubmitter } from '../shared/usecases/trust.js';
 import { systemClock, type Clock } from '../shared/ports.js';
@@ -56,7 +57,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
         ...(process.env.AWS_ACCESS_KEY_ID ? {} : { credentials: LOCAL_CREDENTIALS }),
       }
     : {};
-  const store = new Store(documentClient(new DynamoDBClient(local)), table);
+  const store = dynamoDbStore(documentClient(new DynamoDBClient(local)), table);
   if (group === 'submitters') return submitters(command!, file, { store, clock: systemClock }, out, err);
 
   if (command === 'import') {
@@ -115,7 +116,7 @@ const ENTRY = /^(@?([a-z0-9-]+\.)+[a-z]{2,}|[^@\s]+@([a-z0-9-]+\.)+[a-z]{2,})$/i
 async function submitters(
   command: string,
   value: string | undefined,
-  p: { store: Store; clock: Clock },
+  p: { store: StorePort; clock: Clock },
   out: (s: string) => void,
   err: (s: string) => void,
 ): Promise<number> {

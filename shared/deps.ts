@@ -1,7 +1,7 @@
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { config, type Config } from './config.js';
 import { systemClock, type Clock, type EmailPort, type KeyedHashPort, type SchedulerPort, type SmsPort } from './ports.js';
-import type { Store } from './store/store.js';
+import type { StorePort } from './store/port.js';
 
 /**
  * Ports by name. A function declares the ones it uses in `functions/<name>/ports.ts`; from that one
@@ -9,7 +9,7 @@ import type { Store } from './store/store.js';
  * clients) and CDK grants exactly their permissions (`infra/function.ts`, `usePorts`).
  */
 export interface PortTypes {
-  store: Store;
+  store: StorePort;
   idempotency: BasePersistenceLayer;
   email: EmailPort;
   sms: SmsPort;
@@ -52,7 +52,7 @@ export type Deps = { config: Config; clock: Clock } & PortTypes;
 export type Ports = Omit<Deps, 'idempotency' | 'keyedHash'>;
 
 /** Builds one port's adapter from the config; email and SMS get the store, to guard their sends. */
-export type Adapter<N extends PortName> = (cfg: Config, built: { store?: Store }) => PortTypes[N];
+export type Adapter<N extends PortName> = (cfg: Config, built: { store?: StorePort }) => PortTypes[N];
 /** One adapter for each declared port, and no other. */
 export type AdaptersFor<D extends PortsDeclaration> = { [N in Declared<D>]: Adapter<N> };
 
@@ -87,7 +87,7 @@ export function wire<D extends PortsDeclaration>(declaration: D, adapters: Adapt
 }
 
 /** A guarded port (email, SMS) needs the store to look up unusable addresses. */
-export function requireStore(built: { store?: Store }, port: string): Store {
+export function requireStore(built: { store?: StorePort }, port: string): StorePort {
   if (!built.store) throw new Error(`the ${port} port needs the store port as well`);
   return built.store;
 }

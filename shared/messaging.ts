@@ -1,7 +1,7 @@
 import { logger } from './logger.js';
 import type { Message } from './domain/messages.js';
 import type { EmailPort, SmsPort } from './ports.js';
-import type { Store } from './store/store.js';
+import type { StorePort } from './store/port.js';
 
 export type Channel = 'sms' | 'email';
 
@@ -9,7 +9,7 @@ export type Channel = 'sms' | 'email';
 export const channelAddress = (channel: Channel, address: string) => `${channel}:${address}`;
 
 /** The email port as use cases get it: nothing is ever sent to an address marked unusable (bounced, complained). */
-export function guardEmail(email: EmailPort, store: Store): EmailPort {
+export function guardEmail(email: EmailPort, store: Pick<StorePort, 'isUnusable'>): EmailPort {
   return {
     async send(message) {
       const to: string[] = [];
@@ -20,7 +20,7 @@ export function guardEmail(email: EmailPort, store: Store): EmailPort {
 }
 
 /** The SMS port as use cases get it: nothing is ever sent to a number that replied STOP or failed for good. */
-export function guardSms(sms: SmsPort, store: Store): SmsPort {
+export function guardSms(sms: SmsPort, store: Pick<StorePort, 'isUnusable'>): SmsPort {
   return {
     async send(to, body) {
       if (!(await store.isUnusable(channelAddress('sms', to)))) await sms.send(to, body);
@@ -29,7 +29,7 @@ export function guardSms(sms: SmsPort, store: Store): SmsPort {
 }
 
 /** One email to every coordinator on the roster. */
-export async function emailCoordinators(message: Message, p: { store: Store; email: EmailPort }): Promise<void> {
+export async function emailCoordinators(message: Message, p: { store: Pick<StorePort, 'roster'>; email: EmailPort }): Promise<void> {
   const { coordinators } = await p.store.roster();
   if (coordinators.length) await p.email.send({ to: coordinators.map((c) => c.email), ...message });
 }

@@ -13,7 +13,10 @@ export const keys = {
   shift: (startIso: string, doctorId: string) => ({ pk: 'ROSTER', sk: `SHIFT#${startIso}#${doctorId}` }),
   channel: (address: string) => ({ pk: `CHANNEL#${address}`, sk: 'CHANNEL' }),
   /** The trusted list: one partition, `email:<address>` or `domain:<domain>`. */
-  trusted: (entry: string) => ({ pk: 'TRUSTED', sk: entry }),
+  trusted: (entry: { email?: string; domain?: string }) => ({
+    pk: 'TRUSTED',
+    sk: entry.email ? `email:${entry.email}` : `domain:${entry.domain}`,
+  }),
   /** Per attorney email (lower-case): verification, the verification-email claim, waiting referrals, the urgent window. */
   verified: (email: string) => ({ pk: `SUBMITTER#${email}`, sk: 'VERIFIED' }),
   verificationSent: (email: string) => ({ pk: `SUBMITTER#${email}`, sk: 'VERIFY_SENT' }),

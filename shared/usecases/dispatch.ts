@@ -97,7 +97,7 @@ export async function onCaseAssigned(referralId: string, p: Ports): Promise<void
   const { attorney } = record.referral;
   await p.email.send({ to: [doctor.email], ...introToDoctor({ referralId, attorney }) });
   await p.email.send({ to: [attorney.email], ...introToAttorney({ referralId, doctor }) });
-  if (await p.store.updateCase(referralId, { introSentAt: now }, { expression: 'attribute_not_exists(introSentAt)' })) {
+  if (await p.store.markOnce(referralId, 'intro', now)) {
     await p.store.addEvent(referralId, { at: now, event: 'introduced', details: { doctorId } });
   }
 }

@@ -3,9 +3,10 @@ import type { Referral } from '../domain/referral.js';
 import { triage, type Urgency } from '../domain/triage.js';
 import type { CaseRecord, Status } from '../domain/types.js';
 import type { Clock, KeyedHashPort } from '../ports.js';
-import type { Store } from '../store/store.js';
+import type { StorePort } from '../store/port.js';
 import { newReferralId } from '../tokens.js';
-import { admit, isTrusted, type Admission } from './trust.js';
+import type { Admission } from '../store/port.js';
+import { admit, isTrusted } from './trust.js';
 
 /** What the attorney gets back (and what the idempotency record stores): no PHI, and no hold reason. */
 export interface IntakeResult {
@@ -27,7 +28,7 @@ export interface IntakeResult {
 export async function submitReferral(
   referral: Referral,
   today: string,
-  ports: { store: Store; clock: Clock; keyedHash: KeyedHashPort; config: Pick<Config, 'URGENT_PER_SUBMITTER_PER_DAY'> },
+  ports: { store: StorePort; clock: Clock; keyedHash: KeyedHashPort; config: Pick<Config, 'URGENT_PER_SUBMITTER_PER_DAY'> },
 ): Promise<IntakeResult> {
   const { urgency, reasons } = triage(referral, today);
   const aNumberHash = await ports.keyedHash.hash(referral.client.aNumber);

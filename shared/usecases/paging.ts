@@ -14,7 +14,7 @@ import { FINAL_WAVE, routineDoctors, waveDoctors, waveScheduleName } from '../do
 import { logger } from '../logger.js';
 import { countHeldByPageBudget } from '../metrics.js';
 import { channelAddress, emailCoordinators, sendSafely, type Channel } from '../messaging.js';
-import type { Store } from '../store/store.js';
+import type { StorePort } from '../store/port.js';
 import { hashToken, newOfferId, newToken } from '../tokens.js';
 import { randomInt } from 'node:crypto';
 
@@ -38,20 +38,18 @@ export async function runWave(referralId: string, wave: number, p: Ports): Promi
   if (!resuming) {
     if (record.status !== 'paging' || record.wave !== wave - 1) return;
     const nextAt = new Date(now.getTime() + p.config.WAVE_MINUTES * 60_000).toISOString();
-    const claimed = await p.store.updateCase(
-      referralId,
-      // the sweeper looks again once the wave should be sent (GRACE_MS later), then when the next is due
-      final ? { wave, status: 'escalated', sweepAt: now.toISOString() } : { wave, nextWaveAt: nextAt, sweepAt: now.toISOString() },
-      { expression: '#wave = :prev AND #status = :paging', values: { ':prev': wave - 1, ':paging': 'paging' } },
-      final ? ['nextWaveAt'] : [],
-    );
+    // the sweeper looks again once the wave should be sent (GRACE_MS later), then when the next is due
+    const sweepAt = now.toISOString();
+    const claimed = final
+      ? await p.store.claimFinalWave(referralId, wave, sweepAt)
+      : await p.store.claimWave(referralId, wave, { nextWaveAt: nextAt, sweepAt });
     if (!claimed) return;
     record.nextWaveAt = nextAt;
     await p.store.addEvent(referralId, { at: now.toISOString(), event: final ? 'escalated' : 'wave_started', details: { wave } });
   }
   if (final) {
     await pageCoordinators(referralId, p);
-    await p.store.updateCase(referralId, { escalationSentAt: now.toISOString() }, { expression: 'attribute_not_exists(escalationSentAt)' });
+    await p.store.markOnce(referralId, 'escalation', now.toISOString());
     return;
   }
   const roster = await p.store.roster();
@@ -95,13 +93,7 @@ async function withinPageBudget(record: CaseRecord, wave: number, doctors: Docto
  */
 async function holdForPageBudget(record: CaseRecord, wave: number, p: Ports): Promise<void> {
   const now = p.clock.now();
-  const held = await p.store.updateCase(
-    record.referralId,
-    { status: 'held', holdReason: 'page_budget' },
-    { expression: '#status = :paging AND #wave = :wave', values: { ':paging': 'paging', ':wave': wave } },
-    ['nextWaveAt'],
-  );
-  if (!held) return;
+  if (!(await p.store.holdCase(record.referralId, wave, 'page_budget'))) return;
   logger.warn('wave held by the page budget', { referralId: record.referralId, wave });
   countHeldByPageBudget();
   await p.store.addEvent(record.referralId, { at: now.toISOString(), event: 'held', details: { holdReason: 'page_budget', wave } });
@@ -139,12 +131,8 @@ export async function offerRoutineCase(record: CaseRecord, p: Ports): Promise<vo
 
 /** The coordinators' one email about a new case (no SMS: nobody is woken before the final wave). */
 export async function noticeCoordinators(record: CaseRecord, paged: number, p: Ports): Promise<void> {
-  const claimed = await p.store.updateCase(
-    record.referralId,
-    { coordinatorNoticeAt: p.clock.now().toISOString() },
-    { expression: 'attribute_not_exists(coordinatorNoticeAt)' },
-  );
-  if (claimed) await emailCoordinators(caseNoticeEmail({ referralId: record.referralId, urgency: record.urgency, paged }), p);
+  if (await p.store.markOnce(record.referralId, 'coordinatorNotice', p.clock.now().toISOString()))
+    await emailCoordinators(caseNoticeEmail({ referralId: record.referralId, urgency: record.urgency, paged }), p);
 }
 
 async function pageCoordinators(referralId: string, p: Ports): Promise<void> {
@@ -156,7 +144,7 @@ async function pageCoordinators(referralId: string, p: Ports): Promise<void> {
 }
 
 /** Open assigned cases per doctor. */
-async function doctorLoad(store: Store): Promise<Map<string, number>> {
+async function doctorLoad(store: StorePort): Promise<Map<string, number>> {
   const load = new Map<string, number>();
   for (const c of await store.listCases('assigned')) {
     if (c.assignedDoctorId) load.set(c.assignedDoctorId, (load.get(c.assignedDoctorId) ?? 0) + 1);
@@ -252,7 +240,7 @@ export async function deliverOffer(
         errorName: (error as Error).name,
       });
       await p.store.markChannel(offer, channel, 'sending', 'pending');
-      await p.store.updateCase(offer.referralId, { sweepAt: p.clock.now().toISOString() }, { expression: 'attribute_exists(pk)' });
+      await p.store.sweepFrom(offer.referralId, p.clock.now().toISOString());
     }
   }
   return sent;

@@ -1,7 +1,7 @@
 import { addDays } from '../domain/dates.js';
 import { receiptEmail } from '../domain/messages.js';
 import type { EmailPort, Clock } from '../ports.js';
-import type { Store } from '../store/store.js';
+import type { StorePort } from '../store/port.js';
 import { hashToken, newToken } from '../tokens.js';
 
 export const OUTCOME_TOKEN_DAYS = 90;
@@ -18,7 +18,7 @@ const CLAIM_LEASE_MS = 5 * 60_000;
  */
 export async function sendReceipt(
   referralId: string,
-  ports: { store: Store; email: EmailPort; clock: Clock; baseUrl: string },
+  ports: { store: StorePort; email: EmailPort; clock: Clock; baseUrl: string },
 ): Promise<void> {
   const { store, email, clock, baseUrl } = ports;
   const token = newToken();
@@ -26,19 +26,12 @@ export async function sendReceipt(
     `${addDays(clock.now().toISOString().slice(0, 10), OUTCOME_TOKEN_DAYS)}T${clock.now().toISOString().slice(11)}`,
   );
   const now = clock.now();
-  const claimed = await store.updateCase(
-    referralId,
-    {
-      receipt: 'sending',
-      receiptClaimedAt: now.toISOString(),
-      outcomeTokenHash: hashToken(token),
-      outcomeTokenExpiresAt: expiresAt.toISOString(),
-    },
-    {
-      expression: 'attribute_not_exists(receipt) OR receipt = :pending OR (receipt = :sending AND receiptClaimedAt < :stale)',
-      values: { ':pending': 'pending', ':sending': 'sending', ':stale': new Date(now.getTime() - CLAIM_LEASE_MS).toISOString() },
-    },
-  );
+  const claimed = await store.claimReceipt(referralId, {
+    at: now.toISOString(),
+    staleBefore: new Date(now.getTime() - CLAIM_LEASE_MS).toISOString(),
+    outcomeTokenHash: hashToken(token),
+    outcomeTokenExpiresAt: expiresAt.toISOString(),
+  });
   if (!claimed) return;
   const record = await store.getCase(referralId);
   if (!record) return;
@@ -53,8 +46,8 @@ export async function sendReceipt(
       }),
     });
   } catch (error) {
-    await store.updateCase(referralId, { receipt: 'pending' }, { expression: 'receipt = :sending', values: { ':sending': 'sending' } });
+    await store.finishReceipt(referralId, 'pending');
     throw error;
   }
-  await store.updateCase(referralId, { receipt: 'sent' }, { expression: 'receipt = :sending', values: { ':sending': 'sending' } });
+  await store.finishReceipt(referralId, 'sent');
 }

@@ -31,13 +31,7 @@ export async function recordRelease(
   const now = p.clock.now();
   const first = record.status !== 'released';
   if (first) {
-    const updated = await p.store.updateCase(
-      referralId,
-      { status: 'released', release },
-      { expression: '#status <> :closed', values: { ':closed': 'closed' } },
-      ['nextWaveAt'],
-    );
-    if (!updated) throw new CaseClosedError();
+    if (!(await p.store.releaseCase(referralId, release))) throw new CaseClosedError();
     await p.store.addEvent(referralId, { at: now.toISOString(), event: 'released', actor });
   }
   await stopPaging(referralId, now.toISOString(), p); // every time: a retry finishes what a failed call began
@@ -127,12 +121,7 @@ export async function closeCase(
   if (!record) throw new CaseNotFoundError();
   const now = p.clock.now().toISOString();
   if (record.status !== 'closed') {
-    await p.store.updateCase(
-      referralId,
-      { status: 'closed', outcome, closedAt: now },
-      { expression: '#status <> :closed', values: { ':closed': 'closed' } },
-      ['nextWaveAt'],
-    );
+    await p.store.closeCase(referralId, outcome, now);
     await p.store.addEvent(referralId, { at: now, event: 'closed', actor, details: { outcome } });
   }
   await stopPaging(referralId, now, p);

@@ -1,7 +1,7 @@
 import type { FieldError } from '../domain/field-errors.js';
 import { coverageGaps, coverageWindow, type CoverageGap } from '../domain/coverage.js';
 import { validateRoster, type Doctor, type Roster } from '../domain/roster.js';
-import type { Store } from '../store/store.js';
+import type { StorePort } from '../store/port.js';
 import { channelAddress, type Channel } from '../messaging.js';
 
 export type ImportResult = { ok: true; doctors: number; coordinators: number; shifts: number } | { ok: false; errors: FieldError[] };
@@ -11,7 +11,7 @@ export type ImportResult = { ok: true; doctors: number; coordinators: number; sh
  * 1. validate every entry; any error → change nothing and list them all
  * 2. replace the stored roster (shift times stored as UTC instants)
  */
-export async function importRoster(document: unknown, store: Store): Promise<ImportResult> {
+export async function importRoster(document: unknown, store: StorePort): Promise<ImportResult> {
   const result = validateRoster(document);
   if (!result.ok) return result;
   await store.replaceRoster(result.roster);
@@ -32,7 +32,7 @@ export interface RosterCheck {
  * Coverage gaps in the next `days` calendar days (program time zone) and doctors nobody can reach:
  * what `medreview roster check` prints and `GET /api/staff/coverage` answers.
  */
-export async function checkRoster(store: Store, now: Date, days: number, timeZone: string): Promise<RosterCheck> {
+export async function checkRoster(store: StorePort, now: Date, days: number, timeZone: string): Promise<RosterCheck> {
   const roster = await rosterWithChannels(store);
   const unreachable = roster.doctors.filter((d) => d.active && d.unusable.length === 2).map((d) => d.id);
   const { from, to } = coverageWindow(now, days, timeZone);
@@ -41,7 +41,7 @@ export async function checkRoster(store: Store, now: Date, days: number, timeZon
 
 /** The stored roster, each doctor with the channels that cannot be used (`sms`, `email`: opted out, bounced, failing). */
 export async function rosterWithChannels(
-  store: Store,
+  store: StorePort,
 ): Promise<Omit<Roster, 'doctors'> & { doctors: (Doctor & { unusable: Channel[] })[] }> {
   const roster = await store.roster();
   const doctors = await Promise.all(

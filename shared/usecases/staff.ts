@@ -4,7 +4,7 @@ import { casesCsv, programMetrics, rangeInstants, type DateRange } from '../doma
 import { STATUSES, type CaseRecord, type TimelineEvent } from '../domain/types.js';
 import { aNumber } from '../domain/referral.js';
 import { CaseNotFoundError, InvalidInputError } from '../domain/errors.js';
-import { BadCursorError } from '../store/store.js';
+import { BadCursorError } from '../store/port.js';
 
 /** The staff list's query: filters (each served by an index) and paging. */
 export const ListQuery = z.object({

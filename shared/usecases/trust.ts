@@ -1,11 +1,11 @@
 import type { Ports } from '../deps.js';
 import { awaitingVerificationNotice, holdNoticeEmail, verificationEmail } from '../domain/messages.js';
 import type { Urgency } from '../domain/triage.js';
-import type { CaseRecord, HoldReason, Status } from '../domain/types.js';
+import type { CaseRecord, Status } from '../domain/types.js';
 import { CaseNotFoundError, CaseStateError, LinkInvalidError, LinkUsedError } from '../domain/errors.js';
 import { emailCoordinators } from '../messaging.js';
 import type { Clock } from '../ports.js';
-import { submitterOf, type Store, type TrustedEntry } from '../store/store.js';
+import { submitterOf, type Admission, type StorePort, type TrustedEntry } from '../store/port.js';
 import { hashToken, newToken } from '../tokens.js';
 
 const HOUR_MS = 3_600_000;
@@ -13,16 +13,10 @@ export const VERIFICATION_TOKEN_HOURS = 24;
 export const VERIFIED_DAYS = 180;
 
 /** A trusted address: verified in the last 180 days, or it or its domain is on the trusted list. */
-export async function isTrusted(email: string, p: { store: Store; clock: Clock }): Promise<boolean> {
+export async function isTrusted(email: string, p: { store: StorePort; clock: Clock }): Promise<boolean> {
   const address = email.toLowerCase();
   const [listed, until] = await Promise.all([p.store.onTrustedList(address), p.store.verifiedUntil(address)]);
   return listed || (until !== undefined && until > p.clock.now().toISOString());
-}
-
-export interface Admission {
-  status: Status;
-  holdReason?: HoldReason;
-  duplicateOf?: string;
 }
 
 /**
@@ -35,7 +29,7 @@ export interface Admission {
  */
 export async function admit(
   c: { referralId: string; email: string; urgency: Urgency; aNumberHash?: string },
-  p: { store: Store; clock: Clock; config: { URGENT_PER_SUBMITTER_PER_DAY: number } },
+  p: { store: StorePort; clock: Clock; config: { URGENT_PER_SUBMITTER_PER_DAY: number } },
 ): Promise<Admission> {
   const urgent = c.urgency === 'urgent';
   if (c.aNumberHash) {
@@ -80,14 +74,14 @@ export async function onAwaitingVerification(record: CaseRecord, p: Ports): Prom
     }
     await p.store.addEvent(record.referralId, { at: now.toISOString(), event: 'verification_sent' });
   }
-  if (record.urgency === 'urgent' && (await claimNotice(record, 'verificationNoticeAt', p))) {
+  if (record.urgency === 'urgent' && (await claimNotice(record, 'verificationNotice', p))) {
     await emailCoordinators(awaitingVerificationNotice({ referralId: record.referralId }), p);
   }
 }
 
 /** The coordinators' email about a case held at admission, or a routine duplicate set aside; once per case. */
 export async function noticeHold(record: CaseRecord, p: Ports): Promise<void> {
-  if (!(await claimNotice(record, 'holdNoticeAt', p))) return;
+  if (!(await claimNotice(record, 'holdNotice', p))) return;
   await emailCoordinators(
     holdNoticeEmail({ referralId: record.referralId, reason: record.holdReason ?? 'duplicate', duplicateOf: record.duplicateOf }),
     p,
@@ -97,10 +91,10 @@ export async function noticeHold(record: CaseRecord, p: Ports): Promise<void> {
 /** Claims a one-time notice of the case (only one caller sends it). */
 async function claimNotice(
   record: CaseRecord,
-  field: 'holdNoticeAt' | 'verificationNoticeAt',
+  mark: 'holdNotice' | 'verificationNotice',
   p: Pick<Ports, 'store' | 'clock'>,
 ): Promise<boolean> {
-  return p.store.updateCase(record.referralId, { [field]: p.clock.now().toISOString() }, { expression: `attribute_not_exists(${field})` });
+  return p.store.markOnce(record.referralId, mark, p.clock.now().toISOString());
 }
 
 /**
@@ -125,11 +119,7 @@ export async function verifySubmitter(
     const record = await p.store.getCase(referralId);
     if (record?.status === 'awaiting_verification') {
       const admission = await admit({ referralId, email, urgency: record.urgency, aNumberHash: record.aNumberHash }, p);
-      const moved = await p.store.updateCase(referralId, admission, {
-        expression: '#status = :waiting',
-        values: { ':waiting': 'awaiting_verification' },
-      });
-      if (moved) {
+      if (await p.store.admitCase(referralId, admission)) {
         referralIds.push(referralId);
         await p.store.addEvent(referralId, { at: now.toISOString(), event: 'submitter_verified', details: { status: admission.status } });
       }
@@ -158,17 +148,13 @@ export async function approveCase(
   const now = p.clock.now();
   const status = record.urgency === 'urgent' ? 'paging' : 'awaiting_review';
   const resumeWave = status === 'paging' && record.wave > 0;
-  const moved = await p.store.updateCase(
-    referralId,
-    {
-      status,
-      approvedBy: actor,
-      approvedAt: now.toISOString(),
-      ...(resumeWave ? { nextWaveAt: new Date(now.getTime() + p.config.WAVE_MINUTES * 60_000).toISOString() } : {}),
-    },
-    { expression: '#status = :from', values: { ':from': record.status } },
-    ['holdReason'],
-  );
+  const moved = await p.store.approveCase(referralId, {
+    from: record.status,
+    to: status,
+    by: actor,
+    at: now.toISOString(),
+    nextWaveAt: resumeWave ? new Date(now.getTime() + p.config.WAVE_MINUTES * 60_000).toISOString() : undefined,
+  });
   if (!moved) throw new CaseStateError('the case changed meanwhile; reload it');
   await p.store.addEvent(referralId, { at: now.toISOString(), event: 'approved', actor, details: { from: record.status, status } });
   return { status };

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.js';
 import { useDeps, type Deps } from '../../shared/deps.js';
 import type { EmailPort, SchedulerPort } from '../../shared/ports.js';
+import { referralSchema } from '../../shared/domain/referral.js';
 import { sendReceipt } from '../../shared/usecases/receipt.js';
 import { validReferral } from '../fixtures/referral.js';
 import { call, useTestRuntime } from '../support/runtime.js';
@@ -115,10 +116,21 @@ describe('a failing service never costs a page', () => {
 
 describe('nothing is done twice', () => {
   it('sends one receipt when two senders race for it', async () => {
-    const response = await call(rt, 'POST', '/api/referrals', validReferral());
-    await settle(rt);
-    const id = response.json.referralId;
-    await rt.deps.store.updateCase(id, { receipt: 'pending' }, { expression: 'attribute_exists(pk)' });
+    // a stored case whose dispatch has not run (its stream record passed by), so no receipt was sent yet
+    const id = 'MR-RACE0001';
+    const referral = referralSchema('2026-05-15').parse(validReferral());
+    const createdAt = (await clockNow(rt)).toISOString();
+    await rt.writeUndispatched(async () => {
+      await rt.deps.store.createCase({
+        referralId: id,
+        status: 'awaiting_review',
+        urgency: 'routine',
+        reasons: [],
+        createdAt,
+        referral,
+        wave: 0,
+      });
+    });
     const before = emailTo(await outbox(rt), ATTORNEY).length;
 
     await Promise.all([1, 2, 3].map(() => sendReceipt(id, { ...rt.deps, baseUrl: rt.url })));
@@ -129,7 +141,7 @@ describe('nothing is done twice', () => {
   it('creates no offer for a case that was closed meanwhile', async () => {
     const id = await postUrgent();
     await settle(rt);
-    await rt.deps.store.updateCase(id, { status: 'closed' }, { expression: 'attribute_exists(pk)' });
+    await rt.deps.store.closeCase(id, 'withdrawn', (await clockNow(rt)).toISOString());
     const offer = (await rt.deps.store.listOffers(id))[0];
 
     const result = await rt.deps.store.createOffer({ ...offer, offerId: 'another-offer', doctorId: 'd-99', code: '1234' }, 0);

@@ -6,7 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { documentClient } from '../../shared/store/dynamo.js';
 import { referralSchema } from '../../shared/domain/referral.js';
 import type { CaseRecord } from '../../shared/domain/types.js';
-import { caseItem } from '../../shared/store/store.js';
+import { caseItem } from '../../shared/store/items.js';
 import { SWEEP_BATCH } from '../../shared/usecases/sweeper.js';
 import { freshANumber, validReferral } from '../fixtures/referral.js';
 import { rosterDocument } from '../fixtures/roster.js';

@@ -1,0 +1,26 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { StorePort } from '../port.js';
+import { dynamoCases } from './cases.js';
+import { dynamoLimits } from './limits.js';
+import { dynamoOffers } from './offers.js';
+import { dynamoReminders } from './reminders.js';
+import { dynamoRoster } from './roster.js';
+import { Table } from './table.js';
+import { dynamoTimeline } from './timeline.js';
+import { dynamoTrust } from './trust.js';
+
+/** The store port over the single table (`docs/design.md`, Data), composed of one module per entity. */
+export type DynamoStore = StorePort & { dropCaches(): void };
+
+export function dynamoDbStore(db: DynamoDBDocumentClient, tableName: string): DynamoStore {
+  const table = new Table(db, tableName);
+  return {
+    ...dynamoCases(table),
+    ...dynamoTimeline(table),
+    ...dynamoOffers(table),
+    ...dynamoRoster(table),
+    ...dynamoTrust(table),
+    ...dynamoLimits(table),
+    ...dynamoReminders(table),
+  };
+}

@@ -1,0 +1,130 @@
+import type { Coordinator, Doctor } from '../domain/roster.js';
+import type { CaseRecord } from '../domain/types.js';
+import { keys } from './keys.js';
+import { BadCursorError, type CaseFilter } from './port.js';
+
+/**
+ * The items of the single table that carry index entries, each declared once: its key, its entries,
+ * its data. Every write of such an item (a put, a partial update, a transaction) goes through here,
+ * so no index attribute is kept in step by hand.
+ */
+
+/** The fields the A-number index projects: the staff list's (no referral content). */
+export const SUMMARY_FIELDS = ['referralId', 'status', 'urgency', 'createdAt', 'assignedDoctorId', 'holdReason', 'duplicateOf'] as const;
+/** The attributes the `cases` index projects: the staff queue's and the reports' fields (no PHI). */
+export const CASE_LIST_FIELDS = [...SUMMARY_FIELDS, 'reasons', 'wave', 'nextWaveAt', 'deadline', 'assignedAt', 'closedAt', 'outcome'];
+
+/** The due index's one partition: cases with a `sweepAt` (a sparse index). */
+export const DUE = 'DUE';
+/** The `cases` index's one partition. */
+const CASES = 'CASE';
+export const DUE_INDEX = 'due';
+
+/** Every attribute that is a key or an index entry (never handed to callers). */
+const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'casesPk', 'casesSk', 'duePk', 'ttl'];
+
+/**
+ * A case's index entries that follow a field changing over its life: a change of the field rewrites
+ * them, removing the field removes them.
+ * - gsi1: by status, newest first (the staff list with a status filter)
+ * - due: cases the sweeper should look at, by `sweepAt` (sparse: only cases that have one)
+ */
+const FOLLOWING: Partial<Record<keyof CaseRecord, (r: Partial<CaseRecord>) => Record<string, string>>> = {
+  status: (r) => ({ gsi1pk: `STATUS#${r.status}` }),
+  sweepAt: () => ({ duePk: DUE }),
+};
+
+/**
+ * Every index entry of a case item: the following ones above, and the ones fixed at creation:
+ * - gsi1's sort key, the creation time (lists stay newest first whatever the status)
+ * - cases: every case by creation time (the staff list without a filter, metrics and the CSV; projects
+ *   the list and report fields only)
+ * - gsi2: by the keyed hash of the A-number (duplicates, the staff list's `aNumber` filter)
+ */
+function caseIndexes(r: CaseRecord): Record<string, string> {
+  const newest = `${r.createdAt}#${r.referralId}`;
+  const following = Object.entries(FOLLOWING).flatMap(([field, entries]) =>
+    r[field as keyof CaseRecord] === undefined ? [] : Object.entries(entries(r)),
+  );
+  return {
+    gsi1sk: newest,
+    casesPk: CASES,
+    casesSk: newest,
+    ...(r.aNumberHash ? { gsi2pk: `ANUM#${r.aNumberHash}`, gsi2sk: newest } : {}),
+    ...Object.fromEntries(following),
+  };
+}
+
+/** A case as the table holds it: its key and every index entry with it. */
+export function caseItem(record: CaseRecord): Record<string, unknown> {
+  return { ...keys.case(record.referralId), ...caseIndexes(record), ...record };
+}
+
+/** What a partial update of a case sets and removes, index entries included. */
+export function caseUpdate(
+  set: Partial<CaseRecord>,
+  remove: (keyof CaseRecord)[] = [],
+): { set: Record<string, unknown>; remove: string[] } {
+  const fields: Record<string, unknown> = Object.fromEntries(Object.entries(set).filter(([, v]) => v !== undefined));
+  const removed: string[] = [...remove];
+  for (const [field, entries] of Object.entries(FOLLOWING)) {
+    if (fields[field] !== undefined) Object.assign(fields, entries(set));
+    if (removed.includes(field)) removed.push(...Object.keys(entries(set)));
+  }
+  return { set: fields, remove: removed };
+}
+
+/** A doctor or coordinator: under the roster, and by phone number in gsi1 (inbound SMS finds the sender). */
+export function personItem(kind: 'doctor' | 'coordinator', person: Doctor | Coordinator): Record<string, unknown> {
+  const key = kind === 'doctor' ? keys.doctor(person.id) : keys.coordinator(person.id);
+  return { ...key, gsi1pk: phoneIndexKey(person.phone), gsi1sk: key.sk, ...person };
+}
+
+export const phoneIndexKey = (phone: string) => `PHONE#${phone}`;
+
+/** Drops the keys and index entries so callers see the entity only. */
+export function strip<T>(item: Record<string, unknown>): T {
+  return Object.fromEntries(Object.entries(item).filter(([k]) => !KEY_ATTRIBUTES.includes(k))) as T;
+}
+
+/** An index that serves a list of cases: its name, key attributes and the partition of this list. */
+export interface ListIndex {
+  name: string;
+  pk: string;
+  sk: string;
+  value: string;
+}
+
+/** Which index serves a filter: one line per filter (a person's few cases are then filtered by status). */
+export function listIndex(filter: CaseFilter): ListIndex {
+  if (filter.aNumberHash) return { name: 'gsi2', pk: 'gsi2pk', sk: 'gsi2sk', value: `ANUM#${filter.aNumberHash}` };
+  if (filter.status) return { name: 'gsi1', pk: 'gsi1pk', sk: 'gsi1sk', value: `STATUS#${filter.status}` };
+  return { name: 'cases', pk: 'casesPk', sk: 'casesSk', value: CASES };
+}
+
+/** The `cases` index, for reads by creation time. */
+export const CASES_INDEX = listIndex({});
+
+/** A cursor names the list it belongs to (index and partition) and the last item's keys. */
+export function encodeCursor(index: ListIndex, item: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify([index.name, index.value, item.pk, item.sk, item[index.sk]])).toString('base64url');
+}
+
+/** The last item's keys a cursor of this list names; BadCursorError for anything else. */
+export function decodeCursor(cursor: string, index: ListIndex): Record<string, string> {
+  let parts: unknown;
+  try {
+    parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch (cause) {
+    throw new BadCursorError('unreadable cursor', { cause });
+  }
+  if (!Array.isArray(parts) || parts.length !== 5 || !parts.every((x) => typeof x === 'string')) throw new BadCursorError('not a cursor');
+  const [name, value, pk, sk, indexSk] = parts as string[];
+  if (name !== index.name || value !== index.value || !pk.startsWith('REF#')) throw new BadCursorError('a cursor of another list');
+  return { pk, sk, [index.pk]: index.value, [index.sk]: indexSk };
+}
+
+/** The fields a list index hands back: gsi1 whole cases, `cases` the list fields, gsi2 the summary. */
+export function projected(index: ListIndex): readonly string[] | undefined {
+  return index.name === 'gsi2' ? SUMMARY_FIELDS : index.name === 'cases' ? CASE_LIST_FIELDS : undefined;
+}

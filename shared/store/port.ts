@@ -1,0 +1,206 @@
+import type { ReportCase } from '../domain/metrics.js';
+import type { Coordinator, Doctor, Roster } from '../domain/roster.js';
+import type {
+  CaseRecord,
+  ChannelState,
+  CloseOutcome,
+  HoldReason,
+  Offer,
+  Release,
+  Reminder,
+  Status,
+  TimelineEvent,
+} from '../domain/types.js';
+import type { SUMMARY_FIELDS } from './items.js';
+
+/**
+ * The store port: everything the flows keep, as typed reads and named state changes. Use cases and
+ * `shared/deps.ts` type against this; `shared/store/dynamodb/` is the single table behind it,
+ * `shared/store/memory.ts` the same semantics in plain Maps (tests). Every conditional change says by
+ * its answer whether it happened (false, 'exists', 'closed', …); none of them takes a condition.
+ */
+export interface StorePort extends CasePort, TimelinePort, OfferPort, RosterPort, ChannelPort, TrustPort, LimitPort, ReminderPort {}
+
+/** The fields the A-number index projects: the staff list's (no referral content). */
+export type CaseSummary = Pick<CaseRecord, (typeof SUMMARY_FIELDS)[number]>;
+
+/** The staff list's filters; each is served by one index. */
+export interface CaseFilter {
+  status?: Status;
+  /** The keyed hash of a normalized A-number. */
+  aNumberHash?: string;
+}
+
+/** A cursor that does not belong to the list it was sent with. */
+export class BadCursorError extends Error {}
+
+/** What a referral from a trusted submitter becomes when admitted. */
+export type Admission = Pick<CaseRecord, 'status' | 'holdReason' | 'duplicateOf'>;
+
+/** One-time marks of a case: whoever sets one first sends what it stands for. */
+export type OnceMark = 'coordinatorNotice' | 'holdNotice' | 'verificationNotice' | 'escalation' | 'intro';
+
+export interface CasePort {
+  /**
+   * Stores a new case; false when the id is taken. It is due for the sweeper from the start. A case
+   * awaiting verification is stored together with its place among its submitter's waiting referrals.
+   */
+  createCase(record: CaseRecord): Promise<boolean>;
+  getCase(referralId: string): Promise<CaseRecord | undefined>;
+  /** Cases whose A-number has this keyed hash, newest first, as summaries. */
+  casesByANumberHash(hash: string): Promise<CaseSummary[]>;
+  /** Cases with a status, newest first (every one; for small sets such as `assigned`). */
+  listCases(status: Status): Promise<CaseRecord[]>;
+  /** The report fields of the cases created in [start, end) (ISO instants), oldest first. */
+  casesCreatedBetween(start: string, end: string): Promise<ReportCase[]>;
+  /**
+   * One page of the staff list, newest first: `limit` items and, when more follow, an opaque cursor for
+   * the next page. BadCursorError for a cursor this filter did not hand out.
+   */
+  pageCases(filter: CaseFilter, limit: number, cursor?: string): Promise<{ items: CaseSummary[]; nextCursor?: string }>;
+  /** Cases the sweeper should look at (`sweepAt` at or before `before`), longest waiting first. */
+  dueCases(before: string, limit: number): Promise<{ referralId: string; sweepAt: string }[]>;
+
+  // named state changes: each true (or the named answer) only for the caller whose change happened
+  /** Wave `wave - 1 → wave` while paging: the wave is claimed, with when the next is due and the sweeper looks. */
+  claimWave(referralId: string, wave: number, next: { nextWaveAt: string; sweepAt: string }): Promise<boolean>;
+  /** The final wave claimed as `claimWave` does: the case becomes `escalated`, no next wave. */
+  claimFinalWave(referralId: string, wave: number, sweepAt: string): Promise<boolean>;
+  /** A case paging at `wave` becomes `held` for `reason`; its next wave is dropped. */
+  holdCase(referralId: string, wave: number, reason: HoldReason): Promise<boolean>;
+  /** Sets a one-time mark (e.g. the coordinators' notice went out); true only for the first. */
+  markOnce(referralId: string, mark: OnceMark, at: string): Promise<boolean>;
+  /**
+   * Claims sending the receipt (with the new outcome token's hash): when none was claimed, a failed send
+   * gave it back, or a claim made before `staleBefore` died mid-send.
+   */
+  claimReceipt(
+    referralId: string,
+    claim: { at: string; staleBefore: string; outcomeTokenHash: string; outcomeTokenExpiresAt: string },
+  ): Promise<boolean>;
+  /** A claimed receipt is `sent`, or `pending` again after a failed send. */
+  finishReceipt(referralId: string, to: 'sent' | 'pending'): Promise<boolean>;
+  /** A case awaiting verification is admitted (its address was verified). */
+  admitCase(referralId: string, admission: Admission): Promise<boolean>;
+  /** A coordinator lets a case still in `from` proceed to `to` (its hold reason dropped; `nextWaveAt` when it resumes paging). */
+  approveCase(referralId: string, approval: { from: Status; to: Status; by: string; at: string; nextWaveAt?: string }): Promise<boolean>;
+  /** The client was released: any case not closed becomes `released`, no next wave. */
+  releaseCase(referralId: string, release: Release): Promise<boolean>;
+  /** Closes a case not closed yet with its outcome; no next wave. */
+  closeCase(referralId: string, outcome: CloseOutcome, at: string): Promise<boolean>;
+  /** The sweeper looks at the case from `at` on (something was left for it). */
+  sweepFrom(referralId: string, at: string): Promise<boolean>;
+  /** Sets (or, with undefined, clears) when the sweeper next looks, unless it changed since `seen` was read. */
+  setSweepAt(referralId: string, seen: string | undefined, next: string | undefined): Promise<boolean>;
+}
+
+export interface TimelinePort {
+  addEvent(referralId: string, event: TimelineEvent): Promise<void>;
+  /** Adds an event that happens once in a case's life (e.g. `received`); a repeat changes nothing. */
+  addEventOnce(referralId: string, event: TimelineEvent): Promise<void>;
+  /** A case's events, oldest first. */
+  timeline(referralId: string): Promise<TimelineEvent[]>;
+}
+
+/** An open reply code of a doctor's and the offer it answers. */
+export interface ReplyCode {
+  code: string;
+  referralId: string;
+  offerId: string;
+}
+
+export interface OfferPort {
+  /**
+   * Stores an offer with its reply code, all or nothing, while the case is open for offers: 'closed'
+   * when the case was accepted or closed, 'exists' when this doctor already has an offer for the case,
+   * 'code-taken' when the doctor has another open offer with that code. `codeTtl` (epoch seconds): when
+   * the code may be forgotten.
+   */
+  createOffer(offer: Offer, codeTtl: number): Promise<'created' | 'closed' | 'exists' | 'code-taken'>;
+  getOffer(referralId: string, doctorId: string): Promise<Offer | undefined>;
+  getOfferById(offerId: string): Promise<Offer | undefined>;
+  /** A case's offers, by doctor id. */
+  listOffers(referralId: string): Promise<Offer[]>;
+  /** The doctor's open reply codes, by code. */
+  openCodes(doctorId: string): Promise<ReplyCode[]>;
+  /** A reply code of the doctor's, open or closed (closed ones answer "already decided"). */
+  getCode(doctorId: string, code: string): Promise<ReplyCode | undefined>;
+  /** Moves one channel of an offer from `from` to `to` (with the hash of the token it carries); false when it was not in `from`. */
+  markChannel(offer: Offer, channel: 'sms' | 'email', from: ChannelState, to: ChannelState, tokenHash?: string): Promise<boolean>;
+  /** Closes an open offer (declined or withdrawn) and its reply code; false when it was no longer open. TryAgainError: undecided. */
+  closeOffer(offer: Offer, state: 'declined' | 'withdrawn', at: string, reason?: string): Promise<boolean>;
+  /**
+   * The one change that decides who gets a case: the case open for offers and unassigned, the offer
+   * open; the case becomes `assigned`, the offer `accepted`, its code closed, all or nothing. False when
+   * a condition failed; TryAgainError when contention left it undecided.
+   */
+  acceptOffer(offer: Offer, at: string): Promise<boolean>;
+}
+
+export interface RosterPort {
+  /** The roster, each list by id (shifts by start, then doctor). */
+  roster(): Promise<Roster>;
+  /** Replaces the whole roster. */
+  replaceRoster(roster: Roster): Promise<void>;
+  /** Who owns a phone number (a coordinator before a doctor with the same number). */
+  personByPhone(phone: string): Promise<{ kind: 'doctor'; person: Doctor } | { kind: 'coordinator'; person: Coordinator } | undefined>;
+}
+
+export interface ChannelPort {
+  /** Marks an address (`sms:+1…`, `email:…`) unusable, e.g. after STOP, a hard bounce or a complaint. */
+  markUnusable(address: string, reason: string, at: string): Promise<void>;
+  /** Makes an address usable again (START after STOP). */
+  markUsable(address: string): Promise<void>;
+  isUnusable(address: string): Promise<boolean>;
+}
+
+/** An entry of the trusted list: an address or a whole domain. */
+export interface TrustedEntry {
+  email?: string;
+  domain?: string;
+  addedBy: string;
+  addedAt: string;
+}
+
+export interface TrustPort {
+  putTrusted(entry: TrustedEntry): Promise<void>;
+  deleteTrusted(entry: Pick<TrustedEntry, 'email' | 'domain'>): Promise<void>;
+  /** The trusted list: domains, then addresses, each in order. */
+  listTrusted(): Promise<TrustedEntry[]>;
+  /** Whether the address or its domain is on the trusted list. */
+  onTrustedList(email: string): Promise<boolean>;
+  setVerified(email: string, until: string): Promise<void>;
+  deleteVerified(email: string): Promise<void>;
+  verifiedUntil(email: string): Promise<string | undefined>;
+  /** Claims the one verification email an address may get per period: true for the one caller that wins. */
+  claimVerificationEmail(email: string, now: Date, periodMs: number): Promise<boolean>;
+  /** Gives back the claim made at `claimedAt` (a failed send); a newer claim stays. */
+  releaseVerificationEmail(email: string, claimedAt: Date): Promise<void>;
+  /** Stores a verification token's hash (a hash stored before is an error). */
+  putVerifyToken(tokenHash: string, email: string, expiresAt: Date): Promise<void>;
+  /** Uses a token up: only one caller ever gets `ok` (with the address it verifies). */
+  useVerifyToken(tokenHash: string, now: Date): Promise<{ result: 'ok'; email: string } | { result: 'unknown' | 'used' | 'expired' }>;
+  /** Ids of the referrals from this address waiting for its verification, by id. */
+  waitingReferrals(email: string): Promise<string[]>;
+  deleteWaiting(email: string, referralId: string): Promise<void>;
+}
+
+export interface LimitPort {
+  /** Counts `id` (once: a repeat is already counted) against the address's urgent referrals in a rolling day. */
+  takeUrgentSlot(email: string, id: string, limit: number, now: Date): Promise<boolean>;
+  /** Reserves `pages` doctor SMS pages for `id` (a case's wave; once) within the rolling hour's page budget. */
+  takePageBudget(id: string, pages: number, limit: number, now: Date): Promise<boolean>;
+  /** A once-per-period alert (e.g. the page budget): true for the one caller that wins this period. */
+  claimAlert(name: string, now: Date, periodMs: number): Promise<boolean>;
+}
+
+export interface ReminderPort {
+  putReminder(reminder: Reminder): Promise<'created' | 'exists'>;
+  /** A case's reminders, by step. */
+  reminders(referralId: string): Promise<Reminder[]>;
+  /** Moves a reminder from `from` to `to`; false when it was not in `from`. */
+  markReminder(referralId: string, step: string, from: Reminder['state'], to: Reminder['state']): Promise<boolean>;
+}
+
+/** The attorney email a case came from, as the store keys its submitter. */
+export const submitterOf = (r: CaseRecord) => r.referral.attorney.email.toLowerCase();
