@@ -4,13 +4,17 @@ export default defineConfig({
   test: {
     projects: [
       {
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/infra/**/*.test.ts'], environment: 'node' },
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts', 'test/infra/**/*.test.ts', 'test/usecases/**/*.test.ts', 'test/contract/memory.test.ts'],
+          environment: 'node',
+        },
       },
       {
-        // each file starts its own local runtime (DynamoDB Local, SES, HTTP); one file at a time on two cores
+        // each file starts its own local runtime or DynamoDB Local; one file at a time on two cores
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/contract/dynamodb.test.ts'],
           environment: 'node',
           fileParallelism: false,
           testTimeout: 60_000,

@@ -4,7 +4,7 @@ import * as sesLocalModule from 'aws-ses-v2-local';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, DynamoDBStreamEvent, SNSEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { config, resetConfig } from '../shared/config.js';
 import { useDeps, type Deps } from '../shared/deps.js';
@@ -24,6 +24,7 @@ import { LocalAuthorizer } from './auth.js';
 import { DEMO_ACCOUNTS, startLocalOidc } from './oidc.js';
 import { ControllableClock } from './clock.js';
 import { ensureTables, LOCAL_CREDENTIALS, startDynamo, TABLES } from './dynamo.js';
+import { freePort, listen } from './net.js';
 import { sentEmail, SmsOutbox, TimedEmail, type SentSms } from './outbox.js';
 import { LocalScheduler } from './scheduler.js';
 import { createLocalServer, type ApiHandler, type Route } from './server.js';
@@ -327,22 +328,6 @@ function snsEvent(message: unknown): SNSEvent {
       },
     ],
   };
-}
-
-async function listen(server: Server, port: number): Promise<number> {
-  await new Promise<void>((r, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => r());
-  });
-  const address = server.address();
-  return typeof address === 'object' && address ? address.port : port;
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  const port = await listen(probe, 0);
-  await new Promise((r) => probe.close(r));
-  return port;
 }
 
 export type { APIGatewayProxyEvent, APIGatewayProxyResult, Context };
