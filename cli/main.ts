@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { documentClient } from '../shared/store/dynamo.js';
-import { dynamoDbStore } from '../shared/store/dynamodb/store.js';
+import { createDynamoStore } from '../shared/store/dynamodb/store.js';
 import type { StorePort } from '../shared/store/port.js';
 import { checkRoster, importRoster } from '../shared/usecases/roster.js';
 import { listTrusted, trustSubmitter, trustTarget, untrustSubmitter } from '../shared/usecases/trust.js';
@@ -57,7 +57,7 @@ export async function main(argv: string[], out = console.log, err = console.erro
         ...(process.env.AWS_ACCESS_KEY_ID ? {} : { credentials: LOCAL_CREDENTIALS }),
       }
     : {};
-  const store = dynamoDbStore(documentClient(new DynamoDBClient(local)), table);
+  const store = createDynamoStore(documentClient(new DynamoDBClient(local)), table);
   if (group === 'submitters') return submitters(command!, file, { store, clock: systemClock }, out, err);
 
   if (command === 'import') {

@@ -13,7 +13,7 @@ import { LocalKeyedHash } from '../shared/hash/local.js';
 import { guardEmail, guardSms } from '../shared/messaging.js';
 import type { Email, TimerEvent } from '../shared/ports.js';
 import { documentClient } from '../shared/store/dynamo.js';
-import { dynamoDbStore } from '../shared/store/dynamodb/store.js';
+import { createDynamoStore } from '../shared/store/dynamodb/store.js';
 import { buildWeb } from '../web/build.js';
 import { ROUTES } from '../functions/routes.js';
 import { lanePatterns } from '../shared/domain/lanes.js';
@@ -140,7 +140,7 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
   );
   let timer: (event: TimerEvent) => Promise<void> = async () => undefined;
   const scheduler = new LocalScheduler(dynamo, clock, (event: TimerEvent) => timer(event));
-  const store = dynamoDbStore(documentClient(dynamo), TABLES.main);
+  const store = createDynamoStore(documentClient(dynamo), TABLES.main);
   const email = new TimedEmail(
     new SesEmail(new SESv2Client({ endpoint: sesUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), cfg.MAIL_FROM),
     clock,

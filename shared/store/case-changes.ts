@@ -1,5 +1,5 @@
 import { OPEN_FOR_OFFERS, type CaseRecord } from '../domain/types.js';
-import type { CasePort, OnceMark } from './port.js';
+import type { Admission, Approval, CasePort, OnceMark, ReceiptClaim } from './port.js';
 
 /**
  * The named state changes of a case, declared once as data: what each sets and removes, and when it may
@@ -58,7 +58,7 @@ export const caseChanges = {
     remove: ['nextWaveAt'],
   }),
   markOnce: (mark: OnceMark, at: string): CaseChange => ({ when: absent(ONCE_FIELDS[mark]), set: { [ONCE_FIELDS[mark]]: at } }),
-  claimReceipt: (c: { at: string; staleBefore: string; outcomeTokenHash: string; outcomeTokenExpiresAt: string }): CaseChange => ({
+  claimReceipt: (c: ReceiptClaim): CaseChange => ({
     when: {
       any: [
         absent('receipt'),
@@ -74,11 +74,11 @@ export const caseChanges = {
     },
   }),
   finishReceipt: (to: 'sent' | 'pending'): CaseChange => ({ when: is('receipt', 'sending'), set: { receipt: to } }),
-  admitCase: (admission: Pick<CaseRecord, 'status' | 'holdReason' | 'duplicateOf'>): CaseChange => ({
+  admitCase: (admission: Admission): CaseChange => ({
     when: is('status', 'awaiting_verification'),
     set: admission,
   }),
-  approveCase: (a: { from: CaseRecord['status']; to: CaseRecord['status']; by: string; at: string; nextWaveAt?: string }): CaseChange => ({
+  approveCase: (a: Approval): CaseChange => ({
     when: is('status', a.from),
     set: { status: a.to, approvedBy: a.by, approvedAt: a.at, nextWaveAt: a.nextWaveAt },
     remove: ['holdReason'],

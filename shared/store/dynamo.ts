@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Adapter } from '../deps.js';
-import { dynamoDbStore } from './dynamodb/store.js';
+import { createDynamoStore } from './dynamodb/store.js';
 
 let client: DynamoDBClient | undefined;
 
@@ -15,4 +15,4 @@ export function documentClient(dynamo: DynamoDBClient): DynamoDBDocumentClient {
 }
 
 /** The `store` port: the single table in DynamoDB. */
-export const dynamoStore: Adapter<'store'> = (cfg) => dynamoDbStore(documentClient(dynamoClient()), cfg.TABLE_NAME);
+export const dynamoStore: Adapter<'store'> = (cfg) => createDynamoStore(documentClient(dynamoClient()), cfg.TABLE_NAME);

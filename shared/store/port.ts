@@ -37,6 +37,23 @@ export class BadCursorError extends Error {}
 /** What a referral from a trusted submitter becomes when admitted. */
 export type Admission = Pick<CaseRecord, 'status' | 'holdReason' | 'duplicateOf'>;
 
+/** A coordinator lets a case still in `from` proceed to `to` (`nextWaveAt` when it resumes paging). */
+export interface Approval {
+  from: Status;
+  to: Status;
+  by: string;
+  at: string;
+  nextWaveAt?: string;
+}
+
+/** A claim on sending the receipt, with the new outcome token's hash; a claim made before `staleBefore` died mid-send. */
+export interface ReceiptClaim {
+  at: string;
+  staleBefore: string;
+  outcomeTokenHash: string;
+  outcomeTokenExpiresAt: string;
+}
+
 /** One-time marks of a case: whoever sets one first sends what it stands for. */
 export type OnceMark = 'coordinatorNotice' | 'holdNotice' | 'verificationNotice' | 'escalation' | 'intro';
 
@@ -74,16 +91,13 @@ export interface CasePort {
    * Claims sending the receipt (with the new outcome token's hash): when none was claimed, a failed send
    * gave it back, or a claim made before `staleBefore` died mid-send.
    */
-  claimReceipt(
-    referralId: string,
-    claim: { at: string; staleBefore: string; outcomeTokenHash: string; outcomeTokenExpiresAt: string },
-  ): Promise<boolean>;
+  claimReceipt(referralId: string, claim: ReceiptClaim): Promise<boolean>;
   /** A claimed receipt is `sent`, or `pending` again after a failed send. */
   finishReceipt(referralId: string, to: 'sent' | 'pending'): Promise<boolean>;
   /** A case awaiting verification is admitted (its address was verified). */
   admitCase(referralId: string, admission: Admission): Promise<boolean>;
-  /** A coordinator lets a case still in `from` proceed to `to` (its hold reason dropped; `nextWaveAt` when it resumes paging). */
-  approveCase(referralId: string, approval: { from: Status; to: Status; by: string; at: string; nextWaveAt?: string }): Promise<boolean>;
+  /** A coordinator lets a case proceed (its hold reason dropped), unless its status changed since it was read. */
+  approveCase(referralId: string, approval: Approval): Promise<boolean>;
   /** The client was released: any case not closed becomes `released`, no next wave. */
   releaseCase(referralId: string, release: Release): Promise<boolean>;
   /** Closes a case not closed yet with its outcome; no next wave. */

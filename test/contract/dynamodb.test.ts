@@ -4,7 +4,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { ensureTables, startDynamo, TABLES } from '../../local/dynamo.js';
 import { freePort } from '../../local/net.js';
 import { documentClient } from '../../shared/store/dynamo.js';
-import { dynamoDbStore } from '../../shared/store/dynamodb/store.js';
+import { createDynamoStore } from '../../shared/store/dynamodb/store.js';
 import { storeContract } from './store.contract.js';
 
 let dynamo: { process: ChildProcess; client: DynamoDBClient };
@@ -18,5 +18,5 @@ afterAll(() => {
 // one DynamoDB Local (in memory) for the file; the tables are made anew for every test
 storeContract('DynamoDB store', async () => {
   await ensureTables(dynamo.client, true);
-  return dynamoDbStore(documentClient(dynamo.client), TABLES.main);
+  return createDynamoStore(documentClient(dynamo.client), TABLES.main);
 });

@@ -13,7 +13,7 @@ import {
 } from '../../shared/domain/metrics.js';
 import { NoteBody } from '../../shared/domain/notes.js';
 import { documentClient } from '../../shared/store/dynamo.js';
-import { dynamoDbStore } from '../../shared/store/dynamodb/store.js';
+import { createDynamoStore } from '../../shared/store/dynamodb/store.js';
 
 const TZ = 'America/Chicago';
 
@@ -156,7 +156,7 @@ describe('cases CSV', () => {
 
 describe('cases by creation date', () => {
   const ddb = mockClient(DynamoDBDocumentClient);
-  const store = dynamoDbStore(documentClient(new DynamoDBClient({ region: 'us-east-1' })), 'medreview');
+  const store = createDynamoStore(documentClient(new DynamoDBClient({ region: 'us-east-1' })), 'medreview');
   beforeEach(() => ddb.reset());
 
   it('is read for the range asked on the cases index, never by a scan', async () => {

@@ -8,7 +8,7 @@ import { useDeps, type Deps } from '../../shared/deps.js';
 import { documentClient } from '../../shared/store/dynamo.js';
 import type { Offer } from '../../shared/domain/types.js';
 import { TryAgainError } from '../../shared/domain/errors.js';
-import { dynamoDbStore } from '../../shared/store/dynamodb/store.js';
+import { createDynamoStore } from '../../shared/store/dynamodb/store.js';
 import { TRANSACT_ATTEMPTS } from '../../shared/store/dynamodb/table.js';
 import { keys } from '../../shared/store/keys.js';
 import { hashToken } from '../../shared/tokens.js';
@@ -40,7 +40,7 @@ const offer: Offer = {
 const openCase = { ...keys.case(offer.referralId), referralId: offer.referralId, status: 'paging', urgency: 'urgent', wave: 1 };
 
 const ddb = mockClient(DynamoDBDocumentClient);
-const store = dynamoDbStore(documentClient(new DynamoDBClient({ region: 'us-east-1' })), 'medreview');
+const store = createDynamoStore(documentClient(new DynamoDBClient({ region: 'us-east-1' })), 'medreview');
 const at = '2026-05-15T17:01:00.000Z';
 
 beforeEach(() => {

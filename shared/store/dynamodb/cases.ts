@@ -2,7 +2,18 @@ import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ReportCase } from '../../domain/metrics.js';
 import type { CaseRecord } from '../../domain/types.js';
 import { namedCaseChanges, newCase, type CaseChange, type Condition } from '../case-changes.js';
-import { CASES_INDEX, caseItem, caseUpdate, decodeCursor, DUE, DUE_INDEX, encodeCursor, listIndex, strip } from '../items.js';
+import {
+  CASES_INDEX,
+  caseItem,
+  caseUpdate,
+  decodeCursor,
+  DUE,
+  DUE_INDEX,
+  encodeCursor,
+  listIndex,
+  strip,
+  type ListIndex,
+} from '../items.js';
 import { keys } from '../keys.js';
 import { submitterOf, type CasePort, type CaseSummary } from '../port.js';
 import type { Table } from './table.js';
@@ -82,7 +93,7 @@ export function dynamoCases(t: Table): CasePort {
 }
 
 /** Every case of one index partition, newest first. */
-function indexQuery<T>(t: Table, index: ReturnType<typeof listIndex>): Promise<T[]> {
+function indexQuery<T>(t: Table, index: ListIndex): Promise<T[]> {
   return t.queryAll<T>({
     IndexName: index.name,
     KeyConditionExpression: '#pk = :pk',

@@ -12,7 +12,7 @@ import { dynamoTrust } from './trust.js';
 /** The store port over the single table (`docs/design.md`, Data), composed of one module per entity. */
 export type DynamoStore = StorePort & { dropCaches(): void };
 
-export function dynamoDbStore(db: DynamoDBDocumentClient, tableName: string): DynamoStore {
+export function createDynamoStore(db: DynamoDBDocumentClient, tableName: string): DynamoStore {
   const table = new Table(db, tableName);
   return {
     ...dynamoCases(table),
