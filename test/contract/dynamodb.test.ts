@@ -15,7 +15,7 @@ afterAll(() => {
   dynamo?.process.kill('SIGKILL');
 });
 
-// one DynamoDB Local (in memory) for the file; the tables are made anew for every test
+// one DynamoDB Local (in memory) for the file; the tables are emptied before every test
 storeContract('DynamoDB store', async () => {
   await ensureTables(dynamo.client, true);
   return createDynamoStore(documentClient(dynamo.client), TABLES.main);
