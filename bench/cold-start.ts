@@ -4,28 +4,39 @@
  *   npm run bench:cold          (BENCH_COLD_N=15 rounds by default; also the last part of npm run bench)
  * 1. each bundle is built by CDK itself: `MedreviewFunction` (the class every function uses, so the same
  *    esbuild options) in a throwaway stack, asset bundling on
- * 2. every sample imports one bundle in a fresh Node process with the function's NODE_OPTIONS and checks
- *    that it exports a handler; a round samples every bundle once, in a new random order, so the noise of
- *    a shared machine falls on all of them alike
- * 3. the median per bundle, its size and its ratio to the bare handler go to bench/results.json
+ * 2. every sample imports one bundle in a fresh Node process with the environment CDK gives that function
+ *    (NODE_OPTIONS included) and checks that it exports a handler; a round samples every bundle once, in a
+ *    new random order, so the noise of a shared machine falls on all of them alike
+ * 3. intake's import + first request too, with and without an Idempotency-Key (code loaded at the first
+ *    request that needs it counts there), against a stand-in for DynamoDB and KMS on localhost
+ * 4. medians, the bytes an import reads and the ratio to the bare handler go to bench/results.json
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { saveResults } from './results.js';
-import { readdirSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { App, Stack, type CfnResource } from 'aws-cdk-lib';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { MedreviewFunction, projectRoot } from '../infra/function.js';
+import { freshANumber, validReferral } from '../test/fixtures/referral.js';
+import { saveResults } from './results.js';
 
 const ROUNDS = Number(process.env.BENCH_COLD_N ?? 15);
 const BARE = 'bare DynamoDB';
 /** BENCH_ONLY=intake,offers measures those (and the bare handler) only; results.json is then left alone. */
 const ONLY = process.env.BENCH_ONLY?.split(',');
 
-/** Builds every bundle exactly as `cdk synth` does; returns name → bundle file. */
-function buildBundles(outdir: string): Map<string, string> {
+interface Bundle {
+  file: string;
+  /** NODE_OPTIONS of the synthesized function ('' when CDK sets none). */
+  nodeOptions: string;
+}
+
+/** Builds every bundle exactly as `cdk synth` does; returns name → entry file and the function's NODE_OPTIONS. */
+function buildBundles(outdir: string): Map<string, Bundle> {
   const app = new App({ outdir, context: { 'aws:cdk:enable-asset-metadata': true } });
   const stack = new Stack(app, 'ColdStartBench');
   const key = new Key(stack, 'Key');
@@ -48,20 +59,40 @@ function buildBundles(outdir: string): Map<string, string> {
     ...names.map((name) => ({ name, fn: new MedreviewFunction(stack, { name, key, environment: {}, reservedConcurrency: 1 }) })),
   ];
   const template = app.synth().getStackByName(stack.stackName).template as {
-    Resources: Record<string, { Metadata?: Record<string, string> }>;
+    Resources: Record<string, { Metadata?: Record<string, string>; Properties: { Environment?: { Variables?: Record<string, string> } } }>;
   };
   return new Map(
     fns.map(({ name, fn }) => {
-      const id = stack.getLogicalId(fn.node.defaultChild as CfnResource);
-      return [name, join(outdir, template.Resources[id]!.Metadata!['aws:asset:path']!, 'index.mjs')];
+      const resource = template.Resources[stack.getLogicalId(fn.node.defaultChild as CfnResource)]!;
+      const file = join(outdir, resource.Metadata!['aws:asset:path']!, 'index.mjs');
+      return [name, { file, nodeOptions: resource.Properties.Environment?.Variables?.NODE_OPTIONS ?? '' }];
     }),
   );
 }
 
-/** Environment a deployed function starts with (config.ts fails fast without it); NODE_OPTIONS as infra/function.ts sets it. */
+/** Bytes an import reads: the entry and the chunks it imports statically (not those behind an `import()`). */
+function importedBytes(entry: string): number {
+  const files = new Set<string>();
+  const visit = (file: string) => {
+    if (files.has(file)) return;
+    files.add(file);
+    for (const [, path] of readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*"(\.\.?\/[^"]+)"/g)) visit(resolve(dirname(file), path!));
+  };
+  visit(entry);
+  return [...files].reduce((sum, f) => sum + statSync(f).size, 0);
+}
+
+/** All the code of the asset, chunks loaded on a rare path included. */
+function assetBytes(entry: string): number {
+  const dir = dirname(entry);
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.mjs'))
+    .reduce((sum, f) => sum + statSync(join(dir, f)).size, 0);
+}
+
+/** Environment a deployed function starts with (config.ts fails fast without it). */
 const lambdaEnv = {
   PATH: process.env.PATH,
-  NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? '',
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',
@@ -78,48 +109,117 @@ const lambdaEnv = {
   POWERTOOLS_METRICS_NAMESPACE: 'medreview',
 };
 
-/** Milliseconds from `import()` to a module whose handler is a function, in a new process. */
-function importOnce(file: string): number {
-  const script = `const t = performance.now(); const m = await import(${JSON.stringify(file)}); const ms = performance.now() - t;
-if (typeof m.handler !== 'function') throw new Error('no handler'); console.log(ms);`;
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: lambdaEnv });
-  return Number(out.toString().trim().split('\n').at(-1));
+interface Sample {
+  /** Wall time from `import()` to the module (and, for a request, to its response). */
+  ms: number;
+  /** CPU time of the process over the same span: less disturbed by other work on the machine. */
+  cpuMs: number;
 }
+
+const run = promisify(execFile);
+
+/** Imports one bundle in a new process; with `event`, then calls its handler once and expects a 201. */
+async function sample(bundle: Bundle, event?: unknown, endpoint?: string): Promise<Sample> {
+  const script = `const c = process.cpuUsage(); const t = performance.now();
+const m = await import(${JSON.stringify(bundle.file)});
+if (typeof m.handler !== 'function') throw new Error('no handler');
+const event = ${JSON.stringify(event ?? null)};
+if (event) {
+  const res = await m.handler(event, { awsRequestId: 'bench', getRemainingTimeInMillis: () => 10000 });
+  if (res.statusCode !== 201) throw new Error(res.statusCode + ' ' + res.body);
+}
+const ms = performance.now() - t; const u = process.cpuUsage(c);
+console.log(ms, (u.user + u.system) / 1000); process.exit(0);`;
+  const env = { ...lambdaEnv, NODE_OPTIONS: bundle.nodeOptions, ...(endpoint ? { AWS_ENDPOINT_URL: endpoint } : {}) };
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { env });
+  const [ms, cpuMs] = stdout.trim().split('\n').at(-1)!.split(' ').map(Number);
+  return { ms: ms!, cpuMs: cpuMs! };
+}
+
+/** DynamoDB and KMS on localhost: every DynamoDB call succeeds and finds nothing, GenerateMac returns a MAC. */
+async function fakeAws(): Promise<{ url: string; close: () => void }> {
+  const server = createServer((req, res) => {
+    req.resume().on('end', () => {
+      const mac = req.headers['x-amz-target'] === 'TrentService.GenerateMac';
+      res.writeHead(200, { 'Content-Type': 'application/x-amz-json-1.1' });
+      res.end(JSON.stringify(mac ? { Mac: Buffer.alloc(32, 7).toString('base64'), MacAlgorithm: 'HMAC_SHA_256', KeyId: 'bench' } : {}));
+    });
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
+}
+
+const referralEvent = (idempotencyKey?: string) => ({
+  httpMethod: 'POST',
+  resource: '/api/referrals',
+  path: '/api/referrals',
+  headers: { 'Content-Type': 'application/json', ...(idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {}) },
+  body: JSON.stringify(validReferral({ client: { aNumber: freshANumber() } })),
+  isBase64Encoded: false,
+});
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
+const round1 = (x: number) => Number(x.toFixed(1));
 
 const outdir = mkdtempSync(join(tmpdir(), 'medreview-cold-'));
+const aws = await fakeAws();
 try {
   console.log("Building the bundles with CDK's bundling…");
   const bundles = buildBundles(outdir);
-  const samples = new Map([...bundles.keys()].map((n) => [n, [] as number[]]));
-  for (const file of bundles.values()) importOnce(file); // file cache warm for all alike
-  for (let round = 0; round < ROUNDS; round++) {
-    const order = [...bundles.keys()].sort(() => Math.random() - 0.5);
-    for (const name of order) samples.get(name)!.push(importOnce(bundles.get(name)!));
+  const intake = bundles.get('intake');
+  // what each sample does: import a bundle, or import intake and serve its first referral
+  const jobs = new Map<string, () => Promise<Sample>>([...bundles].map(([name, bundle]) => [name, () => sample(bundle)]));
+  if (intake) {
+    jobs.set('intake: first request', () => sample(intake, referralEvent(), aws.url));
+    jobs.set('intake: first request with Idempotency-Key', () => sample(intake, referralEvent(crypto.randomUUID()), aws.url));
   }
-  const base = median(samples.get(BARE)!);
-  const rows = [...bundles].map(([name, file]) => {
-    const ms = median(samples.get(name)!);
-    return { name, kib: Math.round(statSync(file).size / 1024), importMs: Number(ms.toFixed(1)), ratio: Number((ms / base).toFixed(2)) };
-  });
+  const samples = new Map([...jobs.keys()].map((n) => [n, [] as Sample[]]));
+  for (const job of jobs.values()) await job(); // file cache warm for all alike
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = [...jobs.keys()].sort(() => Math.random() - 0.5);
+    for (const name of order) samples.get(name)!.push(await jobs.get(name)!());
+  }
+  const ms = (name: string) => median(samples.get(name)!.map((s) => s.ms));
+  const cpuMs = (name: string) => median(samples.get(name)!.map((s) => s.cpuMs));
+  const base = ms(BARE);
+  const rows = [...bundles].map(([name, { file, nodeOptions }]) => ({
+    name,
+    kib: Math.round(importedBytes(file) / 1024),
+    assetKib: Math.round(assetBytes(file) / 1024),
+    nodeOptions,
+    importMs: round1(ms(name)),
+    cpuMs: round1(cpuMs(name)),
+    ratio: Number((ms(name) / base).toFixed(2)),
+  }));
+  const requests = [...jobs.keys()]
+    .filter((name) => !bundles.has(name))
+    .map((name) => ({ name, importAndRequestMs: round1(ms(name)), cpuMs: round1(cpuMs(name)) }));
   console.log(`\nCold import in a fresh Node ${process.version} process, median of ${ROUNDS} interleaved samples\n`);
-  console.log('| bundle | size | import | vs bare |\n|---|---:|---:|---:|');
-  for (const r of rows) console.log(`| ${r.name} | ${r.kib} KiB | ${r.importMs.toFixed(1)} ms | ${r.ratio.toFixed(2)}× |`);
-  if (!ONLY)
+  console.log('| bundle | read at import | all code | import | CPU | vs bare |\n|---|---:|---:|---:|---:|---:|');
+  for (const r of rows) {
+    console.log(
+      `| ${r.name} | ${r.kib} KiB | ${r.assetKib} KiB | ${r.importMs.toFixed(1)} ms | ${r.cpuMs.toFixed(1)} ms | ${r.ratio.toFixed(2)}× |`,
+    );
+  }
+  for (const r of requests)
+    console.log(`| ${r.name} (import + request) | | | ${r.importAndRequestMs.toFixed(1)} ms | ${r.cpuMs.toFixed(1)} ms | |`);
+  if (!ONLY) {
     saveResults('coldStart', {
       measured: new Date().toISOString(),
       node: process.version,
       rounds: ROUNDS,
       method:
-        'CDK-built bundle (MedreviewFunction), import() in a fresh process (NODE_OPTIONS from BENCH_NODE_OPTIONS, empty by default), interleaved rounds, median',
+        "CDK-built bundle (MedreviewFunction), import() in a fresh process with the function's NODE_OPTIONS, interleaved rounds, median; kib = the entry and the chunks it imports statically",
       baseline: BARE,
       bundles: rows,
+      firstRequest: requests,
     });
-  if (!ONLY) console.log('\nwritten to bench/results.json');
+    console.log('\nwritten to bench/results.json');
+  }
 } finally {
+  aws.close();
   rmSync(outdir, { recursive: true, force: true });
 }

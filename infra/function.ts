@@ -1,15 +1,15 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { AssetHashType, Duration, type ILocalBundling, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Function as LambdaFunction, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
+import { buildSync } from 'esbuild';
 import type { PortsDeclaration, TableAccess } from '../shared/deps.js';
 
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -29,8 +29,41 @@ export interface MedreviewFunctionProps {
   readonly functionName?: string;
 }
 
+/**
+ * The function's code: esbuild bundles the entry and everything it imports (the SDK too) as ESM for Node 24,
+ * minified, split at dynamic `import()`s, so a cold start reads only `index.mjs` and the chunks it imports;
+ * code that only a rare path needs (an SDK client loaded on first use, the SDK's other credential
+ * providers) stays in chunks that are read when that path runs. Source maps are written beside the code
+ * (file and line, without the sources) to decode a stack trace; Node does not read them at run time.
+ */
+export class EsbuildBundling implements ILocalBundling {
+  constructor(readonly entry: string) {}
+
+  tryBundle(outputDir: string): boolean {
+    buildSync({
+      entryPoints: { index: this.entry },
+      outdir: outputDir,
+      absWorkingDir: projectRoot,
+      bundle: true,
+      splitting: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node24',
+      mainFields: ['module', 'main'],
+      minify: true,
+      sourcemap: true,
+      sourcesContent: false,
+      outExtension: { '.js': '.mjs' },
+      chunkNames: 'chunks/[name]-[hash]',
+      banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
+      logLevel: 'warning',
+    });
+    return true;
+  }
+}
+
 /** The one place that holds the Lambda defaults: Node 24 on arm64, ESM bundle with the SDK inside, KMS logs. */
-export class MedreviewFunction extends NodejsFunction {
+export class MedreviewFunction extends LambdaFunction {
   readonly dlq?: Queue;
 
   constructor(scope: Construct, props: MedreviewFunctionProps) {
@@ -55,8 +88,11 @@ export class MedreviewFunction extends NodejsFunction {
       : undefined;
 
     super(scope, props.name, {
-      entry,
-      handler: 'handler',
+      code: Code.fromAsset(projectRoot, {
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: { image: Runtime.NODEJS_24_X.bundlingImage, local: new EsbuildBundling(entry) },
+      }),
+      handler: 'index.handler',
       functionName: props.functionName,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
@@ -69,22 +105,10 @@ export class MedreviewFunction extends NodejsFunction {
       deadLetterQueue: dlq,
       retryAttempts: props.async ? 2 : undefined,
       maxEventAge: props.async ? Duration.hours(6) : undefined,
-      projectRoot,
-      depsLockFilePath: join(projectRoot, 'package-lock.json'),
       environment: {
         ...props.environment,
-        NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'medreview',
         POWERTOOLS_METRICS_NAMESPACE: 'medreview',
-      },
-      bundling: {
-        format: OutputFormat.ESM,
-        minify: true,
-        sourceMap: true,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-        externalModules: [],
       },
     });
     this.dlq = dlq;

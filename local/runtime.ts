@@ -10,6 +10,7 @@ import { config, resetConfig } from '../shared/config.js';
 import { useDeps, type Deps } from '../shared/deps.js';
 import { SesEmail } from '../shared/email/ses.js';
 import { LocalKeyedHash } from '../shared/hash/local.js';
+import { powertoolsIdempotency } from '../shared/idempotency/dynamodb.js';
 import { guardEmail, guardSms } from '../shared/messaging.js';
 import type { Email, TimerEvent } from '../shared/ports.js';
 import { documentClient } from '../shared/store/dynamo.js';
@@ -153,7 +154,7 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
     scheduler,
     clock,
     keyedHash: LocalKeyedHash.fromFile(dataDir ? join(dataDir, 'a-number-hmac.key') : null),
-    idempotency: new DynamoDBPersistenceLayer({ tableName: TABLES.idempotency, awsSdkV3Client: dynamo }),
+    idempotency: powertoolsIdempotency(new DynamoDBPersistenceLayer({ tableName: TABLES.idempotency, awsSdkV3Client: dynamo })),
   };
   useDeps(deps);
   timer = await loadHandler<Handler<'timer'>>('timer');

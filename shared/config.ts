@@ -1,5 +1,10 @@
 import * as z from 'zod';
 
+// Zod's JIT writes and compiles (new Function) a parser per object schema at its first parse; here most schemas
+// are parsed once (this config) or built for one request (the referral schema follows the program's date), so
+// that costs more than it saves: at cold start and on every intake.
+z.config({ jitless: true });
+
 /** Every environment variable the functions read. CDK (infra/) is the only other place that names them. */
 const ConfigSchema = z.object({
   TABLE_NAME: z.string().min(1),

@@ -1,6 +1,13 @@
-import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { config, type Config } from './config.js';
-import { systemClock, type Clock, type EmailPort, type KeyedHashPort, type SchedulerPort, type SmsPort } from './ports.js';
+import {
+  systemClock,
+  type Clock,
+  type EmailPort,
+  type IdempotencyPort,
+  type KeyedHashPort,
+  type SchedulerPort,
+  type SmsPort,
+} from './ports.js';
 import type { StorePort } from './store/port.js';
 
 /**
@@ -10,7 +17,7 @@ import type { StorePort } from './store/port.js';
  */
 export interface PortTypes {
   store: StorePort;
-  idempotency: BasePersistenceLayer;
+  idempotency: IdempotencyPort;
   email: EmailPort;
   sms: SmsPort;
   scheduler: SchedulerPort;

@@ -1,13 +1,16 @@
-import type { Adapter, PortTypes } from './deps.js';
+import type { Adapter, PortName, PortTypes } from './deps.js';
 
-type Lazy<N extends 'email' | 'sms' | 'scheduler' | 'keyedHash'> = (load: () => Promise<Adapter<N>>) => Adapter<N>;
+/** Every port but the store, which the guarded ports (email, SMS) need at hand. */
+type LazyPort = Exclude<PortName, 'store'>;
+
+type Lazy<N extends LazyPort> = (load: () => Promise<Adapter<N>>) => Adapter<N>;
 
 /**
  * A port whose adapter (and its SDK client) is loaded on first use, for ports that only a rare path
  * of a function needs: the common path does not pay for them at cold start. A failed load is retried
  * on the next call.
  */
-function lazy<N extends 'email' | 'sms' | 'scheduler' | 'keyedHash'>(methods: readonly (keyof PortTypes[N] & string)[]): Lazy<N> {
+function lazy<N extends LazyPort>(methods: readonly (keyof PortTypes[N] & string)[]): Lazy<N> {
   return (load) => (cfg, built) => {
     let port: Promise<PortTypes[N]> | undefined;
     const get = () =>
@@ -32,3 +35,4 @@ export const lazyEmail = lazy<'email'>(['send']);
 export const lazySms = lazy<'sms'>(['send']);
 export const lazyScheduler = lazy<'scheduler'>(['create', 'delete']);
 export const lazyKeyedHash = lazy<'keyedHash'>(['hash']);
+export const lazyIdempotency = lazy<'idempotency'>(['once']);

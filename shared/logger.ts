@@ -1,4 +1,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 
-/** Structured logs only: ids as keys, never a request body, name, phone or A-number. */
-export const logger = new Logger({ serviceName: 'medreview' });
+let powertools: Logger | undefined;
+const instance = () => (powertools ??= new Logger({ serviceName: 'medreview' }));
+
+/**
+ * Structured logs only: ids as keys, never a request body, name, phone or A-number. The functions log only
+ * warnings and errors, so the Powertools logger is made at the first of them, not at every cold start.
+ */
+export const logger: Pick<Logger, 'warn' | 'error'> = {
+  warn: (input, ...extra) => instance().warn(input, ...extra),
+  error: (input, ...extra) => instance().error(input, ...extra),
+};

@@ -1,3 +1,5 @@
+import type { Context } from 'aws-lambda';
+
 /** The ports use cases take as arguments; adapters live beside this file, the local runtime has its own. */
 
 export interface Clock {
@@ -33,6 +35,14 @@ export interface SchedulerPort {
 /** A keyed hash (HMAC-SHA-256 with the program's secret key), hex: what an index may hold instead of an identifier. */
 export interface KeyedHashPort {
   hash(value: string): Promise<string>;
+}
+
+/**
+ * The Idempotency-Key contract of a request: `run` once per key; the same key with the same body answers
+ * the first result again, another body is refused (422), and a run still going with that key too (409).
+ */
+export interface IdempotencyPort {
+  once<T>(key: string, body: unknown, run: () => Promise<T>, context?: Context): Promise<T>;
 }
 
 export const systemClock: Clock = { now: () => new Date() };

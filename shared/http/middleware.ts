@@ -1,6 +1,5 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { logger } from '../logger.js';
 import { BadRequestError, HttpError, PayloadTooLargeError, UnsupportedMediaTypeError, UnprocessableError } from './errors.js';
 import { problemFor } from './problem.js';
 
@@ -65,7 +64,7 @@ export type ParsedEvent = APIGatewayProxyEvent & { parsedBody?: unknown };
  */
 export function problemJson(): Middleware {
   return {
-    onError: (request) => {
+    onError: async (request) => {
       const error = request.error;
       const domain = problemFor(error);
       if (domain) {
@@ -89,8 +88,9 @@ export function problemJson(): Middleware {
         request.response = json(error.status, body, { 'Content-Type': 'application/problem+json' });
         return;
       }
-      // the name and status only: an SDK message can quote an item's values
+      // the name and status only: an SDK message can quote an item's values; the logger loads only for such an error
       const e = error as (Error & { $metadata?: { httpStatusCode?: number } }) | undefined;
+      const { logger } = await import('../logger.js');
       logger.error('unhandled error', { errorName: e?.name, httpStatusCode: e?.$metadata?.httpStatusCode });
       request.response = json(
         500,

@@ -3,7 +3,6 @@ import { OPEN_FOR_OFFERS, type Offer } from '../domain/types.js';
 import { waveScheduleName } from '../domain/waves.js';
 import { LinkExpiredError, LinkInvalidError, LinkUsedError, OfferNotFoundError } from '../domain/errors.js';
 import { tokenMatches } from '../tokens.js';
-import { runWave } from './paging.js';
 
 export type OfferState = 'open' | 'accepted_by_you' | 'taken' | 'closed';
 export type AcceptOutcome = 'accepted' | 'already_yours' | 'taken' | 'closed';
@@ -91,6 +90,8 @@ export async function declineOffer(offer: Offer, reason: string | undefined, p: 
     const wave = (await p.store.listOffers(offer.referralId)).filter((o) => o.wave === record.wave);
     if (wave.length > 0 && wave.every((o) => o.state === 'declined')) {
       await p.scheduler.delete(waveScheduleName(record.wave + 1, record.referralId));
+      // the rare path: paging (and its SDK clients, see functions/offers) loads only when a wave has emptied
+      const { runWave } = await import('./paging.js');
       await runWave(record.referralId, record.wave + 1, p);
     }
   }

@@ -13,11 +13,18 @@ const CLIENTS: Record<PortName, string> = {
   keyedHash: '@aws-sdk/client-kms',
 };
 
-/** Every function bundled in one esbuild run; per function, the `@aws-sdk/client-*` packages its bundle holds. */
-async function sdkClientsByFunction(): Promise<Map<string, string[]>> {
+/** Per function, the input files of its code: all of it, and what its cold start reads (the entry and the chunks it imports statically). */
+interface Inputs {
+  all: string[];
+  atImport: string[];
+}
+
+/** Every function bundled in one esbuild run, split at dynamic `import()`s as `infra/function.ts` does. */
+async function inputsByFunction(): Promise<Map<string, Inputs>> {
   const { metafile } = await build({
     entryPoints: Object.keys(FUNCTIONS).map((name) => `functions/${name}/handler.ts`),
     bundle: true,
+    splitting: true,
     format: 'esm',
     platform: 'node',
     target: 'node24',
@@ -27,23 +34,42 @@ async function sdkClientsByFunction(): Promise<Map<string, string[]>> {
     outdir: 'out',
     logLevel: 'error',
   });
-  const byFunction = new Map<string, string[]>();
-  for (const output of Object.values(metafile.outputs)) {
+  const closure = (output: string, dynamic: boolean, seen = new Set<string>()): Set<string> => {
+    if (seen.has(output)) return seen;
+    seen.add(output);
+    for (const i of metafile.outputs[output]!.imports) {
+      if (!i.external && (dynamic || i.kind === 'import-statement')) closure(i.path, dynamic, seen);
+    }
+    return seen;
+  };
+  const inputs = (outputs: Set<string>) => [...outputs].flatMap((o) => Object.keys(metafile.outputs[o]!.inputs));
+  const byFunction = new Map<string, Inputs>();
+  for (const [path, output] of Object.entries(metafile.outputs)) {
     const name = output.entryPoint?.match(/^functions\/([^/]+)\/handler\.ts$/)?.[1];
-    if (!name) continue;
-    const clients = Object.keys(output.inputs).map((f) => f.match(/node_modules\/(@aws-sdk\/client-[^/]+)\//)?.[1]);
-    byFunction.set(name, [...new Set(clients.filter((c): c is string => Boolean(c)))].sort());
+    if (name) byFunction.set(name, { all: inputs(closure(path, true)), atImport: inputs(closure(path, false)) });
   }
   return byFunction;
 }
 
+/** The `@aws-sdk/client-*` packages among a bundle's input files. */
+const sdkClients = (files: string[]) =>
+  [...new Set(files.map((f) => f.match(/node_modules\/(@aws-sdk\/client-[^/]+)\//)?.[1]).filter((c): c is string => Boolean(c)))].sort();
+
 describe('function bundles follow the ports each function declares', () => {
-  const bundles = sdkClientsByFunction();
+  const bundles = inputsByFunction();
   for (const [name, { ports }] of Object.entries(FUNCTIONS)) {
     const declared = Object.keys(ports) as PortName[];
     const want = [...new Set(declared.map((p) => CLIENTS[p]))].sort();
     it(`${name} carries ${want.length ? want.join(', ') : 'no SDK client'}`, async () => {
-      expect((await bundles).get(name)).toEqual(want);
+      expect(sdkClients((await bundles).get(name)!.all)).toEqual(want);
     }, 60_000);
   }
+
+  it('leave what only a rare path needs out of the cold start: idempotency for intake, paging and its clients for offers', async () => {
+    const { intake, offers } = Object.fromEntries(await bundles);
+    expect(intake!.all.some((f) => f.includes('@aws-lambda-powertools/idempotency/'))).toBe(true);
+    expect(intake!.atImport.filter((f) => f.includes('@aws-lambda-powertools/idempotency/'))).toEqual([]);
+    expect(sdkClients(offers!.atImport)).toEqual(['@aws-sdk/client-dynamodb']);
+    expect(offers!.atImport).not.toContain('shared/usecases/paging.ts');
+  }, 60_000);
 });

@@ -30,17 +30,16 @@ describe('functions', () => {
     for (const f of Object.values(functions)) {
       expect(f.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], MemorySize: 1024 });
       expect(f.Properties.ReservedConcurrentExecutions).toBeGreaterThan(0);
-      expect(f.Properties.Environment.Variables).toMatchObject({
-        NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_SERVICE_NAME: 'medreview',
-      });
+      expect(f.Properties.Environment.Variables).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'medreview' });
+      // no --enable-source-maps: Node would read and decode the bundle's source maps at every cold start
+      expect(f.Properties.Environment.Variables.NODE_OPTIONS).toBeUndefined();
     }
     expect(functions[functionId('sweeper')]!.Properties.ReservedConcurrentExecutions).toBe(1);
   });
 
   it('set every required config variable and no variable config.ts does not know', () => {
     expect(configVars.map((v) => v.name)).toContain('TABLE_NAME');
-    const known = new Set([...configVars.map((v) => v.name), 'NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE']);
+    const known = new Set([...configVars.map((v) => v.name), 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE']);
     for (const f of Object.values(functions)) {
       const vars = Object.keys(f.Properties.Environment.Variables);
       expect(vars.filter((v) => !known.has(v))).toEqual([]);
