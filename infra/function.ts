@@ -9,7 +9,7 @@ import { Architecture, Code, Function as LambdaFunction, LoggingFormat, Runtime 
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
-import { buildSync } from 'esbuild';
+import { type BuildOptions, buildSync } from 'esbuild';
 import type { PortsDeclaration, TableAccess } from '../shared/deps.js';
 
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -29,6 +29,16 @@ export interface MedreviewFunctionProps {
   readonly functionName?: string;
 }
 
+/** How every function's code is bundled and split (the bundles test analyses exactly this). */
+export const BUNDLE_OPTIONS = {
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node24',
+  mainFields: ['module', 'main'],
+} as const satisfies BuildOptions;
+
 /**
  * The function's code: esbuild bundles the entry and everything it imports (the SDK too) as ESM for Node 24,
  * minified, split at dynamic `import()`s, so a cold start reads only `index.mjs` and the chunks it imports;
@@ -44,12 +54,7 @@ export class EsbuildBundling implements ILocalBundling {
       entryPoints: { index: this.entry },
       outdir: outputDir,
       absWorkingDir: projectRoot,
-      bundle: true,
-      splitting: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node24',
-      mainFields: ['module', 'main'],
+      ...BUNDLE_OPTIONS,
       minify: true,
       sourcemap: true,
       sourcesContent: false,

@@ -2,6 +2,7 @@ import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import type { PortName } from '../../shared/deps.js';
 import { FUNCTIONS } from '../../infra/functions.js';
+import { BUNDLE_OPTIONS } from '../../infra/function.js';
 
 /** The SDK client each port's adapter brings; a function's bundle must carry exactly those of its declared ports. */
 const CLIENTS: Record<PortName, string> = {
@@ -23,12 +24,7 @@ interface Inputs {
 async function inputsByFunction(): Promise<Map<string, Inputs>> {
   const { metafile } = await build({
     entryPoints: Object.keys(FUNCTIONS).map((name) => `functions/${name}/handler.ts`),
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node24',
-    mainFields: ['module', 'main'],
+    ...BUNDLE_OPTIONS,
     write: false,
     metafile: true,
     outdir: 'out',
