@@ -2,9 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.js';
 import { useDeps, type Deps } from '../../shared/deps.js';
 import type { EmailPort, SchedulerPort } from '../../shared/ports.js';
-import { referralSchema } from '../../shared/domain/referral.js';
 import { sendReceipt } from '../../shared/usecases/receipt.js';
-import { validReferral } from '../fixtures/referral.js';
+import { caseRecord } from '../fixtures/case.js';
+import { parsedReferral, validReferral } from '../fixtures/referral.js';
 import { call, useTestRuntime } from '../support/runtime.js';
 import {
   advance,
@@ -118,18 +118,11 @@ describe('nothing is done twice', () => {
   it('sends one receipt when two senders race for it', async () => {
     // a stored case whose dispatch has not run (its stream record passed by), so no receipt was sent yet
     const id = 'MR-RACE0001';
-    const referral = referralSchema('2026-05-15').parse(validReferral());
     const createdAt = (await clockNow(rt)).toISOString();
     await rt.writeUndispatched(async () => {
-      await rt.deps.store.createCase({
-        referralId: id,
-        status: 'awaiting_review',
-        urgency: 'routine',
-        reasons: [],
-        createdAt,
-        referral,
-        wave: 0,
-      });
+      await rt.deps.store.createCase(
+        caseRecord({ referralId: id, status: 'awaiting_review', urgency: 'routine', reasons: [], createdAt, referral: parsedReferral() }),
+      );
     });
     const before = emailTo(await outbox(rt), ATTORNEY).length;
 
