@@ -1,7 +1,7 @@
-import { ArnFormat, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { allowLogsToUseKey } from './keys.js';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { logBlockedRequests } from './waf-logs.js';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import type { Settings } from './settings.js';
@@ -104,29 +104,6 @@ export class EdgeStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     allowLogsToUseKey(key);
-    const logName = `aws-waf-logs-${this.stackName}`; // WAF requires this prefix
-    const logs = new LogGroup(this, 'EdgeWafLogs', {
-      logGroupName: logName,
-      retention: RetentionDays.ONE_YEAR,
-      encryptionKey: key,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    new wafv2.CfnLoggingConfiguration(this, 'EdgeWafLogging', {
-      resourceArn: this.webAcl.attrArn,
-      logDestinationConfigs: [
-        this.formatArn({ service: 'logs', resource: 'log-group', resourceName: logName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
-      ],
-      redactedFields: [{ singleHeader: { Name: 'authorization' } }],
-      loggingFilter: {
-        DefaultBehavior: 'DROP',
-        Filters: [
-          {
-            Behavior: 'KEEP',
-            Requirement: 'MEETS_ANY',
-            Conditions: [{ ActionCondition: { Action: 'BLOCK' } }, { ActionCondition: { Action: 'COUNT' } }],
-          },
-        ],
-      },
-    }).node.addDependency(logs);
+    logBlockedRequests(this, 'Edge', { webAclArn: this.webAcl.attrArn, key, redactHeaders: ['authorization'] });
   }
 }

@@ -19,6 +19,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { logBlockedRequests } from './waf-logs.js';
 import type { Construct, IConstruct } from 'constructs';
 import { pathParameters, ROUTES } from '../functions/routes.js';
 import {
@@ -535,31 +536,7 @@ export class StatelessStack extends Stack {
       resourceArn: this.api.deploymentStage.stageArn,
       webAclArn: acl.attrArn,
     });
-    // WAF requires the log group name prefix; only blocked or counted requests are logged (data minimisation).
-    const wafLogName = `aws-waf-logs-${this.stackName}`;
-    new LogGroup(this, 'WafLogs', {
-      logGroupName: wafLogName,
-      retention: RetentionDays.ONE_YEAR,
-      encryptionKey: key,
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    new wafv2.CfnLoggingConfiguration(this, 'WafLogging', {
-      resourceArn: acl.attrArn,
-      logDestinationConfigs: [
-        this.formatArn({ service: 'logs', resource: 'log-group', resourceName: wafLogName, arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
-      ],
-      redactedFields: [{ singleHeader: { Name: 'authorization' } }, { singleHeader: { Name: ORIGIN_VERIFY_HEADER } }],
-      loggingFilter: {
-        DefaultBehavior: 'DROP',
-        Filters: [
-          {
-            Behavior: 'KEEP',
-            Requirement: 'MEETS_ANY',
-            Conditions: [{ ActionCondition: { Action: 'BLOCK' } }, { ActionCondition: { Action: 'COUNT' } }],
-          },
-        ],
-      },
-    }).node.addDependency(this.node.findChild('WafLogs'));
+    logBlockedRequests(this, '', { webAclArn: acl.attrArn, key, redactHeaders: ['authorization', ORIGIN_VERIFY_HEADER] });
   }
 }
 
