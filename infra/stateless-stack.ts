@@ -463,15 +463,18 @@ export class StatelessStack extends Stack {
     const alarmTopic = new sns.Topic(this, 'Alarms', { masterKey: key, enforceSSL: true });
     if (settings.alarmEmail) alarmTopic.addSubscription(new subscriptions.EmailSubscription(settings.alarmEmail));
     const alarmAction = new SnsAction(alarmTopic);
-    const heartbeat = new cloudwatch.Alarm(this, 'SweeperHeartbeatAlarm', {
-      alarmDescription: 'The sweeper has not reported a heartbeat for 15 minutes.',
-      metric: new cloudwatch.Metric({
+    // a metric the functions emit (Powertools Metrics: namespace and service dimension), summed per period
+    const appMetric = (metricName: string, period: Duration) =>
+      new cloudwatch.Metric({
         namespace: 'medreview',
-        metricName: 'SweeperHeartbeat',
+        metricName,
         dimensionsMap: { service: 'medreview' },
         statistic: cloudwatch.Stats.SUM,
-        period: Duration.minutes(15),
-      }),
+        period,
+      });
+    const heartbeat = new cloudwatch.Alarm(this, 'SweeperHeartbeatAlarm', {
+      alarmDescription: 'The sweeper has not reported a heartbeat for 15 minutes.',
+      metric: appMetric('SweeperHeartbeat', Duration.minutes(15)),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       evaluationPeriods: 1,
@@ -482,13 +485,7 @@ export class StatelessStack extends Stack {
     // budget is too low for a real surge). Coordinators are paged by the app; this tells the operators.
     new cloudwatch.Alarm(this, 'HeldByPageBudgetAlarm', {
       alarmDescription: 'Urgent paging waves were held because the hourly page budget was used up.',
-      metric: new cloudwatch.Metric({
-        namespace: 'medreview',
-        metricName: 'HeldByPageBudget',
-        dimensionsMap: { service: 'medreview' },
-        statistic: cloudwatch.Stats.SUM,
-        period: Duration.minutes(5),
-      }),
+      metric: appMetric('HeldByPageBudget', Duration.minutes(5)),
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
