@@ -1,48 +1,73 @@
-import * as z from 'zod';
+/**
+ * How one environment variable is read: its value, or `undefined` when it is invalid; `required` when a
+ * deploy must set it (nothing to fall back on).
+ */
+interface Variable<T> {
+  required: boolean;
+  read: (raw: string | undefined) => T | undefined;
+}
 
-// Zod's JIT writes and compiles (new Function) a parser per object schema at its first parse; here most schemas
-// are parsed once (this config) or built for one request (the referral schema follows the program's date), so
-// that costs more than it saves: at cold start and on every intake.
-z.config({ jitless: true });
-
-/** Every environment variable the functions read. CDK (infra/) is the only other place that names them. */
-const ConfigSchema = z.object({
-  TABLE_NAME: z.string().min(1),
-  IDEMPOTENCY_TABLE_NAME: z.string().min(1),
-  BASE_URL: z.url(),
-  MAIL_FROM: z.email(),
-  PROGRAM_TIME_ZONE: z.string().default('America/Chicago'),
-  SES_CONFIGURATION_SET: z.string().optional(),
-  SMS_ORIGINATION_IDENTITY: z.string().optional(),
-  SMS_CONFIGURATION_SET: z.string().optional(),
-  SCHEDULE_GROUP: z.string().default('default'),
-  SCHEDULE_TARGET_ARN: z.string().default(''),
-  SCHEDULER_ROLE_ARN: z.string().default(''),
-  SCHEDULE_DLQ_ARN: z.string().optional(),
-  WAVE_MINUTES: z.coerce.number().int().positive().default(15),
-  OFFER_TOKEN_DAYS: z.coerce.number().int().positive().default(3),
-  /** Urgent referrals per attorney email per 24 h that page by themselves; more are held. */
-  URGENT_PER_SUBMITTER_PER_DAY: z.coerce.number().int().positive().default(3),
-  /** Doctor SMS pages in any rolling hour, system-wide; a wave that would exceed it is held. */
-  PAGE_BUDGET_PER_HOUR: z.coerce.number().int().positive().default(40),
-  /** The KMS HMAC key that hashes A-numbers for the duplicate index (AWS). */
-  A_NUMBER_KEY_ID: z.string().optional(),
-  AWS_ENDPOINT_URL_DYNAMODB: z.string().optional(),
+const text = (fallback: string): Variable<string> => ({ required: false, read: (raw) => raw ?? fallback });
+const optional: Variable<string | undefined> = { required: false, read: (raw) => raw };
+const nonEmpty: Variable<string> = { required: true, read: (raw) => raw || undefined };
+const url: Variable<string> = { required: true, read: (raw) => (raw && URL.canParse(raw) ? raw : undefined) };
+const email: Variable<string> = { required: true, read: (raw) => (raw && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(raw) ? raw : undefined) };
+const count = (fallback: number): Variable<number> => ({
+  required: false,
+  read: (raw) => (raw === undefined ? fallback : /^\d+$/.test(raw) && Number(raw) > 0 ? Number(raw) : undefined),
 });
 
-export type Config = z.infer<typeof ConfigSchema>;
+/**
+ * Every environment variable the functions read. CDK (infra/) is the only other place that names them.
+ * Read by hand rather than with a schema: these are a dozen strings and numbers a deploy writes, read at
+ * every cold start of every function, and a zod parse there cost more than the rest of the config (and
+ * brought zod into functions that validate nothing else).
+ */
+export const VARIABLES = {
+  TABLE_NAME: nonEmpty,
+  IDEMPOTENCY_TABLE_NAME: nonEmpty,
+  BASE_URL: url,
+  MAIL_FROM: email,
+  PROGRAM_TIME_ZONE: text('America/Chicago'),
+  SES_CONFIGURATION_SET: optional,
+  SMS_ORIGINATION_IDENTITY: optional,
+  SMS_CONFIGURATION_SET: optional,
+  SCHEDULE_GROUP: text('default'),
+  SCHEDULE_TARGET_ARN: text(''),
+  SCHEDULER_ROLE_ARN: text(''),
+  SCHEDULE_DLQ_ARN: optional,
+  WAVE_MINUTES: count(15),
+  OFFER_TOKEN_DAYS: count(3),
+  /** Urgent referrals per attorney email per 24 h that page by themselves; more are held. */
+  URGENT_PER_SUBMITTER_PER_DAY: count(3),
+  /** Doctor SMS pages in any rolling hour, system-wide; a wave that would exceed it is held. */
+  PAGE_BUDGET_PER_HOUR: count(40),
+  /** The KMS HMAC key that hashes A-numbers for the duplicate index (AWS). */
+  A_NUMBER_KEY_ID: optional,
+  AWS_ENDPOINT_URL_DYNAMODB: optional,
+} satisfies Record<string, Variable<unknown>>;
+
+type Variables = typeof VARIABLES;
+type Value<K extends keyof Variables> = Variables[K] extends Variable<infer T> ? T : never;
+/** The values read: a variable that may be unset is an optional property. */
+export type Config = { [K in keyof Variables as undefined extends Value<K> ? never : K]: Value<K> } & {
+  [K in keyof Variables as undefined extends Value<K> ? K : never]?: Value<K>;
+};
 
 let cached: Config | undefined;
 
-/** Parses the environment once; a missing variable fails the cold start with the variable's name. */
+/** Reads the environment once; an invalid or missing variable fails the cold start with the variables' names. */
 export function config(env: NodeJS.ProcessEnv = process.env): Config {
   if (cached) return cached;
-  const parsed = ConfigSchema.safeParse(env);
-  if (!parsed.success) {
-    const names = parsed.error.issues.map((i) => i.path.join('.')).join(', ');
-    throw new Error(`invalid configuration: ${names}`);
+  const read: Record<string, unknown> = {};
+  const invalid: string[] = [];
+  for (const [name, variable] of Object.entries(VARIABLES) as [string, Variable<unknown>][]) {
+    const value = variable.read(env[name]);
+    if (value === undefined && (variable.required || env[name] !== undefined)) invalid.push(name);
+    read[name] = value;
   }
-  cached = parsed.data;
+  if (invalid.length) throw new Error(`invalid configuration: ${invalid.join(', ')}`);
+  cached = read as Config;
   return cached;
 }
 

@@ -40,7 +40,7 @@ export async function sendSafely(send: () => Promise<void>, ids: Record<string, 
     await send();
     return true;
   } catch (error) {
-    logger.warn('message not delivered', { ...ids, errorName: (error as Error).name });
+    await logger.warn('message not delivered', { ...ids, errorName: (error as Error).name });
     return false;
   }
 }

@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import * as z from 'zod';
+import * as z from '../../shared/zod.js';
 import { wire } from '../../shared/deps.js';
 import { CaseTakenError, AlreadyAcceptedError, OfferClosedError } from '../../shared/domain/errors.js';
 import { optionalText } from '../../shared/domain/text.js';
@@ -23,12 +23,12 @@ const deps = wire(ports, {
 });
 
 const TokenBody = z.strictObject({ token: linkToken });
-const DeclineBody = TokenBody.extend({ reason: optionalText(500) });
+const DeclineBody = z.extend(TokenBody, { reason: optionalText(500) });
 
 /** One entry per route of this function in the route table; the token comes from the link's fragment. */
 const actions: Record<
   RouteKey<'offers'>,
-  { body: z.ZodType<z.infer<typeof DeclineBody>>; run: (offer: Offer, body: z.infer<typeof DeclineBody>) => Promise<unknown> }
+  { body: z.ZodMiniType<z.infer<typeof DeclineBody>>; run: (offer: Offer, body: z.infer<typeof DeclineBody>) => Promise<unknown> }
 > = {
   'POST /api/offers/{offerId}': { body: TokenBody, run: (offer) => offerSummary(offer, deps()) },
   'POST /api/offers/{offerId}/accept': {

@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import * as z from 'zod';
+import * as z from '../../shared/zod.js';
 import { wire } from '../../shared/deps.js';
 import { releaseSchema } from '../../shared/domain/reminders.js';
 import { sesEmail } from '../../shared/email/ses.js';
@@ -20,9 +20,11 @@ function outcomeBody(today: string) {
       outcome: z.enum(['parole_granted', 'parole_denied', 'transferred', 'removed'], {
         error: 'must be one of: parole_granted, parole_denied, transferred, removed',
       }),
-      release: releaseSchema(today).optional(),
+      release: z.optional(releaseSchema(today)),
     })
-    .refine((b) => b.outcome !== 'parole_granted' || b.release, { error: 'is required when parole was granted', path: ['release'] });
+    .check(
+      z.refine((b) => b.outcome !== 'parole_granted' || b.release, { error: 'is required when parole was granted', path: ['release'] }),
+    );
 }
 
 /** POST /api/referrals/{referralId}/outcome — the attorney's outcome link. */

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '../../shared/zod.js';
 import { wire } from '../../shared/deps.js';
 import { releaseSchema } from '../../shared/domain/reminders.js';
 import { validBody, validQuery } from '../../shared/http/body.js';
@@ -32,11 +32,7 @@ const CloseBody = z.strictObject({
   }),
 });
 
-const domain = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .regex(/^@?([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a domain such as example.org');
+const domain = z.string().check(z.trim(), z.toLowerCase(), z.regex(/^@?([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a domain such as example.org'));
 const SubmitterBody = z.union([z.strictObject({ email: z.email('must be an email address') }), z.strictObject({ domain })], {
   error: 'give either "email" or "domain"',
 });

@@ -15,7 +15,7 @@ const metrics = new Metrics({ namespace: 'medreview', serviceName: 'medreview' }
 /** EventBridge rule, every 5 minutes: repair, then the heartbeat (an alarm fires when it stops). */
 export async function handler(): Promise<SweepReport> {
   const report = await sweep(deps());
-  if (report.dispatched + report.waves + report.deliveries + report.failed > 0) logger.warn('sweeper repaired work', { ...report });
+  if (report.dispatched + report.waves + report.deliveries + report.failed > 0) await logger.warn('sweeper repaired work', { ...report });
   metrics.addMetric('SweeperHeartbeat', MetricUnit.Count, 1);
   metrics.addMetric('SweeperRepairs', MetricUnit.Count, report.dispatched + report.waves + report.deliveries);
   metrics.publishStoredMetrics();

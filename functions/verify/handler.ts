@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import * as z from 'zod';
+import * as z from '../../shared/zod.js';
 import { wire } from '../../shared/deps.js';
 import { linkToken, validBody } from '../../shared/http/body.js';
 import { json, jsonBody, lowerCaseHeaders, problemJson, type ParsedEvent } from '../../shared/http/middleware.js';

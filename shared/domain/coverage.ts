@@ -1,6 +1,6 @@
 import { TZDate } from '@date-fns/tz';
 import { addDays } from 'date-fns';
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { SPECIALTIES, type Specialty } from './referral.js';
 import { matchesSpecialty, type Roster } from './roster.js';
 
@@ -10,14 +10,13 @@ export interface CoverageGap {
   specialty: Specialty;
 }
 
+const DAYS = 'must be a whole number of days from 1 to 90';
+
 /** `?days=N`: calendar days ahead, 1..90, default 14. */
 export const CoverageQuery = z.object({
   days: z
-    .string()
-    .regex(/^\d{1,2}$/, { error: 'must be a whole number of days from 1 to 90' })
-    .default('14')
-    .transform(Number)
-    .refine((n) => n >= 1 && n <= 90, { error: 'must be a whole number of days from 1 to 90' }),
+    .pipe(z._default(z.string().check(z.regex(/^\d{1,2}$/, { error: DAYS })), '14'), z.transform(Number))
+    .check(z.refine((n) => n >= 1 && n <= 90, { error: DAYS })),
 });
 
 /**

@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import { z } from 'zod';
+import * as z from '../zod.js';
 import { addDays, dateIn, instantAt, isRealDate } from './dates.js';
 import { STATUSES, type CloseOutcome, type Status } from './types.js';
 import type { Urgency } from './triage.js';
@@ -31,15 +31,17 @@ const URGENCIES: Urgency[] = ['urgent', 'routine'];
 export const MAX_RANGE_DAYS = 366;
 
 const day = (field: string) =>
-  z.string({ error: 'is required' }).refine(isRealDate, { error: `must be a date YYYY-MM-DD (${field} day, program time zone)` });
+  z.string({ error: 'is required' }).check(z.refine(isRealDate, { error: `must be a date YYYY-MM-DD (${field} day, program time zone)` }));
 
 /** `?from=YYYY-MM-DD&to=YYYY-MM-DD`: both days included, `from` not after `to`, at most 366 days. */
-export const DateRangeQuery = z.object({ from: day('first'), to: day('last') }).superRefine(({ from, to }, ctx) => {
-  if (!isRealDate(from) || !isRealDate(to)) return; // already reported, field by field
-  if (to < from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
-  else if (addDays(from, MAX_RANGE_DAYS - 1) < to)
-    ctx.addIssue({ code: 'custom', path: ['to'], message: `must be at most ${MAX_RANGE_DAYS} days after from` });
-});
+export const DateRangeQuery = z.object({ from: day('first'), to: day('last') }).check(
+  z.superRefine(({ from, to }, ctx) => {
+    if (!isRealDate(from) || !isRealDate(to)) return; // already reported, field by field
+    if (to < from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
+    else if (addDays(from, MAX_RANGE_DAYS - 1) < to)
+      ctx.addIssue({ code: 'custom', path: ['to'], message: `must be at most ${MAX_RANGE_DAYS} days after from` });
+  }),
+);
 export type DateRange = z.output<typeof DateRangeQuery>;
 
 /** The instants a range of program-time-zone days covers: [first midnight, midnight after the last day). */

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { COUNTRY_CODES, US_STATES } from './codes.js';
 import { isRealDate } from './dates.js';
 import { toE164 } from './phone.js';
@@ -30,56 +30,55 @@ export type Specialty = (typeof SPECIALTIES)[number];
 export { hasControlCharacters, optionalText, req, text } from './text.js';
 import { hasControlCharacters, optionalText, req, text } from './text.js';
 
-export const phone = z.string({ error: req('must be a phone number') }).transform((value, ctx) => {
-  const e164 = hasControlCharacters(value) ? undefined : toE164(value);
-  if (!e164) {
-    ctx.addIssue({ code: 'custom', message: 'must be a valid phone number (US numbers may omit +1)' });
-    return z.NEVER;
-  }
-  return e164;
-});
+export const phone = z.converted(
+  z.string({ error: req('must be a phone number') }),
+  (value) => (hasControlCharacters(value) ? undefined : toE164(value)),
+  'must be a valid phone number (US numbers may omit +1)',
+);
 
 export const usState = z
   .string({ error: req('must be a US state code') })
-  .refine((s) => US_STATES.has(s), { error: 'must be a two-letter US state code such as TX' });
+  .check(z.refine((s) => US_STATES.has(s), { error: 'must be a two-letter US state code such as TX' }));
 
 const bool = z.boolean({ error: req('must be true or false') });
 
 /** Tag shape of BCP 47 with a lower-case 2–3 letter primary subtag, checked again by Intl. */
-export const languageTag = z.string({ error: req('must be a language tag') }).refine(
-  (tag) => {
-    if (!/^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(tag)) return false;
-    try {
-      return Intl.getCanonicalLocales(tag).length === 1;
-    } catch {
-      return false;
-    }
-  },
-  { error: 'must be a BCP 47 language tag such as es, ht or quc' },
+export const languageTag = z.string({ error: req('must be a language tag') }).check(
+  z.refine(
+    (tag) => {
+      if (!/^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(tag)) return false;
+      try {
+        return Intl.getCanonicalLocales(tag).length === 1;
+      } catch {
+        return false;
+      }
+    },
+    { error: 'must be a BCP 47 language tag such as es, ht or quc' },
+  ),
 );
 
 /** A `YYYY-MM-DD` date that exists, optionally bounded by other dates (inclusive). */
 const date = (bounds: { min?: string; max?: string; minMessage?: string; maxMessage?: string } = {}) =>
-  z
-    .string({ error: req('must be a date written YYYY-MM-DD') })
-    .refine(isRealDate, { error: 'must be a real date written YYYY-MM-DD', abort: true })
-    .refine((d) => !bounds.min || d >= bounds.min, { error: bounds.minMessage })
-    .refine((d) => !bounds.max || d <= bounds.max, { error: bounds.maxMessage });
+  z.string({ error: req('must be a date written YYYY-MM-DD') }).check(
+    z.refine(isRealDate, { error: 'must be a real date written YYYY-MM-DD', abort: true }),
+    z.refine((d) => !bounds.min || d >= bounds.min, { error: bounds.minMessage }),
+    z.refine((d) => !bounds.max || d <= bounds.max, { error: bounds.maxMessage }),
+  );
 
 const uniqueList = <T extends readonly [string, ...string[]]>(values: T, what: string) =>
   z
     .array(z.enum(values, { error: `must be one of: ${values.join(', ')}` }), { error: req(`must be a list of ${what}`) })
-    .refine((list) => new Set(list).size === list.length, { error: `must not repeat a ${what.replace(/s$/, '')}` });
+    .check(z.refine((list) => new Set(list).size === list.length, { error: `must not repeat a ${what.replace(/s$/, '')}` }));
 
 /** An A-number as the intake takes it, normalized to 9 digits (the staff filter uses the same rule). */
-export const aNumber = z.string({ error: req('must be an A-number') }).transform((value, ctx) => {
-  const digits = value.trim().replace(/^[Aa]/, '').replace(/[\s-]/g, '');
-  if (!/^\d{8,9}$/.test(digits)) {
-    ctx.addIssue({ code: 'custom', message: 'must be 8 or 9 digits, optionally after a leading A' });
-    return z.NEVER;
-  }
-  return digits.padStart(9, '0');
-});
+export const aNumber = z.converted(
+  z.string({ error: req('must be an A-number') }),
+  (value) => {
+    const digits = value.trim().replace(/^[Aa]/, '').replace(/[\s-]/g, '');
+    return /^\d{8,9}$/.test(digits) ? digits.padStart(9, '0') : undefined;
+  },
+  'must be 8 or 9 digits, optionally after a leading A',
+);
 
 /**
  * The referral schema, used by the API and bundled into the intake form.
@@ -93,13 +92,13 @@ export function referralSchema(today: string) {
         {
           name: text(1, 120),
           organization: optionalText(160),
-          email: z
-            .email({ error: req('must be an email address') })
-            .max(254)
-            .transform((e) => e.toLowerCase()),
+          email: z.pipe(
+            z.email({ error: req('must be an email address') }).check(z.maxLength(254)),
+            z.transform((e: string) => e.toLowerCase()),
+          ),
           phone,
           barNumber: optionalText(40),
-          barState: usState.optional(),
+          barState: z.optional(usState),
           g28Filed: bool,
         },
         { error: req('must be an object') },
@@ -117,7 +116,7 @@ export function referralSchema(today: string) {
           }),
           countryOfBirth: z
             .string({ error: req('must be a country code') })
-            .refine((c) => COUNTRY_CODES.has(c), { error: 'must be an ISO 3166-1 alpha-2 country code such as HN' }),
+            .check(z.refine((c) => COUNTRY_CODES.has(c), { error: 'must be an ISO 3166-1 alpha-2 country code such as HN' })),
           language: languageTag,
           interpreterNeeded: bool,
         },
@@ -128,14 +127,14 @@ export function referralSchema(today: string) {
           facilityName: text(1, 160),
           facilityState: usState,
           fieldOffice: optionalText(80),
-          detainedSince: date({ max: today, maxMessage: 'must not be in the future' }).optional(),
+          detainedSince: z.optional(date({ max: today, maxMessage: 'must not be in the future' })),
         },
         { error: req('must be an object') },
       ),
       medical: z.strictObject(
         {
           concern: text(10, 4000),
-          riskFactors: uniqueList(RISK_FACTORS, 'risk factors').default([]),
+          riskFactors: z._default(uniqueList(RISK_FACTORS, 'risk factors'), []),
           medications: optionalText(2000),
           attorneyUrgency: z.enum(['routine', 'urgent'], { error: req('must be routine or urgent') }),
         },
@@ -143,9 +142,9 @@ export function referralSchema(today: string) {
       ),
       request: z.strictObject(
         {
-          services: uniqueList(SERVICES, 'services').min(1, { error: 'must name at least one service' }),
-          specialty: z.enum(SPECIALTIES, { error: `must be one of: ${SPECIALTIES.join(', ')}` }).default('general'),
-          deadline: date({ min: today, minMessage: 'must be today or later' }).optional(),
+          services: uniqueList(SERVICES, 'services').check(z.minLength(1, { error: 'must name at least one service' })),
+          specialty: z._default(z.enum(SPECIALTIES, { error: `must be one of: ${SPECIALTIES.join(', ')}` }), 'general'),
+          deadline: z.optional(date({ min: today, minMessage: 'must be today or later' })),
         },
         { error: req('must be an object') },
       ),
@@ -155,7 +154,7 @@ export function referralSchema(today: string) {
         },
         { error: req('must be an object') },
       ),
-      website: z.string().optional(),
+      website: z.optional(z.string()),
     },
     { error: 'the body must be a JSON object' },
   );

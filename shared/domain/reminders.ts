@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { addDays, instantAt, isRealDate } from './dates.js';
 import { hasControlCharacters, languageTag, optionalText, usState } from './referral.js';
 import { toUsSmsPhone } from './patient-phone.js';
@@ -31,28 +31,25 @@ export function reminderPlan(release: Release, timeZone: string): { step: string
 }
 
 /** A patient's phone for SMS reminders: a US number that can take an SMS (no premium-rate, toll-free or foreign). */
-const patientPhone = z.string({ error: 'must be a phone number' }).transform((value, ctx) => {
-  const e164 = hasControlCharacters(value) ? undefined : toUsSmsPhone(value);
-  if (!e164) {
-    ctx.addIssue({ code: 'custom', message: 'must be a US mobile number that can receive SMS (not toll-free, premium-rate or foreign)' });
-    return z.NEVER;
-  }
-  return e164;
-});
+const patientPhone = z.converted(
+  z.string({ error: 'must be a phone number' }),
+  (value) => (hasControlCharacters(value) ? undefined : toUsSmsPhone(value)),
+  'must be a US mobile number that can receive SMS (not toll-free, premium-rate or foreign)',
+);
 
 /** The release body of the staff endpoint and the attorney's outcome page. */
 export function releaseSchema(today: string) {
   return z.strictObject(
     {
-      releasedOn: z
-        .string({ error: 'is required' })
-        .refine(isRealDate, { error: 'must be a real date written YYYY-MM-DD', abort: true })
-        .refine((d) => d <= addDays(today, 30) && d >= addDays(today, -365), {
+      releasedOn: z.string({ error: 'is required' }).check(
+        z.refine(isRealDate, { error: 'must be a real date written YYYY-MM-DD', abort: true }),
+        z.refine((d) => d <= addDays(today, 30) && d >= addDays(today, -365), {
           error: 'must be within the last year and at most 30 days ahead',
         }),
+      ),
       state: usState,
       city: optionalText(80),
-      patientPhone: patientPhone.optional(),
+      patientPhone: z.optional(patientPhone),
       patientLanguage: languageTag,
       smsConsent: z.boolean({ error: 'must be true or false' }),
     },

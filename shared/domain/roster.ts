@@ -1,42 +1,50 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { fieldErrors } from './field-errors.js';
 import { languageTag, phone, SPECIALTIES, text } from './referral.js';
 
-const timeZone = z.string().refine(
-  (tz) => {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: tz });
-      return tz.includes('/') || tz === 'UTC';
-    } catch {
-      return false;
-    }
-  },
-  { error: 'must be an IANA time zone such as America/Chicago' },
+const timeZone = z.string().check(
+  z.refine(
+    (tz) => {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: tz });
+        return tz.includes('/') || tz === 'UTC';
+      } catch {
+        return false;
+      }
+    },
+    { error: 'must be an IANA time zone such as America/Chicago' },
+  ),
 );
 
-const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a time HH:MM (24-hour)' });
-const instant = z.iso
-  .datetime({ offset: true, error: 'must be a date-time with an offset, e.g. 2026-11-28T08:00:00-06:00' })
-  .transform((s) => new Date(s).toISOString());
-const id = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, { error: 'must be 1-40 lower-case letters, digits or dashes' });
+const clock = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a time HH:MM (24-hour)' }));
+const instant = z.pipe(
+  z.iso.datetime({ offset: true, error: 'must be a date-time with an offset, e.g. 2026-11-28T08:00:00-06:00' }),
+  z.transform((s: string) => new Date(s).toISOString()),
+);
+const id = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,39}$/, { error: 'must be 1-40 lower-case letters, digits or dashes' }));
+
+const email = z.pipe(
+  z.email({ error: 'must be an email address' }),
+  z.transform((e: string) => e.toLowerCase()),
+);
 
 const DoctorSchema = z.strictObject({
   id,
   name: text(1, 120),
-  email: z.email({ error: 'must be an email address' }).transform((e) => e.toLowerCase()),
+  email,
   phone,
-  specialties: z.array(z.enum(SPECIALTIES)).min(1),
-  languages: z.array(languageTag).min(1),
+  specialties: z.array(z.enum(SPECIALTIES)).check(z.minLength(1)),
+  languages: z.array(languageTag).check(z.minLength(1)),
   timeZone,
-  maxOpenCases: z.number().int().min(0).max(50),
+  maxOpenCases: z.number().check(z.int(), z.gte(0), z.lte(50)),
   active: z.boolean(),
-  quietHours: z.strictObject({ start: clock, end: clock }).optional(),
+  quietHours: z.optional(z.strictObject({ start: clock, end: clock })),
 });
 
 const CoordinatorSchema = z.strictObject({
   id,
   name: text(1, 120),
-  email: z.email({ error: 'must be an email address' }).transform((e) => e.toLowerCase()),
+  email,
   phone,
 });
 
@@ -50,7 +58,7 @@ const ShiftSchema = z.strictObject({
 /** The roster document, entry by entry; `validateRoster` adds the checks across entries. */
 export const RosterSchema = z.strictObject({
   doctors: z.array(DoctorSchema),
-  coordinators: z.array(CoordinatorSchema).min(1, { error: 'must list at least one coordinator' }),
+  coordinators: z.array(CoordinatorSchema).check(z.minLength(1, { error: 'must list at least one coordinator' })),
   shifts: z.array(ShiftSchema),
 });
 

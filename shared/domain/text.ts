@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 
 // Free-text rules shared by every schema (referral, roster, notes, offer declines); no phone numbers or codes here.
 
@@ -14,10 +14,10 @@ export const hasControlCharacters = (value: string): boolean => CONTROL.test(val
  * refused (checked before trimming, so a trailing one is not silently dropped), then trimmed and bounded.
  */
 export const text = (min: number, max: number) =>
-  z
-    .string({ error: req('must be text') })
-    .refine((s) => !hasControlCharacters(s), { error: 'must not contain control characters (only line breaks and tabs)', abort: true })
-    .trim()
-    .min(min, { error: min === 1 ? 'is required' : `must be at least ${min} characters` })
-    .max(max, { error: `must be at most ${max} characters` });
-export const optionalText = (max: number) => text(0, max).optional();
+  z.string({ error: req('must be text') }).check(
+    z.refine((s) => !hasControlCharacters(s), { error: 'must not contain control characters (only line breaks and tabs)', abort: true }),
+    z.trim(),
+    z.minLength(min, { error: min === 1 ? 'is required' : `must be at least ${min} characters` }),
+    z.maxLength(max, { error: `must be at most ${max} characters` }),
+  );
+export const optionalText = (max: number) => z.optional(text(0, max));

@@ -2,6 +2,7 @@ import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { BadRequestError, HttpError, PayloadTooLargeError, UnsupportedMediaTypeError, UnprocessableError } from './errors.js';
 import { problemFor } from './problem.js';
+import { logger } from '../logger.js';
 
 type Middleware = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>;
 
@@ -88,10 +89,9 @@ export function problemJson(): Middleware {
         request.response = json(error.status, body, { 'Content-Type': 'application/problem+json' });
         return;
       }
-      // the name and status only: an SDK message can quote an item's values; the logger loads only for such an error
+      // the name and status only: an SDK message can quote an item's values
       const e = error as (Error & { $metadata?: { httpStatusCode?: number } }) | undefined;
-      const { logger } = await import('../logger.js');
-      logger.error('unhandled error', { errorName: e?.name, httpStatusCode: e?.$metadata?.httpStatusCode });
+      await logger.error('unhandled error', { errorName: e?.name, httpStatusCode: e?.$metadata?.httpStatusCode });
       request.response = json(
         500,
         { type: 'about:blank', title: 'Internal Server Error', status: 500, detail: 'nothing was lost; please retry' },

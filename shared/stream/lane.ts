@@ -60,7 +60,7 @@ export async function runLane(lane: Lane, event: DynamoDBStreamEvent, p: Ports):
       try {
         await lanePriority.run(lane, () => JOBS[job](referralId, p));
       } catch (error) {
-        logger.error('dispatch failed', { lane, job, referralId, errorName: (error as Error).name });
+        await logger.error('dispatch failed', { lane, job, referralId, errorName: (error as Error).name });
         failed.push(...work.slice(i).map((w) => w.record.dynamodb!.SequenceNumber!));
         return;
       }

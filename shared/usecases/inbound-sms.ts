@@ -26,7 +26,7 @@ export async function handleInboundSms(fromRaw: string, body: string, p: Ports):
       await p.sms.send(from, text);
     } catch (error) {
       // an opted-out number refuses even the confirmation; nothing else to do
-      logger.warn('sms reply not sent', { errorName: (error as Error).name });
+      await logger.warn('sms reply not sent', { errorName: (error as Error).name });
     }
   };
   const command = parseSms(body);
@@ -81,7 +81,7 @@ export async function handleInboundSms(fromRaw: string, body: string, p: Ports):
   } catch (error) {
     // contention decided nothing: the doctor is asked to answer again, never told the offer is closed
     if (!(error instanceof TryAgainError)) throw error;
-    logger.warn('sms answer not recorded; asked to try again', { referralId: id, doctorId: doctor.id });
+    await logger.warn('sms answer not recorded; asked to try again', { referralId: id, doctorId: doctor.id });
     await reply(SMS_REPLIES.tryAgain(id));
   }
   return replies;

@@ -94,7 +94,7 @@ async function withinPageBudget(record: CaseRecord, wave: number, doctors: Docto
 async function holdForPageBudget(record: CaseRecord, wave: number, p: Ports): Promise<void> {
   const now = p.clock.now();
   if (!(await p.store.holdCase(record.referralId, wave, 'page_budget'))) return;
-  logger.warn('wave held by the page budget', { referralId: record.referralId, wave });
+  await logger.warn('wave held by the page budget', { referralId: record.referralId, wave });
   countHeldByPageBudget();
   await p.store.addEvent(record.referralId, { at: now.toISOString(), event: 'held', details: { holdReason: 'page_budget', wave } });
   if (!(await p.store.claimAlert('page_budget', now, 3_600_000))) return;
@@ -233,7 +233,7 @@ export async function deliverOffer(
       await p.store.markChannel(offer, channel, 'sending', 'sent');
       sent++;
     } catch (error) {
-      logger.warn('offer not delivered; left for the sweeper', {
+      await logger.warn('offer not delivered; left for the sweeper', {
         referralId: offer.referralId,
         doctorId: doctor.id,
         channel,

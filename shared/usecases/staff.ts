@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import type { Deps, Ports } from '../deps.js';
 import { casesCsv, programMetrics, rangeInstants, type DateRange } from '../domain/metrics.js';
 import { STATUSES, type CaseRecord, type TimelineEvent } from '../domain/types.js';
@@ -6,19 +6,19 @@ import { aNumber } from '../domain/referral.js';
 import { CaseNotFoundError, InvalidInputError } from '../domain/errors.js';
 import { BadCursorError } from '../store/port.js';
 
+const LIMIT = 'must be a whole number from 1 to 200';
+
 /** The staff list's query: filters (each served by an index) and paging. */
 export const ListQuery = z.object({
-  status: z.enum(STATUSES, { error: `must be one of: ${STATUSES.join(', ')}` }).optional(),
-  aNumber: aNumber.optional(),
-  limit: z.coerce
-    .number({ error: 'must be a whole number from 1 to 200' })
-    .int('must be a whole number from 1 to 200')
-    .min(1, 'must be a whole number from 1 to 200')
-    .max(200, 'must be a whole number from 1 to 200')
-    .default(50),
-  cursor: z.string().min(1).max(1000).optional(),
+  status: z.optional(z.enum(STATUSES, { error: `must be one of: ${STATUSES.join(', ')}` })),
+  aNumber: z.optional(aNumber),
+  limit: z._default(
+    z.coerce.number({ error: LIMIT }).check(z.int({ error: LIMIT }), z.gte(1, { error: LIMIT }), z.lte(200, { error: LIMIT })),
+    50,
+  ),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(1000))),
   /** `queue`: each item also carries what the console's queue shows (reasons, wave, next wave, deadline). */
-  view: z.enum(['queue'], { error: 'must be queue when given' }).optional(),
+  view: z.optional(z.enum(['queue'], { error: 'must be queue when given' })),
 });
 
 /**

@@ -99,7 +99,7 @@ export async function sweep(p: Ports): Promise<SweepReport> {
       }
     } catch (error) {
       report.failed++;
-      logger.error('sweeper repair failed', { referralId, errorName: (error as Error).name });
+      await logger.error('sweeper repair failed', { referralId, errorName: (error as Error).name });
     }
     try {
       const after = await p.store.getCase(referralId);
@@ -108,7 +108,7 @@ export async function sweep(p: Ports): Promise<SweepReport> {
       // a case still unfinished goes to the back of the queue, so one that keeps failing never starves the rest
       if (next !== sweepAt) await p.store.setSweepAt(referralId, sweepAt, next);
     } catch (error) {
-      logger.error('sweeper could not reschedule a case', { referralId, errorName: (error as Error).name });
+      await logger.error('sweeper could not reschedule a case', { referralId, errorName: (error as Error).name });
     }
   });
   return report;

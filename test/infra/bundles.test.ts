@@ -68,4 +68,26 @@ describe('function bundles follow the ports each function declares', () => {
     expect(sdkClients(offers!.atImport)).toEqual(['@aws-sdk/client-dynamodb']);
     expect(offers!.atImport).not.toContain('shared/usecases/paging.ts');
   }, 60_000);
+
+  it('load the Powertools logger only at the first warning or error, and never bundle classic Zod', async () => {
+    for (const [name, { all, atImport }] of await bundles) {
+      expect(
+        atImport.filter((f) => f.includes('@aws-lambda-powertools/logger/')),
+        name,
+      ).toEqual([]);
+      expect(
+        all.filter((f) => f.includes('node_modules/zod/v4/classic/')),
+        name,
+      ).toEqual([]);
+    }
+  }, 60_000);
+
+  it('bring no zod into functions that validate no request (the config is read without it)', async () => {
+    for (const name of ['dispatcher', 'pager', 'sweeper', 'delivery-events', 'inbound-sms']) {
+      expect(
+        (await bundles).get(name)!.all.filter((f) => f.includes('node_modules/zod/')),
+        name,
+      ).toEqual([]);
+    }
+  }, 60_000);
 });

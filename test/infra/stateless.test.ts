@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { App } from 'aws-cdk-lib';
 import { settingsFromContext } from '../../infra/settings.js';
+import { VARIABLES } from '../../shared/config.js';
 import { apiMethods, cdkContext, flat, resourcesOf, synthMedreview } from './synth.js';
 
 const { statelessTemplate: t } = synthMedreview();
@@ -17,12 +17,8 @@ const policyOf = (roleId: string) =>
     .PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[];
 const roleOf = (fnId: string) => functions[fnId]!.Properties.Role['Fn::GetAtt'][0] as string;
 
-// The variables shared/config.ts parses; infra must set exactly these (plus runtime-only ones).
-const configSource = readFileSync(new URL('../../shared/config.ts', import.meta.url), 'utf8');
-const configVars = [...configSource.matchAll(/^\s+([A-Z][A-Z0-9_]*): z\.(.*)$/gm)].map((m) => ({
-  name: m[1]!,
-  required: !/\.optional\(\)|\.default\(/.test(m[2]!),
-}));
+// The variables shared/config.ts reads; infra must set exactly these (plus runtime-only ones).
+const configVars = Object.entries(VARIABLES).map(([name, { required }]) => ({ name, required }));
 
 describe('functions', () => {
   it('are the twelve handlers, all Node.js 24 on arm64 with 1024 MB and reserved concurrency', () => {

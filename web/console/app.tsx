@@ -1,4 +1,3 @@
-import './zod-config.js';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { User } from 'oidc-client-ts';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { z } from 'zod';
+import * as z from '../../shared/zod.js';
 import { api, type ApiError } from './api.js';
 import { dateTime } from './format.js';
 import { t } from './i18n.js';
@@ -12,7 +12,7 @@ interface Entry {
 }
 
 const email = z.email();
-const domain = z.string().regex(/^@?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/i);
+const domain = z.string().check(z.regex(/^@?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/i));
 
 export function Submitters() {
   const [items, setItems] = useState<Entry[] | undefined>();

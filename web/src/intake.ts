@@ -2,16 +2,12 @@
  * The attorney's referral form: checks the answers with the API's own schema, then POSTs them to
  * /api/referrals with one Idempotency-Key per form, kept across retries until the referral is received.
  */
-import { z } from 'zod';
 import { COUNTRY_CODES } from '../../shared/domain/codes.js';
 import { fieldErrors, referralSchema } from '../../shared/domain/referral.js';
 import { postJson, problemErrors } from './lib/api.js';
 import { ErrorView, readBody, type FieldError } from './lib/form.js';
 import { fill, localToday, setupLangToggle, type Dict, type Lang } from './lib/i18n.js';
 import { fillStateSelects, languagePicker, newIdempotencyKey, withLanguageChoice } from './lib/widgets.js';
-
-// No `new Function` probing: the pages run under a CSP without 'unsafe-eval'.
-z.config({ jitless: true });
 
 /** Spanish for the `data-i18n` texts of index.html. */
 const ES: Dict = {

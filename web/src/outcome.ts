@@ -2,16 +2,13 @@
  * The attorney's outcome page, `/outcome/{referralId}#token=…`: reports parole granted (with the release
  * details), parole denied, transfer or removal. Nothing is sent until the attorney presses the button.
  */
-import { z } from 'zod';
+import * as z from '../../shared/zod.js';
 import { fieldErrors } from '../../shared/domain/referral.js';
 import { releaseSchema } from '../../shared/domain/reminders.js';
 import { lastPathSegment, postJson, problemErrors, takeTokenFromHash } from './lib/api.js';
 import { ErrorView, readBody, type FieldError } from './lib/form.js';
 import { setupLangToggle, type Dict, type Lang } from './lib/i18n.js';
 import { fillStateSelects, languagePicker, withLanguageChoice } from './lib/widgets.js';
-
-// No `new Function` probing: the pages run under a CSP without 'unsafe-eval'.
-z.config({ jitless: true });
 
 /**
  * The browser's check of the answers, with the API's own release schema. The API checks again and has
