@@ -9,7 +9,9 @@
  *    new random order, so the noise of a shared machine falls on all of them alike
  * 3. intake's import + first request too, with and without an Idempotency-Key (code loaded at the first
  *    request that needs it counts there), against a stand-in for DynamoDB and KMS on localhost
- * 4. medians, the bytes an import reads and the ratio to the bare handler go to bench/results.json
+ * 4. where valgrind is installed, the instructions of each import (one sample: unlike time, the count does not
+ *    change with the machine's load); beside the bare handler, intake's and offers' libraries alone
+ * 5. medians, the bytes an import reads and the ratios to the bare handler go to bench/results.json
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -26,6 +28,15 @@ import { saveResults } from './results.js';
 
 const ROUNDS = Number(process.env.BENCH_COLD_N ?? 15);
 const BARE = 'bare DynamoDB';
+/**
+ * Handlers that are not ours, built like ours: the yardstick (`BARE`), and for intake and offers the libraries
+ * each cannot do without, used once and with none of our code: how far the libraries alone go towards 1.3×.
+ */
+const BASELINES: Record<string, { file: string; forFunction?: string }> = {
+  [BARE]: { file: 'handler.ts' },
+  'intake: its libraries only': { file: 'intake-libraries.ts', forFunction: 'intake' },
+  'offers: its libraries only': { file: 'offers-libraries.ts', forFunction: 'offers' },
+};
 /** BENCH_ONLY=intake,offers measures those (and the bare handler) only; results.json is then left alone. */
 const ONLY = process.env.BENCH_ONLY?.split(',');
 
@@ -45,17 +56,18 @@ function buildBundles(outdir: string): Map<string, Bundle> {
     .map((d) => d.name)
     .filter((n) => !ONLY || ONLY.includes(n))
     .sort();
+  const baselines = Object.entries(BASELINES).filter(([, { forFunction }]) => !ONLY || !forFunction || ONLY.includes(forFunction));
   const fns = [
-    {
-      name: BARE,
+    ...baselines.map(([name, { file }], i) => ({
+      name,
       fn: new MedreviewFunction(stack, {
-        name: 'bare',
-        entry: join(projectRoot, 'bench', 'bare', 'handler.ts'),
+        name: `baseline${i}`,
+        entry: join(projectRoot, 'bench', 'bare', file),
         key,
         environment: {},
         reservedConcurrency: 1,
       }),
-    },
+    })),
     ...names.map((name) => ({ name, fn: new MedreviewFunction(stack, { name, key, environment: {}, reservedConcurrency: 1 }) })),
   ];
   const template = app.synth().getStackByName(stack.stackName).template as {
@@ -136,6 +148,31 @@ console.log(ms, (u.user + u.system) / 1000); process.exit(0);`;
   return { ms: ms!, cpuMs: cpuMs! };
 }
 
+/**
+ * Instructions Node runs to import one bundle (valgrind's count, minus a Node that does nothing): one sample
+ * is enough, as another process's load does not change it. Undefined when valgrind is not installed.
+ */
+async function instructions(bundle?: Bundle): Promise<number | undefined> {
+  const code = bundle ? `await import(${JSON.stringify(bundle.file)})` : '0';
+  const env = { ...lambdaEnv, NODE_OPTIONS: bundle?.nodeOptions ?? '' };
+  const args = [
+    '--tool=cachegrind',
+    '--cache-sim=no',
+    '--cachegrind-out-file=/dev/null',
+    process.execPath,
+    '--input-type=module',
+    '-e',
+    code,
+  ];
+  try {
+    const { stderr } = await run('valgrind', args, { env, maxBuffer: 64 * 1024 * 1024 });
+    return Number(stderr.match(/I\s+refs:\s+([\d,]+)/)![1]!.replaceAll(',', ''));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
 /** DynamoDB and KMS on localhost: every DynamoDB call succeeds and finds nothing, GenerateMac returns a MAC. */
 async function fakeAws(): Promise<{ url: string; close: () => void }> {
   const server = createServer((req, res) => {
@@ -182,6 +219,13 @@ try {
     const order = [...jobs.keys()].sort(() => Math.random() - 0.5);
     for (const name of order) samples.get(name)!.push(await jobs.get(name)!());
   }
+  console.log('Counting instructions with valgrind, where installed…');
+  const nothing = await instructions();
+  const counted = new Map<string, number>();
+  for (const [name, bundle] of bundles) {
+    const n = nothing === undefined ? undefined : await instructions(bundle);
+    if (n !== undefined && nothing !== undefined) counted.set(name, n - nothing);
+  }
   const ms = (name: string) => median(samples.get(name)!.map((s) => s.ms));
   const cpuMs = (name: string) => median(samples.get(name)!.map((s) => s.cpuMs));
   const base = ms(BARE);
@@ -193,15 +237,21 @@ try {
     importMs: round1(ms(name)),
     cpuMs: round1(cpuMs(name)),
     ratio: Number((ms(name) / base).toFixed(2)),
+    ...(counted.has(name)
+      ? { mInstructions: round1(counted.get(name)! / 1e6), instructionRatio: Number((counted.get(name)! / counted.get(BARE)!).toFixed(2)) }
+      : {}),
   }));
   const requests = [...jobs.keys()]
     .filter((name) => !bundles.has(name))
     .map((name) => ({ name, importAndRequestMs: round1(ms(name)), cpuMs: round1(cpuMs(name)) }));
   console.log(`\nCold import in a fresh Node ${process.version} process, median of ${ROUNDS} interleaved samples\n`);
-  console.log('| bundle | read at import | all code | import | CPU | vs bare |\n|---|---:|---:|---:|---:|---:|');
+  console.log(
+    '| bundle | read at import | all code | import | CPU | vs bare | instructions | vs bare |\n|---|---:|---:|---:|---:|---:|---:|---:|',
+  );
   for (const r of rows) {
+    const counts = r.mInstructions === undefined ? '| – | –' : `| ${r.mInstructions.toFixed(1)} M | ${r.instructionRatio!.toFixed(2)}×`;
     console.log(
-      `| ${r.name} | ${r.kib} KiB | ${r.assetKib} KiB | ${r.importMs.toFixed(1)} ms | ${r.cpuMs.toFixed(1)} ms | ${r.ratio.toFixed(2)}× |`,
+      `| ${r.name} | ${r.kib} KiB | ${r.assetKib} KiB | ${r.importMs.toFixed(1)} ms | ${r.cpuMs.toFixed(1)} ms | ${r.ratio.toFixed(2)}× ${counts} |`,
     );
   }
   for (const r of requests)
@@ -212,7 +262,7 @@ try {
       node: process.version,
       rounds: ROUNDS,
       method:
-        "CDK-built bundle (MedreviewFunction), import() in a fresh process with the function's NODE_OPTIONS, interleaved rounds, median; kib = the entry and the chunks it imports statically",
+        "CDK-built bundle (MedreviewFunction), import() in a fresh process with the function's NODE_OPTIONS, interleaved rounds, median; kib = the entry and the chunks it imports statically; mInstructions = valgrind's instruction count of the import minus an empty Node process",
       baseline: BARE,
       bundles: rows,
       firstRequest: requests,
