@@ -149,8 +149,9 @@ console.log(ms, (u.user + u.system) / 1000); process.exit(0);`;
 }
 
 /**
- * Instructions Node runs to import one bundle (valgrind's count, minus a Node that does nothing): one sample
- * is enough, as another process's load does not change it. Undefined when valgrind is not installed.
+ * Instructions Node runs to import one bundle (valgrind's count, minus a Node that does nothing), with V8's
+ * background threads (compiler, GC) folded into the main one so the count repeats within a few M: one
+ * sample is enough, and another process's load does not change it. Undefined when valgrind is not installed.
  */
 async function instructions(bundle?: Bundle): Promise<number | undefined> {
   const code = bundle ? `await import(${JSON.stringify(bundle.file)})` : '0';
@@ -160,6 +161,7 @@ async function instructions(bundle?: Bundle): Promise<number | undefined> {
     '--cache-sim=no',
     '--cachegrind-out-file=/dev/null',
     process.execPath,
+    '--single-threaded',
     '--input-type=module',
     '-e',
     code,

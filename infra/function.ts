@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +10,6 @@ import { Architecture, Code, Function as LambdaFunction, LoggingFormat, Runtime 
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
-import { type BuildOptions, buildSync } from 'esbuild';
 import type { PortsDeclaration, TableAccess } from '../shared/deps.js';
 
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -29,39 +29,17 @@ export interface MedreviewFunctionProps {
   readonly functionName?: string;
 }
 
-/** How every function's code is bundled and split (the bundles test analyses exactly this). */
-export const BUNDLE_OPTIONS = {
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node24',
-  mainFields: ['module', 'main'],
-} as const satisfies BuildOptions;
-
 /**
- * The function's code: esbuild bundles the entry and everything it imports (the SDK too) as ESM for Node 24,
- * minified, split at dynamic `import()`s, so a cold start reads only `index.mjs` and the chunks it imports;
- * code that only a rare path needs (an SDK client loaded on first use, the SDK's other credential
- * providers) stays in chunks that are read when that path runs. Source maps are written beside the code
- * (file and line, without the sources) to decode a stack trace; Node does not read them at run time.
+ * CDK's local bundling runs synchronously, and esbuild runs plugins only in its asynchronous API: the
+ * function is bundled by `infra/bundle.ts` in a child Node process (about half a second per function).
  */
 export class EsbuildBundling implements ILocalBundling {
   constructor(readonly entry: string) {}
 
   tryBundle(outputDir: string): boolean {
-    buildSync({
-      entryPoints: { index: this.entry },
-      outdir: outputDir,
-      absWorkingDir: projectRoot,
-      ...BUNDLE_OPTIONS,
-      minify: true,
-      sourcemap: true,
-      sourcesContent: false,
-      outExtension: { '.js': '.mjs' },
-      chunkNames: 'chunks/[name]-[hash]',
-      banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
-      logLevel: 'warning',
+    execFileSync(process.execPath, ['--import', 'tsx', join(projectRoot, 'infra', 'bundle.ts'), this.entry, outputDir], {
+      cwd: projectRoot,
+      stdio: 'inherit',
     });
     return true;
   }

@@ -5,28 +5,14 @@
  *
  * Usage: `tsx web/build.ts [outDir]`, or `await buildWeb()` from the local runtime.
  */
-import { build, type BuildOptions, type Plugin } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import { copyFile, mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { phoneMetadataAsJson } from '../infra/bundle.js';
 
 const webDir = path.dirname(fileURLToPath(import.meta.url));
 const rootDir = path.dirname(webDir);
-
-/**
- * Zod's `locales` namespace (every locale, ~350 KB) is re-exported with the rest of its API and could be kept
- * by a namespace import; the pages never use it (English comes from `locales/en.js`, which stays). This stubs
- * the index only.
- */
-const dropZodLocales: Plugin = {
-  name: 'drop-zod-locales',
-  setup(b) {
-    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
-      /[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'stub' } : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({ contents: 'export {};', loader: 'js' }));
-  },
-};
 
 /** Builds into `outDir` (relative paths are taken from the project root). */
 export async function buildWeb(outDir = 'web/dist'): Promise<void> {
@@ -47,7 +33,7 @@ export async function buildWeb(outDir = 'web/dist'): Promise<void> {
     logLevel: 'warning',
     jsx: 'automatic',
     jsxImportSource: 'preact',
-    plugins: [dropZodLocales],
+    plugins: [phoneMetadataAsJson],
   } satisfies BuildOptions;
 
   await Promise.all([

@@ -2,7 +2,7 @@ import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import type { PortName } from '../../shared/deps.js';
 import { FUNCTIONS } from '../../infra/functions.js';
-import { BUNDLE_OPTIONS } from '../../infra/function.js';
+import { BUNDLE_OPTIONS } from '../../infra/bundle.js';
 
 /** The SDK client each port's adapter brings; a function's bundle must carry exactly those of its declared ports. */
 const CLIENTS: Record<PortName, string> = {
@@ -80,6 +80,21 @@ describe('function bundles follow the ports each function declares', () => {
         name,
       ).toEqual([]);
     }
+  }, 60_000);
+
+  it("hand libphonenumber's metadata to JSON.parse as a string, not as an object literal", async () => {
+    const { outputFiles } = await build({
+      entryPoints: ['functions/intake/handler.ts', 'functions/staff/handler.ts'],
+      ...BUNDLE_OPTIONS,
+      write: false,
+      outdir: 'out',
+      logLevel: 'error',
+    });
+    const texts = outputFiles.map((f) => f.text);
+    const parsed = texts.join('\n').match(/JSON\.parse\('\{"version":\d+,"country_calling_codes"/g) ?? [];
+    expect(parsed).toHaveLength(2); // the minimal metadata (intake, staff) and the full one (staff)
+    // the data assigned as an object literal, as esbuild prints the package's own module
+    expect(texts.filter((t) => /=\s*\{\s*"?version"?:\s*\d+,\s*"?country_calling_codes"?:/.test(t))).toEqual([]);
   }, 60_000);
 
   it('bring no zod into functions that validate no request (the config is read without it)', async () => {
