@@ -150,7 +150,7 @@ console.log(ms, (u.user + u.system) / 1000); process.exit(0);`;
 
 /**
  * Instructions Node runs to import one bundle (valgrind's count, minus a Node that does nothing), with V8's
- * background threads (compiler, GC) folded into the main one so the count repeats within a few M: one
+ * background threads (compiler, GC) folded into the main one so the count repeats within about 5 %: one
  * sample is enough, and another process's load does not change it. Undefined when valgrind is not installed.
  */
 async function instructions(bundle?: Bundle): Promise<number | undefined> {

@@ -1,8 +1,6 @@
 /**
- * How a function's code is bundled: used by CDK (through `EsbuildBundling` in function.ts), by the bundles
- * test and, for the JSON data rule, by the web build.
- *
- *   node --import tsx infra/bundle.ts <entry> <outdir>
+ * How a function's code is bundled: used by CDK (through `EsbuildBundling` in function.ts and
+ * `bundle-cli.ts`), by the bundles test and, for the JSON data rule, by the web build.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -60,10 +58,4 @@ export async function bundleFunction(entry: string, outdir: string): Promise<voi
     banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
     logLevel: 'warning',
   });
-}
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const [entry, outdir] = process.argv.slice(2);
-  if (!entry || !outdir) throw new Error('usage: node --import tsx infra/bundle.ts <entry> <outdir>');
-  await bundleFunction(entry, outdir);
 }

@@ -31,16 +31,19 @@ export interface MedreviewFunctionProps {
 
 /**
  * CDK's local bundling runs synchronously, and esbuild runs plugins only in its asynchronous API: the
- * function is bundled by `infra/bundle.ts` in a child Node process (about half a second per function).
+ * function is bundled by `infra/bundle-cli.ts` in a child Node process (0.3–3 s per function); a failed
+ * build fails the synth with esbuild's message.
  */
 export class EsbuildBundling implements ILocalBundling {
   constructor(readonly entry: string) {}
 
   tryBundle(outputDir: string): boolean {
-    execFileSync(process.execPath, ['--import', 'tsx', join(projectRoot, 'infra', 'bundle.ts'), this.entry, outputDir], {
+    execFileSync(process.execPath, ['--import', 'tsx', join(projectRoot, 'infra', 'bundle-cli.ts'), this.entry, outputDir], {
       cwd: projectRoot,
       stdio: 'inherit',
+      timeout: 120_000,
     });
+    if (!existsSync(join(outputDir, 'index.mjs'))) throw new Error(`bundling ${this.entry} wrote no index.mjs`);
     return true;
   }
 }

@@ -1,4 +1,5 @@
 import type { Node } from 'constructs';
+import { EMAIL_ADDRESS } from '../shared/config.js';
 
 /** Admin settings, read from CDK context (cdk.json or `cdk deploy -c key=value`). */
 export interface Settings {
@@ -39,7 +40,7 @@ export function settingsFromContext(node: Node, webDist?: string): Settings {
     return v;
   };
   const mailFrom = str('mailFrom');
-  if (!mailFrom || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(mailFrom)) {
+  if (!mailFrom || !EMAIL_ADDRESS.test(mailFrom)) {
     throw new Error('context mailFrom must be the SES-verified sender address, e.g. -c mailFrom=cases@example.org');
   }
   return {

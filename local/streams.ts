@@ -171,7 +171,7 @@ export class StreamPoller {
         if (generation !== this.generation) return;
         if (attempt > MAX_RETRIES) {
           // as Lambda does after its retries: the record goes to the on-failure destination (here: the log)
-          logger.error('stream record given up after retries', { lane: this.options.name, sequenceNumber });
+          await logger.error('stream record given up after retries', { lane: this.options.name, sequenceNumber });
           break;
         }
         await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
@@ -186,7 +186,7 @@ export class StreamPoller {
       const result = await this.options.handler({ Records: records });
       return (result?.batchItemFailures ?? []).map((f) => f.itemIdentifier);
     } catch (error) {
-      logger.error('stream batch failed', { lane: this.options.name, errorName: (error as Error).name });
+      await logger.error('stream batch failed', { lane: this.options.name, errorName: (error as Error).name });
       return records.map((r) => r.dynamodb!.SequenceNumber!);
     }
   }

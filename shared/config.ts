@@ -7,14 +7,22 @@ interface Variable<T> {
   read: (raw: string | undefined) => T | undefined;
 }
 
+/** An address as a deploy may give it (the same rule checks CDK's `mailFrom` context). */
+export const EMAIL_ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
 const text = (fallback: string): Variable<string> => ({ required: false, read: (raw) => raw ?? fallback });
 const optional: Variable<string | undefined> = { required: false, read: (raw) => raw };
 const nonEmpty: Variable<string> = { required: true, read: (raw) => raw || undefined };
-const url: Variable<string> = { required: true, read: (raw) => (raw && URL.canParse(raw) ? raw : undefined) };
-const email: Variable<string> = { required: true, read: (raw) => (raw && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(raw) ? raw : undefined) };
+const url: Variable<string> = { required: true, read: (raw) => (raw && URL.canParse(raw.trim()) ? raw.trim() : undefined) };
+const email: Variable<string> = { required: true, read: (raw) => (raw && EMAIL_ADDRESS.test(raw.trim()) ? raw.trim() : undefined) };
+/** A whole number above zero, written as `Number` reads it (`15`, ` 15`, `15.0`). */
 const count = (fallback: number): Variable<number> => ({
   required: false,
-  read: (raw) => (raw === undefined ? fallback : /^\d+$/.test(raw) && Number(raw) > 0 ? Number(raw) : undefined),
+  read: (raw) => {
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    return raw.trim() !== '' && Number.isSafeInteger(n) && n > 0 ? n : undefined;
+  },
 });
 
 /**

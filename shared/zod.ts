@@ -7,9 +7,10 @@ import en from 'zod/v4/locales/en.js';
  * `s.check(z.minLength(1))`) rather than one carrying the whole method-chaining API, so a function's cold
  * start neither loads nor builds that API (measured in `npm run bench`).
  *
- * - English messages, as classic Zod gives by default (every field message a client sees is ours anyway).
+ * - English messages, as classic Zod gives by default: a few checks (a link token's length, an email's 254
+ *   characters, the roster's numbers) answer with Zod's own message in a 422.
  * - jitless: Zod's JIT writes and compiles (`new Function`) a parser per object schema at its first parse;
- *   here most schemas are parsed once (the config) or built for one request (the referral schema follows the
+ *   here schemas are parsed once per cold start or built for one request (the referral schema follows the
  *   program's date), so that costs more than it saves; the pages' CSP (no eval) would refuse it too.
  */
 config({ ...en(), jitless: true });

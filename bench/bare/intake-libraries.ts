@@ -3,11 +3,12 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import middy from '@middy/core';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import * as z from 'zod/mini';
+import * as z from '../../shared/zod.js';
 
 /**
  * Intake's floor: the libraries it cannot do without (the document client, KMS for the A-number hash, middy,
- * zod, libphonenumber for the attorney's phone), each made or used once, and none of our code.
+ * zod as the project sets it up in `shared/zod.ts`, libphonenumber for the attorney's phone), each made or
+ * used once, and none of our code.
  */
 const db = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const kms = new KMSClient({});

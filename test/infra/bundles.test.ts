@@ -1,8 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import type { PortName } from '../../shared/deps.js';
 import { FUNCTIONS } from '../../infra/functions.js';
 import { BUNDLE_OPTIONS } from '../../infra/bundle.js';
+import { EsbuildBundling, projectRoot } from '../../infra/function.js';
 
 /** The SDK client each port's adapter brings; a function's bundle must carry exactly those of its declared ports. */
 const CLIENTS: Record<PortName, string> = {
@@ -103,6 +108,18 @@ describe('function bundles follow the ports each function declares', () => {
         (await bundles).get(name)!.all.filter((f) => f.includes('node_modules/zod/')),
         name,
       ).toEqual([]);
+    }
+  }, 60_000);
+
+  it('are written by the bundler CDK runs (a child process), and a build that fails fails the synth', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'medreview-bundle-'));
+    try {
+      new EsbuildBundling(join(projectRoot, 'functions', 'health', 'handler.ts')).tryBundle(out);
+      const { handler } = (await import(pathToFileURL(join(out, 'index.mjs')).href)) as { handler: unknown };
+      expect(typeof handler).toBe('function');
+      expect(() => new EsbuildBundling(join(projectRoot, 'functions', 'no-such', 'handler.ts')).tryBundle(out)).toThrow(/Command failed/);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
     }
   }, 60_000);
 });

@@ -43,6 +43,7 @@ describe('config', () => {
       MAIL_FROM: 'secret-value',
       WAVE_MINUTES: '0',
       OFFER_TOKEN_DAYS: '2.5',
+      SCHEDULE_GROUP: 'medreview',
       PAGE_BUDGET_PER_HOUR: 'many',
       URGENT_PER_SUBMITTER_PER_DAY: '',
     };
@@ -52,5 +53,22 @@ describe('config', () => {
       ),
     );
     expect(() => config({ ...deployed, WAVE_MINUTES: '-5' })).toThrow('invalid configuration: WAVE_MINUTES');
+    expect(() => config({ ...deployed, WAVE_MINUTES: '9'.repeat(400) })).toThrow('invalid configuration: WAVE_MINUTES');
+  });
+
+  it('reads numbers and addresses the way a shell or a hand-edited file may write them', () => {
+    const read = config({
+      ...deployed,
+      BASE_URL: ' https://cases.example.org\n',
+      MAIL_FROM: 'cases@example.org ',
+      WAVE_MINUTES: ' 15',
+      OFFER_TOKEN_DAYS: '3.0',
+    });
+    expect(read).toMatchObject({
+      BASE_URL: 'https://cases.example.org',
+      MAIL_FROM: 'cases@example.org',
+      WAVE_MINUTES: 15,
+      OFFER_TOKEN_DAYS: 3,
+    });
   });
 });
