@@ -10,10 +10,10 @@ const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * libphonenumber's metadata (83 KB, or 157 KB for the full set that tells mobile numbers apart) is a JS
- * object literal, which V8 parses far more slowly than the same data handed to `JSON.parse` as a string
- * (measured: about 5 ms of a cold start, see `npm run bench`). Each `metadata.*.json.js` module (the
- * package's ES wrapper of its JSON) is emitted as `JSON.parse` of the JSON file next to it: same data,
- * same module, cheaper to load, in Lambda and in the browser alike.
+ * object literal, which V8 parses more slowly than the same data handed to `JSON.parse` as a string
+ * (measured side by side: intake's import 10 M instructions and 4–8 ms less, staff's 13 M). Each
+ * `metadata.*.json.js` module (the package's ES wrapper of its JSON) is emitted as `JSON.parse` of the JSON
+ * file next to it: same data, same module, cheaper to load, in Lambda and in the browser alike.
  */
 export const phoneMetadataAsJson: Plugin = {
   name: 'phone-metadata-as-json',
