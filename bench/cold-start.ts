@@ -224,10 +224,7 @@ try {
   console.log('Counting instructions with valgrind, where installed…');
   const nothing = await instructions();
   const counted = new Map<string, number>();
-  for (const [name, bundle] of bundles) {
-    const n = nothing === undefined ? undefined : await instructions(bundle);
-    if (n !== undefined && nothing !== undefined) counted.set(name, n - nothing);
-  }
+  if (nothing !== undefined) for (const [name, bundle] of bundles) counted.set(name, (await instructions(bundle))! - nothing);
   const ms = (name: string) => median(samples.get(name)!.map((s) => s.ms));
   const cpuMs = (name: string) => median(samples.get(name)!.map((s) => s.cpuMs));
   const base = ms(BARE);

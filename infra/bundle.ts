@@ -49,7 +49,6 @@ export async function bundleFunction(entry: string, outdir: string): Promise<voi
     outdir,
     absWorkingDir: projectRoot,
     ...BUNDLE_OPTIONS,
-    plugins: [...BUNDLE_OPTIONS.plugins],
     minify: true,
     sourcemap: true,
     sourcesContent: false,
