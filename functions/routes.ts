@@ -2,12 +2,13 @@
  * Every HTTP route, once: API Gateway's resources and methods (infra/stateless-stack.ts), the local
  * server (local/runtime.ts) and the handlers that serve several routes (offers, staff) all read this
  * table. To add a route: a row here, then its case in the handler (the compiler asks for it).
- * `function` is the folder under functions/; `auth` is `public` or `staff` (the Cognito authorizer in AWS,
- * the local authorizer locally; the staff handler checks the coordinators group).
+ * `function` is the folder under functions/; `auth` is `public`, `staff` (the staff user pool's Cognito
+ * authorizer in AWS, the local authorizer locally; the staff handler checks the coordinators group) or
+ * `external` (the attorneys' and doctors' user pool: its verified email says who is asking).
  */
 export const ROUTES = [
   { method: 'GET', path: '/api/health', function: 'health', auth: 'public' },
-  { method: 'POST', path: '/api/referrals', function: 'intake', auth: 'public' },
+  { method: 'POST', path: '/api/referrals', function: 'intake', auth: 'external' },
   { method: 'POST', path: '/api/referrals/{referralId}/outcome', function: 'outcome', auth: 'public' },
   { method: 'POST', path: '/api/offers/{offerId}', function: 'offers', auth: 'public' },
   { method: 'POST', path: '/api/offers/{offerId}/accept', function: 'offers', auth: 'public' },
@@ -34,8 +35,11 @@ export interface Route {
   /** `{name}` is one path segment, handed to the handler as `pathParameters.name`. */
   path: `/api/${string}`;
   function: string;
-  auth: 'public' | 'staff';
+  auth: Auth;
 }
+
+/** Who may call a route: anyone, coordinators (staff pool), or attorneys and doctors (the external pool). */
+export type Auth = 'public' | 'staff' | 'external';
 
 /** The functions that serve HTTP routes. */
 export type HttpFunction = (typeof ROUTES)[number]['function'];

@@ -5,6 +5,8 @@ import { createLocalJWKSet, exportJWK, generateKeyPair, type JWTVerifyGetKey } f
 
 /** The console's OAuth client, registered with the local provider (public client: code + PKCE). */
 export const CONSOLE_CLIENT_ID = 'medreview-console';
+/** The external pool's client: attorneys (the intake form, their referrals page) and doctors (their cases page). */
+export const EXTERNAL_CLIENT_ID = 'medreview-external';
 export const OIDC_PATH = '/oidc';
 
 interface Account {

@@ -22,7 +22,7 @@ import { lanePriority } from '../shared/stream/lane.js';
 import { importRoster } from '../shared/usecases/roster.js';
 import { demoRoster } from './demo-roster.js';
 import { LocalAuthorizer } from './auth.js';
-import { DEMO_ACCOUNTS, startLocalOidc } from './oidc.js';
+import { DEMO_ACCOUNTS, EXTERNAL_CLIENT_ID, startLocalOidc } from './oidc.js';
 import { ControllableClock } from './clock.js';
 import { ensureTables, LOCAL_CREDENTIALS, startDynamo, TABLES } from './dynamo.js';
 import { freePort, listen } from './net.js';
@@ -118,7 +118,11 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
   const port = await listen(http, options.port ?? 0);
   const url = `http://127.0.0.1:${port}`;
   const oidc = await startLocalOidc(url);
-  const authorizer = new LocalAuthorizer({ issuer: oidc.issuer, audience: oidc.clientId, jwks: oidc.jwks });
+  const authorizer = new LocalAuthorizer({
+    issuer: oidc.issuer,
+    jwks: oidc.jwks,
+    audiences: { staff: oidc.clientId, external: EXTERNAL_CLIENT_ID },
+  });
   resetConfig();
   const cfg = config({
     TABLE_NAME: TABLES.main,
@@ -194,14 +198,14 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
   const poller = { settle: () => settleAll(pollers) };
 
   const hook = (method: string, resource: string, run: Route['hook']): Route => ({ method, resource, hook: run });
-  // the API: every row of the route table, as API Gateway serves it (staff routes behind the authorizer)
+  // the API: every row of the route table, as API Gateway serves it (staff and external routes behind their pool's authorizer)
   const apiRoutes: Route[] = await Promise.all(
     ROUTES.map(
       async (r): Promise<Route> => ({
         method: r.method,
         resource: r.path,
         api: await loadHandler<ApiHandler>(r.function),
-        ...(r.auth === 'staff' ? { authorize: (h: string | undefined) => authorizer.verify(h) } : {}),
+        ...(r.auth === 'public' ? {} : { authorize: (h: string | undefined) => authorizer.verify(h, r.auth) }),
       }),
     ),
   );
@@ -247,7 +251,11 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
       return { body: result };
     }),
     hook('GET', '/_local/schedules', async () => ({ body: { items: (await scheduler.pending()).map(({ name, at }) => ({ name, at })) } })),
-    hook('GET', '/_local/token', async ({ query }) => ({ body: { token: await authorizer.issue(query.get('group') ?? 'coordinators') } })),
+    hook('GET', '/_local/token', async ({ query }) => {
+      const attorney = query.get('attorney');
+      if (attorney !== null && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(attorney)) return { status: 422, body: problem(422, 'attorney must be an email address') };
+      return { body: { token: attorney ? await authorizer.issueExternal(attorney) : await authorizer.issue(query.get('group') ?? 'coordinators') } };
+    }),
     hook('POST', '/_local/reset', async () => {
       // pending stream work is dropped, not waited for: each lane finishes the batch in hand, then the tables go
       await Promise.all(pollers.map((p) => p.pause()));
