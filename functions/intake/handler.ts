@@ -4,7 +4,8 @@ import { dateIn } from '../../shared/domain/dates.js';
 import { isHoneypotFilled, referralSchema } from '../../shared/domain/referral.js';
 import { validBody } from '../../shared/http/body.js';
 import { wire } from '../../shared/deps.js';
-import { BadRequestError } from '../../shared/http/errors.js';
+import { BadRequestError, UnprocessableError } from '../../shared/http/errors.js';
+import { requireSignIn, signedInEmail } from '../../shared/http/identity.js';
 import { kmsKeyedHash } from '../../shared/hash/kms.js';
 import { lazyIdempotency } from '../../shared/lazy.js';
 import { dynamoStore } from '../../shared/store/dynamo.js';
@@ -21,8 +22,9 @@ const deps = wire(ports, {
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{1,255}$/;
 
-/** POST /api/referrals */
+/** POST /api/referrals: the signed-in attorney (the token's verified email) submits. */
 export async function lambdaHandler(event: ParsedEvent, context: Context) {
+  const submitter = signedInEmail(event)!;
   const key = event.headers['idempotency-key'];
   if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
     throw new BadRequestError('Idempotency-Key must be 1-255 characters of A-Z, a-z, 0-9, _ and -');
@@ -30,12 +32,17 @@ export async function lambdaHandler(event: ParsedEvent, context: Context) {
   if (isHoneypotFilled(event.parsedBody)) return json(202, { status: 'received' });
   const d = deps();
   const today = dateIn(d.clock.now(), d.config.PROGRAM_TIME_ZONE);
-  const { website: _honeypot, ...referral } = validBody(referralSchema(today), event.parsedBody);
+  const { website: _honeypot, ...submitted } = validBody(referralSchema(today), event.parsedBody);
+  if (submitted.attorney.email !== undefined && submitted.attorney.email !== submitter) {
+    throw new UnprocessableError('the request does not match the schema', [{ path: 'attorney.email', message: 'must be the email you signed in with' }]);
+  }
+  const referral = { ...submitted, attorney: { ...submitted.attorney, email: submitter } };
+  // a key is the submitter's own: the same key from another attorney is another key
   const { referralId, status, urgency, reasons } = key
-    ? await d.idempotency.once(key, referral, () => submitReferral(referral, today, d), context)
+    ? await d.idempotency.once(`${submitter}:${key}`, referral, () => submitReferral(referral, today, d), context)
     : await submitReferral(referral, today, d);
   // fields picked in a fixed order, so a replayed response is byte for byte the first one
   return json(201, { referralId, status, urgency, reasons }, { Location: `/api/staff/referrals/${referralId}` });
 }
 
-export const handler = middy(lambdaHandler).use(lowerCaseHeaders()).use(problemJson()).use(jsonBody());
+export const handler = middy(lambdaHandler).use(lowerCaseHeaders()).use(problemJson()).use(requireSignIn()).use(jsonBody());

@@ -92,9 +92,12 @@ export function referralSchema(today: string) {
         {
           name: text(1, 120),
           organization: optionalText(160),
-          email: z.pipe(
-            z.email({ error: req('must be an email address') }).check(z.maxLength(254)),
-            z.transform((e: string) => e.toLowerCase()),
+          // the signed-in attorney's email is the submitter; when given here it must be the same
+          email: z.optional(
+            z.pipe(
+              z.email({ error: req('must be an email address') }).check(z.maxLength(254)),
+              z.transform((e: string) => e.toLowerCase()),
+            ),
           ),
           phone,
           barNumber: optionalText(40),
@@ -161,7 +164,10 @@ export function referralSchema(today: string) {
 }
 
 export type ReferralInput = z.input<ReturnType<typeof referralSchema>>;
-export type Referral = z.output<ReturnType<typeof referralSchema>>;
+/** A referral as submitted (the attorney's email may be left to the sign-in). */
+export type SubmittedReferral = z.output<ReturnType<typeof referralSchema>>;
+/** A referral as stored: the attorney's email is the signed-in submitter's. */
+export type Referral = SubmittedReferral & { attorney: { email: string } };
 
 export { fieldErrors, type FieldError } from './field-errors.js';
 

@@ -7,7 +7,7 @@ import type { LocalRuntime } from '../../local/runtime.js';
 import { useBrowser } from '../support/browser.js';
 import { validReferral } from '../fixtures/referral.js';
 import { coordinatorEntry, doctorEntry } from '../fixtures/roster.js';
-import { call, useTestRuntime } from '../support/runtime.js';
+import { call, useTestRuntime , attorneyCall } from '../support/runtime.js';
 
 let rt!: LocalRuntime;
 let browser!: Browser;
@@ -83,7 +83,7 @@ async function loadRoster(): Promise<void> {
 }
 
 async function submit(overrides: Parameters<typeof validReferral>[0] = {}): Promise<{ referralId: string; status: string }> {
-  const res = await call(rt, 'POST', '/api/referrals', validReferral(overrides), { 'idempotency-key': crypto.randomUUID() });
+  const res = await attorneyCall(rt, 'POST', '/api/referrals', validReferral(overrides), { 'idempotency-key': crypto.randomUUID() });
   expect(res.status, JSON.stringify(res.json)).toBe(201);
   return res.json;
 }

@@ -3,7 +3,7 @@ import type { LocalRuntime } from '../../local/runtime.js';
 import type { Browser } from 'playwright-core';
 import { expectNoSeriousA11yViolations } from '../support/axe.js';
 import { useBrowser } from '../support/browser.js';
-import { call, useTestRuntime } from '../support/runtime.js';
+import { call, useTestRuntime , attorneyCall } from '../support/runtime.js';
 import { trust } from '../integration/helpers.js';
 
 let rt!: LocalRuntime;
@@ -39,7 +39,7 @@ async function pageOneDoctor(): Promise<string> {
   expect(roster.status).toBeLessThan(300);
   // only a trusted submitter's urgent referral pages doctors
   await trust(rt, { domain: 'example.org' });
-  const referral = await call(
+  const referral = await attorneyCall(
     rt,
     'POST',
     '/api/referrals',

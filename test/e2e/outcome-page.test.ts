@@ -5,7 +5,7 @@ import { expectNoSeriousA11yViolations } from '../support/axe.js';
 import { useBrowser } from '../support/browser.js';
 import { validReferral } from '../fixtures/referral.js';
 import { coordinatorEntry, doctorEntry } from '../fixtures/roster.js';
-import { call, useTestRuntime } from '../support/runtime.js';
+import { call, useTestRuntime , attorneyCall } from '../support/runtime.js';
 import { trust } from '../integration/helpers.js';
 
 let rt!: LocalRuntime;
@@ -54,7 +54,7 @@ async function referralWithOutcomeLink(): Promise<{ id: string; link: URL; now: 
   // the outcome link is only ever mailed to a trusted submitter
   await trust(rt, { domain: ATTORNEY_EMAIL.split('@')[1]! });
 
-  const referral = await call(rt, 'POST', '/api/referrals', validReferral(), { 'idempotency-key': crypto.randomUUID() });
+  const referral = await attorneyCall(rt, 'POST', '/api/referrals', validReferral(), { 'idempotency-key': crypto.randomUUID() });
   expect(referral.status, JSON.stringify(referral.json)).toBe(201);
   const id = referral.json.referralId as string;
   expect((await call(rt, 'POST', '/_local/settle')).status).toBe(200);

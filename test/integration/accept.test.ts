@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.js';
 import { validReferral } from '../fixtures/referral.js';
-import { call, useTestRuntime } from '../support/runtime.js';
+import { call, useTestRuntime , attorneyCall } from '../support/runtime.js';
 import {
   advance,
   caseOf,
@@ -97,7 +97,7 @@ describe('the first accept wins', () => {
 describe('accepting a routine case', () => {
   it('tells the other doctors by email only, since their offers never went by SMS', async () => {
     const [ana, ben] = await primaries(2);
-    const response = await call(rt, 'POST', '/api/referrals', validReferral());
+    const response = await attorneyCall(rt, 'POST', '/api/referrals', validReferral());
     const id = response.json.referralId as string;
     await settle(rt);
     const box = await outbox(rt);

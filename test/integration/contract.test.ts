@@ -3,7 +3,7 @@
  * Only the public API and the documented `/_local/*` hooks are used; nothing of the application is imported.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { call, startTestRuntime } from '../support/runtime.js';
+import { call, startTestRuntime , attorneyCall } from '../support/runtime.js';
 
 type Runtime = Awaited<ReturnType<typeof startTestRuntime>>;
 type Res = Awaited<ReturnType<typeof call>>;
@@ -232,7 +232,7 @@ async function inbound(from: string, body: string): Promise<Res> {
 }
 
 async function submit(body: unknown, headers: Record<string, string> = {}): Promise<Res> {
-  const r = await call(rt, 'POST', '/api/referrals', body, headers);
+  const r = await attorneyCall(rt, 'POST', '/api/referrals', body, headers);
   await settle();
   return r;
 }
@@ -554,7 +554,7 @@ describe('POST /api/referrals — errors', () => {
   });
 
   it('415 without a content type', async () => {
-    const r = await call(rt, 'POST', '/api/referrals', undefined, {});
+    const r = await attorneyCall(rt, 'POST', '/api/referrals', undefined, {});
     // no body and no content type: not JSON
     expect([400, 415]).toContain(r.status);
     const r2 = await fetch(`${rt.url}/api/referrals`, { method: 'POST', body: new Blob([JSON.stringify(referral())]) });
@@ -834,7 +834,7 @@ describe('POST /api/referrals — Idempotency-Key', () => {
     await roster({ doctors: [ANA], coordinators: [LEE], shifts: [shift(now, 'd-ana')] });
     const body = urgent();
     const results = await Promise.all(
-      Array.from({ length: 6 }, () => call(rt, 'POST', '/api/referrals', body, { 'idempotency-key': 'concurrent-key' })),
+      Array.from({ length: 6 }, () => attorneyCall(rt, 'POST', '/api/referrals', body, { 'idempotency-key': 'concurrent-key' })),
     );
     await settle();
     const statuses = results.map((r) => r.status);
@@ -859,7 +859,7 @@ describe('POST /api/referrals — Idempotency-Key', () => {
 
   it('a key outside 1–255 chars of [A-Za-z0-9_-] is rejected with a 4xx problem (status not specified)', async () => {
     for (const key of ['a'.repeat(256), 'has space', 'semi;colon', 'ü-key']) {
-      const r = await call(rt, 'POST', '/api/referrals', referral(), {
+      const r = await attorneyCall(rt, 'POST', '/api/referrals', referral(), {
         'idempotency-key': encodeURIComponent(key) === key ? key : key.replace('ü', '%C3%BC'),
       });
       expect(r.status, `${key}: ${r.text}`).toBeGreaterThanOrEqual(400);

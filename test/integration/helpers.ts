@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.js';
 import { freshANumber, validReferral, type ReferralOverrides } from '../fixtures/referral.js';
 import { coordinatorEntry, doctorEntry, type RosterDocument } from '../fixtures/roster.js';
-import { call } from '../support/runtime.js';
+import { call , attorneyCall } from '../support/runtime.js';
 
 /** Shared steps of the integration tests: every one goes through the local runtime over real HTTP. */
 
@@ -133,7 +133,7 @@ export const smsFailure = (phone: string, eventType = 'TEXT_CARRIER_UNREACHABLE'
  * another person (a fresh A-number) unless `overrides` names one.
  */
 export async function submit(rt: LocalRuntime, overrides: ReferralOverrides = {}): Promise<string> {
-  const response = await call(
+  const response = await attorneyCall(
     rt,
     'POST',
     '/api/referrals',

@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.js';
 import { validReferral } from '../fixtures/referral.js';
-import { call, useTestRuntime } from '../support/runtime.js';
+import { call, useTestRuntime , attorneyCall } from '../support/runtime.js';
 import {
   ANA,
   COORDINATORS,
@@ -212,7 +212,7 @@ describe('free text refuses control characters other than newline and tab', () =
   ])('a referral with one in %s is 422 at that field and creates nothing', async (path, body) => {
     const before = await outbox(rt);
     for (const c of CONTROLS) {
-      const response = await call(rt, 'POST', '/api/referrals', validReferral(body(c) as never));
+      const response = await attorneyCall(rt, 'POST', '/api/referrals', validReferral(body(c) as never));
       expect(response.status, JSON.stringify(c)).toBe(422);
       expect(response.json.errors).toEqual([{ path, message: expect.stringMatching(/control characters/) }]);
     }
@@ -222,7 +222,7 @@ describe('free text refuses control characters other than newline and tab', () =
 
   it('keeps newlines and tabs', async () => {
     const concern = 'Headaches for weeks.\n\tNo visit yet.\nSecond line.';
-    const response = await call(rt, 'POST', '/api/referrals', validReferral({ medical: { concern } }));
+    const response = await attorneyCall(rt, 'POST', '/api/referrals', validReferral({ medical: { concern } }));
     expect(response.status).toBe(201);
     expect((await caseOf(rt, response.json.referralId))?.referral.medical.concern).toBe(concern);
   });

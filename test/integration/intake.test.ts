@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { validReferral } from '../fixtures/referral.js';
-import { call, useTestRuntime } from '../support/runtime.js';
+import { call, useTestRuntime , attorneyCall } from '../support/runtime.js';
 import type { LocalRuntime } from '../../local/runtime.js';
 import { FIXTURE_DOMAIN, trust } from './helpers.js';
 
@@ -21,7 +21,7 @@ const REFERRAL_ID = /^MR-[0-9A-HJKMNP-TV-Z]{8}$/;
 
 describe('POST /api/referrals', () => {
   it('stores a routine referral normalized and answers 201 with its id and Location', async () => {
-    const response = await call(rt, 'POST', '/api/referrals', validReferral({ client: { aNumber: 'a 12-345-678' } }));
+    const response = await attorneyCall(rt, 'POST', '/api/referrals', validReferral({ client: { aNumber: 'a 12-345-678' } }));
 
     expect(response.status).toBe(201);
     expect(response.json).toEqual({
@@ -39,7 +39,7 @@ describe('POST /api/referrals', () => {
   it('triages an urgent referral and gives every reason in the documented order', async () => {
     const body = validReferral({ medical: { attorneyUrgency: 'urgent', riskFactors: ['hunger_strike', 'pregnancy'] } });
 
-    const response = await call(rt, 'POST', '/api/referrals', body);
+    const response = await attorneyCall(rt, 'POST', '/api/referrals', body);
 
     expect(response.status).toBe(201);
     expect(response.json).toMatchObject({
@@ -60,20 +60,20 @@ describe('bad input', () => {
   const problem = (response: { headers: Headers }) => response.headers.get('content-type');
 
   it('rejects a body that is not JSON by content type with 415', async () => {
-    const response = await call(rt, 'POST', '/api/referrals', JSON.stringify(validReferral()), { 'content-type': 'text/plain' });
+    const response = await attorneyCall(rt, 'POST', '/api/referrals', JSON.stringify(validReferral()), { 'content-type': 'text/plain' });
     expect(response.status).toBe(415);
     expect(problem(response)).toContain('application/problem+json');
   });
 
   it('rejects malformed JSON with 400', async () => {
-    const response = await call(rt, 'POST', '/api/referrals', '{"attorney": ');
+    const response = await attorneyCall(rt, 'POST', '/api/referrals', '{"attorney": ');
     expect(response.status).toBe(400);
     expect(response.json).toMatchObject({ status: 400, title: 'Bad Request' });
   });
 
   it('rejects a body over 64 KiB with 413', async () => {
     const body = validReferral({ medical: { medications: 'x'.repeat(70 * 1024) } });
-    const response = await call(rt, 'POST', '/api/referrals', body);
+    const response = await attorneyCall(rt, 'POST', '/api/referrals', body);
     expect(response.status).toBe(413);
   });
 
@@ -81,7 +81,7 @@ describe('bad input', () => {
     const body = validReferral({ client: { aNumber: 'A12', givenName: '' }, attorney: { phone: 'ZZ-SECRET-PHONE' } });
     (body as Record<string, unknown>).extra = 'SECRET-EXTRA';
 
-    const response = await call(rt, 'POST', '/api/referrals', body);
+    const response = await attorneyCall(rt, 'POST', '/api/referrals', body);
 
     expect(response.status).toBe(422);
     expect(problem(response)).toContain('application/problem+json');
@@ -95,9 +95,9 @@ describe('bad input', () => {
   });
 
   it('stores nothing for any bad request', async () => {
-    await call(rt, 'POST', '/api/referrals', validReferral({ consent: { releaseOfInformation: false as never } }));
-    await call(rt, 'POST', '/api/referrals', '{bad');
-    await call(rt, 'POST', '/api/referrals', 'x', { 'content-type': 'text/plain' });
+    await attorneyCall(rt, 'POST', '/api/referrals', validReferral({ consent: { releaseOfInformation: false as never } }));
+    await attorneyCall(rt, 'POST', '/api/referrals', '{bad');
+    await attorneyCall(rt, 'POST', '/api/referrals', 'x', { 'content-type': 'text/plain' });
     await call(rt, 'POST', '/_local/settle');
 
     expect(await storedCases()).toEqual([]);
@@ -105,13 +105,13 @@ describe('bad input', () => {
   });
 
   it('rejects a malformed Idempotency-Key with 400', async () => {
-    const response = await call(rt, 'POST', '/api/referrals', validReferral(), { 'Idempotency-Key': 'has spaces!' });
+    const response = await attorneyCall(rt, 'POST', '/api/referrals', validReferral(), { 'Idempotency-Key': 'has spaces!' });
     expect(response.status).toBe(400);
     expect(await storedCases()).toEqual([]);
   });
 
   it('answers 202 to a filled honeypot and drops the referral', async () => {
-    const response = await call(rt, 'POST', '/api/referrals', { ...validReferral(), website: 'http://spam.example' });
+    const response = await attorneyCall(rt, 'POST', '/api/referrals', { ...validReferral(), website: 'http://spam.example' });
     await call(rt, 'POST', '/_local/settle');
 
     expect(response.status).toBe(202);
@@ -122,8 +122,8 @@ describe('bad input', () => {
 describe('Idempotency-Key', () => {
   it('replays the first response byte for byte and creates nothing twice', async () => {
     const headers = { 'Idempotency-Key': 'form-123' };
-    const first = await call(rt, 'POST', '/api/referrals', validReferral(), headers);
-    const again = await call(rt, 'POST', '/api/referrals', validReferral(), { 'idempotency-key': 'form-123' });
+    const first = await attorneyCall(rt, 'POST', '/api/referrals', validReferral(), headers);
+    const again = await attorneyCall(rt, 'POST', '/api/referrals', validReferral(), { 'idempotency-key': 'form-123' });
 
     expect(first.status).toBe(201);
     expect(again.status).toBe(201);
@@ -133,7 +133,7 @@ describe('Idempotency-Key', () => {
 
   it('makes one referral of six parallel requests with the same key', async () => {
     const responses = await Promise.all(
-      Array.from({ length: 6 }, () => call(rt, 'POST', '/api/referrals', validReferral(), { 'Idempotency-Key': 'parallel-1' })),
+      Array.from({ length: 6 }, () => attorneyCall(rt, 'POST', '/api/referrals', validReferral(), { 'Idempotency-Key': 'parallel-1' })),
     );
 
     const created = responses.filter((r) => r.status === 201);
@@ -144,8 +144,8 @@ describe('Idempotency-Key', () => {
   });
 
   it('answers 422 when the same key comes with a different body', async () => {
-    await call(rt, 'POST', '/api/referrals', validReferral(), { 'Idempotency-Key': 'k-2' });
-    const other = await call(rt, 'POST', '/api/referrals', validReferral({ medical: { attorneyUrgency: 'urgent' } }), {
+    await attorneyCall(rt, 'POST', '/api/referrals', validReferral(), { 'Idempotency-Key': 'k-2' });
+    const other = await attorneyCall(rt, 'POST', '/api/referrals', validReferral({ medical: { attorneyUrgency: 'urgent' } }), {
       'Idempotency-Key': 'k-2',
     });
 
@@ -156,15 +156,15 @@ describe('Idempotency-Key', () => {
 
   it('lets a corrected form reuse its key after a 422', async () => {
     const key = { 'Idempotency-Key': 'form-fixed' };
-    const bad = await call(rt, 'POST', '/api/referrals', validReferral({ client: { aNumber: '12' } }), key);
-    const fixed = await call(rt, 'POST', '/api/referrals', validReferral(), key);
+    const bad = await attorneyCall(rt, 'POST', '/api/referrals', validReferral({ client: { aNumber: '12' } }), key);
+    const fixed = await attorneyCall(rt, 'POST', '/api/referrals', validReferral(), key);
 
     expect(bad.status).toBe(422);
     expect(fixed.status).toBe(201);
   });
 
   it('keeps no PHI in the idempotency record', async () => {
-    await call(rt, 'POST', '/api/referrals', validReferral(), { 'Idempotency-Key': 'phi-check' });
+    await attorneyCall(rt, 'POST', '/api/referrals', validReferral(), { 'Idempotency-Key': 'phi-check' });
     const { DynamoDBClient, ScanCommand } = await import('@aws-sdk/client-dynamodb');
     const client = new DynamoDBClient({
       endpoint: rt.dynamoEndpoint,
@@ -181,7 +181,7 @@ describe('Idempotency-Key', () => {
 
 describe('receipt', () => {
   it('emails the attorney the reference, urgency and outcome link, without PHI', async () => {
-    const { json } = await call(rt, 'POST', '/api/referrals', validReferral());
+    const { json } = await attorneyCall(rt, 'POST', '/api/referrals', validReferral());
     await call(rt, 'POST', '/_local/settle');
 
     const { email } = (await call(rt, 'GET', '/_local/outbox')).json;
@@ -195,7 +195,7 @@ describe('receipt', () => {
   });
 
   it('records the referral on its timeline once', async () => {
-    const { json } = await call(rt, 'POST', '/api/referrals', validReferral());
+    const { json } = await attorneyCall(rt, 'POST', '/api/referrals', validReferral());
     await call(rt, 'POST', '/_local/settle');
 
     const events = await rt.deps.store.timeline(json.referralId);

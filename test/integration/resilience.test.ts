@@ -5,7 +5,7 @@ import type { EmailPort, SchedulerPort } from '../../shared/ports.js';
 import { sendReceipt } from '../../shared/usecases/receipt.js';
 import { caseRecord } from '../fixtures/case.js';
 import { parsedReferral, validReferral } from '../fixtures/referral.js';
-import { call, useTestRuntime } from '../support/runtime.js';
+import { call, useTestRuntime , attorneyCall } from '../support/runtime.js';
 import {
   advance,
   clockNow,
@@ -38,7 +38,7 @@ function withPorts(ports: Partial<Pick<Deps, 'email' | 'scheduler'>>): void {
 }
 
 async function postUrgent(): Promise<string> {
-  const response = await call(rt, 'POST', '/api/referrals', validReferral({ medical: { attorneyUrgency: 'urgent' } }));
+  const response = await attorneyCall(rt, 'POST', '/api/referrals', validReferral({ medical: { attorneyUrgency: 'urgent' } }));
   expect(response.status).toBe(201);
   return response.json.referralId;
 }

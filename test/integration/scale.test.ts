@@ -4,13 +4,12 @@ import type { LocalRuntime } from '../../local/runtime.js';
 import { LOCAL_CREDENTIALS, TABLES } from '../../local/dynamo.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { documentClient } from '../../shared/store/dynamo.js';
-import { referralSchema } from '../../shared/domain/referral.js';
 import type { CaseRecord } from '../../shared/domain/types.js';
 import { caseItem } from '../../shared/store/items.js';
 import { SWEEP_BATCH } from '../../shared/usecases/sweeper.js';
-import { freshANumber, validReferral } from '../fixtures/referral.js';
+import { freshANumber, parsedReferral, validReferral } from '../fixtures/referral.js';
 import { rosterDocument } from '../fixtures/roster.js';
-import { call, useTestRuntime } from '../support/runtime.js';
+import { call, useTestRuntime , attorneyCall } from '../support/runtime.js';
 import { clockNow, resetWith, settle, staffCall } from './helpers.js';
 
 let rt: LocalRuntime;
@@ -24,7 +23,7 @@ const nextId = () =>
 /** Open routine cases, stored straight into the table (not dispatched): `due` ones the sweeper must look at. */
 async function seed(count: number, { due = false } = {}): Promise<void> {
   const now = await clockNow(rt);
-  const referral = referralSchema('2026-05-15').parse(validReferral());
+  const referral = parsedReferral();
   const records: CaseRecord[] = Array.from({ length: count }, () => {
     const createdAt = new Date(now.getTime() - 86_400_000 + serial * 1000).toISOString();
     return {
@@ -88,7 +87,7 @@ async function sweepTime(due: number): Promise<number> {
 describe('work that does not grow with the table', () => {
   it('serves a list page and a sweeper run in about the same time with 200 and with 2,000 open cases', async () => {
     // something real goes through the system too (and is scanned for PHI at the end)
-    expect((await call(rt, 'POST', '/api/referrals', validReferral())).status).toBe(201);
+    expect((await attorneyCall(rt, 'POST', '/api/referrals', validReferral())).status).toBe(201);
     await settle(rt);
 
     await seed(200);
@@ -160,7 +159,7 @@ describe('work that does not grow with the table', () => {
   it('drops the stream work still pending at a reset, sends nothing about the cases it emptied, and dispatches what comes after', async () => {
     await resetWith(rt, rosterDocument());
     const before = await Promise.all(
-      Array.from({ length: 60 }, () => call(rt, 'POST', '/api/referrals', validReferral({ client: { aNumber: freshANumber() } }))),
+      Array.from({ length: 60 }, () => attorneyCall(rt, 'POST', '/api/referrals', validReferral({ client: { aNumber: freshANumber() } }))),
     );
     const oldIds = before.map((r) => r.json.referralId as string);
     expect(oldIds.every(Boolean)).toBe(true);
@@ -171,7 +170,7 @@ describe('work that does not grow with the table', () => {
     expect(email.length + sms.length).toBe(sentByReset);
 
     await resetWith(rt, rosterDocument());
-    const after = await call(rt, 'POST', '/api/referrals', validReferral({ client: { aNumber: freshANumber() } }));
+    const after = await attorneyCall(rt, 'POST', '/api/referrals', validReferral({ client: { aNumber: freshANumber() } }));
     await settle(rt);
     const box = (await call(rt, 'GET', '/_local/outbox')).json as { email: { to: string[]; subject: string; text: string }[] };
     const about = (id: string) => box.email.filter((m) => m.subject.includes(id) || m.text.includes(id));

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.js';
 import { freshANumber, validReferral, type ReferralOverrides } from '../fixtures/referral.js';
-import { call, useTestRuntime } from '../support/runtime.js';
+import { call, useTestRuntime , attorneyCall } from '../support/runtime.js';
 import {
   advance,
   ANA,
@@ -43,7 +43,7 @@ async function post(email: string, overrides: ReferralOverrides = {}, headers: R
     attorney: { email, ...overrides.attorney },
     client: { aNumber: freshANumber(), ...overrides.client },
   });
-  return call(rt, 'POST', '/api/referrals', body, headers);
+  return attorneyCall(rt, 'POST', '/api/referrals', body, headers);
 }
 
 const urgent = { medical: { attorneyUrgency: 'urgent' as const } };
@@ -241,7 +241,7 @@ describe('a trusted submitter', () => {
     const email = 'replays@example.org';
     const body = validReferral({ ...urgent, attorney: { email }, client: { aNumber: freshANumber() } });
     for (let i = 0; i < 4; i++)
-      expect((await call(rt, 'POST', '/api/referrals', body, { 'idempotency-key': 'same-key' })).json.status).toBe('paging');
+      expect((await attorneyCall(rt, 'POST', '/api/referrals', body, { 'idempotency-key': 'same-key' })).json.status).toBe('paging');
     expect((await submitFrom(email, urgent)).status).toBe('paging');
     expect((await submitFrom(email, urgent)).status).toBe('paging');
     expect((await submitFrom(email, urgent)).status).toBe('held');

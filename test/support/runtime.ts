@@ -50,3 +50,35 @@ export async function call(rt: { url: string }, method: string, path: string, bo
   }
   return { status: response.status, headers: response.headers, json, text };
 }
+
+/** The fixture attorney (test/fixtures/referral.ts): who submits when a body names no one else. */
+export const FIXTURE_ATTORNEY = 'ana.perez@example.org';
+
+const attorneyTokens = new WeakMap<object, Map<string, Promise<string>>>();
+
+/** An external-pool ID token for `email` from `/_local/token?attorney=` (one per runtime and address). */
+export function attorneyToken(rt: { url: string }, email: string = FIXTURE_ATTORNEY): Promise<string> {
+  let tokens = attorneyTokens.get(rt);
+  if (!tokens) attorneyTokens.set(rt, (tokens = new Map()));
+  const address = email.toLowerCase();
+  let token = tokens.get(address);
+  if (!token) {
+    token = call(rt, 'GET', `/_local/token?attorney=${encodeURIComponent(address)}`).then((r) => r.json.token as string);
+    tokens.set(address, token);
+  }
+  return token;
+}
+
+/**
+ * `call` as a signed-in attorney: the bearer token of the body's `attorney.email` (or the fixture attorney),
+ * unless the headers carry their own `authorization` (an empty one sends none).
+ */
+export async function attorneyCall(rt: { url: string }, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+  if ('authorization' in headers) {
+    const { authorization, ...rest } = headers;
+    return call(rt, method, path, body, authorization ? headers : rest);
+  }
+  const named = typeof body === 'object' && body !== null ? (body as { attorney?: { email?: unknown } }).attorney?.email : undefined;
+  const email = typeof named === 'string' ? named : FIXTURE_ATTORNEY;
+  return call(rt, method, path, body, { ...headers, authorization: `Bearer ${await attorneyToken(rt, email)}` });
+}
