@@ -27,7 +27,6 @@ export const ROUTES = [
   { method: 'GET', path: '/api/staff/submitters', function: 'staff', auth: 'staff' },
   { method: 'POST', path: '/api/staff/submitters', function: 'staff', auth: 'staff' },
   { method: 'DELETE', path: '/api/staff/submitters/{entry}', function: 'staff', auth: 'staff' },
-  { method: 'POST', path: '/api/submitters/verify', function: 'verify', auth: 'public' },
 ] as const satisfies readonly Route[];
 
 export interface Route {

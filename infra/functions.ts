@@ -11,7 +11,6 @@ import { ports as outcome } from '../functions/outcome/ports.js';
 import { ports as staff } from '../functions/staff/ports.js';
 import { ports as sweeper } from '../functions/sweeper/ports.js';
 import { ports as timer } from '../functions/timer/ports.js';
-import { ports as verify } from '../functions/verify/ports.js';
 import type { MedreviewFunctionProps } from './function.js';
 
 export interface FunctionSpec extends Pick<MedreviewFunctionProps, 'timeout' | 'reservedConcurrency' | 'async'> {
@@ -32,7 +31,6 @@ export const FUNCTIONS = {
   offers: { ports: offers, reservedConcurrency: 10, timeout: Duration.seconds(29) },
   outcome: { ports: outcome, reservedConcurrency: 5 },
   staff: { ports: staff, reservedConcurrency: 5 },
-  verify: { ports: verify, reservedConcurrency: 5 },
   // the two lanes of the table stream: routine dispatch, and the pager that only starts paging
   dispatcher: { ports: dispatcher, reservedConcurrency: 5, timeout: Duration.seconds(60) },
   pager: { ports: pager, reservedConcurrency: 5, timeout: Duration.seconds(60) },

@@ -11,8 +11,12 @@ export interface Settings {
   readonly alarmEmail?: string;
   readonly waveMinutes: number;
   readonly offerTokenDays: number;
-  /** Urgent referrals per attorney email per 24 h that page by themselves. */
+  /** Urgent referrals per approved attorney per 24 h that page by themselves. */
   readonly urgentPerSubmitterPerDay: number;
+  /** Urgent referrals per email domain per 24 h that page by themselves. */
+  readonly urgentPerDomainPerDay: number;
+  /** Routine referrals per approved attorney per 24 h that send doctors offers. */
+  readonly routinePerSubmitterPerDay: number;
   /** Doctor SMS pages in any rolling hour, system-wide. */
   readonly pageBudgetPerHour: number;
   /** Requests per viewer IP per 5 minutes before the edge WAF blocks. */
@@ -51,6 +55,8 @@ export function settingsFromContext(node: Node, webDist?: string): Settings {
     waveMinutes: num('waveMinutes', 15),
     offerTokenDays: num('offerTokenDays', 3),
     urgentPerSubmitterPerDay: num('urgentPerSubmitterPerDay', 3),
+    urgentPerDomainPerDay: num('urgentPerDomainPerDay', 10),
+    routinePerSubmitterPerDay: num('routinePerSubmitterPerDay', 20),
     pageBudgetPerHour: num('pageBudgetPerHour', 40),
     wafRateLimit: num('wafRateLimit', 300),
     wafReferralRateLimit: num('wafReferralRateLimit', 10),

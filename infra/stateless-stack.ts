@@ -303,6 +303,8 @@ export class StatelessStack extends Stack {
       WAVE_MINUTES: String(settings.waveMinutes),
       OFFER_TOKEN_DAYS: String(settings.offerTokenDays),
       URGENT_PER_SUBMITTER_PER_DAY: String(settings.urgentPerSubmitterPerDay),
+      URGENT_PER_DOMAIN_PER_DAY: String(settings.urgentPerDomainPerDay),
+      ROUTINE_PER_SUBMITTER_PER_DAY: String(settings.routinePerSubmitterPerDay),
       PAGE_BUDGET_PER_HOUR: String(settings.pageBudgetPerHour),
     };
     const email = { mailFrom: settings.mailFrom, configurationSetName: stateful.sesConfigurationSet.configurationSetName };
@@ -538,7 +540,7 @@ export class StatelessStack extends Stack {
 }
 
 /**
- * `/offers/<id>`, `/outcome/<id>` and `/verify` serve their page; `/` serves the form; `/console` and any `/console/...`
+ * `/offers/<id>` and `/outcome/<id>` serve their page; `/` serves the form; `/console` and any `/console/...`
  * path that is not a file (the sign-in callback) serve the console's page, which routes in the fragment.
  */
 const PAGE_REWRITE = `function handler(event) {
@@ -548,7 +550,6 @@ const PAGE_REWRITE = `function handler(event) {
   else if (uri === '/console' || (uri.startsWith('/console/') && uri.indexOf('.') === -1)) request.uri = '/console/index.html';
   else if (uri.startsWith('/offers/')) request.uri = '/offer.html';
   else if (uri.startsWith('/outcome/')) request.uri = '/outcome.html';
-  else if (uri === '/verify') request.uri = '/verify.html';
   return request;
 }`;
 

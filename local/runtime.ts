@@ -31,6 +31,15 @@ import { LocalScheduler } from './scheduler.js';
 import { createLocalServer, type ApiHandler, type Route } from './server.js';
 import { settleAll, StreamPoller } from './streams.js';
 
+/** The limits a test or the environment can set (docs/api.md). */
+const LIMITS = [
+  'URGENT_PER_SUBMITTER_PER_DAY',
+  'URGENT_PER_DOMAIN_PER_DAY',
+  'ROUTINE_PER_SUBMITTER_PER_DAY',
+  'PAGE_BUDGET_PER_HOUR',
+] as const;
+type LimitName = (typeof LIMITS)[number];
+
 export interface LocalRuntimeOptions {
   /** HTTP port; 0 picks a free one. */
   port?: number;
@@ -38,8 +47,8 @@ export interface LocalRuntimeOptions {
   dataDir?: string | null;
   /** Seed the demo roster when the stored roster is empty. */
   seedDemo?: boolean;
-  /** Trust and budget limits; unset ones come from the environment (URGENT_PER_SUBMITTER_PER_DAY, PAGE_BUDGET_PER_HOUR), then the defaults. */
-  limits?: { urgentPerSubmitterPerDay?: number; pageBudgetPerHour?: number };
+  /** Limits; unset ones come from the environment (the variable of the same name, e.g. URGENT_PER_DOMAIN_PER_DAY), then the defaults. */
+  limits?: Partial<Record<LimitName, number>>;
 }
 
 export interface LocalRuntime {
@@ -130,9 +139,7 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
     BASE_URL: url,
     MAIL_FROM: 'medreview@localhost.localdomain',
     PROGRAM_TIME_ZONE: process.env.PROGRAM_TIME_ZONE,
-    URGENT_PER_SUBMITTER_PER_DAY:
-      options.limits?.urgentPerSubmitterPerDay?.toString() ?? (process.env.URGENT_PER_SUBMITTER_PER_DAY || undefined),
-    PAGE_BUDGET_PER_HOUR: options.limits?.pageBudgetPerHour?.toString() ?? (process.env.PAGE_BUDGET_PER_HOUR || undefined),
+    ...Object.fromEntries(LIMITS.map((name) => [name, options.limits?.[name]?.toString() ?? (process.env[name] || undefined)])),
   });
 
   // one DynamoDB Local serves both lanes here: a routine lane's call waits while an urgent job runs
@@ -253,8 +260,11 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
     hook('GET', '/_local/schedules', async () => ({ body: { items: (await scheduler.pending()).map(({ name, at }) => ({ name, at })) } })),
     hook('GET', '/_local/token', async ({ query }) => {
       const attorney = query.get('attorney');
-      if (attorney !== null && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(attorney)) return { status: 422, body: problem(422, 'attorney must be an email address') };
-      return { body: { token: attorney ? await authorizer.issueExternal(attorney) : await authorizer.issue(query.get('group') ?? 'coordinators') } };
+      if (attorney !== null && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(attorney))
+        return { status: 422, body: problem(422, 'attorney must be an email address') };
+      return {
+        body: { token: attorney ? await authorizer.issueExternal(attorney) : await authorizer.issue(query.get('group') ?? 'coordinators') },
+      };
     }),
     hook('POST', '/_local/reset', async () => {
       // pending stream work is dropped, not waited for: each lane finishes the batch in hand, then the tables go

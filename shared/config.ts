@@ -46,8 +46,12 @@ export const VARIABLES = {
   SCHEDULE_DLQ_ARN: optional,
   WAVE_MINUTES: count(15),
   OFFER_TOKEN_DAYS: count(3),
-  /** Urgent referrals per attorney email per 24 h that page by themselves; more are held. */
+  /** Urgent referrals per approved attorney per 24 h that page by themselves; more are held. */
   URGENT_PER_SUBMITTER_PER_DAY: count(3),
+  /** Urgent referrals per email domain per 24 h (approved attorneys) that page by themselves; more are held. */
+  URGENT_PER_DOMAIN_PER_DAY: count(10),
+  /** Routine referrals per approved attorney per 24 h that send offers to doctors; more wait in review without offers. */
+  ROUTINE_PER_SUBMITTER_PER_DAY: count(20),
   /** Doctor SMS pages in any rolling hour, system-wide; a wave that would exceed it is held. */
   PAGE_BUDGET_PER_HOUR: count(40),
   /** The KMS HMAC key that hashes A-numbers for the duplicate index (AWS). */

@@ -23,7 +23,10 @@ export interface SmsPort {
 }
 
 /** What a schedule fires: the same payload in EventBridge Scheduler and in the local emulator. */
-export type TimerEvent = { kind: 'wave'; referralId: string; wave: number } | { kind: 'reminder'; referralId: string; step: string };
+export type TimerEvent =
+  | { kind: 'wave'; referralId: string; wave: number }
+  | { kind: 'reminder'; referralId: string; step: string }
+  | { kind: 'digest' };
 
 export interface SchedulerPort {
   /** Creates a one-time schedule; a schedule of that name that already exists is left as it is. */

@@ -34,7 +34,9 @@ export async function lambdaHandler(event: ParsedEvent, context: Context) {
   const today = dateIn(d.clock.now(), d.config.PROGRAM_TIME_ZONE);
   const { website: _honeypot, ...submitted } = validBody(referralSchema(today), event.parsedBody);
   if (submitted.attorney.email !== undefined && submitted.attorney.email !== submitter) {
-    throw new UnprocessableError('the request does not match the schema', [{ path: 'attorney.email', message: 'must be the email you signed in with' }]);
+    throw new UnprocessableError('the request does not match the schema', [
+      { path: 'attorney.email', message: 'must be the email you signed in with' },
+    ]);
   }
   const referral = { ...submitted, attorney: { ...submitted.attorney, email: submitter } };
   // a key is the submitter's own: the same key from another attorney is another key

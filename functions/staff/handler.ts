@@ -32,6 +32,9 @@ const CloseBody = z.strictObject({
   }),
 });
 
+/** `approve`'s optional body: `trustSubmitter` also puts the attorney's email on the approved list. */
+const ApproveBody = z.strictObject({ trustSubmitter: z.optional(z.boolean({ error: 'must be true or false' })) });
+
 const domain = z.string().check(z.trim(), z.toLowerCase(), z.regex(/^@?([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a domain such as example.org'));
 const SubmitterBody = z.union([z.strictObject({ email: z.email('must be an email address') }), z.strictObject({ domain })], {
   error: 'give either "email" or "domain"',
@@ -55,7 +58,8 @@ const actions: Record<RouteKey<'staff'>, Action> = {
   'GET /api/staff/referrals/{id}': async (_event, actor, id) => json(200, await caseDetail(id, actor, deps())),
   'POST /api/staff/referrals/{id}/release': async (event, actor, id) =>
     json(200, await recordRelease(id, validBody(releaseSchema(programToday(deps())), event.parsedBody), actor, deps())),
-  'POST /api/staff/referrals/{id}/approve': async (_event, actor, id) => json(200, await approveCase(id, actor, deps())),
+  'POST /api/staff/referrals/{id}/approve': async (event, actor, id) =>
+    json(200, await approveCase(id, actor, deps(), validBody(ApproveBody, event.parsedBody ?? {}))),
   'GET /api/staff/submitters': async () => json(200, { items: await listTrusted(deps()) }),
   'POST /api/staff/submitters': async (event, actor) =>
     json(200, await trustSubmitter(validBody(SubmitterBody, event.parsedBody), actor, deps())),

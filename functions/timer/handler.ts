@@ -6,12 +6,14 @@ import { endUserMessagingSms } from '../../shared/sms/end-user-messaging.js';
 import { dynamoStore } from '../../shared/store/dynamo.js';
 import { runWave } from '../../shared/usecases/paging.js';
 import { sendReminder } from '../../shared/usecases/release.js';
+import { sendDigest } from '../../shared/usecases/trust.js';
 import { ports } from './ports.js';
 
 const deps = wire(ports, { store: dynamoStore, email: sesEmail, sms: endUserMessagingSms, scheduler: eventBridgeScheduler });
 
-/** The EventBridge Scheduler target: a paging wave or a follow-up reminder falls due. */
+/** The EventBridge Scheduler target: a paging wave, a follow-up reminder or the coordinators' digest falls due. */
 export async function handler(event: TimerEvent): Promise<void> {
   if (event.kind === 'wave') await runWave(event.referralId, event.wave, deps());
-  else await sendReminder(event.referralId, event.step, deps());
+  else if (event.kind === 'reminder') await sendReminder(event.referralId, event.step, deps());
+  else await sendDigest(deps());
 }

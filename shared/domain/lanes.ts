@@ -15,9 +15,9 @@
 export type Lane = 'urgent' | 'routine';
 export type Job = 'page' | 'created' | 'admitted' | 'assigned';
 
-/** A Lambda event-filter pattern (the subset used here: literal lists and `anything-but`). */
+/** A Lambda event-filter pattern (the subset used here: literal lists, `anything-but` and `exists: false`). */
 export type FilterPattern = { [key: string]: FilterPattern | FilterValue[] };
-export type FilterValue = string | { 'anything-but': string[] };
+export type FilterValue = string | { 'anything-but': string[] } | { exists: false };
 
 /** A case item (sort key `REF`) whose status changed into `status` from any other (or was created with it). */
 const becameStatus = (status: string): FilterPattern[] => [
@@ -35,18 +35,29 @@ const becameStatus = (status: string): FilterPattern[] => [
 const caseCreated: FilterPattern = { eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: ['REF'] } } } };
 
 /**
- * A case let out of waiting: its address was verified or a coordinator approved it (into `paging` or
- * `awaiting_review`), or it was verified and then held (a limit or a duplicate).
+ * A case let out of waiting: a coordinator approved a held case (or one stored awaiting verification
+ * before attorneys signed in) into `paging` or `awaiting_review`, or a new attorney's routine case set
+ * aside in review (its hold reason dropped).
  */
 const WAITING = ['awaiting_verification', 'held'];
-const caseAdmitted: FilterPattern[] = WAITING.map((from) => ({
-  eventName: ['MODIFY'],
-  dynamodb: {
-    Keys: { sk: { S: ['REF'] } },
-    OldImage: { status: { S: [from] } },
-    NewImage: { status: { S: ['paging', 'awaiting_review', 'held'].filter((to) => to !== from) } },
+const caseAdmitted: FilterPattern[] = [
+  ...WAITING.map((from) => ({
+    eventName: ['MODIFY'],
+    dynamodb: {
+      Keys: { sk: { S: ['REF'] } },
+      OldImage: { status: { S: [from] } },
+      NewImage: { status: { S: ['paging', 'awaiting_review', 'held'].filter((to) => to !== from) } },
+    },
+  })),
+  {
+    eventName: ['MODIFY'],
+    dynamodb: {
+      Keys: { sk: { S: ['REF'] } },
+      OldImage: { status: { S: ['awaiting_review'] }, holdReason: { S: ['new_submitter'] } },
+      NewImage: { status: { S: ['awaiting_review'] }, holdReason: [{ exists: false }] },
+    },
   },
-}));
+];
 
 export interface LaneRule {
   job: Job;
@@ -70,13 +81,17 @@ export function jobFor(lane: Lane, record: unknown): Job | undefined {
   return LANES[lane].find((rule) => matches(rule.pattern, record))?.job;
 }
 
-/** Lambda's filter semantics for the subset above: every key of the pattern must match; a missing field never does. */
+/**
+ * Lambda's filter semantics for the subset above: every key of the pattern must match; a missing field
+ * matches only `exists: false`, and a field that is there never does.
+ */
 export function matches(pattern: FilterPattern, value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
   return Object.entries(pattern).every(([key, expected]) => {
     const actual = (value as Record<string, unknown>)[key];
     if (!Array.isArray(expected)) return matches(expected, actual);
+    if (expected.some((e) => typeof e === 'object' && 'exists' in e)) return actual === undefined;
     if (typeof actual !== 'string') return false;
-    return expected.some((e) => (typeof e === 'string' ? e === actual : !e['anything-but'].includes(actual)));
+    return expected.some((e) => (typeof e === 'string' ? e === actual : 'anything-but' in e && !e['anything-but'].includes(actual)));
   });
 }

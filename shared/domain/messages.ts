@@ -64,15 +64,16 @@ export function defused(value: string): string {
     .replace(/[\p{L}\p{N}_-]+(?:\.[\p{L}\p{N}_-]+)*\.[\p{L}]{2,}\b/gu, (domain) => domain.replace(/\./g, '[.]'));
 }
 
-/** What the receipt says happens next: the same for every held case, whatever the hold's reason. */
-export function receiptEmail(p: { referralId: string; urgency: string; held?: boolean; outcomeUrl: string }): Message {
+/**
+ * What the receipt says happens next: it depends on the public status only (`paging` or
+ * `awaiting_review`), so a held case's receipt is word for word any reviewed case's, whatever the hold.
+ */
+export function receiptEmail(p: { referralId: string; paging: boolean; outcomeUrl: string }): Message {
   return message(`Referral ${p.referralId} received`, [
-    `Your referral was received. Reference: ${p.referralId}. Triage: ${p.urgency}.`,
-    p.held
-      ? 'A program coordinator reviews this referral before doctors are contacted. You will get an email introducing the doctor who accepts.'
-      : p.urgency === 'urgent'
-        ? 'Volunteer doctors are being paged now. You will get an email introducing the doctor who accepts.'
-        : 'A volunteer doctor will review the request. You will get an email introducing the doctor who accepts.',
+    `Your referral was received. Reference: ${p.referralId}.`,
+    p.paging
+      ? 'Volunteer doctors are being paged now. You will get an email introducing the doctor who accepts.'
+      : 'The program reviews this referral and finds a volunteer doctor. You will get an email introducing the doctor who accepts.',
     [`When your client's custody status changes (parole granted or denied, transfer, removal), report it here: `, link(p.outcomeUrl)],
     'Please do not reply with medical records; the doctor will arrange a secure exchange with you directly.',
   ]);
@@ -181,25 +182,21 @@ export const SMS_REPLIES = {
 
 // ---- trust and budgets ------------------------------------------------------------------------
 
-/** The only message an address that is not yet trusted ever gets. Says nothing about the referral. */
-export function verificationEmail(p: { url: string }): Message {
-  return message('Confirm your email address to start the medical review', [
-    "A referral to Medical Review for Immigrants was sent with this email address as the attorney's contact.",
-    ['To start the review, open this link within 24 hours and confirm: ', link(p.url)],
-    'Until the address is confirmed, no doctor is contacted. If you did not send a referral, ignore this email; nothing else will be sent to you.',
-    'Confirmar su correo: abra el enlace de arriba dentro de 24 horas para iniciar la revisión.',
-  ]);
-}
-
-export function awaitingVerificationNotice(p: { referralId: string }): Message {
-  return message(`Urgent case ${p.referralId} awaits verification`, [
-    `Urgent case ${p.referralId} came from an email address that is not yet trusted; it awaits verification of that address and nobody was paged.`,
-    'It proceeds when the attorney opens the verification email. A coordinator can approve it in the console (or add the address to the trusted list).',
+/**
+ * The coordinators' digest of referrals from attorneys not yet approved (at most one every 15 minutes):
+ * ids only, never an SMS.
+ */
+export function newSubmitterDigest(p: { referralIds: string[] }): Message {
+  const n = p.referralIds.length;
+  return message(`${n} referral${n === 1 ? '' : 's'} from new attorneys to review`, [
+    `Signed-in attorneys who are not on the approved list sent ${n === 1 ? 'this referral' : 'these referrals'}; no doctor was paged or mailed:`,
+    p.referralIds.join(', '),
+    'Review each in the console. Approve it to start paging (urgent) or offers (routine); tick "approve the attorney" to add their email to the list.',
   ]);
 }
 
 const HOLD_TEXT: Record<string, string> = {
-  submitter_limit: 'this attorney address reached its daily limit of urgent referrals that page doctors by themselves',
+  submitter_limit: 'this attorney, or their email domain, reached the daily limit of urgent referrals that page doctors by themselves',
   duplicate: 'another open case has the same A-number',
   page_budget: 'the hourly page budget is used up',
 };

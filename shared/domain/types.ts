@@ -1,6 +1,7 @@
 import type { Referral } from './referral.js';
 import type { Urgency } from './triage.js';
 
+/** `awaiting_verification` occurs only in cases stored before attorneys signed in (they can still be approved). */
 export type Status = 'awaiting_verification' | 'held' | 'paging' | 'awaiting_review' | 'escalated' | 'assigned' | 'released' | 'closed';
 export const STATUSES: Status[] = [
   'awaiting_verification',
@@ -13,8 +14,19 @@ export const STATUSES: Status[] = [
   'closed',
 ];
 
-/** Why a case waits for a coordinator instead of paging (staff API only; the submitter never sees it). */
-export type HoldReason = 'submitter_limit' | 'page_budget' | 'duplicate';
+/**
+ * Why a case waits for a coordinator instead of paging, or (routine, in review) gets no offers: staff API
+ * only; the submitter never sees it.
+ */
+export type HoldReason = 'new_submitter' | 'submitter_limit' | 'routine_limit' | 'page_budget' | 'duplicate';
+
+/**
+ * The status a submitter sees: a hold reads as review, whatever its reason (`awaiting_verification` is a
+ * status of cases stored before attorneys signed in).
+ */
+export function publicStatus(status: Status): Status {
+  return status === 'held' || status === 'awaiting_verification' ? 'awaiting_review' : status;
+}
 
 /** Statuses in which a doctor may still take the case. */
 export const OPEN_FOR_OFFERS: Status[] = ['paging', 'awaiting_review', 'escalated'];
@@ -67,9 +79,8 @@ export interface CaseRecord {
   escalationSentAt?: string;
   /** When one-time notices went out (claimed before sending). */
   coordinatorNoticeAt?: string;
-  /** When the coordinators' notice of a hold, and of an urgent case awaiting verification, went out. */
+  /** When the coordinators' notice of a hold went out. */
   holdNoticeAt?: string;
-  verificationNoticeAt?: string;
   introSentAt?: string;
 }
 

@@ -1,5 +1,5 @@
 import { OPEN_FOR_OFFERS, type CaseRecord } from '../domain/types.js';
-import type { Admission, Approval, CasePort, OnceMark, ReceiptClaim } from './port.js';
+import type { Approval, CasePort, OnceMark, ReceiptClaim } from './port.js';
 
 /**
  * The named state changes of a case, declared once as data: what each sets and removes, and when it may
@@ -33,7 +33,6 @@ export const openForOffers: Condition = all(absent('assignedDoctorId'), { field:
 const ONCE_FIELDS = {
   coordinatorNotice: 'coordinatorNoticeAt',
   holdNotice: 'holdNoticeAt',
-  verificationNotice: 'verificationNoticeAt',
   escalation: 'escalationSentAt',
   intro: 'introSentAt',
 } as const satisfies Record<OnceMark, keyof CaseRecord>;
@@ -74,12 +73,8 @@ export const caseChanges = {
     },
   }),
   finishReceipt: (to: 'sent' | 'pending'): CaseChange => ({ when: is('receipt', 'sending'), set: { receipt: to } }),
-  admitCase: (admission: Admission): CaseChange => ({
-    when: is('status', 'awaiting_verification'),
-    set: admission,
-  }),
   approveCase: (a: Approval): CaseChange => ({
-    when: is('status', a.from),
+    when: a.fromHold ? all(is('status', a.from), is('holdReason', a.fromHold)) : is('status', a.from),
     set: { status: a.to, approvedBy: a.by, approvedAt: a.at, nextWaveAt: a.nextWaveAt },
     remove: ['holdReason'],
   }),
@@ -120,7 +115,6 @@ export function namedCaseChanges(apply: (referralId: string, change: CaseChange)
     markOnce: (id, mark, at) => apply(id, caseChanges.markOnce(mark, at)),
     claimReceipt: (id, claim) => apply(id, caseChanges.claimReceipt(claim)),
     finishReceipt: (id, to) => apply(id, caseChanges.finishReceipt(to)),
-    admitCase: (id, admission) => apply(id, caseChanges.admitCase(admission)),
     approveCase: (id, approval) => apply(id, caseChanges.approveCase(approval)),
     releaseCase: (id, release) => apply(id, caseChanges.releaseCase(release)),
     closeCase: (id, outcome, at) => apply(id, caseChanges.closeCase(outcome, at)),

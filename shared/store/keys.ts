@@ -17,13 +17,13 @@ export const keys = {
     pk: 'TRUSTED',
     sk: entry.email ? `email:${entry.email}` : `domain:${entry.domain}`,
   }),
-  /** Per attorney email (lower-case): verification, the verification-email claim, waiting referrals, the urgent window. */
-  verified: (email: string) => ({ pk: `SUBMITTER#${email}`, sk: 'VERIFIED' }),
-  verificationSent: (email: string) => ({ pk: `SUBMITTER#${email}`, sk: 'VERIFY_SENT' }),
-  waiting: (email: string, referralId: string) => ({ pk: `SUBMITTER#${email}`, sk: `WAIT#${referralId}` }),
-  urgentWindow: (email: string) => ({ pk: `SUBMITTER#${email}`, sk: 'URGENT_WINDOW' }),
-  /** A verification token, found by its hash (the token itself is never stored). */
-  verifyToken: (tokenHash: string) => ({ pk: `VERIFY#${tokenHash}`, sk: 'VERIFY' }),
+  /** An attorney's rolling-day allowances: per address (lower-case) `URGENT_WINDOW` and `ROUTINE_WINDOW`, per domain `URGENT_WINDOW`. */
+  dailyWindow: (counter: 'urgent' | 'urgent_domain' | 'routine', owner: string) =>
+    counter === 'urgent_domain'
+      ? { pk: `DOMAIN#${owner}`, sk: 'URGENT_WINDOW' }
+      : { pk: `SUBMITTER#${owner}`, sk: counter === 'urgent' ? 'URGENT_WINDOW' : 'ROUTINE_WINDOW' },
+  /** New attorneys' referrals not yet listed in a coordinators' digest. */
+  digest: () => ({ pk: 'DIGEST', sk: 'NEW_SUBMITTERS' }),
   pageBudget: () => ({ pk: 'BUDGET', sk: 'PAGES' }),
   /** Once-per-period coordinator alerts (e.g. the page budget). */
   alert: (name: string) => ({ pk: 'ALERT', sk: name }),

@@ -4,8 +4,8 @@ import type { CaseRecord, Offer, Reminder, TimelineEvent } from '../domain/types
 import { caseChanges, namedCaseChanges, newCase, openForOffers, type CaseChange, type Condition } from './case-changes.js';
 import { CASES_INDEX, caseItem, decodeCursor, encodeCursor, listIndex, projected, type ListIndex } from './items.js';
 import { keys } from './keys.js';
-import { submitterOf, type CaseSummary, type ReplyCode, type StorePort, type TrustedEntry } from './port.js';
-import { countInWindow, PAGE_BUDGET_WINDOW_MS, URGENT_WINDOW_MS, type WindowEntry } from './window.js';
+import type { CaseSummary, ReplyCode, StorePort, TrustedEntry } from './port.js';
+import { countInWindow, DAY_WINDOW_MS, PAGE_BUDGET_WINDOW_MS, type WindowEntry } from './window.js';
 
 type Key = { pk: string; sk: string };
 
@@ -20,6 +20,7 @@ export function memoryStore(): StorePort {
   const cases = new Map<string, CaseRecord>();
   /** Every other item by partition, then sort key. */
   const partitions = new Map<string, Map<string, unknown>>();
+  const digest = new Set<string>();
   let roster: Roster = { doctors: [], coordinators: [], shifts: [] };
 
   const partition = (pk: string) => {
@@ -91,9 +92,6 @@ export function memoryStore(): StorePort {
     async createCase(record) {
       if (cases.has(record.referralId)) return false;
       cases.set(record.referralId, copy(newCase(record)));
-      if (record.status === 'awaiting_verification') {
-        put(keys.waiting(submitterOf(record), record.referralId), { referralId: record.referralId, createdAt: record.createdAt });
-      }
       return true;
     },
     getCase: async (referralId) => copy(cases.get(referralId)),
@@ -204,7 +202,7 @@ export function memoryStore(): StorePort {
     markUsable: async (address) => remove(keys.channel(address)),
     isUnusable: async (address) => item(keys.channel(address)) !== undefined,
 
-    // ---- submitters: the trusted list, verification ---------------------------------------------
+    // ---- submitters: the trusted list, the new attorneys' digest ----------------------------------
     putTrusted: async (entry) => put(keys.trusted(entry), entry),
     deleteTrusted: async (entry) => remove(keys.trusted(entry)),
     listTrusted: async () => values<TrustedEntry>('TRUSTED', ''),
@@ -212,33 +210,17 @@ export function memoryStore(): StorePort {
       const domain = email.slice(email.lastIndexOf('@') + 1);
       return item(keys.trusted({ email })) !== undefined || item(keys.trusted({ domain })) !== undefined;
     },
-    setVerified: async (email, until) => put(keys.verified(email), { verifiedUntil: until }),
-    deleteVerified: async (email) => remove(keys.verified(email)),
-    verifiedUntil: async (email) => item<{ verifiedUntil: string }>(keys.verified(email))?.verifiedUntil,
-    claimVerificationEmail: async (email, now, periodMs) => claimOnce(keys.verificationSent(email), now, periodMs),
-    async releaseVerificationEmail(email, claimedAt) {
-      if (item<{ claimedAt: string }>(keys.verificationSent(email))?.claimedAt === claimedAt.toISOString()) {
-        remove(keys.verificationSent(email));
-      }
+    queueDigest: async (referralId) => {
+      digest.add(referralId);
     },
-    async putVerifyToken(tokenHash, email, expiresAt) {
-      if (!putNew(keys.verifyToken(tokenHash), { email, expiresAt: expiresAt.toISOString() })) {
-        throw new Error('a verification token with this hash is stored already');
-      }
+    digestQueue: async () => [...digest].sort(),
+    clearDigest: async (referralIds) => {
+      for (const id of referralIds) digest.delete(id);
     },
-    async useVerifyToken(tokenHash, now) {
-      const token = item<{ email: string; expiresAt: string; usedAt?: string }>(keys.verifyToken(tokenHash));
-      if (!token) return { result: 'unknown' };
-      if (token.usedAt) return { result: 'used' };
-      if (token.expiresAt <= now.toISOString()) return { result: 'expired' };
-      token.usedAt = now.toISOString();
-      return { result: 'ok', email: token.email };
-    },
-    waitingReferrals: async (email) => values<{ referralId: string }>(`SUBMITTER#${email}`, 'WAIT#').map((w) => w.referralId),
-    deleteWaiting: async (email, referralId) => remove(keys.waiting(email, referralId)),
 
     // ---- budgets and alerts ---------------------------------------------------------------------
-    takeUrgentSlot: async (email, id, limit, now) => take(keys.urgentWindow(email), { id, n: 1, limit, windowMs: URGENT_WINDOW_MS, now }),
+    takeDailySlot: async (counter, owner, id, limit, now) =>
+      take(keys.dailyWindow(counter, owner), { id, n: 1, limit, windowMs: DAY_WINDOW_MS, now }),
     takePageBudget: async (id, pages, limit, now) => take(keys.pageBudget(), { id, n: pages, limit, windowMs: PAGE_BUDGET_WINDOW_MS, now }),
     claimAlert: async (name, now, periodMs) => claimOnce(keys.alert(name), now, periodMs),
 

@@ -34,12 +34,16 @@ export interface CaseFilter {
 /** A cursor that does not belong to the list it was sent with. */
 export class BadCursorError extends Error {}
 
-/** What a referral from a trusted submitter becomes when admitted. */
+/** What a referral becomes at intake. */
 export type Admission = Pick<CaseRecord, 'status' | 'holdReason' | 'duplicateOf'>;
 
-/** A coordinator lets a case still in `from` proceed to `to` (`nextWaveAt` when it resumes paging). */
+/**
+ * A coordinator lets a case still in `from` (and, for a case set aside in review, still set aside for
+ * `fromHold`) proceed to `to` (`nextWaveAt` when it resumes paging).
+ */
 export interface Approval {
   from: Status;
+  fromHold?: HoldReason;
   to: Status;
   by: string;
   at: string;
@@ -55,13 +59,10 @@ export interface ReceiptClaim {
 }
 
 /** One-time marks of a case: whoever sets one first sends what it stands for. */
-export type OnceMark = 'coordinatorNotice' | 'holdNotice' | 'verificationNotice' | 'escalation' | 'intro';
+export type OnceMark = 'coordinatorNotice' | 'holdNotice' | 'escalation' | 'intro';
 
 export interface CasePort {
-  /**
-   * Stores a new case; false when the id is taken. It is due for the sweeper from the start. A case
-   * awaiting verification is stored together with its place among its submitter's waiting referrals.
-   */
+  /** Stores a new case; false when the id is taken. It is due for the sweeper from the start. */
   createCase(record: CaseRecord): Promise<boolean>;
   getCase(referralId: string): Promise<CaseRecord | undefined>;
   /** Cases whose A-number has this keyed hash, newest first, as summaries. */
@@ -94,8 +95,6 @@ export interface CasePort {
   claimReceipt(referralId: string, claim: ReceiptClaim): Promise<boolean>;
   /** A claimed receipt is `sent`, or `pending` again after a failed send. */
   finishReceipt(referralId: string, to: 'sent' | 'pending'): Promise<boolean>;
-  /** A case awaiting verification is admitted (its address was verified). */
-  admitCase(referralId: string, admission: Admission): Promise<boolean>;
   /** A coordinator lets a case proceed (its hold reason dropped), unless its status changed since it was read. */
   approveCase(referralId: string, approval: Approval): Promise<boolean>;
   /** The client was released: any case not closed becomes `released`, no next wave. */
@@ -181,27 +180,25 @@ export interface TrustPort {
   deleteTrusted(entry: Pick<TrustedEntry, 'email' | 'domain'>): Promise<void>;
   /** The trusted list: domains, then addresses, each in order. */
   listTrusted(): Promise<TrustedEntry[]>;
-  /** Whether the address or its domain is on the trusted list. */
+  /** Whether the address or its exact domain is on the trusted list (sub-domains never match). */
   onTrustedList(email: string): Promise<boolean>;
-  setVerified(email: string, until: string): Promise<void>;
-  deleteVerified(email: string): Promise<void>;
-  verifiedUntil(email: string): Promise<string | undefined>;
-  /** Claims the one verification email an address may get per period: true for the one caller that wins. */
-  claimVerificationEmail(email: string, now: Date, periodMs: number): Promise<boolean>;
-  /** Gives back the claim made at `claimedAt` (a failed send); a newer claim stays. */
-  releaseVerificationEmail(email: string, claimedAt: Date): Promise<void>;
-  /** Stores a verification token's hash (a hash stored before is an error). */
-  putVerifyToken(tokenHash: string, email: string, expiresAt: Date): Promise<void>;
-  /** Uses a token up: only one caller ever gets `ok` (with the address it verifies). */
-  useVerifyToken(tokenHash: string, now: Date): Promise<{ result: 'ok'; email: string } | { result: 'unknown' | 'used' | 'expired' }>;
-  /** Ids of the referrals from this address waiting for its verification, by id. */
-  waitingReferrals(email: string): Promise<string[]>;
-  deleteWaiting(email: string, referralId: string): Promise<void>;
+  /** Puts a new attorney's referral on the coordinators' next digest (a repeat changes nothing). */
+  queueDigest(referralId: string): Promise<void>;
+  /** The referrals waiting for the next digest, by id. */
+  digestQueue(): Promise<string[]>;
+  /** Takes referrals off the digest queue (they were listed). */
+  clearDigest(referralIds: string[]): Promise<void>;
 }
 
+/** The rolling-day allowances: `owner` is an address, or a domain for `urgent_domain`. */
+export type DailyCounter = 'urgent' | 'urgent_domain' | 'routine';
+
 export interface LimitPort {
-  /** Counts `id` (once: a repeat is already counted) against the address's urgent referrals in a rolling day. */
-  takeUrgentSlot(email: string, id: string, limit: number, now: Date): Promise<boolean>;
+  /**
+   * Counts `id` (once: a repeat is already counted) against one of an attorney's daily allowances in a
+   * rolling day: urgent referrals per address or per email domain, routine referrals per address.
+   */
+  takeDailySlot(counter: DailyCounter, owner: string, id: string, limit: number, now: Date): Promise<boolean>;
   /** Reserves `pages` doctor SMS pages for `id` (a case's wave; once) within the rolling hour's page budget. */
   takePageBudget(id: string, pages: number, limit: number, now: Date): Promise<boolean>;
   /** A once-per-period alert (e.g. the page budget): true for the one caller that wins this period. */

@@ -1,6 +1,6 @@
-/** Rolling-window counters (a submitter's urgent referrals per day, doctor pages per hour), as both stores keep them. */
+/** Rolling-window counters (an attorney's referrals per day, doctor pages per hour), as both stores keep them. */
 
-export const URGENT_WINDOW_MS = 24 * 3_600_000;
+export const DAY_WINDOW_MS = 24 * 3_600_000;
 export const PAGE_BUDGET_WINDOW_MS = 3_600_000;
 
 /** One counted use: what (`id`), when, how many. */

@@ -4,7 +4,7 @@ import { noLongerNeededEmail, noLongerNeededSms, introToAttorney, introToDoctor 
 import { sendSafely } from '../messaging.js';
 import { deleteWaveSchedules, noticeCoordinators, offerRoutineCase, runWave } from './paging.js';
 import { sendReceipt } from './receipt.js';
-import { noticeHold, onAwaitingVerification } from './trust.js';
+import { noticeHold, noticeNewSubmitter } from './trust.js';
 import type { CaseRecord } from '../domain/types.js';
 
 /** What each job of a dispatch lane runs (`shared/domain/lanes.ts` routes stream records to jobs). */
@@ -43,9 +43,8 @@ export async function onCaseCreated(referralId: string, p: Ports): Promise<void>
 }
 
 /**
- * A case left `awaiting_verification` or `held` (its address was verified, or a coordinator approved
- * it): the same routine steps as a new case from a trusted submitter (a case now `paging` is the
- * urgent lane's).
+ * A coordinator approved a held case (or a new attorney's case set aside in review): the same routine
+ * steps as a new case from an approved attorney (a case now `paging` is the urgent lane's).
  */
 export async function onCaseAdmitted(referralId: string, p: Ports): Promise<void> {
   const record = await p.store.getCase(referralId);
@@ -53,15 +52,17 @@ export async function onCaseAdmitted(referralId: string, p: Ports): Promise<void
 }
 
 /**
- * 1. awaiting verification: only the verification email (and the coordinators' notice); nothing else
+ * 1. a new attorney's case: onto the coordinators' digest (at most one every 15 minutes); no doctor hears of it
  * 2. held, or a routine duplicate: the coordinators' email notice; no doctor hears of it
- * 3. routine case awaiting review: email offers and the coordinators' notice
- * 4. the attorney's receipt
+ * 3. routine case awaiting review: email offers and the coordinators' notice, within the attorney's
+ *    daily allowance (past it, the case waits in review without offers)
+ * 4. the attorney's receipt (a case stored awaiting verification before sign-in existed gets none until approved)
  */
 async function routineSteps(record: CaseRecord, p: Ports): Promise<void> {
-  if (record.status === 'awaiting_verification') return onAwaitingVerification(record, p);
-  if (record.status === 'held' || (record.status === 'awaiting_review' && record.duplicateOf)) await noticeHold(record, p);
-  else if (record.status === 'awaiting_review') await offerRoutineCase(record, p);
+  if (record.status === 'awaiting_verification') return;
+  if (record.holdReason === 'new_submitter') await noticeNewSubmitter(record, p);
+  else if (record.status === 'held' || (record.status === 'awaiting_review' && record.duplicateOf)) await noticeHold(record, p);
+  else if (record.status === 'awaiting_review' && !record.holdReason) await offerRoutineCase(record, p);
   await sendReceipt(record.referralId, { ...p, baseUrl: p.config.BASE_URL });
 }
 

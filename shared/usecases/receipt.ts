@@ -2,12 +2,19 @@ import { addDays } from '../domain/dates.js';
 import { receiptEmail } from '../domain/messages.js';
 import type { EmailPort, Clock } from '../ports.js';
 import type { StorePort } from '../store/port.js';
+import type { CaseRecord } from '../domain/types.js';
 import { hashToken, newToken } from '../tokens.js';
 
 export const OUTCOME_TOKEN_DAYS = 90;
 
 /** A claim older than this is taken to have died mid-send. */
 const CLAIM_LEASE_MS = 5 * 60_000;
+
+/** An urgent case that is paging (or was, and no intake hold kept it back): what the intake answered `paging`. */
+function pagingNow(record: CaseRecord): boolean {
+  const heldAtIntake = record.holdReason !== undefined && record.holdReason !== 'page_budget';
+  return record.urgency === 'urgent' && record.status !== 'awaiting_verification' && !heldAtIntake;
+}
 
 /**
  * Sends the attorney's receipt with a fresh outcome link, once.
@@ -40,8 +47,7 @@ export async function sendReceipt(
       to: [record.referral.attorney.email],
       ...receiptEmail({
         referralId,
-        urgency: record.urgency,
-        held: record.status === 'held',
+        paging: pagingNow(record),
         outcomeUrl: `${baseUrl}/outcome/${referralId}#token=${token}`,
       }),
     });

@@ -1,162 +1,149 @@
+import type { Config } from '../config.js';
 import type { Ports } from '../deps.js';
-import { awaitingVerificationNotice, holdNoticeEmail, verificationEmail } from '../domain/messages.js';
+import { holdNoticeEmail, newSubmitterDigest } from '../domain/messages.js';
 import type { Urgency } from '../domain/triage.js';
 import type { CaseRecord, Status } from '../domain/types.js';
-import { CaseNotFoundError, CaseStateError, LinkInvalidError, LinkUsedError } from '../domain/errors.js';
+import { CaseNotFoundError, CaseStateError } from '../domain/errors.js';
 import { emailCoordinators } from '../messaging.js';
 import type { Clock } from '../ports.js';
 import { submitterOf, type Admission, type StorePort, type TrustedEntry } from '../store/port.js';
-import { hashToken, newToken } from '../tokens.js';
 
-const HOUR_MS = 3_600_000;
-export const VERIFICATION_TOKEN_HOURS = 24;
-export const VERIFIED_DAYS = 180;
+const DIGEST_PERIOD_MS = 15 * 60_000;
 
-/** A trusted address: verified in the last 180 days, or it or its domain is on the trusted list. */
-export async function isTrusted(email: string, p: { store: StorePort; clock: Clock }): Promise<boolean> {
-  const address = email.toLowerCase();
-  const [listed, until] = await Promise.all([p.store.onTrustedList(address), p.store.verifiedUntil(address)]);
-  return listed || (until !== undefined && until > p.clock.now().toISOString());
-}
+type AdmitPorts = {
+  store: StorePort;
+  clock: Clock;
+  config: Pick<Config, 'URGENT_PER_SUBMITTER_PER_DAY' | 'URGENT_PER_DOMAIN_PER_DAY' | 'ROUTINE_PER_SUBMITTER_PER_DAY'>;
+};
 
 /**
- * What a referral from a trusted submitter becomes (at intake, or when its address is verified):
- * 1. an open case with the same A-number (a case awaiting verification does not count: a stranger's
- *    unverified referral must not hold a real one) → urgent `held`/duplicate, routine `awaiting_review`
- *    set aside for coordinators; the submitter cannot tell either from any other case
- * 2. urgent beyond the submitter's daily limit → `held`/submitter_limit
- * 3. otherwise urgent → `paging`, routine → `awaiting_review`
+ * What a signed-in attorney's referral becomes. The reads that do not depend on each other (the approved
+ * list; the keyed hash, then the duplicate index) run at once; the allowances are taken only when they count.
+ * 1. an attorney not approved (neither the address nor its exact domain on the list): urgent →
+ *    `held`/new_submitter, routine → `awaiting_review` set aside (new_submitter): no doctor is paged or
+ *    mailed until a coordinator approves it
+ * 2. an open case with the same A-number that a vetted attorney or a coordinator stands behind (a new
+ *    attorney's case never counts) → urgent `held`/duplicate, routine `awaiting_review` set aside
+ * 3. urgent beyond the attorney's or the domain's daily allowance → `held`/submitter_limit
+ * 4. routine beyond the attorney's daily allowance → `awaiting_review`/routine_limit (no offers)
+ * 5. otherwise urgent → `paging`, routine → `awaiting_review`
+ * The submitter cannot tell any hold from review (`publicStatus`).
  */
 export async function admit(
-  c: { referralId: string; email: string; urgency: Urgency; aNumberHash?: string },
-  p: { store: StorePort; clock: Clock; config: { URGENT_PER_SUBMITTER_PER_DAY: number } },
-): Promise<Admission> {
+  c: { referralId: string; email: string; urgency: Urgency; aNumberHash: Promise<string> },
+  p: AdmitPorts,
+): Promise<Admission & { aNumberHash: string }> {
+  const email = c.email.toLowerCase();
   const urgent = c.urgency === 'urgent';
-  if (c.aNumberHash) {
-    const open = (await p.store.casesByANumberHash(c.aNumberHash)).find(
-      (o) => o.referralId !== c.referralId && o.status !== 'closed' && o.status !== 'awaiting_verification',
-    );
-    if (open)
-      return urgent
-        ? { status: 'held', holdReason: 'duplicate', duplicateOf: open.referralId }
-        : { status: 'awaiting_review', duplicateOf: open.referralId };
+  const [approved, aNumberHash, others] = await Promise.all([
+    p.store.onTrustedList(email),
+    c.aNumberHash,
+    c.aNumberHash.then((hash) => p.store.casesByANumberHash(hash)),
+  ]);
+  const duplicateOf = others.find((o) => o.referralId !== c.referralId && o.status !== 'closed' && vetted(o))?.referralId;
+  const admitted = (a: Admission) => ({ ...a, aNumberHash });
+  if (!approved) {
+    const also = duplicateOf ? { duplicateOf } : {};
+    return admitted({ status: urgent ? 'held' : 'awaiting_review', holdReason: 'new_submitter', ...also });
   }
-  if (
-    urgent &&
-    !(await p.store.takeUrgentSlot(c.email.toLowerCase(), c.referralId, p.config.URGENT_PER_SUBMITTER_PER_DAY, p.clock.now()))
-  ) {
-    return { status: 'held', holdReason: 'submitter_limit' };
+  if (duplicateOf) {
+    return admitted(urgent ? { status: 'held', holdReason: 'duplicate', duplicateOf } : { status: 'awaiting_review', duplicateOf });
   }
-  return { status: urgent ? 'paging' : 'awaiting_review' };
+  const now = p.clock.now();
+  if (urgent) {
+    const domain = email.slice(email.lastIndexOf('@') + 1);
+    const slots = await Promise.all([
+      p.store.takeDailySlot('urgent', email, c.referralId, p.config.URGENT_PER_SUBMITTER_PER_DAY, now),
+      p.store.takeDailySlot('urgent_domain', domain, c.referralId, p.config.URGENT_PER_DOMAIN_PER_DAY, now),
+    ]);
+    return admitted(slots.every(Boolean) ? { status: 'paging' } : { status: 'held', holdReason: 'submitter_limit' });
+  }
+  const offered = await p.store.takeDailySlot('routine', email, c.referralId, p.config.ROUTINE_PER_SUBMITTER_PER_DAY, now);
+  return admitted(offered ? { status: 'awaiting_review' } : { status: 'awaiting_review', holdReason: 'routine_limit' });
 }
 
-/**
- * A referral from an address that is not trusted was stored (from the table stream; safe to repeat).
- * 1. the address gets one verification email per hour at most, however many referrals arrive at once:
- *    a conditional claim decides; a failed send gives the claim back and fails (the stream retries)
- * 2. urgent: the coordinators get an email notice (never an SMS) that it awaits verification
- * Nothing else goes to the address: no receipt, no outcome link.
- */
-export async function onAwaitingVerification(record: CaseRecord, p: Ports): Promise<void> {
-  const email = submitterOf(record);
-  const now = p.clock.now();
-  if (await p.store.claimVerificationEmail(email, now, HOUR_MS)) {
-    const token = newToken();
-    await p.store.putVerifyToken(hashToken(token), email, new Date(now.getTime() + VERIFICATION_TOKEN_HOURS * HOUR_MS));
-    try {
-      await p.email.send({
-        to: [record.referral.attorney.email],
-        ...verificationEmail({ url: `${p.config.BASE_URL}/verify#token=${token}` }),
-      });
-    } catch (error) {
-      await p.store.releaseVerificationEmail(email, now);
-      throw error;
-    }
-    await p.store.addEvent(record.referralId, { at: now.toISOString(), event: 'verification_sent' });
-  }
-  if (record.urgency === 'urgent' && (await claimNotice(record, 'verificationNotice', p))) {
-    await emailCoordinators(awaitingVerificationNotice({ referralId: record.referralId }), p);
-  }
-}
+/** A case someone trusted stands behind: not a new attorney's that no coordinator approved yet. */
+const vetted = (c: Pick<CaseRecord, 'status' | 'holdReason'>) => c.holdReason !== 'new_submitter' && c.status !== 'awaiting_verification';
 
 /** The coordinators' email about a case held at admission, or a routine duplicate set aside; once per case. */
 export async function noticeHold(record: CaseRecord, p: Ports): Promise<void> {
-  if (!(await claimNotice(record, 'holdNotice', p))) return;
+  if (!(await p.store.markOnce(record.referralId, 'holdNotice', p.clock.now().toISOString()))) return;
   await emailCoordinators(
     holdNoticeEmail({ referralId: record.referralId, reason: record.holdReason ?? 'duplicate', duplicateOf: record.duplicateOf }),
     p,
   );
 }
 
-/** Claims a one-time notice of the case (only one caller sends it). */
-async function claimNotice(
-  record: CaseRecord,
-  mark: 'holdNotice' | 'verificationNotice',
-  p: Pick<Ports, 'store' | 'clock'>,
-): Promise<boolean> {
-  return p.store.markOnce(record.referralId, mark, p.clock.now().toISOString());
-}
-
 /**
- * `POST /api/submitters/verify`: the address of a valid, unused, unexpired token becomes trusted for
- * 180 days (renewed by each verification), and every referral of that address waiting for verification
- * proceeds as if it had just arrived from a trusted submitter. Wrong token → 403, used or expired → 410.
- * The cases move by a conditional status change; the table stream then pages or offers them and sends
- * their receipts.
+ * A new attorney's referral was stored (from the table stream; safe to repeat): it joins the queue of the
+ * coordinators' digest, which goes out at most once every 15 minutes (`sendDigest`).
  */
-export async function verifySubmitter(
-  token: string,
-  p: Pick<Ports, 'store' | 'clock' | 'config'>,
-): Promise<{ verified: true; referralIds: string[] }> {
-  const now = p.clock.now();
-  const used = await p.store.useVerifyToken(hashToken(token), now);
-  if (used.result === 'unknown') throw new LinkInvalidError('verification');
-  if (used.result !== 'ok') throw new LinkUsedError('this verification link was already used or has expired');
-  const { email } = used;
-  await p.store.setVerified(email, new Date(now.getTime() + VERIFIED_DAYS * 24 * HOUR_MS).toISOString());
-  const referralIds: string[] = [];
-  for (const referralId of await p.store.waitingReferrals(email)) {
-    const record = await p.store.getCase(referralId);
-    if (record?.status === 'awaiting_verification') {
-      const admission = await admit({ referralId, email, urgency: record.urgency, aNumberHash: record.aNumberHash }, p);
-      if (await p.store.admitCase(referralId, admission)) {
-        referralIds.push(referralId);
-        await p.store.addEvent(referralId, { at: now.toISOString(), event: 'submitter_verified', details: { status: admission.status } });
-      }
-    }
-    await p.store.deleteWaiting(email, referralId);
+export async function noticeNewSubmitter(record: CaseRecord, p: Ports): Promise<void> {
+  // queued, then marked: a crash between lists it at most twice, a repeat after the mark never again
+  if (!record.holdNoticeAt) {
+    await p.store.queueDigest(record.referralId);
+    await p.store.markOnce(record.referralId, 'holdNotice', p.clock.now().toISOString());
   }
-  return { verified: true, referralIds };
+  await sendDigest(p);
 }
 
 /**
- * `POST /api/staff/referrals/{id}/approve`: a case awaiting verification or held proceeds (urgent →
- * `paging`, routine → `awaiting_review`), its waves no longer held by the page budget; recorded with
- * who approved. Any other status → 409. Paging starts from the table stream (the change into `paging`),
- * resuming at the wave the case was held in.
+ * The coordinators' digest of new attorneys' referrals still queued (email only, ids only): when one went
+ * out in the last 15 minutes, a schedule at the end of the current quarter hour tries again (one per
+ * quarter hour, by its name), so a queued referral is always listed, and no digest follows another within
+ * 15 minutes. A failed send leaves the queue as it is (the caller's retry, or the schedule, lists it).
+ */
+export async function sendDigest(p: Pick<Ports, 'store' | 'clock' | 'email' | 'scheduler'>): Promise<void> {
+  const referralIds = await p.store.digestQueue();
+  if (!referralIds.length) return;
+  const now = p.clock.now();
+  if (!(await p.store.claimAlert('new-submitter-digest', now, DIGEST_PERIOD_MS))) {
+    const next = (Math.floor(now.getTime() / DIGEST_PERIOD_MS) + 1) * DIGEST_PERIOD_MS;
+    await p.scheduler.create(`digest-new-submitters-${next / 1000}`, new Date(next), { kind: 'digest' });
+    return;
+  }
+  await emailCoordinators(newSubmitterDigest({ referralIds }), p);
+  await p.store.clearDigest(referralIds);
+}
+
+/**
+ * `POST /api/staff/referrals/{id}/approve`: a held case (or, set aside in review, a new attorney's routine
+ * case; or one stored awaiting verification before sign-in existed) proceeds: urgent → `paging`, routine →
+ * `awaiting_review` with its offers; recorded with who approved. `trustSubmitter` also puts the attorney's
+ * email on the approved list. Any other case → 409. Paging starts from the table stream (the change into
+ * `paging`), resuming at the wave the case was held in.
  */
 export async function approveCase(
   referralId: string,
   actor: string,
   p: Pick<Ports, 'store' | 'clock' | 'config'>,
+  options: { trustSubmitter?: boolean } = {},
 ): Promise<{ status: Status }> {
   const record = await p.store.getCase(referralId);
   if (!record) throw new CaseNotFoundError();
-  if (record.status !== 'awaiting_verification' && record.status !== 'held') {
-    throw new CaseStateError(`only a case awaiting verification or held can be approved; this one is ${record.status}`);
+  const setAside = record.status === 'awaiting_review' && record.holdReason === 'new_submitter';
+  if (record.status !== 'awaiting_verification' && record.status !== 'held' && !setAside) {
+    throw new CaseStateError(`only a held case (or a new attorney's case in review) can be approved; this one is ${record.status}`);
   }
   const now = p.clock.now();
   const status = record.urgency === 'urgent' ? 'paging' : 'awaiting_review';
   const resumeWave = status === 'paging' && record.wave > 0;
   const moved = await p.store.approveCase(referralId, {
     from: record.status,
+    ...(setAside ? { fromHold: 'new_submitter' as const } : {}),
     to: status,
     by: actor,
     at: now.toISOString(),
     nextWaveAt: resumeWave ? new Date(now.getTime() + p.config.WAVE_MINUTES * 60_000).toISOString() : undefined,
   });
   if (!moved) throw new CaseStateError('the case changed meanwhile; reload it');
-  await p.store.addEvent(referralId, { at: now.toISOString(), event: 'approved', actor, details: { from: record.status, status } });
+  if (options.trustSubmitter) await trustSubmitter({ email: submitterOf(record) }, actor, p);
+  await p.store.addEvent(referralId, {
+    at: now.toISOString(),
+    event: 'approved',
+    actor,
+    details: { from: record.status, status, ...(options.trustSubmitter ? { attorneyApproved: true } : {}) },
+  });
   return { status };
 }
 
@@ -176,11 +163,9 @@ export async function trustSubmitter(target: TrustTarget, actor: string, p: Pick
   return entry;
 }
 
-/** Removes an entry from the trusted list; an address also loses its verification (it must verify again). */
+/** Removes an entry from the approved list. */
 export async function untrustSubmitter(target: TrustTarget, p: Pick<Ports, 'store'>): Promise<void> {
-  const t = normalized(target);
-  await p.store.deleteTrusted(t);
-  if ('email' in t && t.email) await p.store.deleteVerified(t.email);
+  await p.store.deleteTrusted(normalized(target));
 }
 
 export async function listTrusted(p: Pick<Ports, 'store'>): Promise<TrustedEntry[]> {

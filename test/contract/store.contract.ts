@@ -38,16 +38,6 @@ export function storeContract(name: string, makeStore: () => Promise<StorePort>)
         expect(await store.dueCases(record.createdAt, 10)).toEqual([{ referralId: record.referralId, sweepAt: record.createdAt }]);
       });
 
-      it('puts a case awaiting verification among its submitter’s waiting referrals (lower-case address), and no other', async () => {
-        const waiting = nth(1, { status: 'awaiting_verification' });
-        waiting.referral.attorney.email = 'Ana.Perez@Example.org';
-        await store.createCase(waiting);
-        await store.createCase(nth(2, { status: 'awaiting_review' }));
-        expect(await store.waitingReferrals('ana.perez@example.org')).toEqual([waiting.referralId]);
-        await store.deleteWaiting('ana.perez@example.org', waiting.referralId);
-        expect(await store.waitingReferrals('ana.perez@example.org')).toEqual([]);
-      });
-
       it('lists the cases of a status newest first, whole, and follows status changes', async () => {
         for (const n of [1, 2, 3]) await store.createCase(nth(n));
         await store.createCase(nth(4, { status: 'held' }));
@@ -185,14 +175,13 @@ export function storeContract(name: string, makeStore: () => Promise<StorePort>)
       it('sets each one-time mark once, each on its own', async () => {
         expect(await store.markOnce(id, 'coordinatorNotice', AT)).toBe(true);
         expect(await store.markOnce(id, 'coordinatorNotice', '2026-05-15T18:00:00.000Z')).toBe(false);
-        for (const mark of ['holdNotice', 'verificationNotice', 'escalation', 'intro'] as const) {
+        for (const mark of ['holdNotice', 'escalation', 'intro'] as const) {
           expect(await store.markOnce(id, mark, AT)).toBe(true);
           expect(await store.markOnce(id, mark, AT)).toBe(false);
         }
         expect(await store.getCase(id)).toMatchObject({
           coordinatorNoticeAt: AT,
           holdNoticeAt: AT,
-          verificationNoticeAt: AT,
           escalationSentAt: AT,
           introSentAt: AT,
         });
@@ -228,14 +217,6 @@ export function storeContract(name: string, makeStore: () => Promise<StorePort>)
         expect((await store.getCase(id))?.receiptClaimedAt).toBe('2026-05-15T17:11:00.000Z');
       });
 
-      it('admits only a case awaiting verification, once', async () => {
-        await store.createCase(nth(1, { status: 'awaiting_verification' }));
-        expect(await store.admitCase(id, { status: 'paging' })).toBe(false);
-        expect(await store.admitCase('MR-CASE0001', { status: 'awaiting_review', duplicateOf: id })).toBe(true);
-        expect(await store.admitCase('MR-CASE0001', { status: 'paging' })).toBe(false);
-        expect(await store.getCase('MR-CASE0001')).toMatchObject({ status: 'awaiting_review', duplicateOf: id });
-      });
-
       it('approves a case still in the status it was seen in, dropping its hold reason', async () => {
         await store.claimWave(id, 1, next);
         await store.holdCase(id, 1, 'page_budget');
@@ -251,6 +232,17 @@ export function storeContract(name: string, makeStore: () => Promise<StorePort>)
           nextWaveAt: approval.nextWaveAt,
           wave: 1,
         });
+        expect(record?.holdReason).toBeUndefined();
+      });
+
+      it('approves a case set aside in review only while it is still set aside for that reason', async () => {
+        await store.createCase(nth(1, { status: 'awaiting_review', urgency: 'routine', holdReason: 'new_submitter' }));
+        const approval = { from: 'awaiting_review' as const, to: 'awaiting_review' as const, by: 'staff:lee', at: AT };
+        expect(await store.approveCase('MR-CASE0001', { ...approval, fromHold: 'duplicate' })).toBe(false);
+        expect(await store.approveCase('MR-CASE0001', { ...approval, fromHold: 'new_submitter' })).toBe(true);
+        expect(await store.approveCase('MR-CASE0001', { ...approval, fromHold: 'new_submitter' })).toBe(false);
+        const record = await store.getCase('MR-CASE0001');
+        expect(record).toMatchObject({ status: 'awaiting_review', approvedBy: 'staff:lee' });
         expect(record?.holdReason).toBeUndefined();
       });
 
@@ -478,55 +470,32 @@ export function storeContract(name: string, makeStore: () => Promise<StorePort>)
         expect(await store.listTrusted()).toHaveLength(1);
       });
 
-      it('keeps until when an address is verified', async () => {
-        expect(await store.verifiedUntil('ana@firm.org')).toBeUndefined();
-        await store.setVerified('ana@firm.org', '2026-11-11T17:05:00.000Z');
-        expect(await store.verifiedUntil('ana@firm.org')).toBe('2026-11-11T17:05:00.000Z');
-        await store.deleteVerified('ana@firm.org');
-        expect(await store.verifiedUntil('ana@firm.org')).toBeUndefined();
-      });
-
-      it('claims one verification email per period; a failed send gives its own claim back, not a newer one', async () => {
-        expect(await store.claimVerificationEmail('ana@firm.org', NOW, HOUR)).toBe(true);
-        expect(await store.claimVerificationEmail('ana@firm.org', later(HOUR - 1), HOUR)).toBe(false);
-        expect(await store.claimVerificationEmail('ben@firm.org', NOW, HOUR)).toBe(true);
-        await store.releaseVerificationEmail('ana@firm.org', NOW);
-        expect(await store.claimVerificationEmail('ana@firm.org', later(1000), HOUR)).toBe(true);
-        await store.releaseVerificationEmail('ana@firm.org', NOW);
-        expect(await store.claimVerificationEmail('ana@firm.org', later(2000), HOUR)).toBe(false);
-        expect(await store.claimVerificationEmail('ana@firm.org', later(HOUR + 1000), HOUR)).toBe(true);
-      });
-
-      it('uses a verification token up once; an unknown, used or expired one says which', async () => {
-        await store.putVerifyToken('hash-1', 'ana@firm.org', later(HOUR));
-        await store.putVerifyToken('hash-2', 'ben@firm.org', later(HOUR));
-        expect(await store.useVerifyToken('hash-x', NOW)).toEqual({ result: 'unknown' });
-        expect(await store.useVerifyToken('hash-2', later(HOUR))).toEqual({ result: 'expired' });
-        const uses = await Promise.all([1, 2, 3].map(() => store.useVerifyToken('hash-1', NOW)));
-        expect(uses.filter((u) => u.result === 'ok')).toEqual([{ result: 'ok', email: 'ana@firm.org' }]);
-        expect(uses.filter((u) => u.result === 'used')).toHaveLength(2);
-        expect(await store.useVerifyToken('hash-1', NOW)).toEqual({ result: 'used' });
-        await expect(store.putVerifyToken('hash-1', 'eve@evil.org', later(HOUR))).rejects.toThrow();
-      });
-
-      it('lists the referrals waiting for an address by id', async () => {
-        for (const n of [3, 1, 2]) {
-          const waiting = nth(n, { status: 'awaiting_verification' });
-          await store.createCase(waiting);
-        }
-        expect(await store.waitingReferrals('ana.perez@example.org')).toEqual(['MR-CASE0001', 'MR-CASE0002', 'MR-CASE0003']);
-        expect(await store.waitingReferrals('ben@firm.org')).toEqual([]);
+      it('queues referrals for the coordinators’ digest once each, by id, and takes listed ones off', async () => {
+        expect(await store.digestQueue()).toEqual([]);
+        for (const id of ['MR-3', 'MR-1', 'MR-2', 'MR-1']) await store.queueDigest(id);
+        expect(await store.digestQueue()).toEqual(['MR-1', 'MR-2', 'MR-3']);
+        await store.clearDigest(['MR-1', 'MR-3']);
+        await store.queueDigest('MR-4');
+        expect(await store.digestQueue()).toEqual(['MR-2', 'MR-4']);
+        await store.clearDigest([]);
+        expect(await store.digestQueue()).toEqual(['MR-2', 'MR-4']);
       });
     });
 
     describe('budgets and alerts', () => {
-      it('counts urgent referrals per address in a rolling day; a repeat is counted once', async () => {
-        expect(await store.takeUrgentSlot('ana@firm.org', 'MR-1', 2, NOW)).toBe(true);
-        expect(await store.takeUrgentSlot('ana@firm.org', 'MR-2', 2, later(1000))).toBe(true);
-        expect(await store.takeUrgentSlot('ana@firm.org', 'MR-2', 2, later(2000))).toBe(true);
-        expect(await store.takeUrgentSlot('ana@firm.org', 'MR-3', 2, later(3000))).toBe(false);
-        expect(await store.takeUrgentSlot('ben@firm.org', 'MR-3', 2, later(3000))).toBe(true);
-        expect(await store.takeUrgentSlot('ana@firm.org', 'MR-3', 2, later(24 * HOUR + 1))).toBe(true);
+      it('counts each daily allowance per owner in a rolling day; a repeat is counted once', async () => {
+        expect(await store.takeDailySlot('urgent', 'ana@firm.org', 'MR-1', 2, NOW)).toBe(true);
+        expect(await store.takeDailySlot('urgent', 'ana@firm.org', 'MR-2', 2, later(1000))).toBe(true);
+        expect(await store.takeDailySlot('urgent', 'ana@firm.org', 'MR-2', 2, later(2000))).toBe(true);
+        expect(await store.takeDailySlot('urgent', 'ana@firm.org', 'MR-3', 2, later(3000))).toBe(false);
+        expect(await store.takeDailySlot('urgent', 'ben@firm.org', 'MR-3', 2, later(3000))).toBe(true);
+        expect(await store.takeDailySlot('urgent', 'ana@firm.org', 'MR-3', 2, later(24 * HOUR + 1))).toBe(true);
+        // the domain's and the routine allowances are counters of their own
+        expect(await store.takeDailySlot('routine', 'ana@firm.org', 'MR-9', 1, later(3000))).toBe(true);
+        expect(await store.takeDailySlot('routine', 'ana@firm.org', 'MR-10', 1, later(3000))).toBe(false);
+        expect(await store.takeDailySlot('urgent_domain', 'firm.org', 'MR-3', 1, later(3000))).toBe(true);
+        expect(await store.takeDailySlot('urgent_domain', 'firm.org', 'MR-4', 1, later(3000))).toBe(false);
+        expect(await store.takeDailySlot('urgent_domain', 'partner.org', 'MR-4', 1, later(3000))).toBe(true);
       });
 
       it('reserves pages within the rolling hour, once per wave, and never beyond the budget under concurrency', async () => {

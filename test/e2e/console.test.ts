@@ -7,7 +7,7 @@ import type { LocalRuntime } from '../../local/runtime.js';
 import { useBrowser } from '../support/browser.js';
 import { validReferral } from '../fixtures/referral.js';
 import { coordinatorEntry, doctorEntry } from '../fixtures/roster.js';
-import { call, useTestRuntime , attorneyCall } from '../support/runtime.js';
+import { call, useTestRuntime, attorneyCall } from '../support/runtime.js';
 
 let rt!: LocalRuntime;
 let browser!: Browser;

@@ -3,7 +3,7 @@ import type { LocalRuntime } from '../../local/runtime.js';
 import type { Browser } from 'playwright-core';
 import { expectNoSeriousA11yViolations } from '../support/axe.js';
 import { useBrowser } from '../support/browser.js';
-import { call, useTestRuntime , attorneyCall } from '../support/runtime.js';
+import { call, useTestRuntime, attorneyCall } from '../support/runtime.js';
 import { trust } from '../integration/helpers.js';
 
 let rt!: LocalRuntime;

@@ -5,7 +5,7 @@ import { expectNoSeriousA11yViolations } from '../support/axe.js';
 import { useBrowser } from '../support/browser.js';
 import { validReferral } from '../fixtures/referral.js';
 import { coordinatorEntry, doctorEntry } from '../fixtures/roster.js';
-import { call, useTestRuntime , attorneyCall } from '../support/runtime.js';
+import { call, useTestRuntime, attorneyCall } from '../support/runtime.js';
 import { trust } from '../integration/helpers.js';
 
 let rt!: LocalRuntime;

@@ -135,9 +135,9 @@ describe('trust and budgets', () => {
     const vars = functions[functionId('dispatcher')]!.Properties.Environment.Variables;
     expect(vars).toMatchObject({ URGENT_PER_SUBMITTER_PER_DAY: '3', PAGE_BUDGET_PER_HOUR: '40' });
     const lowered = settingsFromContext(
-      new App({ context: { ...cdkContext, urgentPerSubmitterPerDay: '2', pageBudgetPerHour: '5' } }).node,
+      new App({ context: { ...cdkContext, URGENT_PER_SUBMITTER_PER_DAY: '2', PAGE_BUDGET_PER_HOUR: '5' } }).node,
     );
-    expect(lowered).toMatchObject({ urgentPerSubmitterPerDay: 2, pageBudgetPerHour: 5 });
+    expect(lowered).toMatchObject({ URGENT_PER_SUBMITTER_PER_DAY: 2, PAGE_BUDGET_PER_HOUR: 5 });
   });
 
   it('lets only intake and staff hash A-numbers, with GenerateMac on the HMAC key alone', () => {

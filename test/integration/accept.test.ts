@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.js';
 import { validReferral } from '../fixtures/referral.js';
-import { call, useTestRuntime , attorneyCall } from '../support/runtime.js';
+import { call, useTestRuntime, attorneyCall } from '../support/runtime.js';
 import {
   advance,
   caseOf,

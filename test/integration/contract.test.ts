@@ -3,7 +3,7 @@
  * Only the public API and the documented `/_local/*` hooks are used; nothing of the application is imported.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { call, startTestRuntime , attorneyCall } from '../support/runtime.js';
+import { call, startTestRuntime, attorneyCall } from '../support/runtime.js';
 
 type Runtime = Awaited<ReturnType<typeof startTestRuntime>>;
 type Res = Awaited<ReturnType<typeof call>>;

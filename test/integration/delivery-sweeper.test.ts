@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
-import { isTrusted } from '../../shared/usecases/trust.js';
 import type { LocalRuntime } from '../../local/runtime.js';
 import type { RosterDocument } from '../fixtures/roster.js';
 import { call, useTestRuntime } from '../support/runtime.js';
@@ -306,10 +305,10 @@ describe('admin CLI', () => {
     const listed = await run('list');
     expect(listed.out).toMatch(/^@firm\.test\tadded .* by admin:/m);
     expect(listed.out).toMatch(/^lawyer@other\.test\t/m);
-    expect(await isTrusted('anyone@firm.test', rt.deps)).toBe(true);
+    expect(await rt.deps.store.onTrustedList('anyone@firm.test')).toBe(true);
 
     expect(await run('untrust', '@firm.test')).toMatchObject({ code: 0, out: 'no longer trusted: @firm.test' });
-    expect(await isTrusted('anyone@firm.test', rt.deps)).toBe(false);
+    expect(await rt.deps.store.onTrustedList('anyone@firm.test')).toBe(false);
     expect((await run('trust', 'not an address')).code).toBe(2);
     expect((await run('nonsense')).code).toBe(2);
   });

@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.js';
 import { freshANumber, validReferral, type ReferralOverrides } from '../fixtures/referral.js';
 import { coordinatorEntry, doctorEntry, type RosterDocument } from '../fixtures/roster.js';
-import { call , attorneyCall } from '../support/runtime.js';
+import { call, attorneyCall } from '../support/runtime.js';
 
 /** Shared steps of the integration tests: every one goes through the local runtime over real HTTP. */
 

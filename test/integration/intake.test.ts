@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { validReferral } from '../fixtures/referral.js';
-import { call, useTestRuntime , attorneyCall } from '../support/runtime.js';
+import { call, useTestRuntime, attorneyCall } from '../support/runtime.js';
 import type { LocalRuntime } from '../../local/runtime.js';
 import { FIXTURE_DOMAIN, trust } from './helpers.js';
 

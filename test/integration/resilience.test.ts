@@ -5,7 +5,7 @@ import type { EmailPort, SchedulerPort } from '../../shared/ports.js';
 import { sendReceipt } from '../../shared/usecases/receipt.js';
 import { caseRecord } from '../fixtures/case.js';
 import { parsedReferral, validReferral } from '../fixtures/referral.js';
-import { call, useTestRuntime , attorneyCall } from '../support/runtime.js';
+import { call, useTestRuntime, attorneyCall } from '../support/runtime.js';
 import {
   advance,
   clockNow,

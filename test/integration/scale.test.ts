@@ -9,7 +9,7 @@ import { caseItem } from '../../shared/store/items.js';
 import { SWEEP_BATCH } from '../../shared/usecases/sweeper.js';
 import { freshANumber, parsedReferral, validReferral } from '../fixtures/referral.js';
 import { rosterDocument } from '../fixtures/roster.js';
-import { call, useTestRuntime , attorneyCall } from '../support/runtime.js';
+import { call, useTestRuntime, attorneyCall } from '../support/runtime.js';
 import { clockNow, resetWith, settle, staffCall } from './helpers.js';
 
 let rt: LocalRuntime;

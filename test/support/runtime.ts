@@ -73,7 +73,13 @@ export function attorneyToken(rt: { url: string }, email: string = FIXTURE_ATTOR
  * `call` as a signed-in attorney: the bearer token of the body's `attorney.email` (or the fixture attorney),
  * unless the headers carry their own `authorization` (an empty one sends none).
  */
-export async function attorneyCall(rt: { url: string }, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+export async function attorneyCall(
+  rt: { url: string },
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
   if ('authorization' in headers) {
     const { authorization, ...rest } = headers;
     return call(rt, method, path, body, authorization ? headers : rest);

@@ -25,6 +25,8 @@ describe('config', () => {
       WAVE_MINUTES: 10,
       OFFER_TOKEN_DAYS: 3,
       URGENT_PER_SUBMITTER_PER_DAY: 3,
+      URGENT_PER_DOMAIN_PER_DAY: 10,
+      ROUTINE_PER_SUBMITTER_PER_DAY: 20,
       PAGE_BUDGET_PER_HOUR: 40,
       A_NUMBER_KEY_ID: undefined,
       AWS_ENDPOINT_URL_DYNAMODB: undefined,

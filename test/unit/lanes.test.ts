@@ -71,6 +71,22 @@ describe('which changes let a case out of waiting (routine lane)', () => {
     expect(admitted('paging', 'escalated')).toBe(false);
     expect(admitted(undefined, 'paging')).toBe(false);
   });
+
+  it('a new attorney’s routine case set aside in review whose hold a coordinator dropped, and no other change of it', () => {
+    const setAside = (holdReason?: string) => ({
+      pk: { S: 'REF#MR-AAAAAAAA' },
+      sk: { S: 'REF' },
+      status: { S: 'awaiting_review' },
+      ...(holdReason ? { holdReason: { S: holdReason } } : {}),
+    });
+    const modify = (before?: string, after?: string) =>
+      ({ eventName: 'MODIFY', dynamodb: { Keys: { sk: { S: 'REF' } }, OldImage: setAside(before), NewImage: setAside(after) } }) as Record;
+    expect(jobFor('routine', modify('new_submitter', undefined))).toBe('admitted');
+    expect(jobFor('routine', modify('new_submitter', 'new_submitter'))).toBeUndefined();
+    expect(jobFor('routine', modify(undefined, undefined))).toBeUndefined();
+    expect(jobFor('routine', modify('routine_limit', undefined))).toBeUndefined();
+    expect(jobFor('urgent', modify('new_submitter', undefined))).toBeUndefined();
+  });
 });
 
 describe('a lane batch', () => {

@@ -22,7 +22,7 @@ describe('messages', () => {
       const referralId = '<script>alert("x")</script>';
 
       // Act
-      const email = receiptEmail({ referralId, urgency: 'urgent', outcomeUrl: OUTCOME_URL });
+      const email = receiptEmail({ referralId, paging: true, outcomeUrl: OUTCOME_URL });
 
       // Assess
       expect(email.html).not.toContain('<script>');
@@ -30,38 +30,37 @@ describe('messages', () => {
       expect(email.text).toContain(`Reference: ${referralId}.`);
     });
 
-    it('cannot break out of an attribute through the urgency or the link', () => {
+    it('cannot break out of an attribute through the reference or the link', () => {
       const email = receiptEmail({
-        referralId: 'MR-7K3M9QXT',
-        urgency: '"><img src=x onerror=alert(1)>',
+        referralId: '"><img src=x onerror=alert(1)>',
+        paging: false,
         outcomeUrl: 'https://medreview.example/outcome/x"onmouseover="alert(1)',
       });
 
       expect(email.html).not.toContain('<img');
       expect(email.html).not.toContain('"onmouseover');
-      expect(email.html).toContain('Triage: &quot;&gt;&lt;img src=x onerror=alert(1)&gt;.');
+      expect(email.html).toContain('Reference: &quot;&gt;&lt;img src=x onerror=alert(1)&gt;.');
     });
 
     it('links the outcome page in the html part', () => {
-      const email = receiptEmail({ referralId: 'MR-7K3M9QXT', urgency: 'routine', outcomeUrl: `${OUTCOME_URL}&x=1` });
+      const email = receiptEmail({ referralId: 'MR-7K3M9QXT', paging: false, outcomeUrl: `${OUTCOME_URL}&x=1` });
 
       expect(email.html).toContain(`<a href="${OUTCOME_URL}&amp;x=1">${OUTCOME_URL}&amp;x=1</a>`);
       expect(email.text).toContain(`report it here: ${OUTCOME_URL}&x=1`);
     });
 
-    it('names the referral in the subject and says doctors are paged for an urgent case', () => {
-      const email = receiptEmail({ referralId: 'MR-7K3M9QXT', urgency: 'urgent', outcomeUrl: OUTCOME_URL });
+    it('names the referral in the subject and says doctors are paged for a case that pages', () => {
+      const email = receiptEmail({ referralId: 'MR-7K3M9QXT', paging: true, outcomeUrl: OUTCOME_URL });
 
       expect(email.subject).toBe('Referral MR-7K3M9QXT received');
-      expect(email.text).toContain('Triage: urgent.');
       expect(email.text).toContain('Volunteer doctors are being paged now.');
     });
 
-    it('says a doctor will review a routine case', () => {
-      const email = receiptEmail({ referralId: 'MR-7K3M9QXT', urgency: 'routine', outcomeUrl: OUTCOME_URL });
+    it('says the program reviews a case in review, and no more', () => {
+      const email = receiptEmail({ referralId: 'MR-7K3M9QXT', paging: false, outcomeUrl: OUTCOME_URL });
 
-      expect(email.text).toContain('A volunteer doctor will review the request.');
-      expect(email.text).not.toContain('paged');
+      expect(email.text).toContain('The program reviews this referral');
+      expect(email.text).not.toMatch(/paged|urgent|routine|held|coordinator/i);
     });
   });
 

@@ -61,7 +61,6 @@ describe('referral schema', () => {
   describe('required fields', () => {
     const REQUIRED = [
       'attorney.name',
-      'attorney.email',
       'attorney.phone',
       'attorney.g28Filed',
       'client.givenName',
@@ -85,6 +84,10 @@ describe('referral schema', () => {
       const errors = errorsFor(body);
 
       expect(errors).toEqual([{ path, message: 'is required' }]);
+    });
+
+    it('leaves attorney.email to the sign-in: the body may omit it', () => {
+      expect(errorsFor(withoutField(validReferral(), 'attorney.email'))).toEqual([]);
     });
 
     it.each(['attorney', 'client', 'custody', 'medical', 'request', 'consent'])('reports a missing %s section', (section) => {

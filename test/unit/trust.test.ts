@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { holdNoticeEmail, receiptEmail, verificationEmail } from '../../shared/domain/messages.js';
+import { holdNoticeEmail, newSubmitterDigest } from '../../shared/domain/messages.js';
 import { LocalKeyedHash } from '../../shared/hash/local.js';
 import { trustTarget } from '../../shared/usecases/trust.js';
 
@@ -12,16 +12,11 @@ describe('trust target', () => {
 });
 
 describe('messages about trust and holds', () => {
-  it('the verification email carries the link and nothing about the referral', () => {
-    const m = verificationEmail({ url: 'https://x.example/verify#token=abc' });
-    expect(m.text).toContain('https://x.example/verify#token=abc');
-    expect(m.subject + m.text).not.toMatch(/MR-|urgent/i);
-  });
-
-  it('a held receipt reads the same whatever the hold, and promises no paging', () => {
-    const held = receiptEmail({ referralId: 'MR-AAAAAAAA', urgency: 'urgent', held: true, outcomeUrl: 'u' });
-    expect(held.text).toContain('coordinator reviews this referral before doctors are contacted');
-    expect(held.text).not.toContain('being paged');
+  it('the new attorneys’ digest lists referral ids only', () => {
+    const m = newSubmitterDigest({ referralIds: ['MR-AAAAAAAA', 'MR-BBBBBBBB'] });
+    expect(m.subject).toBe('2 referrals from new attorneys to review');
+    expect(m.text).toContain('MR-AAAAAAAA, MR-BBBBBBBB');
+    expect(newSubmitterDigest({ referralIds: ['MR-AAAAAAAA'] }).subject).toBe('1 referral from new attorneys to review');
   });
 
   it('the coordinators hear why a case is held, with ids only', () => {

@@ -90,7 +90,7 @@ describe('a new case on the routine lane', () => {
 
     expect(p.outbox.email.subjects(LEE.email)).toEqual([`Case ${ID} is held for a coordinator`]);
     expect(await p.store.listOffers(ID)).toEqual([]);
-    expect(p.outbox.email.to(ATTORNEY)[0].text).toContain('A program coordinator reviews this referral');
+    expect(p.outbox.email.to(ATTORNEY)[0].text).toContain('The program reviews this referral');
   });
 
   it('sets a routine duplicate aside for the coordinators', async () => {

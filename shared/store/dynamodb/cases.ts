@@ -15,7 +15,7 @@ import {
   type ListIndex,
 } from '../items.js';
 import { keys } from '../keys.js';
-import { submitterOf, type CasePort, type CaseSummary } from '../port.js';
+import type { CasePort, CaseSummary } from '../port.js';
 import type { Table } from './table.js';
 
 /** Cases in the single table: the case item, its index entries, and its named state changes. */
@@ -27,14 +27,7 @@ export function dynamoCases(t: Table): CasePort {
         Item: caseItem(newCase(record)),
         ConditionExpression: 'attribute_not_exists(pk)',
       };
-      if (record.status !== 'awaiting_verification') return t.ifCondition(() => t.db.send(new PutCommand(put)));
-      const pointer = {
-        ...keys.waiting(submitterOf(record), record.referralId),
-        referralId: record.referralId,
-        createdAt: record.createdAt,
-      };
-      const failed = await t.transact([{ Put: put }, { Put: { TableName: t.name, Item: pointer } }]);
-      return !failed.has(0);
+      return t.ifCondition(() => t.db.send(new PutCommand(put)));
     },
 
     getCase: (referralId) => t.get<CaseRecord>(keys.case(referralId)),

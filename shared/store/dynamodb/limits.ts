@@ -1,10 +1,10 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../keys.js';
 import type { LimitPort } from '../port.js';
-import { countInWindow, PAGE_BUDGET_WINDOW_MS, URGENT_WINDOW_MS, type WindowEntry } from '../window.js';
+import { countInWindow, DAY_WINDOW_MS, PAGE_BUDGET_WINDOW_MS, type WindowEntry } from '../window.js';
 import type { Table } from './table.js';
 
-/** The budgets (a submitter's urgent referrals per day, doctor pages per hour) and once-per-period alerts. */
+/** The budgets (an attorney's referrals per day, doctor pages per hour) and once-per-period alerts. */
 export function dynamoLimits(t: Table): LimitPort {
   /**
    * A rolling-window counter: one item lists what was counted in the window, so the limit holds over any
@@ -33,7 +33,7 @@ export function dynamoLimits(t: Table): LimitPort {
   };
 
   return {
-    takeUrgentSlot: (email, id, limit, now) => take(keys.urgentWindow(email), id, 1, limit, URGENT_WINDOW_MS, now),
+    takeDailySlot: (counter, owner, id, limit, now) => take(keys.dailyWindow(counter, owner), id, 1, limit, DAY_WINDOW_MS, now),
     takePageBudget: (id, pages, limit, now) => take(keys.pageBudget(), id, pages, limit, PAGE_BUDGET_WINDOW_MS, now),
     claimAlert: (name, now, periodMs) => t.claimOnce(keys.alert(name), now, periodMs),
   };
