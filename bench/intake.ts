@@ -84,7 +84,14 @@ async function time(fn: () => Promise<unknown>, n: number): Promise<number[]> {
 }
 
 // limits raised: this measures latency, not the per-submitter limit or the page budget
-const rt = await startTestRuntime({ limits: { URGENT_PER_SUBMITTER_PER_DAY: 10_000, PAGE_BUDGET_PER_HOUR: 10_000 } });
+const rt = await startTestRuntime({
+  limits: {
+    URGENT_PER_SUBMITTER_PER_DAY: 10_000,
+    URGENT_PER_DOMAIN_PER_DAY: 10_000,
+    ROUTINE_PER_SUBMITTER_PER_DAY: 10_000,
+    PAGE_BUDGET_PER_HOUR: 10_000,
+  },
+});
 /** The fixture attorney's domain on the trusted list (as a coordinator would put it), so referrals page. */
 const trustFixtureDomain = async () => {
   const { token } = (await call(rt, 'GET', '/_local/token?group=coordinators')).json;

@@ -20,7 +20,11 @@ export function createMedreview(
     account: process.env.CDK_DEFAULT_ACCOUNT,
     region: process.env.CDK_DEFAULT_REGION ?? (app.node.tryGetContext('region') as string | undefined) ?? 'us-east-1',
   };
-  const stateful = new StatefulStack(app, 'MedreviewStateful', { env, description: 'medreview data, keys, messaging config' });
+  const stateful = new StatefulStack(app, 'MedreviewStateful', {
+    env,
+    mailFrom: settings.mailFrom,
+    description: 'medreview data, keys, messaging config',
+  });
   // CloudFront reads its web ACL from us-east-1 only; the ARN crosses Regions through CDK's SSM-backed references.
   const edge = new EdgeStack(app, 'MedreviewEdge', {
     env: { account: env.account, region: 'us-east-1' },

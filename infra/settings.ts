@@ -29,6 +29,8 @@ export interface Settings {
   readonly apiBurstLimit: number;
   /** Prefix of the staff sign-in domain (`<prefix>.auth.<region>.amazoncognito.com`); default medreview-staff-<account>. */
   readonly staffDomainPrefix?: string;
+  /** Prefix of the attorneys' and doctors' sign-in domain; default medreview-<account>. */
+  readonly externalDomainPrefix?: string;
   /** Built web folder; deployed to the site bucket only when it exists at synth time. */
   readonly webDist?: string;
 }
@@ -64,6 +66,7 @@ export function settingsFromContext(node: Node, webDist?: string): Settings {
     apiRateLimit: num('apiRateLimit', 20),
     apiBurstLimit: num('apiBurstLimit', 40),
     staffDomainPrefix: str('staffDomainPrefix'),
+    externalDomainPrefix: str('externalDomainPrefix'),
     webDist,
   };
 }

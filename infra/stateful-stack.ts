@@ -34,8 +34,10 @@ export class StatefulStack extends Stack {
   readonly schedulerDlq: sqs.Queue;
   readonly userPool: cognito.UserPool;
   readonly userPoolClient: cognito.UserPoolClient;
+  /** Attorneys and doctors: self sign-up with a verified email, passwordless (email code, passkeys). */
+  readonly externalPool: cognito.UserPool;
 
-  constructor(scope: Construct, id: string, props?: StackProps) {
+  constructor(scope: Construct, id: string, props: StackProps & { mailFrom: string }) {
     super(scope, id, props);
 
     this.key = new kms.Key(this, 'Key', {
@@ -237,6 +239,33 @@ export class StatefulStack extends Stack {
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.hours(12),
     });
+
+    // Attorneys and doctors: anyone may sign up, but only with an email they prove they own; who they are
+    // (an approved attorney, a roster doctor) is decided by the app from that verified email, never here.
+    this.externalPool = new cognito.UserPool(this, 'ExternalPool', {
+      selfSignUpEnabled: true,
+      signInAliases: { email: true },
+      autoVerify: { email: true },
+      keepOriginal: { email: true },
+      standardAttributes: { email: { required: true, mutable: true } },
+      featurePlan: cognito.FeaturePlan.ESSENTIALS,
+      signInPolicy: { allowedFirstAuthFactors: { password: true, emailOtp: true, passkey: true } },
+      passkeyUserVerification: cognito.PasskeyUserVerification.PREFERRED,
+      mfa: cognito.Mfa.OFF,
+      passwordPolicy: { minLength: 14, requireLowercase: true, requireUppercase: true, requireDigits: true, requireSymbols: true },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      // Cognito's own mailer sends too few messages a day: codes go out through the program's SES identity
+      email: cognito.UserPoolEmail.withSES({ fromEmail: props.mailFrom, fromName: 'medreview', sesRegion: this.region }),
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const passwordless =
+      'Sign-in is passwordless (an emailed one-time code or a passkey, each a possession factor); a second factor on top would lock attorneys at a detention center out. The account only proves an email address: what it may do is decided per request by the app (approved list, roster).';
+    Validations.of(this.externalPool).acknowledge({ id: 'AwsSolutions-COG2', reason: passwordless });
+    const essentials =
+      'Essentials is the plan passwordless sign-in needs; threat protection (Plus) guards passwords, which no one here uses, and every referral from an account not on the approved list is held for a coordinator.';
+    Validations.of(this.externalPool).acknowledge({ id: 'AwsSolutions-COG3', reason: essentials });
+    Validations.of(this.externalPool).acknowledge({ id: 'AwsSolutions-COG8', reason: essentials });
   }
 }
 

@@ -21,7 +21,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { logBlockedRequests } from './waf-logs.js';
 import type { Construct, IConstruct } from 'constructs';
-import { pathParameters, ROUTES } from '../functions/routes.js';
+import { type Auth, pathParameters, ROUTES } from '../functions/routes.js';
 import {
   acknowledgeDefaultPolicy,
   acknowledgeQueueGrant,
@@ -144,11 +144,23 @@ export class StatelessStack extends Stack {
       'Static build output that is redeployed from source control; replication adds nothing.',
     );
 
+    // Attorneys (and doctors) sign in with the external pool's managed login; the site's pages fetch its
+    // discovery document and exchange the code at its domain, so those origins are added to connect-src.
+    const externalDomain = new cognito.UserPoolDomain(this, 'ExternalLoginDomain', {
+      userPool: stateful.externalPool,
+      cognitoDomain: { domainPrefix: settings.externalDomainPrefix ?? `medreview-${this.account}` },
+      managedLoginVersion: cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
+    });
+    const externalLoginOrigin = `https://${externalDomain.domainName}.auth.${this.region}.amazoncognito.com`;
+    const externalAuthority = `https://cognito-idp.${this.region}.amazonaws.com/${stateful.externalPool.userPoolId}`;
     const securityHeaders = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
       securityHeadersBehavior: {
         referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
         strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
-        contentSecurityPolicy: { contentSecurityPolicy: "default-src 'self'; frame-ancestors 'none'", override: true },
+        contentSecurityPolicy: {
+          contentSecurityPolicy: `default-src 'self'; connect-src 'self' https://cognito-idp.${this.region}.amazonaws.com ${externalLoginOrigin}; frame-ancestors 'none'`,
+          override: true,
+        },
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
       },
@@ -257,6 +269,36 @@ export class StatelessStack extends Stack {
       clientId: consoleClient.userPoolClientId,
       useCognitoProvidedValues: true,
     }).node.addDependency(staffDomain);
+    // The external pool's app client for the site's pages (the intake form, the attorney's and the doctor's
+    // pages): authorization code with PKCE, passwordless choice-based sign-in (email code, passkey).
+    const sitePages = ['/', '/referrals/', '/cases/'].map((path) => `${baseUrl}${path}`);
+    const externalClient = new cognito.UserPoolClient(this, 'ExternalClient', {
+      userPool: stateful.externalPool,
+      generateSecret: false,
+      authFlows: { user: true },
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL],
+        callbackUrls: sitePages,
+        logoutUrls: sitePages,
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      preventUserExistenceErrors: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+    });
+    new cognito.CfnManagedLoginBranding(this, 'ExternalLoginBranding', {
+      userPoolId: stateful.externalPool.userPoolId,
+      clientId: externalClient.userPoolClientId,
+      useCognitoProvidedValues: true,
+    }).node.addDependency(externalDomain);
+    const siteAuthConfig = {
+      authority: externalAuthority,
+      clientId: externalClient.userPoolClientId,
+      scope: 'openid email',
+      signOutUrl: `${externalLoginOrigin}/logout?client_id=${externalClient.userPoolClientId}&logout_uri=${baseUrl}/`,
+    };
     // read by the console at start (no inline script under the CSP); Cognito has no OIDC end-session endpoint
     const consoleConfig = {
       authority,
@@ -267,7 +309,11 @@ export class StatelessStack extends Stack {
 
     if (settings.webDist && existsSync(settings.webDist)) {
       const deployment = new s3deploy.BucketDeployment(this, 'WebDeployment', {
-        sources: [s3deploy.Source.asset(settings.webDist), s3deploy.Source.jsonData('console/config.json', consoleConfig)],
+        sources: [
+          s3deploy.Source.asset(settings.webDist),
+          s3deploy.Source.jsonData('console/config.json', consoleConfig),
+          s3deploy.Source.jsonData('auth/config.json', siteAuthConfig),
+        ],
         destinationBucket: siteBucket,
         distribution: this.distribution,
         distributionPaths: ['/*'],
@@ -431,24 +477,21 @@ export class StatelessStack extends Stack {
       validateRequestBody: true,
       validateRequestParameters: true,
     });
-    const authorizer = new apigw.CognitoUserPoolsAuthorizer(this, 'StaffAuthorizer', {
-      cognitoUserPools: [stateful.userPool],
-    });
-    const route = (
-      resource: apigw.IResource,
-      method: string,
-      target: MedreviewFunction,
-      params: string[],
-      isPublic: boolean,
-    ): apigw.Method => {
+    // one authorizer per user pool: a staff token never passes an attorney route, nor the reverse
+    const authorizers: Record<Exclude<Auth, 'public'>, apigw.CognitoUserPoolsAuthorizer> = {
+      staff: new apigw.CognitoUserPoolsAuthorizer(this, 'StaffAuthorizer', { cognitoUserPools: [stateful.userPool] }),
+      external: new apigw.CognitoUserPoolsAuthorizer(this, 'ExternalAuthorizer', { cognitoUserPools: [stateful.externalPool] }),
+    };
+    const route = (resource: apigw.IResource, method: string, target: MedreviewFunction, params: string[], auth: Auth): apigw.Method => {
+      const isPublic = auth === 'public';
       const m = resource.addMethod(method, new apigw.LambdaIntegration(target, { allowTestInvoke: false }), {
         requestValidator: validator,
         requestParameters: Object.fromEntries(params.map((p) => [`method.request.path.${p}`, true])),
-        ...(isPublic ? {} : { authorizer, authorizationType: apigw.AuthorizationType.COGNITO }),
+        ...(isPublic ? {} : { authorizer: authorizers[auth], authorizationType: apigw.AuthorizationType.COGNITO }),
       });
       if (isPublic) {
         const why =
-          'Public by design: attorneys and doctors have no accounts; the call is protected by WAF, throttling and, where it changes state, a single-use token.';
+          'Public by design: the doctor’s offer link and the attorney’s outcome link carry a single-use or purpose-bound token instead of a sign-in; WAF and throttling cover the rest.';
         ack(m, 'AwsSolutions-APIG4', why);
         ack(m, 'AwsSolutions-COG4', why);
       }
@@ -456,7 +499,7 @@ export class StatelessStack extends Stack {
     };
     // every row of the route table (functions/routes.ts), the same table the local server and the handlers read
     for (const r of ROUTES) {
-      route(this.api.root.resourceForPath(r.path), r.method, this.functions[r.function], pathParameters(r.path), r.auth === 'public');
+      route(this.api.root.resourceForPath(r.path), r.method, this.functions[r.function], pathParameters(r.path), r.auth);
     }
 
     this.addWaf(originVerify, key);

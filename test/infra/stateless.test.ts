@@ -21,8 +21,8 @@ const roleOf = (fnId: string) => functions[fnId]!.Properties.Role['Fn::GetAtt'][
 const configVars = Object.entries(VARIABLES).map(([name, { required }]) => ({ name, required }));
 
 describe('functions', () => {
-  it('are the twelve handlers, all Node.js 24 on arm64 with 1024 MB and reserved concurrency', () => {
-    expect(Object.keys(functions)).toHaveLength(12);
+  it('are the eleven handlers, all Node.js 24 on arm64 with 1024 MB and reserved concurrency', () => {
+    expect(Object.keys(functions)).toHaveLength(11);
     for (const f of Object.values(functions)) {
       expect(f.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], MemorySize: 1024 });
       expect(f.Properties.ReservedConcurrentExecutions).toBeGreaterThan(0);
@@ -80,7 +80,6 @@ describe('least privilege: each function may do what its ports need and nothing 
     offers: { table: write, other: [...email, ...scheduler, ...sms] },
     outcome: { table: write, other: [...email, ...scheduler] },
     staff: { table: [...write, 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem'].sort(), other: scheduler },
-    verify: { table: [...write, 'dynamodb:DeleteItem'].sort(), other: [] },
     dispatcher: {
       table: [...write, ...streamRead, 'dynamodb:DeleteItem'].sort(),
       other: ['dynamodb:ListStreams', ...email, ...scheduler, ...sms],
@@ -133,11 +132,16 @@ describe('least privilege: each function may do what its ports need and nothing 
 describe('trust and budgets', () => {
   it('passes the limits from CDK context to every function', () => {
     const vars = functions[functionId('dispatcher')]!.Properties.Environment.Variables;
-    expect(vars).toMatchObject({ URGENT_PER_SUBMITTER_PER_DAY: '3', PAGE_BUDGET_PER_HOUR: '40' });
+    expect(vars).toMatchObject({
+      URGENT_PER_SUBMITTER_PER_DAY: '3',
+      URGENT_PER_DOMAIN_PER_DAY: '10',
+      ROUTINE_PER_SUBMITTER_PER_DAY: '20',
+      PAGE_BUDGET_PER_HOUR: '40',
+    });
     const lowered = settingsFromContext(
-      new App({ context: { ...cdkContext, URGENT_PER_SUBMITTER_PER_DAY: '2', PAGE_BUDGET_PER_HOUR: '5' } }).node,
+      new App({ context: { ...cdkContext, urgentPerSubmitterPerDay: '2', urgentPerDomainPerDay: '4', pageBudgetPerHour: '5' } }).node,
     );
-    expect(lowered).toMatchObject({ URGENT_PER_SUBMITTER_PER_DAY: 2, PAGE_BUDGET_PER_HOUR: 5 });
+    expect(lowered).toMatchObject({ urgentPerSubmitterPerDay: 2, urgentPerDomainPerDay: 4, pageBudgetPerHour: 5 });
   });
 
   it('lets only intake and staff hash A-numbers, with GenerateMac on the HMAC key alone', () => {
@@ -214,6 +218,16 @@ describe('the two dispatch lanes on the table stream', () => {
               eventName: ['MODIFY'],
               dynamodb: {
                 ...ref,
+                OldImage: { status: { S: ['awaiting_review'] }, holdReason: { S: ['new_submitter'] } },
+                NewImage: { status: { S: ['awaiting_review'] }, holdReason: [{ exists: false }] },
+              },
+            }),
+          },
+          {
+            Pattern: JSON.stringify({
+              eventName: ['MODIFY'],
+              dynamodb: {
+                ...ref,
                 NewImage: { status: { S: ['assigned'] } },
                 OldImage: { status: { S: [{ 'anything-but': ['assigned'] }] } },
               },
@@ -275,23 +289,33 @@ describe('REST API', () => {
   ];
   const publicRoutes = [
     'GET /api/health',
-    'POST /api/referrals',
     'POST /api/referrals/{referralId}/outcome',
     'POST /api/offers/{offerId}',
     'POST /api/offers/{offerId}/accept',
     'POST /api/offers/{offerId}/decline',
-    'POST /api/submitters/verify',
   ];
+  const attorneyRoutes = ['POST /api/referrals'];
 
   it('has exactly the contract routes', () => {
-    expect([...methods.keys()].sort()).toEqual([...staffRoutes, ...publicRoutes].sort());
+    expect([...methods.keys()].sort()).toEqual([...staffRoutes, ...publicRoutes, ...attorneyRoutes].sort());
   });
 
-  it('puts the Cognito authorizer on every staff route and on no public one', () => {
-    const authorizerId = Object.keys(resourcesOf(t, 'AWS::ApiGateway::Authorizer'))[0];
+  it('puts the staff pool’s authorizer on every staff route, the external pool’s on the attorneys’, and none on a public one', () => {
+    const authorizers = resourcesOf(t, 'AWS::ApiGateway::Authorizer');
+    const idOf = (pool: string) =>
+      Object.keys(authorizers).find((id) => JSON.stringify(authorizers[id]!.Properties.ProviderARNs).includes(pool))!;
+    const [staffAuthorizer, externalAuthorizer] = [idOf('StaffPool'), idOf('ExternalPool')];
+    expect(Object.keys(authorizers)).toHaveLength(2);
+    expect(staffAuthorizer).not.toBe(externalAuthorizer);
     t.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'COGNITO_USER_POOLS' });
     for (const r of staffRoutes) {
-      expect(methods.get(r)!.Properties).toMatchObject({ AuthorizationType: 'COGNITO_USER_POOLS', AuthorizerId: { Ref: authorizerId } });
+      expect(methods.get(r)!.Properties).toMatchObject({ AuthorizationType: 'COGNITO_USER_POOLS', AuthorizerId: { Ref: staffAuthorizer } });
+    }
+    for (const r of attorneyRoutes) {
+      expect(methods.get(r)!.Properties).toMatchObject({
+        AuthorizationType: 'COGNITO_USER_POOLS',
+        AuthorizerId: { Ref: externalAuthorizer },
+      });
     }
     for (const r of publicRoutes) {
       expect(methods.get(r)!.Properties.AuthorizationType).toBe('NONE');
@@ -356,11 +380,16 @@ describe('CloudFront', () => {
         SecurityHeadersConfig: Match.objectLike({
           ReferrerPolicy: { ReferrerPolicy: 'no-referrer', Override: true },
           StrictTransportSecurity: Match.objectLike({ AccessControlMaxAgeSec: 31536000 }),
-          ContentSecurityPolicy: { ContentSecurityPolicy: "default-src 'self'; frame-ancestors 'none'", Override: true },
           ContentTypeOptions: { Override: true },
         }),
       },
     });
+    const policy = resourcesOf(t, 'AWS::CloudFront::ResponseHeadersPolicy')[config.DefaultCacheBehavior.ResponseHeadersPolicyId.Ref]!;
+    // the site's pages sign attorneys and doctors in: connect-src opened to the external pool's sign-in only
+    expect(flat(policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy)).toBe(
+      "default-src 'self'; connect-src 'self' https://cognito-idp.us-east-1.amazonaws.com " +
+        "https://<ExternalLoginDomainFF138441>.auth.us-east-1.amazoncognito.com; frame-ancestors 'none'",
+    );
     t.hasResourceProperties('AWS::S3::Bucket', {
       PublicAccessBlockConfiguration: {
         BlockPublicAcls: true,
@@ -414,8 +443,8 @@ describe('CloudFront', () => {
 describe('console sign-in', () => {
   it('has a public app client for authorization code (PKCE) that returns only to the console', () => {
     const clients = Object.values(resourcesOf(t, 'AWS::Cognito::UserPoolClient'));
-    expect(clients).toHaveLength(1);
-    const client = clients[0]!.Properties;
+    expect(clients).toHaveLength(2);
+    const client = clients.find((c) => JSON.stringify(c.Properties.UserPoolId).includes('StaffPool'))!.Properties;
     expect(client).toMatchObject({
       AllowedOAuthFlows: ['code'],
       AllowedOAuthFlowsUserPoolClient: true,
@@ -427,16 +456,35 @@ describe('console sign-in', () => {
     expect(client.CallbackURLs.map(flat)).toEqual(['https://<Distribution830FAC52.DomainName>/console/callback']);
     expect(client.LogoutURLs.map(flat)).toEqual(['https://<Distribution830FAC52.DomainName>/console/']);
     t.hasResourceProperties('AWS::Cognito::UserPoolDomain', { ManagedLoginVersion: 2 });
-    t.resourceCountIs('AWS::Cognito::ManagedLoginBranding', 1);
+    t.resourceCountIs('AWS::Cognito::ManagedLoginBranding', 2);
+  });
+
+  it('has a public app client of the external pool that returns only to the site’s signed-in pages, with passwordless sign-in', () => {
+    const client = Object.values(resourcesOf(t, 'AWS::Cognito::UserPoolClient')).find((c) =>
+      JSON.stringify(c.Properties.UserPoolId).includes('ExternalPool'),
+    )!.Properties;
+    expect(client).toMatchObject({ AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid', 'email'], GenerateSecret: false });
+    expect(client.ExplicitAuthFlows).toContain('ALLOW_USER_AUTH');
+    const pages = ['/', '/referrals/', '/cases/'].map((p) => `https://<Distribution830FAC52.DomainName>${p}`);
+    expect(client.CallbackURLs.map(flat)).toEqual(pages);
+    expect(client.LogoutURLs.map(flat)).toEqual(pages);
   });
 
   it('writes the console config (authority, client id, sign-out) beside the site at deploy', () => {
     const { statelessTemplate } = synthMedreview({ webDist: 'web/console' });
     const [deployment] = Object.values(resourcesOf(statelessTemplate, 'Custom::CDKBucketDeployment'));
-    expect(deployment!.Properties.SourceObjectKeys).toHaveLength(2);
+    expect(deployment!.Properties.SourceObjectKeys).toHaveLength(3);
     const markers = JSON.stringify(deployment!.Properties.SourceMarkers);
-    // the pool id, the client id (twice: clientId and the sign-out address), the sign-in domain, the site's domain
-    for (const ref of ['ExportsOutputRefStaffPool', 'ConsoleClient', 'StaffLoginDomain', 'Distribution830FAC52'])
+    // each pool's id, client id (twice: clientId and the sign-out address), sign-in domain, and the site's domain
+    for (const ref of [
+      'ExportsOutputRefStaffPool',
+      'ConsoleClient',
+      'StaffLoginDomain',
+      'ExternalPool',
+      'ExternalClient',
+      'ExternalLoginDomain',
+      'Distribution830FAC52',
+    ])
       expect(markers).toContain(ref);
   }, 60_000);
 });

@@ -23,7 +23,9 @@ import {
 /** The hourly page budget, lowered to 5 as `PAGE_BUDGET_PER_HOUR=5 npm start` would. */
 
 let rt!: LocalRuntime;
-useTestRuntime((started) => (rt = started), { limits: { PAGE_BUDGET_PER_HOUR: 5, URGENT_PER_SUBMITTER_PER_DAY: 50 } });
+useTestRuntime((started) => (rt = started), {
+  limits: { PAGE_BUDGET_PER_HOUR: 5, URGENT_PER_SUBMITTER_PER_DAY: 50, URGENT_PER_DOMAIN_PER_DAY: 50 },
+});
 
 beforeEach(async () => {
   const now = await clockNow(rt);
