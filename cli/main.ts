@@ -13,8 +13,8 @@ const USAGE = `usage:
   medreview roster import FILE   validate a roster document and replace the stored roster (nothing changes when any entry is bad)
   medreview roster check         coverage gaps (no active primary on shift for a specialty) in the next 14 days
                                  and doctors with no usable channel
-  medreview submitters trust ADDRESS|@DOMAIN     referrals from it page doctors without verification
-  medreview submitters untrust ADDRESS|@DOMAIN   take it off the trusted list (an address must verify again)
+  medreview submitters trust ADDRESS|@DOMAIN     approve an attorney (or a whole domain): their referrals page doctors
+  medreview submitters untrust ADDRESS|@DOMAIN   take it off the approved list
   medreview submitters list                      the trusted list
 
 options:
