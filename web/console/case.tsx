@@ -248,26 +248,39 @@ type Act = (what: () => Promise<string>) => Promise<boolean>;
 
 function Actions({ detail, act }: { detail: Detail; act: Act }) {
   const id = encodeURIComponent(detail.referralId);
-  const canApprove = detail.status === 'held' || detail.status === 'awaiting_verification';
+  const newAttorney = detail.holdReason === 'new_submitter';
+  const canApprove =
+    detail.status === 'held' || detail.status === 'awaiting_verification' || (newAttorney && detail.status === 'awaiting_review');
   const closed = detail.status === 'closed';
+  const [trustSubmitter, setTrustSubmitter] = useState(false);
   return (
     <section aria-labelledby="actions-title">
       <h2 id="actions-title">Actions</h2>
       {canApprove && (
         <Panel title={t('Approve')}>
           <p>
-            {detail.status === 'held'
-              ? 'This case is held and pages nobody until approved.'
-              : 'The submitter has not verified their email yet.'}{' '}
-            Approving lets it proceed now{detail.urgency === 'urgent' ? ' (doctors are paged at once)' : ''}.
+            {newAttorney
+              ? 'This attorney is not on the approved list yet, so no doctor has heard of this case.'
+              : 'This case is held and pages nobody until approved.'}{' '}
+            Approving lets it proceed now{detail.urgency === 'urgent' ? ' (doctors are paged at once)' : ' (doctors get the offer)'}.
           </p>
+          {newAttorney && (
+            <label class="check">
+              <input type="checkbox" checked={trustSubmitter} onChange={(e) => setTrustSubmitter(e.currentTarget.checked)} /> Also approve
+              this attorney: their next referrals page doctors without waiting
+            </label>
+          )}
           <button
             type="button"
             class="button"
             onClick={() =>
               void act(async () => {
-                const out = await api<{ status: string }>('POST', `/api/staff/referrals/${id}/approve`);
-                return `Approved. The case is now: ${statusLabel(out.status)}.`;
+                const out = await api<{ status: string }>(
+                  'POST',
+                  `/api/staff/referrals/${id}/approve`,
+                  trustSubmitter ? { trustSubmitter } : undefined,
+                );
+                return `Approved${trustSubmitter ? ', and the attorney is on the approved list' : ''}. The case is now: ${statusLabel(out.status)}.`;
               })
             }
           >

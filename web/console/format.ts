@@ -16,7 +16,7 @@ const STATUS_EN: Record<string, string> = {
   paging: 'Paging doctors',
   escalated: 'Escalated',
   held: 'Held',
-  awaiting_verification: 'Awaiting verification',
+  awaiting_verification: 'Awaiting verification (before sign-in)',
   awaiting_review: 'Awaiting review',
   assigned: 'Assigned',
   released: 'Released',
@@ -33,7 +33,9 @@ const REASONS: Record<string, string> = {
 export const reasonLabel = (r: string) => REASONS[r] ?? r.replace(/^risk:/, '').replace(/_/g, ' ');
 
 const HOLDS: Record<string, string> = {
-  submitter_limit: 'submitter over the daily urgent limit',
+  new_submitter: 'attorney not approved yet',
+  submitter_limit: 'attorney or domain over the daily urgent limit',
+  routine_limit: 'attorney over the daily routine limit (no offers)',
   page_budget: 'SMS page budget reached',
   duplicate: 'possible duplicate of an open case',
 };

@@ -44,7 +44,7 @@ export function Submitters() {
       await api('POST', '/api/staff/submitters', body);
       setValue('');
       await load(); // the list is current before the confirmation shows
-      setMessage({ ok: true, text: `${v} is now trusted: referrals from it page doctors without email verification.` });
+      setMessage({ ok: true, text: `${v} is now approved: signed-in attorneys with it page doctors at once.` });
     } catch (err) {
       setMessage({ ok: false, text: (err as ApiError).message });
     }
@@ -61,7 +61,9 @@ export function Submitters() {
   return (
     <>
       <h1>{t('Trusted submitters')}</h1>
-      <p>Referrals from these attorneys (or anyone at these domains) page doctors at once. Others must verify their email first.</p>
+      <p>
+        Referrals from these signed-in attorneys (or anyone signed in at these domains) page doctors at once. Others wait for a coordinator.
+      </p>
       {message && (
         <p class={message.ok ? 'panel' : 'summary'} role={message.ok ? 'status' : 'alert'}>
           {message.text}
