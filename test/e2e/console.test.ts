@@ -204,20 +204,25 @@ describe('coordinator console', () => {
       `staff:${rt.console.coordinator.username}`,
     );
 
-    // an urgent referral from an untrusted address waits for verification; a coordinator approves it
+    // an urgent referral from a signed-in attorney not on the approved list is held; a coordinator approves
+    // it and, with one tick, the attorney
     const untrusted = await submit({
       attorney: { email: 'new.lawyer@lawfirm.test' },
       client: { aNumber: 'A987654321' },
       medical: { attorneyUrgency: 'urgent' },
     });
-    expect(untrusted.status).toBe('awaiting_verification');
+    expect(untrusted.status).toBe('awaiting_review');
     await page.getByRole('link', { name: 'Queue', exact: true }).click();
     const waiting = page.locator(`#hot li[data-id="${untrusted.referralId}"]`);
     await waiting.waitFor({ timeout: 20_000 });
-    expect(await waiting.textContent()).toContain('Awaiting verification');
+    expect(await waiting.textContent()).toContain('attorney not approved yet');
     await waiting.getByRole('link', { name: untrusted.referralId }).click();
+    await page.getByRole('checkbox', { name: /Also approve this attorney/ }).check();
     await page.getByRole('button', { name: 'Approve' }).click();
-    await slow(() => page.locator('#notice').textContent()).toContain('Approved. The case is now: Paging doctors.');
+    await slow(() => page.locator('#notice').textContent()).toContain(
+      'Approved, and the attorney is on the approved list. The case is now: Paging doctors.',
+    );
+    expect((await rt.deps.store.listTrusted()).map((e) => e.email)).toContain('new.lawyer@lawfirm.test');
     await slow(() => page.locator('#case-status').textContent()).toBe('Paging doctors');
     expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
     expect(await page.locator('#timeline').textContent()).toMatch(/approved/);

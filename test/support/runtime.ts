@@ -70,7 +70,7 @@ export function attorneyToken(rt: { url: string }, email: string = FIXTURE_ATTOR
 }
 
 /**
- * `call` as a signed-in attorney: the bearer token of the body's `attorney.email` (or the fixture attorney),
+ * `call` as a signed-in attorney: the bearer token of the body's `attorney.email` (or the fixture attorney's),
  * unless the headers carry their own `authorization` (an empty one sends none).
  */
 export async function attorneyCall(
@@ -85,6 +85,7 @@ export async function attorneyCall(
     return call(rt, method, path, body, authorization ? headers : rest);
   }
   const named = typeof body === 'object' && body !== null ? (body as { attorney?: { email?: unknown } }).attorney?.email : undefined;
-  const email = typeof named === 'string' ? named : FIXTURE_ATTORNEY;
+  // a body whose attorney.email is not an address (a schema test) is sent by the fixture attorney
+  const email = typeof named === 'string' && /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(named) ? named : FIXTURE_ATTORNEY;
   return call(rt, method, path, body, { ...headers, authorization: `Bearer ${await attorneyToken(rt, email)}` });
 }
