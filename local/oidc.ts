@@ -140,7 +140,8 @@ export async function startLocalOidc(baseUrl: string, options: LocalOidcOptions)
     if (details.uid !== uid) throw new Error('interaction mismatch');
     if (isExternal(details.params.client_id as string | undefined)) {
       const lang: Lang = /^es\b/i.test(String(details.params.ui_locales ?? '')) ? 'es' : 'en';
-      return externalStep(req, res, uid, step, lang);
+      const hint = typeof details.params.login_hint === 'string' ? details.params.login_hint : '';
+      return externalStep(req, res, uid, step, lang, hint);
     }
     if (!step) return html(res, 200, loginPage(uid));
     if (step !== 'login') return html(res, 404, page('Not found', '<p>Use the sign-in form.</p>'));
@@ -153,9 +154,17 @@ export async function startLocalOidc(baseUrl: string, options: LocalOidcOptions)
   }
 
   /** The passwordless steps: the address (`/email` mails a code), then the code (`/code` signs in). */
-  async function externalStep(req: IncomingMessage, res: ServerResponse, uid: string, step: string | undefined, lang: Lang): Promise<void> {
+  async function externalStep(
+    req: IncomingMessage,
+    res: ServerResponse,
+    uid: string,
+    step: string | undefined,
+    lang: Lang,
+    hint: string,
+  ): Promise<void> {
     const t = CODE_TEXT[lang];
-    if (!step) return html(res, 200, emailPage(uid, lang));
+    // a page signing the same person in again offers their address (`login_hint`)
+    if (!step) return html(res, 200, emailPage(uid, lang, undefined, hint));
     const form = new URLSearchParams(await readText(req));
     if (step === 'email') {
       const email = (form.get('email') ?? '').trim().toLowerCase();
@@ -313,7 +322,7 @@ function codePage(uid: string, lang: Lang, email: string, error?: string): strin
   </form>
   <form method="post" action="${base}/email">
     <input type="hidden" name="email" value="${escapeHtml(email)}">
-    <button type="submit" class="link-button">${t.newCode}</button>
+    <button type="submit" class="button secondary">${t.newCode}</button>
   </form>
   <p><a href="${base}">${t.otherEmail}</a></p>`,
     lang,

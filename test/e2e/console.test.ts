@@ -83,7 +83,12 @@ async function loadRoster(): Promise<void> {
 }
 
 async function submit(overrides: Parameters<typeof validReferral>[0] = {}): Promise<{ referralId: string; status: string }> {
-  const res = await call(rt, 'POST', '/api/referrals', validReferral(overrides), { 'idempotency-key': crypto.randomUUID() });
+  const body = validReferral(overrides);
+  const { json } = await call(rt, 'GET', `/_local/token?attorney=${encodeURIComponent(body.attorney.email)}`);
+  const res = await call(rt, 'POST', '/api/referrals', body, {
+    'idempotency-key': crypto.randomUUID(),
+    authorization: `Bearer ${json.token}`,
+  });
   expect(res.status, JSON.stringify(res.json)).toBe(201);
   return res.json;
 }
