@@ -351,10 +351,15 @@ function loginPage(uid: string, error?: string): string {
 
 async function logoutSource(ctx: KoaContextWithOIDC, form: string): Promise<void> {
   ctx.type = 'html';
+  const spanish = /^es\b/i.test(String(ctx.oidc.params?.ui_locales ?? ''));
+  const [title, question] = spanish
+    ? ['Cerrar sesión', '¿Cerrar también la sesión del inicio de sesión local?']
+    : ['Sign out', 'Sign out of the local sign-in too?'];
   ctx.body = page(
-    'Sign out',
-    `<p>Sign out of the local sign-in too?</p>${form}
-  <button type="submit" form="op.logoutForm" value="yes" name="logout" class="button">Sign out</button>`,
+    title,
+    `<p>${question}</p>${form}
+  <button type="submit" form="op.logoutForm" value="yes" name="logout" class="button">${title}</button>`,
+    spanish ? 'es' : 'en',
   );
 }
 
