@@ -340,11 +340,11 @@ describe('intake form sign-in', () => {
     expect(await start.evaluate((el) => el === document.activeElement)).toBe(true);
     await page.keyboard.press('Enter');
     await page.waitForURL(/\/oidc\/interaction\//);
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('email'); // the address box has the focus
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('email'); // the address box has the focus
     await page.keyboard.type('keys.only@example.net');
     await page.keyboard.press('Enter');
     await page.getByText('We sent a 6-digit code to keys.only@example.net').waitFor();
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('code');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('code');
     await page.keyboard.type(await latestCode(rt, 'keys.only@example.net'));
     await page.keyboard.press('Enter');
     await page.locator('#account-text').waitFor({ state: 'visible' });
