@@ -466,3 +466,45 @@ describe('intake form sign-in', () => {
     await context.close();
   }, 90_000);
 });
+
+describe('intake form sign-in renewal', () => {
+  it('a popup closed before signing in says so; signing in again in the popup with a new code keeps the answers', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${rt.url}/?lang=es`);
+    await signInOnPage(page, 'popup.closer@example.net', 'es');
+    await fillSpanishForm(page, 'A701234570');
+    await page.getByRole('button', { name: 'English' }).click();
+    // the provider's session is gone too (it lasts 8 hours locally), so the popup asks for a code
+    await context.clearCookies();
+    await page.evaluate(() => {
+      const key = Object.keys(sessionStorage).find((k) => k.startsWith('oidc.user:'))!;
+      const user = JSON.parse(sessionStorage.getItem(key)!);
+      user.profile.exp = Math.floor(Date.now() / 1000) - 5;
+      sessionStorage.setItem(key, JSON.stringify(user));
+    });
+    await page.getByRole('button', { name: 'Send referral' }).click();
+    await page.getByRole('button', { name: 'Sign in again' }).waitFor();
+
+    let popup = page.waitForEvent('popup');
+    await page.getByRole('button', { name: 'Sign in again' }).click();
+    const closed = await popup;
+    await closed.getByLabel('Email').waitFor();
+    expect(await closed.getByLabel('Email').inputValue()).toBe('popup.closer@example.net'); // offered from login_hint
+    await closed.close();
+    await expect.poll(() => page.locator('#reauth-text').textContent()).toContain('closed or blocked');
+    expect(await page.getByLabel('Your full name').inputValue()).toBe('Ana Pérez');
+
+    await call(rt, 'POST', '/_local/clock/advance', { minutes: 1 }); // a new code, past the one-a-minute limit
+    popup = page.waitForEvent('popup');
+    await page.getByRole('button', { name: 'Sign in again' }).click();
+    const window = await popup;
+    await window.getByRole('button', { name: 'Email me a code' }).click();
+    await window.getByLabel('Code', { exact: true }).fill(await latestCode(rt, 'popup.closer@example.net'));
+    await Promise.all([window.waitForEvent('close'), window.getByRole('button', { name: 'Sign in', exact: true }).click()]);
+    await expect.poll(() => page.locator('#reauth-title').textContent()).toBe('Signed in again');
+    expect(await page.getByLabel('A-number').inputValue()).toBe('A701234570');
+    expect(await page.locator('#account-text').textContent()).toBe('Signed in as popup.closer@example.net');
+    await context.close();
+  }, 90_000);
+});
