@@ -23,6 +23,7 @@ import { importRoster } from '../shared/usecases/roster.js';
 import { demoRoster } from './demo-roster.js';
 import { LocalAuthorizer } from './auth.js';
 import { DEMO_ACCOUNTS, EXTERNAL_CLIENT_ID, startLocalOidc } from './oidc.js';
+import { signInCodeEmail } from './sign-in-codes.js';
 import { ControllableClock } from './clock.js';
 import { ensureTables, LOCAL_CREDENTIALS, startDynamo, TABLES } from './dynamo.js';
 import { freePort, listen } from './net.js';
@@ -126,7 +127,11 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
   http.keepAliveTimeout = 30_000;
   const port = await listen(http, options.port ?? 0);
   const url = `http://127.0.0.1:${port}`;
-  const oidc = await startLocalOidc(url);
+  // an attorney's sign-in code goes out through the email port like any mail, so it lands in the local inbox
+  const oidc = await startLocalOidc(url, {
+    sendCode: (to, code, lang) => deps.email.send(signInCodeEmail(to, code, lang)),
+    now: () => clock.now().getTime(),
+  });
   const authorizer = new LocalAuthorizer({
     issuer: oidc.issuer,
     jwks: oidc.jwks,
@@ -275,14 +280,16 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
       for (const p of pollers) await p.skipPending();
       sms.clear();
       email.clear();
+      oidc.resetCodes();
       clock.reset();
       await fetch(`${sesUrl}/clear-store`, { method: 'POST' });
       return { body: { reset: true } };
     }),
   ];
-  // the console reads where to sign in from /console/config.json, as it does from the deployed site
+  // the console and the site read where to sign in from these files, as they do from the deployed site
   const app = createLocalServer(routes, webRoot, {
     '/console/config.json': () => ({ authority: oidc.issuer, clientId: oidc.clientId }),
+    '/auth/config.json': () => ({ authority: oidc.issuer, clientId: EXTERNAL_CLIENT_ID }),
   }).listeners('request')[0] as (req: IncomingMessage, res: ServerResponse) => void;
   serve = (req, res) => (/^\/oidc([/?]|$)/.test(req.url ?? '') ? oidc.handle(req, res) : app(req, res));
 

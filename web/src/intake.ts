@@ -1,10 +1,14 @@
 /**
- * The attorney's referral form: checks the answers with the API's own schema, then POSTs them to
- * /api/referrals with one Idempotency-Key per form, kept across retries until the referral is received.
+ * The attorney's referral form. The attorney signs in first (the external user pool: an emailed code);
+ * then the form checks the answers with the API's own schema and POSTs them to /api/referrals with the
+ * ID token and one Idempotency-Key per form, kept across retries until the referral is received. A
+ * sign-in that ended while the attorney typed is renewed in a popup, the answers staying on the page.
  */
+import type { User } from 'oidc-client-ts';
 import { COUNTRY_CODES } from '../../shared/domain/codes.js';
 import { fieldErrors, referralSchema } from '../../shared/domain/referral.js';
 import { postJson, problemErrors } from './lib/api.js';
+import { SignIn } from './lib/auth.js';
 import { ErrorView, readBody, type FieldError } from './lib/form.js';
 import { fill, localToday, setupLangToggle, type Dict, type Lang } from './lib/i18n.js';
 import { fillStateSelects, languagePicker, newIdempotencyKey, withLanguageChoice } from './lib/widgets.js';
@@ -16,6 +20,12 @@ const ES: Dict = {
   intro:
     'Para abogados de inmigración: remita a un cliente detenido con necesidades de salud urgentes a un médico voluntario. Todos los campos son obligatorios salvo los que dicen (opcional).',
   noscript: 'Este formulario necesita JavaScript para enviarse.',
+  'signin.title': 'Inicie sesión con su correo electrónico',
+  'signin.text':
+    'Inicie sesión antes de remitir a un cliente: le enviamos por correo un código de 6 dígitos, sin contraseña. Después se abre el formulario.',
+  'signin.button': 'Iniciar sesión con su correo',
+  'account.signout': 'Cerrar sesión',
+  'hint.attorney.email': 'La dirección con la que inició sesión.',
   'success.title': 'Remisión recibida',
   'success.ref': 'Su número de referencia:',
   'success.keep': 'Guarde este número. Le llegará un correo de confirmación con un enlace para informar el resultado del caso.',
@@ -108,12 +118,20 @@ const TEXT: Record<Lang, Dict> = {
       'The referral was not sent: the server or the connection failed. Your answers are still here. Send again when you are ready. It is safe: it will not be sent twice.',
     tooMany: 'Too many submissions from this connection. Wait a minute, then send again. It is safe: it will not be sent twice.',
     refused: 'The referral could not be accepted (error {status}). Please contact the program.',
-    urgent: 'Triaged as urgent: on-call volunteer doctors are being paged now.',
-    routine: 'Triaged as routine: the program team will review it and offer it to volunteer doctors.',
+    paging: 'Triaged as urgent: on-call volunteer doctors are being paged now.',
+    review: 'The program team reviews it, then offers it to volunteer doctors.',
     received: 'Thank you, your referral was received.',
-    held: 'Triaged as urgent: a program coordinator reviews it first, then volunteer doctors are contacted.',
-    verify:
-      'One more step to start the review: open the email we just sent to {email} and tap the link in it. No doctor is contacted until you do. You only need to do this once.',
+    signedInAs: 'Signed in as {email}',
+    configFailed: 'Sign-in is not available right now. Reload the page in a moment.',
+    signInFailed: 'The sign-in did not finish. Sign in again.',
+    expiredTitle: 'Sign in again to send',
+    expired:
+      'Your sign-in has ended. Your answers are still here, on this page only. Sign in again in a small window, then send the referral.',
+    popupFailed:
+      'The sign-in window was closed or blocked before you signed in. Allow pop-ups for this site if you need to, then sign in again. Your answers are still here.',
+    renewedTitle: 'Signed in again',
+    renewed: 'You are signed in again as {email}. Your answers are still here: send the referral when you are ready.',
+    reauth: 'Sign in again',
   },
   es: {
     submit: 'Enviar remisión',
@@ -129,18 +147,31 @@ const TEXT: Record<Lang, Dict> = {
       'La remisión no se envió: falló el servidor o la conexión. Sus respuestas siguen aquí. Vuelva a enviarla cuando quiera. Es seguro: no se enviará dos veces.',
     tooMany: 'Demasiados envíos desde esta conexión. Espere un minuto y vuelva a enviar. Es seguro: no se enviará dos veces.',
     refused: 'No se pudo aceptar la remisión (error {status}). Comuníquese con el programa.',
-    urgent: 'Clasificada como urgente: ya se está avisando a los médicos voluntarios de guardia.',
-    routine: 'Clasificada como rutinaria: el equipo del programa la revisará y la ofrecerá a médicos voluntarios.',
+    paging: 'Clasificada como urgente: ya se está avisando a los médicos voluntarios de guardia.',
+    review: 'El equipo del programa la revisa y luego la ofrece a médicos voluntarios.',
     received: 'Gracias, recibimos su remisión.',
-    held: 'Clasificada como urgente: primero la revisa un coordinador del programa y luego se contacta a médicos voluntarios.',
-    verify:
-      'Falta un paso para iniciar la revisión: abra el correo que acabamos de enviar a {email} y toque el enlace. No se contacta a ningún médico hasta que lo haga. Solo hace falta una vez.',
+    signedInAs: 'Sesión iniciada como {email}',
+    configFailed: 'El inicio de sesión no está disponible ahora. Vuelva a cargar la página en un momento.',
+    signInFailed: 'El inicio de sesión no terminó. Vuelva a iniciar sesión.',
+    expiredTitle: 'Vuelva a iniciar sesión para enviar',
+    expired:
+      'Su sesión terminó. Sus respuestas siguen aquí, solo en esta página. Vuelva a iniciar sesión en una ventana pequeña y luego envíe la remisión.',
+    popupFailed:
+      'La ventana de inicio de sesión se cerró o se bloqueó antes de terminar. Permita las ventanas emergentes de este sitio si hace falta y vuelva a iniciar sesión. Sus respuestas siguen aquí.',
+    renewedTitle: 'Sesión iniciada de nuevo',
+    renewed: 'Volvió a iniciar sesión como {email}. Sus respuestas siguen aquí: envíe la remisión cuando quiera.',
+    reauth: 'Volver a iniciar sesión',
   },
 };
 
 const form = document.querySelector<HTMLFormElement>('#referral')!;
 const submit = document.querySelector<HTMLButtonElement>('#submit')!;
 const success = document.querySelector<HTMLElement>('#success')!;
+const signInStep = document.querySelector<HTMLElement>('#signin')!;
+const account = document.querySelector<HTMLElement>('#account')!;
+const reauthBox = document.querySelector<HTMLElement>('#reauth')!;
+const reauthButton = document.querySelector<HTMLButtonElement>('#reauth-button')!;
+const emailInput = document.querySelector<HTMLInputElement>('#attorney-email')!;
 const errors = new ErrorView(form, document.querySelector<HTMLElement>('#summary')!);
 const language = languagePicker('client-language');
 
@@ -148,42 +179,48 @@ const language = languagePicker('client-language');
 type Shown =
   | { kind: 'none' }
   | { kind: 'problem'; text: string; status?: number; errors?: FieldError[] }
-  | { kind: 'success'; referralId?: string; urgency?: string; status?: string; email?: string };
+  | { kind: 'success'; referralId?: string; status?: string };
+
+/** A sign-in that ended while the form was open: to renew, not renewed (popup closed), or renewed. */
+type Renewal = 'none' | 'expired' | 'popupFailed' | 'renewed';
 
 let lang: Lang = 'en';
 let shown: Shown = { kind: 'none' };
+let renewal: Renewal = 'none';
 let sending = false;
+let auth: SignIn | undefined;
+let user: User | null = null;
 /** One key per referral: the same across retries, a new one once the referral is received. */
 let idempotencyKey = newIdempotencyKey();
+
+const emailOf = (u: User | null) => (typeof u?.profile.email === 'string' ? u.profile.email : '');
 
 function render(focus = false): void {
   const t = TEXT[lang];
   submit.textContent = sending ? t.sending : t.submit;
+  signInStep.hidden = Boolean(user) || !auth;
+  account.hidden = !user;
+  document.querySelector('#account-text')!.textContent = fill(t.signedInAs, { email: emailOf(user) });
   if (shown.kind === 'problem') {
     const text = fill(t[shown.text], { status: String(shown.status ?? '') });
     errors.show({ title: t.problem, text, errors: shown.errors }, lang, focus);
   } else {
     errors.clear();
   }
-  form.hidden = shown.kind === 'success';
+  reauthBox.hidden = renewal === 'none' || shown.kind === 'success';
+  if (renewal !== 'none') {
+    document.querySelector('#reauth-title')!.textContent = renewal === 'renewed' ? t.renewedTitle : t.expiredTitle;
+    document.querySelector('#reauth-text')!.textContent = fill(t[renewal], { email: emailOf(user) });
+    reauthButton.textContent = t.reauth;
+    reauthButton.hidden = renewal === 'renewed';
+  }
+  form.hidden = !user || shown.kind === 'success';
   success.hidden = shown.kind !== 'success';
   if (shown.kind === 'success') {
     document.querySelector('#success-ref')!.textContent = shown.referralId ?? '';
-    const verifying = shown.status === 'awaiting_verification';
-    document.querySelector('#success-urgency')!.textContent = verifying
-      ? ''
-      : shown.status === 'held'
-        ? t.held
-        : shown.urgency === 'urgent'
-          ? t.urgent
-          : shown.urgency === 'routine'
-            ? t.routine
-            : t.received;
-    // an address not yet trusted: the email's link starts the review (and the receipt comes after it)
-    const verify = document.querySelector<HTMLElement>('#success-verify')!;
-    verify.hidden = !verifying;
-    verify.textContent = verifying ? fill(t.verify, { email: shown.email ?? '' }) : '';
-    document.querySelector<HTMLElement>('#success-keep')!.hidden = verifying;
+    // the answer says only `paging` or `awaiting_review`: nothing here tells a hold from any review
+    document.querySelector('#success-status')!.textContent =
+      shown.status === 'paging' ? t.paging : shown.status === 'awaiting_review' ? t.review : t.received;
     if (focus) success.focus();
   }
 }
@@ -191,6 +228,20 @@ function render(focus = false): void {
 function show(next: Shown): void {
   shown = next;
   render(true);
+}
+
+/** The signed-in attorney: their address fills the form's email field, which they cannot change. */
+function signedIn(next: User | null): void {
+  user = next;
+  emailInput.defaultValue = emailOf(user);
+  emailInput.value = emailOf(user);
+}
+
+/** The sign-in ended: the answers stay; the attorney is asked to sign in again in a popup. */
+function askToRenew(reason: Renewal): void {
+  renewal = reason;
+  render();
+  reauthBox.focus();
 }
 
 async function send(): Promise<void> {
@@ -203,25 +254,29 @@ async function send(): Promise<void> {
       errors: withLanguageChoice(checked.success ? [] : fieldErrors(checked.error), language, 'client.language'),
     });
   }
+  // a token with less than a minute left could expire on the way
+  const current = await auth!.user(60);
+  if (!current) return askToRenew('expired');
+  (body.attorney as Record<string, unknown>).email = emailOf(current);
 
   sending = true;
   form.setAttribute('aria-busy', 'true');
   submit.disabled = true;
   render();
-  const res = await postJson('/api/referrals', body, { 'Idempotency-Key': idempotencyKey });
+  const res = await postJson('/api/referrals', body, {
+    Authorization: `Bearer ${current.id_token}`,
+    'Idempotency-Key': idempotencyKey,
+  });
   sending = false;
   form.removeAttribute('aria-busy');
   submit.disabled = false;
 
   if (res.status === 201 || res.status === 200 || res.status === 202) {
-    const { referralId, urgency, status } = res.body;
-    show({
-      kind: 'success',
-      referralId: typeof referralId === 'string' ? referralId : undefined,
-      urgency: String(urgency ?? ''),
-      status: String(status ?? ''),
-      email: checked.data.attorney.email,
-    });
+    const { referralId, status } = res.body;
+    renewal = 'none';
+    show({ kind: 'success', referralId: typeof referralId === 'string' ? referralId : undefined, status: String(status ?? '') });
+  } else if (res.status === 401) {
+    askToRenew('expired');
   } else if (res.status === 422) {
     // Either field errors (nothing was created) or this key was used with other answers: the next
     // attempt is a new submission, with a new key.
@@ -249,15 +304,67 @@ document.querySelector('#again')!.addEventListener('click', () => {
   idempotencyKey = newIdempotencyKey();
   shown = { kind: 'none' };
   render();
-  form.querySelector<HTMLInputElement>('input')?.focus();
+  form.querySelector<HTMLInputElement>('input:not([readonly])')?.focus();
 });
 
+document.querySelector('#signin-button')!.addEventListener('click', () => {
+  void auth?.signIn(lang, { lang });
+});
+
+document.querySelector('#signout')!.addEventListener('click', () => {
+  void auth?.signOut({ lang });
+});
+
+reauthButton.addEventListener('click', () => {
+  // straight from the click, so the browser lets the popup open
+  auth!
+    .signInPopup({ lang, email: emailOf(user) })
+    .then((next) => {
+      signedIn(next);
+      renewal = 'renewed';
+      render();
+      submit.focus();
+    })
+    .catch(() => askToRenew('popupFailed'));
+});
+
+/**
+ * Loads where to sign in and finishes a sign-in whose answer is in the address: a redirect's (the
+ * language it started in comes back with it), or a popup's (handed to the page that opened it).
+ * False when this page is such a popup.
+ */
+async function startSignIn(): Promise<boolean> {
+  try {
+    auth = await SignIn.load({ config: '/auth/config.json', callback: `${location.origin}/`, home: `${location.origin}/` });
+  } catch {
+    return true;
+  }
+  if (!SignIn.isAnswer()) {
+    signedIn(await auth.user());
+    return true;
+  }
+  try {
+    const returned = await auth.finish();
+    if (!returned) return false;
+    signedIn(returned);
+    history.replaceState(null, '', returned.state === 'es' ? '/?lang=es' : '/');
+  } catch {
+    history.replaceState(null, '', location.pathname);
+    shown = { kind: 'problem', text: 'signInFailed' };
+  }
+  return true;
+}
+
 fillStateSelects();
-lang = setupLangToggle(document.querySelector<HTMLButtonElement>('#lang-toggle')!, ES, (next) => {
-  lang = next;
-  fillCountries();
-  language.setLang(lang);
-  render();
+void startSignIn().then((isPage) => {
+  if (!isPage) return;
+  lang = setupLangToggle(document.querySelector<HTMLButtonElement>('#lang-toggle')!, ES, (next) => {
+    lang = next;
+    fillCountries();
+    language.setLang(lang);
+    render();
+  });
+  if (!auth) show({ kind: 'problem', text: 'configFailed' });
 });
 
 /** Country names in the page's language, sorted by name; the choice is kept. */
