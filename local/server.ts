@@ -21,7 +21,6 @@ const PAGES: [RegExp, string][] = [
   [/^\/$/, 'index.html'],
   [/^\/offers\/[^/]+$/, 'offer.html'],
   [/^\/outcome\/[^/]+$/, 'outcome.html'],
-  [/^\/verify$/, 'verify.html'],
   // the console's own routes are in the fragment; any other /console/ path (the sign-in callback) is its page
   [/^\/console(\/[^.]*)?$/, 'console/index.html'],
 ];
