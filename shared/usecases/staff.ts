@@ -1,7 +1,7 @@
 import * as z from '../zod.js';
 import type { Deps, Ports } from '../deps.js';
 import { casesCsv, programMetrics, rangeInstants, type DateRange } from '../domain/metrics.js';
-import { STATUSES, type CaseRecord, type TimelineEvent } from '../domain/types.js';
+import { STATUSES, type CaseRecord, type Offer, type TimelineEvent } from '../domain/types.js';
 import { aNumber } from '../domain/referral.js';
 import { CaseNotFoundError, InvalidInputError } from '../domain/errors.js';
 import { BadCursorError } from '../store/port.js';
@@ -91,8 +91,25 @@ export async function caseDetail(referralId: string, actor: string, p: Pick<Port
   return {
     ...rest,
     offers: offers.map(({ tokenHashes: _t, ...offer }) => offer),
-    timeline,
+    timeline: withPages(timeline, offers),
   };
+}
+
+/**
+ * The timeline with who was paged: each offer is a page to one doctor at its creation (wave, and how far
+ * each channel got), read from the offers already loaded rather than written twice. Oldest first.
+ */
+function withPages(timeline: TimelineEvent[], offers: Offer[]): TimelineEvent[] {
+  const pages = offers.map(
+    (o): TimelineEvent => ({
+      at: o.createdAt,
+      event: 'paged',
+      actor: `doctor:${o.doctorId}`,
+      details: { wave: o.wave, sms: o.sms, email: o.email },
+    }),
+  );
+  // stable: a page sorts before the events of the same instant that follow from it
+  return [...pages, ...timeline].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
 }
 
 /** A coordinator's note on the timeline, with who wrote it; 404 for an unknown case. */
