@@ -14,7 +14,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { getCountries } from 'libphonenumber-js';
 import { COUNTRY_CODES } from '../shared/domain/codes.js';
-import { CASE_LIST_FIELDS, DUE_INDEX, SUMMARY_FIELDS } from '../shared/store/items.js';
+import { CASE_LIST_FIELDS, DUE_INDEX, SUMMARY_FIELDS, URGENT_OPEN_INDEX } from '../shared/store/items.js';
 
 /** Long-lived data and account-level configuration; everything here is RETAINed or cheap to keep. */
 export class StatefulStack extends Stack {
@@ -98,6 +98,15 @@ export class StatefulStack extends Stack {
       sortKey: { name: 'gsi2sk', type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.INCLUDE,
       nonKeyAttributes: [...SUMMARY_FIELDS],
+    });
+    // Urgent cases that still need a doctor (paging, escalated, held), read oldest first: sparse, an item
+    // is in it only while it has both keys (the status sets `openPk`, an urgent case has `urgentSk`).
+    this.table.addGlobalSecondaryIndex({
+      indexName: URGENT_OPEN_INDEX.name,
+      partitionKey: { name: URGENT_OPEN_INDEX.pk, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: URGENT_OPEN_INDEX.sk, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: CASE_LIST_FIELDS,
     });
     this.aNumberKey = new kms.Key(this, 'ANumberKey', {
       description: 'medreview A-number index HMAC key (GenerateMac only)',

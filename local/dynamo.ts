@@ -12,7 +12,7 @@ import {
   UpdateTimeToLiveCommand,
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { CASE_LIST_FIELDS, DUE_INDEX, SUMMARY_FIELDS } from '../shared/store/items.js';
+import { CASE_LIST_FIELDS, DUE_INDEX, SUMMARY_FIELDS, URGENT_OPEN_INDEX } from '../shared/store/items.js';
 
 export const TABLES = { main: 'medreview', idempotency: 'medreview-idempotency', schedules: 'medreview-local-schedules' };
 
@@ -58,9 +58,20 @@ const definitions: CreateTableCommandInput[] = [
   {
     TableName: TABLES.main,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'casesPk', 'casesSk', 'duePk', 'sweepAt'].map(
-      (AttributeName) => ({ AttributeName, AttributeType: 'S' }),
-    ),
+    AttributeDefinitions: [
+      'pk',
+      'sk',
+      'gsi1pk',
+      'gsi1sk',
+      'gsi2pk',
+      'gsi2sk',
+      'casesPk',
+      'casesSk',
+      'duePk',
+      'sweepAt',
+      'openPk',
+      'urgentSk',
+    ].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
     KeySchema: [
       { AttributeName: 'pk', KeyType: 'HASH' },
       { AttributeName: 'sk', KeyType: 'RANGE' },
@@ -91,6 +102,14 @@ const definitions: CreateTableCommandInput[] = [
         Projection: { ProjectionType: 'KEYS_ONLY' },
       },
       A_NUMBER_INDEX,
+      {
+        IndexName: URGENT_OPEN_INDEX.name,
+        KeySchema: [
+          { AttributeName: URGENT_OPEN_INDEX.pk, KeyType: 'HASH' },
+          { AttributeName: URGENT_OPEN_INDEX.sk, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: CASE_LIST_FIELDS },
+      },
     ],
     StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
   },

@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -40,6 +42,8 @@ const PAGE_HEADERS = {
   'Cache-Control': 'no-store',
 };
 const MAX_BODY = 10 * 1024 * 1024; // API Gateway's own limit
+const brotli = promisify(zlib.brotliCompress);
+const gzip = promisify(zlib.gzip);
 
 /** Maps HTTP requests to API Gateway REST (v1) proxy events for the Lambda handlers, runs hooks, serves web/dist. */
 export function createLocalServer(routes: Route[], webRoot: string, generated: Record<string, () => unknown> = {}): Server {
@@ -227,12 +231,53 @@ async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: 
   const page = PAGES.find(([re]) => re.test(pathname))?.[1];
   const file = normalize(join(root, page ?? decodeURIComponent(pathname)));
   if (!file.startsWith(normalize(root))) return send(res, 404, {}, 'Not Found');
+  let content: Buffer;
   try {
-    const content = await readFile(file);
-    send(res, 200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', ...PAGE_HEADERS }, content);
+    content = await readFile(file);
   } catch {
-    send(res, 404, { 'Content-Type': 'text/plain' }, 'Not Found');
+    return send(res, 404, { 'Content-Type': 'text/plain' }, 'Not Found');
   }
+  const type = TYPES[extname(file)] ?? 'application/octet-stream';
+  const { body, headers } = await encoded(req, file, type, content);
+  send(res, 200, { 'Content-Type': type, ...PAGE_HEADERS, ...headers }, body);
+}
+
+/** Text types worth compressing (images and icons here are small or compressed already). */
+const COMPRESSIBLE = /^(text\/|application\/json|image\/svg\+xml)/;
+/** Compressed files by path, kept while the file is unchanged (a rebuild writes new content). */
+const compressedCache = new Map<string, { content: Buffer; br?: Buffer; gzip?: Buffer }>();
+
+/**
+ * A static file as the client asked for it (`Accept-Encoding`), like CloudFront: brotli, else gzip, else
+ * as it is; `Vary: Accept-Encoding` either way for the text types.
+ */
+async function encoded(
+  req: IncomingMessage,
+  file: string,
+  type: string,
+  content: Buffer,
+): Promise<{ body: Buffer; headers: Record<string, string> }> {
+  if (!COMPRESSIBLE.test(type)) return { body: content, headers: {} };
+  const accepted = new Map(
+    String(req.headers['accept-encoding'] ?? '')
+      .split(',')
+      .map((part) => {
+        const [name, ...params] = part.trim().toLowerCase().split(';');
+        const q = params.map((x) => /^\s*q=([\d.]+)\s*$/.exec(x)?.[1]).find(Boolean);
+        return [name, q === undefined ? 1 : Number(q)] as const;
+      }),
+  );
+  const encoding = (['br', 'gzip'] as const).find((e) => (accepted.get(e) ?? accepted.get('*') ?? 0) > 0);
+  if (!encoding) return { body: content, headers: { Vary: 'Accept-Encoding' } };
+  let cached = compressedCache.get(file);
+  if (!cached?.content.equals(content)) compressedCache.set(file, (cached = { content }));
+  cached[encoding] ??=
+    encoding === 'br'
+      ? await brotli(content, {
+          params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 9, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: content.length },
+        })
+      : await gzip(content, { level: 9 });
+  return { body: cached[encoding], headers: { 'Content-Encoding': encoding, Vary: 'Accept-Encoding' } };
 }
 
 function send(res: ServerResponse, status: number, headers: Record<string, string | number | boolean>, body: string | Buffer): void {

@@ -29,7 +29,8 @@ export type PortName = keyof PortTypes;
  * What a function does to the table, each granting its DynamoDB actions:
  * `create` PutItem only (the public intake); `read` GetItem and Query (table and gsi1); `write` read plus
  * PutItem, UpdateItem and ConditionCheckItem (conditional writes and transactions); `delete` DeleteItem;
- * `batch-write` BatchWriteItem; `cases-index` Query on the index of every case (the unfiltered staff list, metrics, CSV);
+ * `batch-write` BatchWriteItem; `cases-index` Query on the index of every case (the unfiltered staff list, metrics, CSV) and on
+ * `urgent_open` (urgent cases that still need a doctor);
  * `due-index` Query on the sweeper's index of cases due for a look.
  * No function may Scan.
  */

@@ -2,7 +2,7 @@ import { TZDate } from '@date-fns/tz';
 import { addDays } from 'date-fns';
 import * as z from '../zod.js';
 import { SPECIALTIES, type Specialty } from './referral.js';
-import { matchesSpecialty, type Roster } from './roster.js';
+import { matchesSpecialty, type Doctor, type Roster, type Shift } from './roster.js';
 
 export interface CoverageGap {
   start: string;
@@ -46,6 +46,24 @@ export function coverageGaps(roster: Roster, from: Date, to: Date): CoverageGap[
     }
   }
   return gaps.sort((a, b) => a.start.localeCompare(b.start) || SPECIALTIES.indexOf(a.specialty) - SPECIALTIES.indexOf(b.specialty));
+}
+
+/**
+ * Who is on call in a role at `at`, and whose shift in it starts next: active doctors only, as only they
+ * are ever paged (an inactive doctor's shifts stay in the roster but cover nothing).
+ */
+export function onCall<S extends Pick<Shift, 'doctorId' | 'role' | 'start' | 'end'>>(
+  roster: { doctors: Pick<Doctor, 'id' | 'active'>[]; shifts: S[] },
+  role: Shift['role'],
+  at: Date,
+): { now: S[]; next?: S } {
+  const active = new Set(roster.doctors.filter((d) => d.active).map((d) => d.id));
+  const t = at.getTime();
+  const shifts = roster.shifts.filter((s) => s.role === role && active.has(s.doctorId));
+  return {
+    now: shifts.filter((s) => Date.parse(s.start) <= t && t < Date.parse(s.end)),
+    next: shifts.filter((s) => Date.parse(s.start) > t).sort((a, b) => Date.parse(a.start) - Date.parse(b.start))[0],
+  };
 }
 
 /** The parts of [from, to) that no interval covers (intervals may overlap, touch or lie outside). */

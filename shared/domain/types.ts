@@ -54,6 +54,10 @@ export interface CaseRecord {
   holdReason?: HoldReason;
   /** The referral's requested deadline, if any (a copy at the top level for the queue's indexes). */
   deadline?: string;
+  /** Copies of the referral's facility state, specialty and attorney organisation, for the queue's indexes (set when stored). */
+  facilityState?: string;
+  specialty?: string;
+  attorneyOrganization?: string;
   /** An open case with the same A-number (staff API only). */
   duplicateOf?: string;
   /** A coordinator let the case proceed; its waves then skip the page budget. */

@@ -37,8 +37,23 @@ const ONCE_FIELDS = {
   intro: 'introSentAt',
 } as const satisfies Record<OnceMark, keyof CaseRecord>;
 
-/** A new case as stored: due for the sweeper from the start (if the stream never delivers it, the sweeper dispatches it). */
-export const newCase = (record: CaseRecord): CaseRecord => ({ ...record, sweepAt: record.sweepAt ?? record.createdAt });
+/**
+ * A new case as stored: due for the sweeper from the start (if the stream never delivers it, the sweeper
+ * dispatches it), with copies at the top level of what the queue shows, so the list indexes carry them
+ * (the referral itself stays out of them).
+ */
+export const newCase = (record: CaseRecord): CaseRecord => ({
+  ...record,
+  sweepAt: record.sweepAt ?? record.createdAt,
+  ...listCopies(record),
+});
+
+/** What the queue shows of a referral (no PHI), copied to the top level of a case. */
+export const listCopies = ({ referral }: CaseRecord): Partial<CaseRecord> => ({
+  facilityState: referral.custody.facilityState,
+  specialty: referral.request.specialty,
+  ...(referral.attorney.organization ? { attorneyOrganization: referral.attorney.organization } : {}),
+});
 
 /** The changes a case goes through, by name (the port's methods below, and acceptOffer's case half). */
 export const caseChanges = {

@@ -1,5 +1,5 @@
 import type { Coordinator, Doctor } from '../domain/roster.js';
-import type { CaseRecord } from '../domain/types.js';
+import type { CaseRecord, Status } from '../domain/types.js';
 import { keys } from './keys.js';
 import { BadCursorError, type CaseFilter } from './port.js';
 
@@ -11,26 +11,47 @@ import { BadCursorError, type CaseFilter } from './port.js';
 
 /** The fields the A-number index projects: the staff list's (no referral content). */
 export const SUMMARY_FIELDS = ['referralId', 'status', 'urgency', 'createdAt', 'assignedDoctorId', 'holdReason', 'duplicateOf'] as const;
-/** The attributes the `cases` index projects: the staff queue's and the reports' fields (no PHI). */
-export const CASE_LIST_FIELDS = [...SUMMARY_FIELDS, 'reasons', 'wave', 'nextWaveAt', 'deadline', 'assignedAt', 'closedAt', 'outcome'];
+/**
+ * The attributes the `cases` and `urgent_open` indexes project: the staff queue's and the reports' fields
+ * (no PHI: the facility's state, the specialty and the attorney's organisation, never the facility).
+ */
+export const CASE_LIST_FIELDS = [
+  ...SUMMARY_FIELDS,
+  'reasons',
+  'wave',
+  'nextWaveAt',
+  'deadline',
+  'assignedAt',
+  'closedAt',
+  'outcome',
+  'facilityState',
+  'specialty',
+  'attorneyOrganization',
+];
 
 /** The due index's one partition: cases with a `sweepAt` (a sparse index). */
 export const DUE = 'DUE';
 /** The `cases` index's one partition. */
 const CASES = 'CASE';
 export const DUE_INDEX = 'due';
+/** The `urgent_open` index's one partition. */
+const OPEN = 'OPEN';
+/** Statuses in which an unassigned urgent case still needs a doctor (the console's "Needs a doctor now"). */
+export const NEEDS_DOCTOR: readonly Status[] = ['paging', 'escalated', 'held'];
 
 /** Every attribute that is a key or an index entry (never handed to callers). */
-const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'casesPk', 'casesSk', 'duePk', 'ttl'];
+const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'casesPk', 'casesSk', 'duePk', 'openPk', 'urgentSk', 'ttl'];
 
 /**
  * A case's index entries that follow a field changing over its life: a change of the field rewrites
- * them, removing the field removes them.
+ * them (an entry given as undefined is removed), removing the field removes them.
  * - gsi1: by status, newest first (the staff list with a status filter)
  * - due: cases the sweeper should look at, by `sweepAt` (sparse: only cases that have one)
+ * - urgent_open: its partition key while the status is one of NEEDS_DOCTOR (sparse; with `urgentSk`
+ *   below, only urgent cases that still need a doctor are in it; all three statuses mean unassigned)
  */
-const FOLLOWING: Partial<Record<keyof CaseRecord, (r: Partial<CaseRecord>) => Record<string, string>>> = {
-  status: (r) => ({ gsi1pk: `STATUS#${r.status}` }),
+const FOLLOWING: Partial<Record<keyof CaseRecord, (r: Partial<CaseRecord>) => Record<string, string | undefined>>> = {
+  status: (r) => ({ gsi1pk: `STATUS#${r.status}`, openPk: r.status && NEEDS_DOCTOR.includes(r.status) ? OPEN : undefined }),
   sweepAt: () => ({ duePk: DUE }),
 };
 
@@ -40,17 +61,19 @@ const FOLLOWING: Partial<Record<keyof CaseRecord, (r: Partial<CaseRecord>) => Re
  * - cases: every case by creation time (the staff list without a filter, metrics and the CSV; projects
  *   the list and report fields only)
  * - gsi2: by the keyed hash of the A-number (duplicates, the staff list's `aNumber` filter)
+ * - urgent_open's sort key, the creation time, on urgent cases only (read oldest first)
  */
 function caseIndexes(r: CaseRecord): Record<string, string> {
   const newest = `${r.createdAt}#${r.referralId}`;
   const following = Object.entries(FOLLOWING).flatMap(([field, entries]) =>
-    r[field as keyof CaseRecord] === undefined ? [] : Object.entries(entries(r)),
+    r[field as keyof CaseRecord] === undefined ? [] : Object.entries(entries(r)).filter(([, v]) => v !== undefined),
   );
   return {
     gsi1sk: newest,
     casesPk: CASES,
     casesSk: newest,
     ...(r.aNumberHash ? { gsi2pk: `ANUM#${r.aNumberHash}`, gsi2sk: newest } : {}),
+    ...(r.urgency === 'urgent' ? { urgentSk: newest } : {}),
     ...Object.fromEntries(following),
   };
 }
@@ -68,7 +91,9 @@ export function caseUpdate(
   const fields: Record<string, unknown> = Object.fromEntries(Object.entries(set).filter(([, v]) => v !== undefined));
   const removed: string[] = [...remove];
   for (const [field, entries] of Object.entries(FOLLOWING)) {
-    if (fields[field] !== undefined) Object.assign(fields, entries(set));
+    if (fields[field] !== undefined) {
+      for (const [entry, value] of Object.entries(entries(set))) value === undefined ? removed.push(entry) : (fields[entry] = value);
+    }
     if (removed.includes(field)) removed.push(...Object.keys(entries(set)));
   }
   return { set: fields, remove: removed };
@@ -87,16 +112,18 @@ export function strip<T>(item: Record<string, unknown>): T {
   return Object.fromEntries(Object.entries(item).filter(([k]) => !KEY_ATTRIBUTES.includes(k))) as T;
 }
 
-/** An index that serves a list of cases: its name, key attributes and the partition of this list. */
+/** An index that serves a list of cases: its name, key attributes, the partition of this list, its order. */
 export interface ListIndex {
   name: string;
   pk: string;
   sk: string;
   value: string;
+  oldestFirst?: boolean;
 }
 
 /** Which index serves a filter: one line per filter (a person's few cases are then filtered by status). */
 export function listIndex(filter: CaseFilter): ListIndex {
+  if (filter.needsDoctor) return { name: 'urgent_open', pk: 'openPk', sk: 'urgentSk', value: OPEN, oldestFirst: true };
   if (filter.aNumberHash) return { name: 'gsi2', pk: 'gsi2pk', sk: 'gsi2sk', value: `ANUM#${filter.aNumberHash}` };
   if (filter.status) return { name: 'gsi1', pk: 'gsi1pk', sk: 'gsi1sk', value: `STATUS#${filter.status}` };
   return { name: 'cases', pk: 'casesPk', sk: 'casesSk', value: CASES };
@@ -124,7 +151,10 @@ export function decodeCursor(cursor: string, index: ListIndex): Record<string, s
   return { pk, sk, [index.pk]: index.value, [index.sk]: indexSk };
 }
 
-/** The fields a list index hands back: gsi1 whole cases, `cases` the list fields, gsi2 the summary. */
+/** The fields a list index hands back: gsi1 whole cases, `cases` and `urgent_open` the list fields, gsi2 the summary. */
 export function projected(index: ListIndex): readonly string[] | undefined {
-  return index.name === 'gsi2' ? SUMMARY_FIELDS : index.name === 'cases' ? CASE_LIST_FIELDS : undefined;
+  return index.name === 'gsi2' ? SUMMARY_FIELDS : index.name === 'gsi1' ? undefined : CASE_LIST_FIELDS;
 }
+
+/** The `urgent_open` index: urgent cases that still need a doctor, oldest first. */
+export const URGENT_OPEN_INDEX = listIndex({ needsDoctor: true });

@@ -51,12 +51,12 @@ export function memoryStore(): StorePort {
     return true;
   };
 
-  /** The cases of one list index partition, newest first (whole). */
+  /** The cases of one list index partition in the index's order, newest first unless `oldestFirst` (whole). */
   const inIndex = (index: ListIndex) =>
     [...cases.values()]
       .map((r) => ({ record: r, entry: caseItem(r) }))
-      .filter(({ entry }) => entry[index.pk] === index.value)
-      .sort((a, b) => compare(String(b.entry[index.sk]), String(a.entry[index.sk])))
+      .filter(({ entry }) => entry[index.pk] === index.value && entry[index.sk] !== undefined)
+      .sort((a, b) => compare(String(b.entry[index.sk]), String(a.entry[index.sk])) * (index.oldestFirst ? -1 : 1))
       .map(({ record, entry }) => ({ record, sortKey: String(entry[index.sk]) }));
   /** As the index projects them. */
   const listed = (index: ListIndex) => inIndex(index).map(({ record }) => project(record, projected(index)));
@@ -107,7 +107,7 @@ export function memoryStore(): StorePort {
       const index = listIndex(filter);
       const after = cursor === undefined ? undefined : decodeCursor(cursor, index)[index.sk];
       const read = inIndex(index)
-        .filter(({ sortKey }) => after === undefined || sortKey < after)
+        .filter(({ sortKey }) => after === undefined || (index.oldestFirst ? sortKey > after : sortKey < after))
         .slice(0, limit + 1)
         .map(({ record }) => record);
       // like a query's filter: applied to what the limit read, so a page may hold fewer

@@ -29,6 +29,8 @@ export interface CaseFilter {
   status?: Status;
   /** The keyed hash of a normalized A-number. */
   aNumberHash?: string;
+  /** Urgent cases that still need a doctor (paging, escalated, held), oldest first; takes no other filter. */
+  needsDoctor?: boolean;
 }
 
 /** A cursor that does not belong to the list it was sent with. */
@@ -72,7 +74,7 @@ export interface CasePort {
   /** The report fields of the cases created in [start, end) (ISO instants), oldest first. */
   casesCreatedBetween(start: string, end: string): Promise<ReportCase[]>;
   /**
-   * One page of the staff list, newest first: `limit` items and, when more follow, an opaque cursor for
+   * One page of the staff list, newest first (`needsDoctor`: oldest first): `limit` items and, when more follow, an opaque cursor for
    * the next page. BadCursorError for a cursor this filter did not hand out.
    */
   pageCases(filter: CaseFilter, limit: number, cursor?: string): Promise<{ items: CaseSummary[]; nextCursor?: string }>;

@@ -66,9 +66,18 @@ export async function handleInboundSms(fromRaw: string, body: string, p: Ports):
     return replies;
   }
   const id = offer.referralId;
+  /** A reply that changed nothing goes on the timeline too (an accept or a decline records itself). */
+  const unanswered = (result: string) =>
+    p.store.addEvent(id, {
+      at: now,
+      event: 'replied',
+      actor: `doctor:${doctor.id}`,
+      details: { reply: command.kind === 'accept' ? 'yes' : 'no', result, wave: offer.wave },
+    });
   try {
     if (command.kind === 'accept') {
       const outcome = await acceptOffer(offer, p);
+      if (outcome !== 'accepted') await unanswered(outcome);
       await reply(
         { accepted: SMS_REPLIES.accepted, already_yours: SMS_REPLIES.alreadyYours, taken: SMS_REPLIES.taken, closed: SMS_REPLIES.closed }[
           outcome
@@ -76,6 +85,7 @@ export async function handleInboundSms(fromRaw: string, body: string, p: Ports):
       );
     } else {
       const outcome = await declineOffer(offer, undefined, p);
+      if (outcome !== 'declined') await unanswered(outcome === 'accepted' ? 'already_yours' : outcome);
       await reply({ declined: SMS_REPLIES.declined, accepted: SMS_REPLIES.alreadyYours, closed: SMS_REPLIES.closed }[outcome](id));
     }
   } catch (error) {

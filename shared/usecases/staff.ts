@@ -1,7 +1,7 @@
 import * as z from '../zod.js';
 import type { Deps, Ports } from '../deps.js';
 import { casesCsv, programMetrics, rangeInstants, type DateRange } from '../domain/metrics.js';
-import { STATUSES, type CaseRecord, type TimelineEvent } from '../domain/types.js';
+import { STATUSES, type CaseRecord, type Offer, type TimelineEvent } from '../domain/types.js';
 import { aNumber } from '../domain/referral.js';
 import { CaseNotFoundError, InvalidInputError } from '../domain/errors.js';
 import { BadCursorError } from '../store/port.js';
@@ -17,8 +17,12 @@ export const ListQuery = z.object({
     50,
   ),
   cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(1000))),
-  /** `queue`: each item also carries what the console's queue shows (reasons, wave, next wave, deadline). */
-  view: z.optional(z.enum(['queue'], { error: 'must be queue when given' })),
+  /**
+   * `queue`: each item also carries what the console's queue shows (reasons, wave, next wave, deadline,
+   * facility state, specialty, attorney organisation). `urgent_open`: the same items, but only the urgent
+   * cases that still need a doctor (paging, escalated, held), oldest first, through their own index.
+   */
+  view: z.optional(z.enum(['queue', 'urgent_open'], { error: 'must be queue or urgent_open when given' })),
 });
 
 /**
@@ -27,10 +31,15 @@ export const ListQuery = z.object({
  * cursor that this list did not hand out (or with other filters) is a 422 at `cursor`.
  */
 export async function listCases(query: z.output<typeof ListQuery>, p: Pick<Deps, 'store' | 'keyedHash'>) {
+  const needsDoctor = query.view === 'urgent_open';
+  if (needsDoctor && (query.status !== undefined || query.aNumber !== undefined)) {
+    throw new InvalidInputError('invalid query', [{ path: 'view', message: 'urgent_open takes no status or aNumber filter' }]);
+  }
   const aNumberHash = query.aNumber === undefined ? undefined : await p.keyedHash.hash(query.aNumber);
   try {
-    const page = await p.store.pageCases({ status: query.status, aNumberHash }, query.limit, query.cursor);
-    const items = page.items.map(query.view === 'queue' ? queueItem : listItem);
+    const filter = needsDoctor ? { needsDoctor } : { status: query.status, aNumberHash };
+    const page = await p.store.pageCases(filter, query.limit, query.cursor);
+    const items = page.items.map(query.view === undefined ? listItem : queueItem);
     return page.nextCursor ? { items, nextCursor: page.nextCursor } : { items };
   } catch (error) {
     if (error instanceof BadCursorError) {
@@ -45,10 +54,22 @@ export function listItem({ referralId, status, urgency, createdAt, assignedDocto
   return { referralId, status, urgency, createdAt, assignedDoctorId, holdReason, duplicateOf };
 }
 
-/** A case as the queue shows it: no PHI, only what a coordinator scans (urgency, reasons, wave, deadline, doctor). */
+/**
+ * A case as the queue shows it: no PHI, only what a coordinator scans and tells cases apart by (urgency,
+ * reasons, wave, deadline, doctor; the facility's state, the specialty, the attorney's organisation).
+ */
 export function queueItem(c: Partial<CaseRecord>) {
   const { reasons, wave, nextWaveAt } = c;
-  return { ...listItem(c), reasons, wave, nextWaveAt, deadline: c.deadline ?? c.referral?.request?.deadline };
+  return {
+    ...listItem(c),
+    reasons,
+    wave,
+    nextWaveAt,
+    deadline: c.deadline ?? c.referral?.request?.deadline,
+    facilityState: c.facilityState ?? c.referral?.custody?.facilityState,
+    specialty: c.specialty ?? c.referral?.request?.specialty,
+    attorneyOrganization: c.attorneyOrganization ?? c.referral?.attorney?.organization,
+  };
 }
 
 /** The full case with offers and timeline; the read itself goes on the timeline first (who, when). */
@@ -57,12 +78,38 @@ export async function caseDetail(referralId: string, actor: string, p: Pick<Port
   if (!record) throw new CaseNotFoundError();
   await p.store.addEvent(referralId, { at: p.clock.now().toISOString(), event: 'viewed', actor });
   const [offers, timeline] = await Promise.all([p.store.listOffers(referralId), p.store.timeline(referralId)]);
-  const { outcomeTokenHash: _o, outcomeTokenExpiresAt: _e, aNumberHash: _h, ...rest } = record;
+  // the list copies (facility state, specialty, organisation) are in the referral already
+  const {
+    outcomeTokenHash: _o,
+    outcomeTokenExpiresAt: _e,
+    aNumberHash: _h,
+    facilityState: _f,
+    specialty: _s,
+    attorneyOrganization: _a,
+    ...rest
+  } = record;
   return {
     ...rest,
     offers: offers.map(({ tokenHashes: _t, ...offer }) => offer),
-    timeline,
+    timeline: withPages(timeline, offers),
   };
+}
+
+/**
+ * The timeline with who was paged: each offer is a page to one doctor at its creation (wave, and how far
+ * each channel got), read from the offers already loaded rather than written twice. Oldest first.
+ */
+function withPages(timeline: TimelineEvent[], offers: Offer[]): TimelineEvent[] {
+  const pages = offers.map(
+    (o): TimelineEvent => ({
+      at: o.createdAt,
+      event: 'paged',
+      actor: `doctor:${o.doctorId}`,
+      details: { wave: o.wave, sms: o.sms, email: o.email },
+    }),
+  );
+  // stable: a page sorts before the events of the same instant that follow from it
+  return [...pages, ...timeline].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
 }
 
 /** A coordinator's note on the timeline, with who wrote it; 404 for an unknown case. */

@@ -21,6 +21,13 @@ const nth = (n: number, overrides: Partial<CaseRecord> = {}) =>
  * (`test/contract/memory.test.ts`) and the DynamoDB store on DynamoDB Local (`test/contract/dynamodb.test.ts`),
  * so the fake the use-case tests run on cannot drift from the real one. `makeStore` hands out an empty store.
  */
+/** The copies of referral fields a stored case carries for the queue's indexes. */
+const listCopies = (r: CaseRecord) => ({
+  facilityState: r.referral.custody.facilityState,
+  specialty: r.referral.request.specialty,
+  ...(r.referral.attorney.organization ? { attorneyOrganization: r.referral.attorney.organization } : {}),
+});
+
 export function storeContract(name: string, makeStore: () => Promise<StorePort>): void {
   describe(`${name}: the store contract`, () => {
     let store: StorePort;
@@ -33,7 +40,7 @@ export function storeContract(name: string, makeStore: () => Promise<StorePort>)
         const record = caseRecord();
         expect(await store.createCase(record)).toBe(true);
         expect(await store.createCase({ ...record, status: 'held' })).toBe(false);
-        expect(await store.getCase(record.referralId)).toEqual({ ...record, sweepAt: record.createdAt });
+        expect(await store.getCase(record.referralId)).toEqual({ ...record, sweepAt: record.createdAt, ...listCopies(record) });
         expect(await store.getCase('MR-NOPE0000')).toBeUndefined();
         expect(await store.dueCases(record.createdAt, 10)).toEqual([{ referralId: record.referralId, sweepAt: record.createdAt }]);
       });
@@ -77,6 +84,7 @@ export function storeContract(name: string, makeStore: () => Promise<StorePort>)
           reasons: ['attorney_urgent'],
           createdAt: nth(2).createdAt,
           wave: 0,
+          ...listCopies(nth(2)),
         });
       });
 
@@ -107,6 +115,46 @@ export function storeContract(name: string, makeStore: () => Promise<StorePort>)
         expect(person.items.map((c) => c.referralId)).toEqual(['MR-CASE0002', 'MR-CASE0001']);
         expect(person.items[0]).not.toHaveProperty('referral');
         expect((await store.pageCases({ aNumberHash: 'h-a', status: 'held' }, 10)).items.map((c) => c.referralId)).toEqual(['MR-CASE0002']);
+      });
+
+      it('lists the urgent cases that still need a doctor oldest first, following status changes, with the list fields', async () => {
+        await store.createCase(nth(1));
+        await store.createCase(nth(2, { urgency: 'routine', status: 'awaiting_review' }));
+        await store.createCase(nth(3, { status: 'held', holdReason: 'page_budget' }));
+        await store.createCase(nth(4, { status: 'awaiting_verification' }));
+        await store.createCase(nth(5));
+        await store.createCase(nth(6, { urgency: 'routine', status: 'held', holdReason: 'duplicate' }));
+        await store.createCase(nth(7));
+        const ids = async () => (await store.pageCases({ needsDoctor: true }, 10)).items.map((c) => c.referralId);
+        expect(await ids()).toEqual(['MR-CASE0001', 'MR-CASE0003', 'MR-CASE0005', 'MR-CASE0007']);
+
+        const first = await store.pageCases({ needsDoctor: true }, 2);
+        expect(first.items[0]).toEqual({
+          referralId: 'MR-CASE0001',
+          status: 'paging',
+          urgency: 'urgent',
+          reasons: ['attorney_urgent'],
+          createdAt: nth(1).createdAt,
+          wave: 0,
+          ...listCopies(nth(1)),
+        });
+        const second = await store.pageCases({ needsDoctor: true }, 2, first.nextCursor);
+        expect(second.items.map((c) => c.referralId)).toEqual(['MR-CASE0005', 'MR-CASE0007']);
+        expect(second.nextCursor).toBeUndefined();
+        await expect(store.pageCases({}, 2, first.nextCursor)).rejects.toBeInstanceOf(BadCursorError);
+
+        // the final wave escalates (stays), an accept, a release and a close take a case out; an approval brings a held one back
+        expect(await store.claimFinalWave('MR-CASE0001', 1, AT)).toBe(true);
+        await store.createOffer(offerRecord({ referralId: 'MR-CASE0005', offerId: 'o-5' }), 0);
+        expect(await store.acceptOffer(offerRecord({ referralId: 'MR-CASE0005', offerId: 'o-5' }), AT)).toBe(true);
+        expect(await store.closeCase('MR-CASE0007', 'withdrawn', AT)).toBe(true);
+        expect(await store.approveCase('MR-CASE0004', { from: 'awaiting_verification', to: 'held', by: 'c', at: AT })).toBe(true);
+        expect(await ids()).toEqual(['MR-CASE0001', 'MR-CASE0003', 'MR-CASE0004']);
+        expect(await store.approveCase('MR-CASE0003', { from: 'held', to: 'paging', by: 'c', at: AT })).toBe(true);
+        expect(
+          await store.releaseCase('MR-CASE0003', { releasedOn: '2026-05-16', state: 'TX', patientLanguage: 'es', smsConsent: false }),
+        ).toBe(true);
+        expect(await ids()).toEqual(['MR-CASE0001', 'MR-CASE0004']);
       });
 
       it('refuses a cursor that is not one, or belongs to another list', async () => {

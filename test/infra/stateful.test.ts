@@ -51,6 +51,9 @@ describe('stateful stack', () => {
                 'assignedAt',
                 'closedAt',
                 'outcome',
+                'facilityState',
+                'specialty',
+                'attorneyOrganization',
               ],
             },
           }),
@@ -74,6 +77,15 @@ describe('stateful stack', () => {
               ProjectionType: 'INCLUDE',
               NonKeyAttributes: ['referralId', 'status', 'urgency', 'createdAt', 'assignedDoctorId', 'holdReason', 'duplicateOf'],
             },
+          }),
+          // "needs a doctor now": sparse, an urgent case is in it only while paging, escalated or held
+          Match.objectLike({
+            IndexName: 'urgent_open',
+            KeySchema: [
+              { AttributeName: 'openPk', KeyType: 'HASH' },
+              { AttributeName: 'urgentSk', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: Match.arrayWith(['wave', 'facilityState', 'specialty']) },
           }),
         ],
         TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },

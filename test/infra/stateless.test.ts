@@ -402,6 +402,16 @@ describe('CloudFront', () => {
     });
   });
 
+  it('compresses the site and the console (brotli and gzip, through a cache policy keyed on Accept-Encoding)', () => {
+    const site = [config.DefaultCacheBehavior, config.CacheBehaviors.find((b: any) => b.PathPattern === '/console/*')];
+    for (const behavior of site) {
+      expect(behavior).toMatchObject({
+        Compress: true,
+        CachePolicyId: '658327ea-f89d-4fab-a63d-7e88639e58f6', // Managed-CachingOptimized: gzip and brotli on
+      });
+    }
+  });
+
   it('rewrites page routes to their HTML files in a viewer-request function', () => {
     const [fn] = Object.values(resourcesOf(t, 'AWS::CloudFront::Function'));
     expect(config.DefaultCacheBehavior.FunctionAssociations[0].EventType).toBe('viewer-request');

@@ -292,6 +292,9 @@ describe('staff API', () => {
       createdAt: expect.any(String),
       reasons: [],
       wave: 0,
+      facilityState: 'TX',
+      specialty: 'general',
+      attorneyOrganization: 'Texas Detention Defense',
     });
     expect(all.json.items.map((i: { referralId: string }) => i.referralId)).toEqual([third, urgent, first]);
     const paging = await staffCall(rt, 'GET', '/api/staff/referrals?status=paging');

@@ -123,6 +123,23 @@ describe('accepting by SMS', () => {
 
     expect(replies[0].body).toContain(`case ${id} was already accepted by another doctor`);
     expect((await caseOf(rt, id))?.assignedDoctorId).toBe('d-ben');
+
+    // the case file's timeline says who was paged, who took it and who answered too late
+    const { json } = await staffCall(rt, 'GET', `/api/staff/referrals/${id}`);
+    const byDoctor = (json.timeline as { event: string; actor?: string; details?: Record<string, unknown> }[])
+      .filter((e) => e.actor?.startsWith('doctor:'))
+      .map((e) => [e.event, e.actor, e.details]);
+    expect(byDoctor).toEqual(
+      expect.arrayContaining([
+        ['paged', 'doctor:d-ana', { wave: 1, sms: 'sent', email: 'sent' }],
+        ['paged', 'doctor:d-ben', { wave: 1, sms: 'sent', email: 'sent' }],
+        ['accepted', 'doctor:d-ben', { wave: 1 }],
+        ['replied', 'doctor:d-ana', { reply: 'yes', result: 'taken', wave: 1 }],
+      ]),
+    );
+    expect(byDoctor).toHaveLength(4);
+    const at = (json.timeline as { at: string }[]).map((e) => e.at);
+    expect(at).toEqual([...at].sort());
   });
 
   it('answers a code the sender does not have without changing anything', async () => {

@@ -5,6 +5,7 @@ import { LOCAL_CREDENTIALS, TABLES } from '../../local/dynamo.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { documentClient } from '../../shared/store/dynamo.js';
 import type { CaseRecord } from '../../shared/domain/types.js';
+import { listCopies } from '../../shared/store/case-changes.js';
 import { caseItem } from '../../shared/store/items.js';
 import { SWEEP_BATCH } from '../../shared/usecases/sweeper.js';
 import { freshANumber, parsedReferral, validReferral } from '../fixtures/referral.js';
@@ -20,11 +21,14 @@ let serial = 0;
 const nextId = () =>
   `MR-${Array.from({ length: 8 }, (_, i) => CROCKFORD[Math.floor(serial / 32 ** (7 - i)) % 32]).join('')}${(serial++, '')}`;
 
-/** Open routine cases, stored straight into the table (not dispatched): `due` ones the sweeper must look at. */
-async function seed(count: number, { due = false } = {}): Promise<void> {
+/**
+ * Open cases, stored straight into the table (not dispatched), each a second newer than the last:
+ * routine ones by default, `due` ones the sweeper must look at; `as` shapes every n-th one (n from 0).
+ */
+async function seed(count: number, { due = false, as = (_n: number): Partial<CaseRecord> => ({}) } = {}): Promise<string[]> {
   const now = await clockNow(rt);
   const referral = parsedReferral();
-  const records: CaseRecord[] = Array.from({ length: count }, () => {
+  const records: CaseRecord[] = Array.from({ length: count }, (_, n) => {
     const createdAt = new Date(now.getTime() - 86_400_000 + serial * 1000).toISOString();
     return {
       referralId: nextId(),
@@ -37,6 +41,7 @@ async function seed(count: number, { due = false } = {}): Promise<void> {
       receipt: 'sent',
       coordinatorNoticeAt: createdAt,
       ...(due ? { sweepAt: createdAt } : {}),
+      ...as(n),
     };
   });
   const db = documentClient(new DynamoDBClient({ endpoint: rt.dynamoEndpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }));
@@ -45,7 +50,7 @@ async function seed(count: number, { due = false } = {}): Promise<void> {
     for (let i = 0; i < chunks.length; i += 8) {
       await Promise.all(
         chunks.slice(i, i + 8).map(async (chunk) => {
-          let pending: unknown[] | undefined = chunk.map((r) => ({ PutRequest: { Item: caseItem(r) } }));
+          let pending: unknown[] | undefined = chunk.map((r) => ({ PutRequest: { Item: caseItem({ ...r, ...listCopies(r) }) } }));
           while (pending?.length) {
             const out: { UnprocessedItems?: Record<string, unknown[]> } = await db.send(
               new BatchWriteCommand({ RequestItems: { [TABLES.main]: pending as never } }),
@@ -56,6 +61,7 @@ async function seed(count: number, { due = false } = {}): Promise<void> {
       );
     }
   });
+  return records.map((r) => r.referralId);
 }
 
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
@@ -176,5 +182,48 @@ describe('work that does not grow with the table', () => {
     const about = (id: string) => box.email.filter((m) => m.subject.includes(id) || m.text.includes(id));
     expect(about(after.json.referralId).length).toBeGreaterThanOrEqual(2); // the receipt, the coordinators' notice, the offers
     expect(oldIds.flatMap(about)).toEqual([]);
+  }, 120_000);
+
+  it('keeps the urgent case that has waited longest at the top of "needs a doctor now", however many newer cases arrive', async () => {
+    await resetWith(rt, rosterDocument());
+    const urgent = (status: 'paging' | 'held' | 'escalated' | 'assigned'): Partial<CaseRecord> => ({
+      urgency: 'urgent',
+      reasons: ['attorney_urgent'],
+      status,
+      ...(status === 'held' ? { holdReason: 'page_budget' } : status === 'assigned' ? { assignedDoctorId: 'd-ana' } : { wave: 1 }),
+    });
+    const [taken, oldest] = await seed(2, { as: (n) => urgent(n === 0 ? 'assigned' : 'paging') });
+    const statuses = ['paging', 'held', 'escalated', 'assigned'] as const;
+    const newer = await seed(200, { as: (n) => (n % 5 === 0 ? urgent(statuses[(n / 5) % 4]) : {}) });
+    const newerOpen = newer.filter((_, n) => n % 5 === 0 && (n / 5) % 4 !== 3);
+
+    const queue = await staffCall(rt, 'GET', '/api/staff/referrals?view=queue');
+    expect(queue.json.items.map((i: { referralId: string }) => i.referralId)).not.toContain(oldest);
+
+    const list = await staffCall(rt, 'GET', '/api/staff/referrals?view=urgent_open&limit=10');
+    expect(list.status).toBe(200);
+    expect(list.json.items[0]).toMatchObject({
+      referralId: oldest,
+      status: 'paging',
+      urgency: 'urgent',
+      wave: 1,
+      facilityState: 'TX',
+      specialty: 'general',
+      attorneyOrganization: 'Texas Detention Defense',
+    });
+    expect(list.json.items[0]).not.toHaveProperty('referral');
+    expect(list.json.items.map((i: { referralId: string }) => i.referralId)).toEqual([oldest, ...newerOpen.slice(0, 9)]);
+    const rest = await staffCall(
+      rt,
+      'GET',
+      `/api/staff/referrals?view=urgent_open&limit=200&cursor=${encodeURIComponent(list.json.nextCursor)}`,
+    );
+    expect(rest.json.items.map((i: { referralId: string }) => i.referralId)).toEqual(newerOpen.slice(9));
+    expect(rest.json.nextCursor).toBeUndefined();
+    expect([...list.json.items, ...rest.json.items].map((i: { referralId: string }) => i.referralId)).not.toContain(taken);
+
+    const mixed = await staffCall(rt, 'GET', '/api/staff/referrals?view=urgent_open&status=paging');
+    expect(mixed.status).toBe(422);
+    expect(mixed.json.errors).toEqual([{ path: 'view', message: 'urgent_open takes no status or aNumber filter' }]);
   }, 120_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CoverageQuery, coverageGaps, coverageWindow } from '../../shared/domain/coverage.js';
+import { CoverageQuery, coverageGaps, coverageWindow, onCall } from '../../shared/domain/coverage.js';
 import { doctorEntry, parsedRoster, type RosterDocument } from '../fixtures/roster.js';
 
 /** A window of two days in UTC: 2026-05-15T00:00Z to 2026-05-17T00:00Z. */
@@ -113,6 +113,32 @@ describe('coverage gaps', () => {
     expect(
       coverageGaps(parsedRoster({ doctors: [ANA], shifts }), new Date('2027-03-13T14:00:00Z'), new Date('2027-03-15T13:00:00Z')),
     ).toEqual([{ start: '2027-03-14T13:00:00.000Z', end: '2027-03-14T14:00:00.000Z', specialty: 'general' }]);
+  });
+});
+
+describe('on call', () => {
+  const CAL = doctorEntry({ id: 'd-cal', email: 'cal@example.org', phone: '+15125550103', active: false });
+  const roster = parsedRoster({
+    doctors: [ANA, BEN, CAL],
+    shifts: [
+      shift('d-ana', '15T00:00', '16T00:00'),
+      shift('d-cal', '15T00:00', '16T00:00'), // inactive, on shift now
+      shift('d-ben', '15T06:00', '15T18:00', 'backup'),
+      shift('d-cal', '15T13:00', '16T00:00', 'backup'), // inactive, starts first
+      shift('d-ben', '16T00:00', '17T00:00'),
+    ],
+  });
+  const at = new Date('2026-05-15T12:00:00Z');
+
+  it('lists the active doctors on shift now in each role, never an inactive one with a shift now', () => {
+    expect(onCall(roster, 'primary', at).now.map((s) => s.doctorId)).toEqual(['d-ana']);
+    expect(onCall(roster, 'backup', at).now.map((s) => s.doctorId)).toEqual(['d-ben']);
+    expect(onCall({ ...roster, doctors: roster.doctors.map((d) => ({ ...d, active: true })) }, 'primary', at).now).toHaveLength(2);
+  });
+
+  it("names the next active doctor's shift, skipping an inactive doctor's earlier one", () => {
+    expect(onCall(roster, 'primary', at).next?.doctorId).toBe('d-ben');
+    expect(onCall(roster, 'backup', at).next).toBeUndefined();
   });
 });
 

@@ -7,6 +7,8 @@ import { api, ApiError, type FieldProblem } from './api.js';
 import { dateTime, holdLabel, reasonLabel, relative, statusLabel, today } from './format.js';
 import { t } from './i18n.js';
 import { useDoctorNames } from './roster.js';
+import { eventText, fact, foldViews, words } from './case-format.js';
+import { LANGUAGES } from '../../shared/domain/languages.js';
 
 type Dict = Record<string, unknown>;
 interface Detail extends Dict {
@@ -39,8 +41,6 @@ interface Detail extends Dict {
 }
 
 const CLOSE_OUTCOMES = ['parole_granted', 'parole_denied', 'transferred', 'removed', 'withdrawn', 'care_established'] as const;
-const LANGUAGES = ['en', 'es', 'ht', 'pt', 'fr', 'quc', 'mam', 'kjb', 'cak', 'mix', 'zap', 'ar', 'ru', 'zh', 'hi', 'pa', 'tr', 'wo', 'ff'];
-const words = (s: string) => s.replace(/_/g, ' ');
 
 type Notice = { kind: 'ok' | 'bad'; text: string; errors?: FieldProblem[] };
 
@@ -206,18 +206,15 @@ export function CaseFile({ id }: { id: string }) {
 
       <h2>{t('Timeline')}</h2>
       <ol class="timeline" id="timeline">
-        {detail.timeline.map((e, i) => (
-          <li key={i}>
+        {foldViews(detail.timeline).map((e, i) => (
+          <li key={i} data-event={e.event}>
             <time dateTime={e.at}>{dateTime(e.at)}</time>
-            <span>{words(e.event)}</span>
-            {e.actor && <span class="muted"> — {e.actor}</span>}
-            {e.details && Object.keys(e.details).length > 0 && (
-              <div class="small">
-                {Object.entries(e.details)
-                  .map(([k, v]) => `${words(k)}: ${String(v)}`)
-                  .join(' · ')}
-              </div>
+            {e.views && e.views.count > 1 && (
+              <>
+                – <time dateTime={e.views.last}>{dateTime(e.views.last)}</time>
+              </>
             )}
+            <span>{eventText(e, names)}</span>
           </li>
         ))}
       </ol>
@@ -227,18 +224,19 @@ export function CaseFile({ id }: { id: string }) {
 
 function Facts({ title, data }: { title: string; data?: Dict }) {
   if (!data) return null;
-  const show = (v: unknown): string =>
-    Array.isArray(v) ? v.map(String).map(words).join(', ') || '—' : typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v);
   return (
     <section>
       <h3>{title}</h3>
       <dl class="facts">
-        {Object.entries(data).map(([k, v]) => (
-          <Fragment key={k}>
-            <dt>{words(k.replace(/([A-Z])/g, ' $1').toLowerCase())}</dt>
-            <dd>{show(v)}</dd>
-          </Fragment>
-        ))}
+        {Object.entries(data).map(([k, v]) => {
+          const { label, value } = fact(k, v);
+          return (
+            <Fragment key={k}>
+              <dt>{label}</dt>
+              <dd data-field={k}>{value}</dd>
+            </Fragment>
+          );
+        })}
       </dl>
     </section>
   );
@@ -456,8 +454,8 @@ function ReleaseForm({ id, act, again }: { id: string; act: Act; again: boolean 
               />
               <datalist id="release-languages">
                 {LANGUAGES.map((l) => (
-                  <option key={l} value={l}>
-                    {languageName(l)}
+                  <option key={l.tag} value={l.tag}>
+                    {l.en}
                   </option>
                 ))}
               </datalist>
@@ -552,12 +550,4 @@ function CloseForm({ id, act }: { id: string; act: Act }) {
       )}
     </Panel>
   );
-}
-
-function languageName(tag: string): string {
-  try {
-    return new Intl.DisplayNames(['en'], { type: 'language' }).of(tag) ?? tag;
-  } catch {
-    return tag;
-  }
 }

@@ -32,6 +32,9 @@ const REASONS: Record<string, string> = {
 };
 export const reasonLabel = (r: string) => REASONS[r] ?? r.replace(/^risk:/, '').replace(/_/g, ' ');
 
+/** `infectious_disease` → "Infectious disease". */
+export const specialtyLabel = (s: string) => s.charAt(0).toUpperCase() + s.slice(1).replace(/_/g, ' ');
+
 const HOLDS: Record<string, string> = {
   new_submitter: 'attorney not approved yet',
   submitter_limit: 'attorney or domain over the daily urgent limit',

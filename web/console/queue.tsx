@@ -1,6 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api, type ApiError } from './api.js';
-import { deadlineCountdown, duration, holdLabel, reasonLabel, relative, statusLabel, STATUSES, time } from './format.js';
+import { deadlineCountdown, duration, holdLabel, reasonLabel, relative, specialtyLabel, statusLabel, STATUSES, time } from './format.js';
 import { t } from './i18n.js';
 import { useDoctorNames } from './roster.js';
 
@@ -16,21 +16,23 @@ export interface CaseItem {
   assignedDoctorId?: string;
   holdReason?: string;
   duplicateOf?: string;
+  facilityState?: string;
+  specialty?: string;
+  attorneyOrganization?: string;
 }
 
 /** How often the queue reloads itself. */
 const POLL_MS = 10_000;
 const PAGE = 50;
-const OPEN = new Set(['paging', 'escalated', 'held', 'awaiting_verification', 'awaiting_review']);
-
-/** Urgent, still open and no doctor yet: what a coordinator must see first. */
-export const needsDoctor = (c: CaseItem) => c.urgency === 'urgent' && !c.assignedDoctorId && OPEN.has(c.status);
+/** Urgent cases still needing a doctor, oldest first: their own query, never cut by the page of newest cases. */
+const NEEDS_DOCTOR = '/api/staff/referrals?view=urgent_open&limit=200';
 
 export function Queue() {
   const [status, setStatus] = useState('');
   const [aNumber, setANumber] = useState('');
   const [search, setSearch] = useState('');
   const [items, setItems] = useState<CaseItem[] | undefined>();
+  const [hot, setHot] = useState<{ items: CaseItem[]; more: boolean }>({ items: [], more: false });
   const [cursor, setCursor] = useState<string | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [updated, setUpdated] = useState<number>(Date.now());
@@ -49,9 +51,13 @@ export function Queue() {
   /** Reloads from the top, as many cases as are shown (the scroll position stays: rows keep their keys). */
   const reload = async () => {
     try {
-      const page = await api<{ items: CaseItem[]; nextCursor?: string }>('GET', query(Math.min(200, Math.max(PAGE, loaded.current))));
+      const [urgent, page] = await Promise.all([
+        api<{ items: CaseItem[]; nextCursor?: string }>('GET', NEEDS_DOCTOR),
+        api<{ items: CaseItem[]; nextCursor?: string }>('GET', query(Math.min(200, Math.max(PAGE, loaded.current)))),
+      ]);
       performance.mark('queue:data');
       loaded.current = page.items.length;
+      setHot({ items: urgent.items, more: urgent.nextCursor !== undefined });
       setItems(page.items);
       setCursor(page.nextCursor);
       setError(undefined);
@@ -103,11 +109,38 @@ export function Queue() {
   };
 
   const now = updated;
-  const hot = (items ?? []).filter(needsDoctor);
-  const rest = (items ?? []).filter((c) => !needsDoctor(c));
+  const hotIds = new Set(hot.items.map((c) => c.referralId));
+  const rest = (items ?? []).filter((c) => !hotIds.has(c.referralId));
   return (
     <>
       <h1>{t('Queue')}</h1>
+      <p class="status-line small muted" aria-live="polite">
+        {t('Updated')} {time(new Date(updated).toISOString())}.{' '}
+        <button type="button" class="text-button" onClick={() => void reload()}>
+          {t('Refresh now')}
+        </button>
+      </p>
+      {error && (
+        <p class="summary" role="alert">
+          {error}
+        </p>
+      )}
+      {items === undefined && !error && <p>Loading…</p>}
+      {items !== undefined && (
+        <section aria-labelledby="hot-title">
+          <h2 id="hot-title" class={hot.items.length ? 'need' : undefined}>
+            {hot.items.length ? '⚠ ' : ''}
+            {t('Needs a doctor now')}: {hot.items.length}
+            {hot.more ? '+' : ''}
+          </h2>
+          {hot.more && <p class="small">The {hot.items.length} that have waited longest, oldest first.</p>}
+          {hot.items.length === 0 ? (
+            <p class="small">No urgent case is waiting for a doctor.</p>
+          ) : (
+            <CaseTable id="hot" label="hot-title" rows={hot.items} now={now} names={names} hot />
+          )}
+        </section>
+      )}
       <form class="toolbar" role="search" onSubmit={onSearch}>
         <div class="field">
           <label for="search">{t('Search by referral id or A-number')}</label>
@@ -147,42 +180,16 @@ export function Queue() {
           ))}
         </ul>
       </div>
-      <p class="status-line small muted" aria-live="polite">
-        {aNumber && <>Cases for A-number {aNumber}. </>}
-        {t('Updated')} {time(new Date(updated).toISOString())}.{' '}
-        <button type="button" class="link-button" onClick={() => void reload()}>
-          {t('Refresh now')}
-        </button>
-      </p>
-      {error && (
-        <p class="summary" role="alert">
-          {error}
-        </p>
-      )}
-      {items === undefined && !error && <p>Loading…</p>}
-      {hot.length > 0 && (
-        <section aria-labelledby="hot-title">
-          <h2 id="hot-title" class="need">
-            ⚠ {t('Needs a doctor now')}: {hot.length}
-          </h2>
-          <ul class="cases" id="hot">
-            {hot.map((c) => (
-              <Row key={c.referralId} c={c} now={now} names={names} hot />
-            ))}
-          </ul>
-        </section>
-      )}
       {items && (
         <section aria-labelledby="all-title">
           <h2 id="all-title">
-            {hot.length ? 'Other cases' : t('All cases')}: {rest.length}
+            {aNumber ? `Cases for A-number ${aNumber}` : hot.items.length ? 'Other cases' : t('All cases')}: {rest.length}
           </h2>
-          {rest.length === 0 && <p>{t('No cases here.')}</p>}
-          <ul class="cases" id="cases">
-            {rest.map((c) => (
-              <Row key={c.referralId} c={c} now={now} names={names} />
-            ))}
-          </ul>
+          {rest.length === 0 ? (
+            <p>{t('No cases here.')}</p>
+          ) : (
+            <CaseTable id="cases" label="all-title" rows={rest} now={now} names={names} />
+          )}
           {cursor && (
             <button type="button" class="button secondary" onClick={() => void more()}>
               {t('Load more')}
@@ -194,17 +201,41 @@ export function Queue() {
   );
 }
 
+const COLUMNS = ['Referral', 'Urgency and status', 'Facility state', 'Specialty', 'Attorney organisation', 'Paging', 'Doctor'];
+
+/** Cases as a table; a phone lays each row out as a card, the header row then for screen readers only. */
+function CaseTable(p: { id: string; label: string; rows: CaseItem[]; now: number; names: Record<string, string>; hot?: boolean }) {
+  return (
+    <table class="cases" id={p.id} aria-labelledby={p.label}>
+      <thead class="cases-head">
+        <tr>
+          {COLUMNS.map((c) => (
+            <th scope="col" key={c}>
+              {t(c)}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {p.rows.map((c) => (
+          <Row key={c.referralId} c={c} now={p.now} names={p.names} hot={p.hot} />
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 function Row({ c, now, names, hot }: { c: CaseItem; now: number; names: Record<string, string>; hot?: boolean }) {
   const deadline = c.deadline ? deadlineCountdown(c.deadline, now) : undefined;
   return (
-    <li class={hot ? 'case hot' : 'case'} data-id={c.referralId} data-status={c.status}>
-      <div>
+    <tr class={hot ? 'case hot' : 'case'} data-id={c.referralId} data-status={c.status}>
+      <td>
         <a class="id" href={`#/case/${c.referralId}`}>
           {c.referralId}
         </a>
         <div class="small">{duration(now - Date.parse(c.createdAt))} old</div>
-      </div>
-      <div>
+      </td>
+      <td>
         <span class={`badge ${c.urgency}`}>{c.urgency === 'urgent' ? `${t('urgent').toUpperCase()}` : t('routine')}</span>{' '}
         <span class="status">{statusLabel(c.status)}</span>
         {c.holdReason && <span class="small"> — {holdLabel(c.holdReason)}</span>}
@@ -215,8 +246,11 @@ function Row({ c, now, names, hot }: { c: CaseItem; now: number; names: Record<s
           </span>
         )}
         {c.reasons && c.reasons.length > 0 && <div class="reasons">{c.reasons.map(reasonLabel).join(' · ')}</div>}
-      </div>
-      <div class="small">
+      </td>
+      <td class="small">{c.facilityState ?? <span class="muted">—</span>}</td>
+      <td class="small">{c.specialty ? specialtyLabel(c.specialty) : <span class="muted">—</span>}</td>
+      <td class="small">{c.attorneyOrganization ?? <span class="muted">—</span>}</td>
+      <td class="small">
         {c.wave ? (
           <>
             Wave {c.wave}
@@ -226,8 +260,8 @@ function Row({ c, now, names, hot }: { c: CaseItem; now: number; names: Record<s
           <span class="muted">No wave yet</span>
         )}
         {deadline && <div class={deadline.soon ? 'need' : ''}>{deadline.text}</div>}
-      </div>
-      <div class="small">
+      </td>
+      <td class="small">
         {c.assignedDoctorId ? (
           <>
             {t('Assigned to')} <strong>{names[c.assignedDoctorId] ?? c.assignedDoctorId}</strong>
@@ -235,7 +269,7 @@ function Row({ c, now, names, hot }: { c: CaseItem; now: number; names: Record<s
         ) : (
           <span class={hot ? 'need' : 'muted'}>{t('Unassigned')}</span>
         )}
-      </div>
-    </li>
+      </td>
+    </tr>
   );
 }

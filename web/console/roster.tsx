@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { onCall } from '../../shared/domain/coverage.js';
 import { validateRoster, type RosterError } from '../../shared/domain/roster.js';
 import { api, type ApiError } from './api.js';
 import { dateTime } from './format.js';
@@ -65,10 +66,9 @@ export function RosterPage() {
 
   const now = Date.now();
   const name = (id: string) => roster?.doctors.find((d) => d.id === id)?.name ?? id;
-  const current = (role: string) =>
-    (roster?.shifts ?? []).filter((s) => s.role === role && Date.parse(s.start) <= now && Date.parse(s.end) > now);
-  const next = (role: string) =>
-    (roster?.shifts ?? []).filter((s) => s.role === role && Date.parse(s.start) > now).sort((a, b) => a.start.localeCompare(b.start))[0];
+  // active doctors only: an inactive doctor is never paged, whatever shifts the roster still lists
+  const current = (role: Shift['role']) => (roster ? onCall(roster, role, new Date(now)).now : []);
+  const next = (role: Shift['role']) => (roster ? onCall(roster, role, new Date(now)).next : undefined);
   return (
     <>
       <h1>{t('Roster')}</h1>

@@ -115,7 +115,7 @@ export function Submitters() {
                     <td>{i.addedBy ?? '—'}</td>
                     <td>{i.addedAt ? dateTime(i.addedAt) : '—'}</td>
                     <td>
-                      <button type="button" class="link-button" aria-label={`Remove ${entry}`} onClick={() => void remove(entry)}>
+                      <button type="button" class="text-button" aria-label={`Remove ${entry}`} onClick={() => void remove(entry)}>
                         Remove
                       </button>
                     </td>

@@ -57,7 +57,7 @@ export function dynamoCases(t: Table): CasePort {
           ...(byStatus ? { FilterExpression: '#status = :status' } : {}),
           ExpressionAttributeNames: { '#pk': index.pk, ...(byStatus ? { '#status': 'status' } : {}) },
           ExpressionAttributeValues: { ':pk': index.value, ...(byStatus ? { ':status': filter.status } : {}) },
-          ScanIndexForward: false,
+          ScanIndexForward: index.oldestFirst === true,
           ExclusiveStartKey: start,
           Limit: limit + 1, // one more tells whether a next page exists, so the last page has no cursor
         }),
