@@ -335,7 +335,7 @@ describe('Idempotency-Key', () => {
 });
 
 describe('POST /api/staff/referrals/{id}/approve with trustSubmitter', () => {
-  it("puts the attorney on the approved list, so the attorney's next urgent referral pages", async () => {
+  it("puts the attorney on the approved list, so the attorney's next urgent referral pages; a case stored awaiting verification still approves", async () => {
     const newcomer = 'newcomer@small-firm.test';
     const held = await submitFrom(newcomer, urgent);
     const before = await outbox(rt);
@@ -352,24 +352,23 @@ describe('POST /api/staff/referrals/{id}/approve with trustSubmitter', () => {
     const next = await submitFrom(newcomer, urgent);
     expect(next.status).toBe('paging');
     expect(pagedBySms(await sentSince(rt, before), next.referralId)).toEqual([ANA.phone]);
-  });
 
-  it('approves a case stored awaiting verification before attorneys signed in', async () => {
+    // a case stored awaiting verification before attorneys signed in approves too
     const now = (await clockNow(rt)).toISOString();
     const referralId = 'MR-0LDV3R1F';
     const referral = parsedReferral({ attorney: { email: 'earlier@old-firm.test' }, client: { aNumber: freshANumber() } });
     const stored = caseRecord({ referralId, status: 'awaiting_verification', urgency: 'routine', reasons: [], createdAt: now, referral });
     expect(await rt.deps.store.createCase(stored)).toBe(true);
-    const before = await outbox(rt);
+    const beforeOld = await outbox(rt);
 
-    const approved = await staffCall(rt, 'POST', `/api/staff/referrals/${referralId}/approve`, {});
+    const approvedOld = await staffCall(rt, 'POST', `/api/staff/referrals/${referralId}/approve`, {});
     await settle(rt);
 
-    expect(approved.status, approved.text).toBe(200);
-    expect(approved.json).toEqual({ status: 'awaiting_review' });
-    const sent = await sentSince(rt, before);
-    expect(pagedByEmail(sent, referralId)).toEqual([ANA.email]);
-    expect(emailTo(sent, 'earlier@old-firm.test').map((m) => m.subject)).toEqual([`Referral ${referralId} received`]);
+    expect(approvedOld.status, approvedOld.text).toBe(200);
+    expect(approvedOld.json).toEqual({ status: 'awaiting_review' });
+    const sentOld = await sentSince(rt, beforeOld);
+    expect(pagedByEmail(sentOld, referralId)).toEqual([ANA.email]);
+    expect(emailTo(sentOld, 'earlier@old-firm.test').map((m) => m.subject)).toEqual([`Referral ${referralId} received`]);
   });
 });
 
