@@ -219,8 +219,9 @@ export function memoryStore(): StorePort {
     },
 
     // ---- budgets and alerts ---------------------------------------------------------------------
-    takeDailySlot: async (counter, owner, id, limit, now) =>
-      take(keys.dailyWindow(counter, owner), { id, n: 1, limit, windowMs: DAY_WINDOW_MS, now }),
+    dailySlot: (counter, owner) => ({
+      take: async (id, limit, now) => take(keys.dailyWindow(counter, owner), { id, n: 1, limit, windowMs: DAY_WINDOW_MS, now }),
+    }),
     takePageBudget: async (id, pages, limit, now) => take(keys.pageBudget(), { id, n: pages, limit, windowMs: PAGE_BUDGET_WINDOW_MS, now }),
     claimAlert: async (name, now, periodMs) => claimOnce(keys.alert(name), now, periodMs),
 

@@ -195,12 +195,23 @@ export interface TrustPort {
 /** The rolling-day allowances: `owner` is an address, or a domain for `urgent_domain`. */
 export type DailyCounter = 'urgent' | 'urgent_domain' | 'routine';
 
+/** One of an attorney's daily allowances, read when it was asked for (`LimitPort.dailySlot`). */
+export interface DailySlot {
+  /**
+   * Counts `id` (once: a repeat is already counted) against the allowance in a rolling day: false when
+   * `limit` is reached. Starts from the read made when the slot was asked for, and reads again only when
+   * the counter changed since.
+   */
+  take(id: string, limit: number, now: Date): Promise<boolean>;
+}
+
 export interface LimitPort {
   /**
-   * Counts `id` (once: a repeat is already counted) against one of an attorney's daily allowances in a
-   * rolling day: urgent referrals per address or per email domain, routine referrals per address.
+   * One of an attorney's daily allowances in a rolling day (urgent referrals per address or per email
+   * domain, routine referrals per address), its read already started: asked for early, it costs intake
+   * no round trip of its own before the count.
    */
-  takeDailySlot(counter: DailyCounter, owner: string, id: string, limit: number, now: Date): Promise<boolean>;
+  dailySlot(counter: DailyCounter, owner: string): DailySlot;
   /** Reserves `pages` doctor SMS pages for `id` (a case's wave; once) within the rolling hour's page budget. */
   takePageBudget(id: string, pages: number, limit: number, now: Date): Promise<boolean>;
   /** A once-per-period alert (e.g. the page budget): true for the one caller that wins this period. */

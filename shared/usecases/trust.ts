@@ -18,7 +18,8 @@ type AdmitPorts = {
 
 /**
  * What a signed-in attorney's referral becomes. The reads that do not depend on each other (the approved
- * list; the keyed hash, then the duplicate index) run at once; the allowances are taken only when they count.
+ * list; the keyed hash, then the duplicate index; the allowances it may count against) run at once; the
+ * allowances are taken only when they count.
  * 1. an attorney not approved (neither the address nor its exact domain on the list): urgent →
  *    `held`/new_submitter, routine → `awaiting_review` set aside (new_submitter): no doctor is paged or
  *    mailed until a coordinator approves it
@@ -35,6 +36,11 @@ export async function admit(
 ): Promise<Admission & { aNumberHash: string }> {
   const email = c.email.toLowerCase();
   const urgent = c.urgency === 'urgent';
+  const domain = email.slice(email.lastIndexOf('@') + 1);
+  // the allowances this referral may count against, read alongside (unused when it is held before the count)
+  const slots = urgent
+    ? [p.store.dailySlot('urgent', email), p.store.dailySlot('urgent_domain', domain)]
+    : [p.store.dailySlot('routine', email)];
   const [approved, aNumberHash, others] = await Promise.all([
     p.store.onTrustedList(email),
     c.aNumberHash,
@@ -51,14 +57,13 @@ export async function admit(
   }
   const now = p.clock.now();
   if (urgent) {
-    const domain = email.slice(email.lastIndexOf('@') + 1);
-    const slots = await Promise.all([
-      p.store.takeDailySlot('urgent', email, c.referralId, p.config.URGENT_PER_SUBMITTER_PER_DAY, now),
-      p.store.takeDailySlot('urgent_domain', domain, c.referralId, p.config.URGENT_PER_DOMAIN_PER_DAY, now),
+    const taken = await Promise.all([
+      slots[0].take(c.referralId, p.config.URGENT_PER_SUBMITTER_PER_DAY, now),
+      slots[1].take(c.referralId, p.config.URGENT_PER_DOMAIN_PER_DAY, now),
     ]);
-    return admitted(slots.every(Boolean) ? { status: 'paging' } : { status: 'held', holdReason: 'submitter_limit' });
+    return admitted(taken.every(Boolean) ? { status: 'paging' } : { status: 'held', holdReason: 'submitter_limit' });
   }
-  const offered = await p.store.takeDailySlot('routine', email, c.referralId, p.config.ROUTINE_PER_SUBMITTER_PER_DAY, now);
+  const offered = await slots[0].take(c.referralId, p.config.ROUTINE_PER_SUBMITTER_PER_DAY, now);
   return admitted(offered ? { status: 'awaiting_review' } : { status: 'awaiting_review', holdReason: 'routine_limit' });
 }
 

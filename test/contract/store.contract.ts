@@ -532,18 +532,29 @@ export function storeContract(name: string, makeStore: () => Promise<StorePort>)
 
     describe('budgets and alerts', () => {
       it('counts each daily allowance per owner in a rolling day; a repeat is counted once', async () => {
-        expect(await store.takeDailySlot('urgent', 'ana@firm.org', 'MR-1', 2, NOW)).toBe(true);
-        expect(await store.takeDailySlot('urgent', 'ana@firm.org', 'MR-2', 2, later(1000))).toBe(true);
-        expect(await store.takeDailySlot('urgent', 'ana@firm.org', 'MR-2', 2, later(2000))).toBe(true);
-        expect(await store.takeDailySlot('urgent', 'ana@firm.org', 'MR-3', 2, later(3000))).toBe(false);
-        expect(await store.takeDailySlot('urgent', 'ben@firm.org', 'MR-3', 2, later(3000))).toBe(true);
-        expect(await store.takeDailySlot('urgent', 'ana@firm.org', 'MR-3', 2, later(24 * HOUR + 1))).toBe(true);
+        expect(await store.dailySlot('urgent', 'ana@firm.org').take('MR-1', 2, NOW)).toBe(true);
+        expect(await store.dailySlot('urgent', 'ana@firm.org').take('MR-2', 2, later(1000))).toBe(true);
+        expect(await store.dailySlot('urgent', 'ana@firm.org').take('MR-2', 2, later(2000))).toBe(true);
+        expect(await store.dailySlot('urgent', 'ana@firm.org').take('MR-3', 2, later(3000))).toBe(false);
+        expect(await store.dailySlot('urgent', 'ben@firm.org').take('MR-3', 2, later(3000))).toBe(true);
+        expect(await store.dailySlot('urgent', 'ana@firm.org').take('MR-3', 2, later(24 * HOUR + 1))).toBe(true);
         // the domain's and the routine allowances are counters of their own
-        expect(await store.takeDailySlot('routine', 'ana@firm.org', 'MR-9', 1, later(3000))).toBe(true);
-        expect(await store.takeDailySlot('routine', 'ana@firm.org', 'MR-10', 1, later(3000))).toBe(false);
-        expect(await store.takeDailySlot('urgent_domain', 'firm.org', 'MR-3', 1, later(3000))).toBe(true);
-        expect(await store.takeDailySlot('urgent_domain', 'firm.org', 'MR-4', 1, later(3000))).toBe(false);
-        expect(await store.takeDailySlot('urgent_domain', 'partner.org', 'MR-4', 1, later(3000))).toBe(true);
+        expect(await store.dailySlot('routine', 'ana@firm.org').take('MR-9', 1, later(3000))).toBe(true);
+        expect(await store.dailySlot('routine', 'ana@firm.org').take('MR-10', 1, later(3000))).toBe(false);
+        expect(await store.dailySlot('urgent_domain', 'firm.org').take('MR-3', 1, later(3000))).toBe(true);
+        expect(await store.dailySlot('urgent_domain', 'firm.org').take('MR-4', 1, later(3000))).toBe(false);
+        expect(await store.dailySlot('urgent_domain', 'partner.org').take('MR-4', 1, later(3000))).toBe(true);
+      });
+
+      it('counts right from a slot read before the counter changed', async () => {
+        const early = store.dailySlot('urgent', 'ana@firm.org');
+        const other = store.dailySlot('urgent', 'ana@firm.org');
+        expect(await other.take('MR-1', 1, NOW)).toBe(true);
+        expect(await early.take('MR-2', 1, later(1000))).toBe(false);
+        expect(await store.dailySlot('urgent', 'ana@firm.org').take('MR-1', 1, later(2000))).toBe(true);
+        // asked for and never taken: nothing counted
+        store.dailySlot('routine', 'ben@firm.org');
+        expect(await store.dailySlot('routine', 'ben@firm.org').take('MR-3', 1, later(3000))).toBe(true);
       });
 
       it('reserves pages within the rolling hour, once per wave, and never beyond the budget under concurrency', async () => {

@@ -1,7 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.js';
-import { freshANumber, validReferral, type ReferralOverrides } from '../fixtures/referral.js';
-import { call, useTestRuntime, attorneyCall } from '../support/runtime.js';
+import { freshANumber, parsedReferral, validReferral, type ReferralOverrides } from '../fixtures/referral.js';
+import { caseRecord } from '../fixtures/case.js';
+import { attorneyCall, attorneyToken, call, FIXTURE_ATTORNEY, useTestRuntime } from '../support/runtime.js';
 import {
   advance,
   ANA,
@@ -9,7 +10,6 @@ import {
   clockNow,
   COORDINATORS,
   emailTo,
-  FIXTURE_DOMAIN,
   outbox,
   pagedByEmail,
   pagedBySms,
@@ -17,27 +17,43 @@ import {
   sentSince,
   settle,
   shiftAround,
-  smsTo,
   staffCall,
+  staffToken,
   trust,
-  type Outbox,
+  type SentEmail,
 } from './helpers.js';
 
-/** Trust and budgets as an attacker and a busy attorney meet them: verification, the daily limit, duplicates, approve. */
+/**
+ * The attacks of a stranger with a mailbox, played over HTTP against the local runtime: trust rests on the
+ * attorney's sign-in and the coordinators' approved list, never on what a form says, and every message a
+ * submitter can set off is bounded.
+ *
+ * Small limits, so each bound shows within a few requests: one urgent referral per attorney and two per
+ * domain page by themselves in 24 h, three routine ones per attorney get offers, and two doctor pages go
+ * out per hour system-wide (the one doctor on shift gets one SMS per urgent case).
+ */
+const LIMITS = {
+  URGENT_PER_SUBMITTER_PER_DAY: 1,
+  URGENT_PER_DOMAIN_PER_DAY: 2,
+  ROUTINE_PER_SUBMITTER_PER_DAY: 3,
+  PAGE_BUDGET_PER_HOUR: 2,
+};
 
 let rt!: LocalRuntime;
-useTestRuntime((started) => (rt = started));
+useTestRuntime((started) => (rt = started), { limits: LIMITS });
 
-const STRANGER = 'someone@unknown-firm.test';
 const coordinatorEmails = COORDINATORS.map((c) => c.email);
+const isToCoordinators = (m: SentEmail) => m.to.some((t) => coordinatorEmails.includes(t));
+const urgent = { medical: { attorneyUrgency: 'urgent' as const } };
 
 beforeEach(async () => {
+  // the fixture attorney's domain (example.org) is on the approved list
   const now = await clockNow(rt);
-  await resetWith(rt, { doctors: [ANA], coordinators: COORDINATORS, shifts: [shiftAround(now, ANA.id)] }, { trusted: false });
+  await resetWith(rt, { doctors: [ANA], coordinators: COORDINATORS, shifts: [shiftAround(now, ANA.id)] });
 });
 
-/** A referral from `email` about a new person (or the A-number given), not yet dispatched. */
-async function post(email: string, overrides: ReferralOverrides = {}, headers: Record<string, string> = {}) {
+/** A referral about a new person (unless `overrides` names an A-number), sent by the signed-in `email`. */
+function post(email: string, overrides: ReferralOverrides = {}, headers: Record<string, string> = {}) {
   const body = validReferral({
     ...overrides,
     attorney: { email, ...overrides.attorney },
@@ -46,8 +62,6 @@ async function post(email: string, overrides: ReferralOverrides = {}, headers: R
   return attorneyCall(rt, 'POST', '/api/referrals', body, headers);
 }
 
-const urgent = { medical: { attorneyUrgency: 'urgent' as const } };
-
 async function submitFrom(email: string, overrides: ReferralOverrides = {}) {
   const response = await post(email, overrides);
   expect(response.status, response.text).toBe(201);
@@ -55,332 +69,315 @@ async function submitFrom(email: string, overrides: ReferralOverrides = {}) {
   return response.json as { referralId: string; status: string; urgency: string; reasons: string[] };
 }
 
-/** The `#token=` of the verification link in the one email the address got. */
-function verificationToken(box: Outbox, email: string): string {
-  const mails = emailTo(box, email);
-  expect(mails).toHaveLength(1);
-  const match = /\/verify#token=([A-Za-z0-9_-]+)/.exec(mails[0].text);
-  expect(match, mails[0].text).not.toBeNull();
-  return match![1];
+const staffRecord = async (referralId: string) => (await staffCall(rt, 'GET', `/api/staff/referrals/${referralId}`)).json;
+
+/** Every case the store holds, whatever its status. */
+async function storedCases() {
+  const listed = await staffCall(rt, 'GET', '/api/staff/referrals?limit=200');
+  expect(listed.status).toBe(200);
+  return listed.json.items as { referralId: string }[];
 }
 
-const verify = (token: unknown) => call(rt, 'POST', '/api/submitters/verify', { token });
-
-describe('an address that is not trusted', () => {
-  it('50 urgent referrals at once page nobody and get exactly one email: the verification', async () => {
+describe('a signed-in stranger', () => {
+  it('with eight plus-addresses of one mailbox pages nobody and leaves the page budget to the real attorneys', async () => {
     const before = await outbox(rt);
+    const mailboxes = Array.from({ length: 8 }, (_, i) => `mallory+${i + 1}@mail.test`);
 
-    const responses = await Promise.all(Array.from({ length: 50 }, () => post(STRANGER, urgent)));
+    // two urgent referrals from each address, all at once: eight times the hourly page budget
+    const attack = await Promise.all(mailboxes.flatMap((email) => [post(email, urgent), post(email, urgent)]));
     await settle(rt);
 
-    for (const r of responses) {
-      expect(r.status).toBe(201);
+    for (const r of attack) {
+      expect(r.status, r.text).toBe(201);
       expect(r.json).toEqual({
         referralId: expect.any(String),
-        status: 'awaiting_verification',
+        status: 'awaiting_review',
         urgency: 'urgent',
         reasons: ['attorney_marked_urgent'],
       });
     }
     const sent = await sentSince(rt, before);
     expect(sent.sms).toEqual([]);
-    const toStranger = emailTo(sent, STRANGER);
-    expect(toStranger).toHaveLength(1);
-    expect(toStranger[0].text).toMatch(new RegExp(`^.*${rt.url.replace(/[.:/]/g, '\\$&')}/verify#token=[A-Za-z0-9_-]{22,}`, 'm'));
-    expect(toStranger[0].text).not.toMatch(/MR-/); // says nothing about the referral to whoever owns the address
-    expect(pagedByEmail(sent, responses[0].json.referralId)).toEqual([]);
-    // coordinators: one email notice per urgent case, naming it as awaiting verification, and never an SMS
-    const notices = sent.email.filter((m) => m.to.some((t) => coordinatorEmails.includes(t)));
-    expect(notices).toHaveLength(50);
-    expect(notices[0].text).toMatch(/awaits verification/);
-    const listed = await staffCall(rt, 'GET', '/api/staff/referrals?status=awaiting_verification');
-    expect(listed.json.items).toHaveLength(50);
+    expect(emailTo(sent, ANA.email)).toEqual([]);
+    for (const r of attack) expect(await caseOf(rt, r.json.referralId)).toMatchObject({ status: 'held', holdReason: 'new_submitter' });
+
+    // the budget of two pages an hour is untouched: two approved attorneys' urgent referrals both page
+    const real = [await submitFrom(FIXTURE_ATTORNEY, urgent), await submitFrom('colleague@example.org', urgent)];
+    const after = await sentSince(rt, before);
+    for (const r of real) {
+      expect(r.status).toBe('paging');
+      expect(pagedBySms(after, r.referralId)).toEqual([ANA.phone]);
+      expect((await caseOf(rt, r.referralId))?.holdReason).toBeUndefined();
+    }
   });
 
-  it('gets another verification email only once the hour has passed', async () => {
-    await submitFrom(STRANGER, urgent);
-    await advance(rt, 59);
-    await submitFrom(STRANGER);
-    expect(emailTo(await outbox(rt), STRANGER)).toHaveLength(1);
-
-    await advance(rt, 2);
-    await submitFrom(STRANGER);
-
-    expect(emailTo(await outbox(rt), STRANGER)).toHaveLength(2);
-  });
-
-  it('verifying starts every waiting referral as if it had just arrived from a trusted submitter', async () => {
-    const first = await submitFrom(STRANGER, urgent);
-    const second = await submitFrom(STRANGER);
-    const token = verificationToken(await outbox(rt), STRANGER);
+  it("who types a listed attorney's address is refused at attorney.email; without a valid attorney token nothing is read at all", async () => {
     const before = await outbox(rt);
 
-    const response = await verify(token);
-    await settle(rt);
-
-    expect(response.status).toBe(200);
-    expect(response.json.verified).toBe(true);
-    expect(response.json.referralIds.sort()).toEqual([first.referralId, second.referralId].sort());
-    expect((await caseOf(rt, first.referralId))?.status).toBe('paging');
-    expect((await caseOf(rt, second.referralId))?.status).toBe('awaiting_review');
-    const sent = await sentSince(rt, before);
-    expect(pagedBySms(sent, first.referralId)).toEqual([ANA.phone]);
-    expect(pagedByEmail(sent, second.referralId)).toEqual([ANA.email]);
-    const receipts = emailTo(sent, STRANGER);
-    expect(receipts.map((m) => m.subject).sort()).toEqual(
-      [`Referral ${first.referralId} received`, `Referral ${second.referralId} received`].sort(),
+    const impersonation = await post(
+      'mallory@mail.test',
+      { ...urgent, attorney: { email: FIXTURE_ATTORNEY } },
+      {
+        authorization: `Bearer ${await attorneyToken(rt, 'mallory@mail.test')}`,
+      },
     );
-    expect(receipts.every((m) => m.text.includes('/outcome/'))).toBe(true);
+    expect(impersonation.status).toBe(422);
+    expect(impersonation.headers.get('content-type')).toContain('application/problem+json');
+    expect(impersonation.json.errors).toEqual([{ path: 'attorney.email', message: expect.any(String) }]);
+    // the signed-in address itself, in other letters, is the same address
+    const own = await post(
+      'mallory@mail.test',
+      { attorney: { email: 'Mallory@Mail.TEST' } },
+      {
+        authorization: `Bearer ${await attorneyToken(rt, 'mallory@mail.test')}`,
+      },
+    );
+    expect(own.status, own.text).toBe(201);
 
-    // now trusted: the next referral pages at once
-    const third = await submitFrom(STRANGER, urgent);
-    expect(third.status).toBe('paging');
-  });
-
-  it('answers 403 to a tampered token and 410 to a used one, changing nothing', async () => {
-    const { referralId } = await submitFrom(STRANGER, urgent);
-    const token = verificationToken(await outbox(rt), STRANGER);
-    const tampered = token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA');
-
-    const wrong = await verify(tampered);
-    expect(wrong.status).toBe(403);
-    expect(wrong.headers.get('content-type')).toContain('application/problem+json');
-    expect(wrong.text).not.toContain(tampered);
-    await settle(rt);
-    expect((await caseOf(rt, referralId))?.status).toBe('awaiting_verification');
-    expect((await verify('')).status).toBe(422);
-
-    expect((await verify(token)).status).toBe(200);
-    const reused = await verify(token);
-    expect(reused.status).toBe(410);
-    expect(reused.headers.get('content-type')).toContain('application/problem+json');
-  });
-
-  it('an expired token answers 410 and its referrals keep waiting; a later referral brings a new link that works', async () => {
-    const { referralId } = await submitFrom(STRANGER, urgent);
-    const old = verificationToken(await outbox(rt), STRANGER);
-
-    await advance(rt, 24 * 60 + 1);
-    const expired = await verify(old);
+    const staff = await staffToken(rt);
+    const body = validReferral({ ...urgent, client: { aNumber: freshANumber() } });
+    const oversized = JSON.stringify({ ...body, medical: { ...body.medical, concern: 'x'.repeat(200 * 1024) } });
+    for (const authorization of ['', `Bearer ${staff}`, 'Bearer not.a.token', `Bearer ${staff.slice(0, -4)}AAAA`]) {
+      for (const sent of [body, '{"attorney": ', oversized]) {
+        const r = await call(rt, 'POST', '/api/referrals', sent, authorization ? { authorization } : {});
+        expect(r.status, `${authorization.slice(0, 12)} ${String(sent).slice(0, 12)}`).toBe(401);
+        expect(r.headers.get('content-type')).toContain('application/problem+json');
+      }
+    }
     await settle(rt);
 
-    expect(expired.status).toBe(410);
-    expect((await caseOf(rt, referralId))?.status).toBe('awaiting_verification');
-    expect(pagedBySms(await outbox(rt), referralId)).toEqual([]);
-
-    const later = await submitFrom(STRANGER);
-    const mails = emailTo(await outbox(rt), STRANGER);
-    expect(mails).toHaveLength(2);
-    const fresh = /\/verify#token=([A-Za-z0-9_-]+)/.exec(mails[1].text)![1];
-    const verified = await verify(fresh);
-    await settle(rt);
-    expect(verified.status).toBe(200);
-    expect(verified.json.referralIds.sort()).toEqual([referralId, later.referralId].sort());
-    expect(pagedBySms(await outbox(rt), referralId)).toEqual([ANA.phone]);
+    const stored = await storedCases();
+    expect(stored.map((c) => c.referralId)).toEqual([own.json.referralId]);
+    const sent = await sentSince(rt, before);
+    expect(sent.sms).toEqual([]);
+    expect(emailTo(sent, FIXTURE_ATTORNEY)).toEqual([]);
+    expect(emailTo(sent, ANA.email)).toEqual([]);
   });
 
-  it('a verified referral still meets the holds: a duplicate is held and the coordinators hear why', async () => {
-    await trust(rt, { domain: FIXTURE_DOMAIN });
-    const aNumber = freshANumber();
-    const open = await submitFrom('first@example.org', { ...urgent, client: { aNumber } });
-    const waiting = await submitFrom(STRANGER, { ...urgent, client: { aNumber } });
-    expect(waiting.status).toBe('awaiting_verification'); // a stranger learns nothing about the other case
+  it('is a new attorney at a sub-domain or look-alike of a listed domain; the listed domain pages only within its daily allowance', async () => {
+    await trust(rt, { domain: 'partner.test' });
     const before = await outbox(rt);
 
-    expect((await verify(verificationToken(await outbox(rt), STRANGER))).status).toBe(200);
-    await settle(rt);
+    const first = await submitFrom('a@partner.test', urgent);
+    const second = await submitFrom('b@partner.test', urgent);
+    const third = await submitFrom('anyone-at-all@partner.test', urgent);
+    const strangers = [];
+    for (const email of ['x@legal.partner.test', 'x@partner.test.mail.test', 'x@xpartner.test', 'x@partner-test.test'])
+      strangers.push(await submitFrom(email, urgent));
 
-    expect(await caseOf(rt, waiting.referralId)).toMatchObject({ status: 'held', holdReason: 'duplicate', duplicateOf: open.referralId });
     const sent = await sentSince(rt, before);
-    expect(pagedBySms(sent, waiting.referralId)).toEqual([]);
-    expect(
-      sent.email.some(
-        (m) => m.to.includes(coordinatorEmails[0]) && m.text.includes(waiting.referralId) && m.text.includes(open.referralId),
-      ),
-    ).toBe(true);
-    expect(emailTo(sent, STRANGER)[0].text).toContain('A program coordinator reviews this referral before doctors are contacted.');
+    expect([first.status, second.status]).toEqual(['paging', 'paging']);
+    expect(pagedBySms(sent, first.referralId)).toEqual([ANA.phone]);
+    expect(pagedBySms(sent, second.referralId)).toEqual([ANA.phone]);
+    expect(third.status).toBe('awaiting_review');
+    expect(await staffRecord(third.referralId)).toMatchObject({ status: 'held', holdReason: 'submitter_limit' });
+    for (const s of strangers) {
+      expect(s.status).toBe('awaiting_review');
+      expect(await staffRecord(s.referralId)).toMatchObject({ status: 'held', holdReason: 'new_submitter' });
+    }
+    expect(sent.sms).toHaveLength(2);
+
+    // a day later the domain's allowance is back
+    await advance(rt, 24 * 60 + 1);
+    expect((await submitFrom('c@partner.test', urgent)).status).toBe('paging');
   });
 
-  it('GET /verify serves the page and changes nothing', async () => {
-    const { referralId } = await submitFrom(STRANGER, urgent);
-    const page = await call(rt, 'GET', '/verify');
-    expect(page.status).toBe(200);
-    expect(page.headers.get('content-type')).toContain('text/html');
-    await settle(rt);
-    expect((await caseOf(rt, referralId))?.status).toBe('awaiting_verification');
+  it("with a routine referral for an A-number does not hold a listed attorney's urgent pregnancy referral for the same person", async () => {
+    const aNumber = freshANumber();
+    const planted = await submitFrom('stranger@unknown-firm.test', { client: { aNumber } });
+    expect(planted.status).toBe('awaiting_review');
+    const before = await outbox(rt);
+
+    const real = await submitFrom(FIXTURE_ATTORNEY, { medical: { riskFactors: ['pregnancy'] }, client: { aNumber } });
+
+    expect(real).toMatchObject({ status: 'paging', urgency: 'urgent' });
+    expect(pagedBySms(await sentSince(rt, before), real.referralId)).toEqual([ANA.phone]);
+    const stored = await caseOf(rt, real.referralId);
+    expect(stored?.duplicateOf).toBeUndefined();
+    expect(stored?.holdReason).toBeUndefined();
+    // the other way round the listed attorney's case does count: the stranger's next one is marked as its duplicate
+    const later = await submitFrom('stranger@unknown-firm.test', { ...urgent, client: { aNumber } });
+    expect(await caseOf(rt, later.referralId)).toMatchObject({ status: 'held', duplicateOf: real.referralId });
   });
 });
 
-describe('a trusted submitter', () => {
-  beforeEach(async () => {
-    await trust(rt, { domain: FIXTURE_DOMAIN });
-  });
-
-  it('has the 4th urgent referral of the day held for a coordinator, paging nobody', async () => {
-    const email = 'busy@example.org';
-    const firstThree = [];
-    for (let i = 0; i < 3; i++) firstThree.push(await submitFrom(email, urgent));
-    const before = await outbox(rt);
-
-    const fourth = await submitFrom(email, urgent);
-
-    expect(firstThree.map((r) => r.status)).toEqual(['paging', 'paging', 'paging']);
-    expect(fourth).toMatchObject({ status: 'held', urgency: 'urgent' });
-    const sent = await sentSince(rt, before);
-    expect(pagedBySms(sent, fourth.referralId)).toEqual([]);
-    expect(smsTo(sent, COORDINATORS[0].phone)).toEqual([]);
-    const item = (await staffCall(rt, 'GET', '/api/staff/referrals?status=held')).json.items[0];
-    expect(item).toMatchObject({ referralId: fourth.referralId, holdReason: 'submitter_limit' });
-    // a routine one is not limited, and after 24 h the limit is back
-    expect((await submitFrom(email)).status).toBe('awaiting_review');
-    await advance(rt, 24 * 60 + 1);
-    expect((await submitFrom(email, urgent)).status).toBe('paging');
-  });
-
-  it('is counted once for an Idempotency-Key replay', async () => {
-    const email = 'replays@example.org';
-    const body = validReferral({ ...urgent, attorney: { email }, client: { aNumber: freshANumber() } });
-    for (let i = 0; i < 4; i++)
-      expect((await attorneyCall(rt, 'POST', '/api/referrals', body, { 'idempotency-key': 'same-key' })).json.status).toBe('paging');
-    expect((await submitFrom(email, urgent)).status).toBe('paging');
-    expect((await submitFrom(email, urgent)).status).toBe('paging');
-    expect((await submitFrom(email, urgent)).status).toBe('held');
-  });
-
-  it('a duplicate A-number pages nobody and reads exactly like any other held case', async () => {
-    const limited = 'limited@example.org';
-    for (let i = 0; i < 3; i++) await submitFrom(limited, urgent);
+describe('what a submitter sees', () => {
+  it('reads the same for a duplicate hold, a limit hold, a plain review case and a new attorney, answer and receipt', async () => {
     const aNumber = freshANumber();
-    const open = await submitFrom('first@example.org', { ...urgent, client: { aNumber } });
+    const open = await submitFrom(FIXTURE_ATTORNEY, { ...urgent, client: { aNumber } });
+    expect(open.status).toBe('paging');
     const before = await outbox(rt);
 
-    const otherHeld = await post(limited, urgent);
-    const duplicate = await post('second@example.org', { ...urgent, client: { aNumber: `${aNumber.slice(1, 4)}-${aNumber.slice(4)}` } });
+    const senders: Record<string, string> = {
+      duplicate: 'second@example.org',
+      limit: FIXTURE_ATTORNEY, // the fixture attorney's second urgent one today
+      review: 'third@example.org',
+      newAttorney: 'someone@unknown-firm.test',
+    };
+    const cases = {
+      duplicate: await post(senders.duplicate, { ...urgent, client: { aNumber } }),
+      limit: await post(senders.limit, urgent),
+      review: await post(senders.review),
+      newAttorney: await post(senders.newAttorney, urgent),
+    };
     await settle(rt);
 
-    expect(open.status).toBe('paging');
-    for (const r of [otherHeld, duplicate]) {
+    const ids = Object.fromEntries(Object.entries(cases).map(([k, r]) => [k, r.json.referralId as string]));
+    expect(await caseOf(rt, ids.duplicate)).toMatchObject({ status: 'held', holdReason: 'duplicate', duplicateOf: open.referralId });
+    expect(await caseOf(rt, ids.limit)).toMatchObject({ status: 'held', holdReason: 'submitter_limit' });
+    expect((await caseOf(rt, ids.review))?.status).toBe('awaiting_review');
+    expect((await caseOf(rt, ids.review))?.holdReason).toBeUndefined();
+    expect(await caseOf(rt, ids.newAttorney)).toMatchObject({ status: 'held', holdReason: 'new_submitter' });
+
+    const answers = Object.values(cases);
+    for (const r of answers) {
       expect(r.status).toBe(201);
       expect(Object.keys(r.json)).toEqual(['referralId', 'status', 'urgency', 'reasons']);
-      expect(r.json).toMatchObject({ status: 'held', urgency: 'urgent', reasons: ['attorney_marked_urgent'] });
+      expect(r.json.status).toBe('awaiting_review');
     }
+    // the urgent ones answer byte for byte alike, but for the id
+    const urgentAnswers = [cases.duplicate, cases.limit, cases.newAttorney].map((r) => r.text.replaceAll(r.json.referralId, 'MR-X'));
+    expect(new Set(urgentAnswers).size).toBe(1);
+
     const sent = await sentSince(rt, before);
-    expect(pagedBySms(sent, duplicate.json.referralId)).toEqual([]);
-    expect(pagedByEmail(sent, duplicate.json.referralId)).toEqual([]);
-    const [dupMail] = emailTo(sent, 'second@example.org');
-    const [heldMail] = emailTo(sent, limited);
-    const neutral = (m: { subject: string; text: string }, id: string) =>
-      (m.subject + m.text).replaceAll(id, 'MR-X').replace(/#token=[A-Za-z0-9_-]+/g, '#token=T');
-    expect(neutral(dupMail, duplicate.json.referralId)).toBe(neutral(heldMail, otherHeld.json.referralId));
-    expect(emailTo(sent, 'second@example.org')).toHaveLength(1);
-    // the coordinators get an email notice naming both cases; no SMS
-    const notice = sent.email.find((m) => m.to.includes(coordinatorEmails[0]) && m.text.includes(duplicate.json.referralId));
-    expect(notice?.text).toContain(open.referralId);
-    expect(smsTo(sent, COORDINATORS[0].phone)).toEqual([]);
-    // the staff API knows why, and finds both cases by the A-number, however it is written
-    const byANumber = await staffCall(rt, 'GET', `/api/staff/referrals?aNumber=${encodeURIComponent(`a ${aNumber.slice(1)}`)}`);
-    expect(byANumber.status).toBe(200);
-    expect(byANumber.json.items.map((i: { referralId: string }) => i.referralId)).toEqual([duplicate.json.referralId, open.referralId]);
-    expect(byANumber.json.items[0]).toMatchObject({ status: 'held', holdReason: 'duplicate', duplicateOf: open.referralId });
-    expect((await staffCall(rt, 'GET', '/api/staff/referrals?aNumber=A12')).status).toBe(422);
-    // the duplicate index holds a keyed hash, never the A-number
-    const stored = await caseOf(rt, duplicate.json.referralId);
-    expect(stored?.aNumberHash).toMatch(/^[0-9a-f]{64}$/);
-    expect(stored?.aNumberHash).not.toContain(aNumber.slice(1));
-  });
-
-  it('a routine duplicate is awaiting_review like any routine case, but offered to no doctor', async () => {
-    const aNumber = freshANumber();
-    const open = await submitFrom('first@example.org', { client: { aNumber } });
-    const before = await outbox(rt);
-
-    const duplicate = await submitFrom('second@example.org', { client: { aNumber } });
-
-    expect(duplicate.status).toBe('awaiting_review');
-    const sent = await sentSince(rt, before);
-    expect(pagedByEmail(sent, duplicate.referralId)).toEqual([]);
-    expect(emailTo(sent, 'second@example.org')[0].text).toContain('A volunteer doctor will review the request.');
-    const detail = await staffCall(rt, 'GET', `/api/staff/referrals/${duplicate.referralId}`);
-    expect(detail.json).toMatchObject({ status: 'awaiting_review', duplicateOf: open.referralId });
-    expect(detail.json.aNumberHash).toBeUndefined();
-  });
-
-  it('a closed case is no duplicate', async () => {
-    const aNumber = freshANumber();
-    const open = await submitFrom('first@example.org', { ...urgent, client: { aNumber } });
-    expect((await staffCall(rt, 'POST', `/api/staff/referrals/${open.referralId}/close`, { outcome: 'withdrawn' })).status).toBe(200);
-
-    expect((await submitFrom('second@example.org', { ...urgent, client: { aNumber } })).status).toBe('paging');
+    const receipts = Object.keys(cases).map((k) => {
+      const mails = emailTo(sent, senders[k]).filter((m) => m.subject.includes(ids[k]));
+      expect(mails, k).toHaveLength(1);
+      const [m] = mails;
+      const neutral = (s: string) => s.replaceAll(ids[k], 'MR-X').replace(/#token=[A-Za-z0-9_-]+/g, '#token=T');
+      return { subject: neutral(m.subject), text: neutral(m.text), html: neutral(m.html) };
+    });
+    for (const r of receipts.slice(1)) expect(r).toEqual(receipts[0]);
+    expect(receipts[0].text).toContain('The program reviews this referral');
   });
 });
 
-describe('POST /api/staff/referrals/{id}/approve', () => {
-  it('lets a held urgent case page now, records who approved, and answers 409 after', async () => {
-    await trust(rt, { domain: FIXTURE_DOMAIN });
-    const aNumber = freshANumber();
-    await submitFrom('first@example.org', { ...urgent, client: { aNumber } });
-    const held = await submitFrom('second@example.org', { ...urgent, client: { aNumber } });
+describe('messages a submitter can set off are bounded', () => {
+  it('50 routine referrals from one approved attorney send offers for the first three only', async () => {
     const before = await outbox(rt);
 
-    const approved = await staffCall(rt, 'POST', `/api/staff/referrals/${held.referralId}/approve`);
+    const responses = [];
+    for (let batch = 0; batch < 5; batch++)
+      responses.push(...(await Promise.all(Array.from({ length: 10 }, () => post(FIXTURE_ATTORNEY)))));
     await settle(rt);
 
-    expect(approved.status).toBe(200);
+    const ids = responses.map((r) => {
+      expect(r.status, r.text).toBe(201);
+      expect(r.json.status).toBe('awaiting_review');
+      return r.json.referralId as string;
+    });
+    const sent = await sentSince(rt, before);
+    const offered = ids.filter((id) => pagedByEmail(sent, id).length > 0);
+    expect(offered).toHaveLength(LIMITS.ROUTINE_PER_SUBMITTER_PER_DAY);
+    const waiting = (await Promise.all(ids.map((id) => caseOf(rt, id)))).filter((c) => c?.holdReason === 'routine_limit');
+    expect(waiting).toHaveLength(50 - LIMITS.ROUTINE_PER_SUBMITTER_PER_DAY);
+    // one receipt each, and per offered case one offer (one doctor on shift) and one coordinators' notice
+    expect(emailTo(sent, FIXTURE_ATTORNEY)).toHaveLength(50);
+    expect(sent.email.length).toBeLessThanOrEqual(50 + LIMITS.ROUTINE_PER_SUBMITTER_PER_DAY * 2);
+    expect(sent.sms).toEqual([]);
+  });
+
+  it('20 referrals from new attorneys bring the coordinators at most one digest per 15 minutes, never an SMS', async () => {
+    const before = await outbox(rt);
+    const from = (i: number) => `new${i}@firm${i}.test`;
+
+    const first = await submitFrom(from(0), urgent);
+    const rest = [];
+    for (let i = 1; i < 20; i++) rest.push(await submitFrom(from(i), i % 2 ? urgent : {}));
+    const digests = async () =>
+      (await sentSince(rt, before)).email.filter((m) => isToCoordinators(m) && /from new attorneys/.test(m.subject));
+
+    const soon = await digests();
+    expect(soon).toHaveLength(1);
+    expect(soon[0].text).toContain(first.referralId);
+    for (const r of rest) expect(soon[0].text).not.toContain(r.referralId);
+
+    await advance(rt, 15);
+    await advance(rt, 15);
+    const later = await digests();
+    expect(later).toHaveLength(2);
+    expect(Date.parse(later[1].at) - Date.parse(later[0].at)).toBeGreaterThanOrEqual(15 * 60_000);
+    expect(later[1].subject).toBe('19 referrals from new attorneys to review');
+    for (const r of rest) expect(later[1].text).toContain(r.referralId);
+
+    await advance(rt, 60); // nothing left to list: no more digests
+    const sent = await sentSince(rt, before);
+    expect(await digests()).toHaveLength(2);
+    expect(sent.email.filter(isToCoordinators)).toHaveLength(2);
+    expect(sent.sms).toEqual([]);
+    expect(emailTo(sent, ANA.email)).toEqual([]);
+    // each attorney still got the receipt
+    for (let i = 0; i < 20; i++) expect(emailTo(sent, from(i))).toHaveLength(1);
+  });
+});
+
+describe('Idempotency-Key', () => {
+  it("an attacker's use of a key first does not touch the real attorney's request with the same key", async () => {
+    const key = 'guessable-key-1';
+    const attacker = await post('mallory@mail.test', urgent, { 'idempotency-key': key });
+    const realBody = validReferral({ ...urgent, client: { aNumber: freshANumber() } });
+    const real = await attorneyCall(rt, 'POST', '/api/referrals', realBody, { 'idempotency-key': key });
+    await settle(rt);
+
+    expect(attacker.status).toBe(201);
+    expect(real.status, real.text).toBe(201);
+    expect(real.json.referralId).not.toBe(attacker.json.referralId);
+    expect(real.json.status).toBe('paging');
+    expect((await caseOf(rt, real.json.referralId))?.referral.attorney.email).toBe(FIXTURE_ATTORNEY);
+
+    // the same attorney, key and body: the first answer again, and nothing stored twice
+    const again = await attorneyCall(rt, 'POST', '/api/referrals', realBody, { 'idempotency-key': key });
+    expect(again.status).toBe(201);
+    expect(again.text).toBe(real.text);
+    await settle(rt);
+    expect(await storedCases()).toHaveLength(2);
+  });
+});
+
+describe('POST /api/staff/referrals/{id}/approve with trustSubmitter', () => {
+  it("puts the attorney on the approved list, so the attorney's next urgent referral pages; a case stored awaiting verification still approves", async () => {
+    const newcomer = 'newcomer@small-firm.test';
+    const held = await submitFrom(newcomer, urgent);
+    const before = await outbox(rt);
+
+    const approved = await staffCall(rt, 'POST', `/api/staff/referrals/${held.referralId}/approve`, { trustSubmitter: true });
+    await settle(rt);
+
+    expect(approved.status, approved.text).toBe(200);
     expect(approved.json).toEqual({ status: 'paging' });
     expect(pagedBySms(await sentSince(rt, before), held.referralId)).toEqual([ANA.phone]);
-    const detail = await staffCall(rt, 'GET', `/api/staff/referrals/${held.referralId}`);
-    expect(detail.json.timeline.find((e: { event: string }) => e.event === 'approved')).toMatchObject({
-      actor: expect.stringMatching(/^staff:/),
-    });
-    expect(detail.json.holdReason).toBeUndefined();
-    const again = await staffCall(rt, 'POST', `/api/staff/referrals/${held.referralId}/approve`);
-    expect(again.status).toBe(409);
-    expect(again.headers.get('content-type')).toContain('application/problem+json');
-  });
+    const listed = await staffCall(rt, 'GET', '/api/staff/submitters');
+    expect(listed.json.items).toContainEqual({ email: newcomer, addedBy: expect.stringMatching(/^staff:/), addedAt: expect.any(String) });
 
-  it('lets a routine case awaiting verification proceed to awaiting_review with its receipt', async () => {
-    const waiting = await submitFrom(STRANGER);
-    const before = await outbox(rt);
+    const next = await submitFrom(newcomer, urgent);
+    expect(next.status).toBe('paging');
+    expect(pagedBySms(await sentSince(rt, before), next.referralId)).toEqual([ANA.phone]);
 
-    const approved = await staffCall(rt, 'POST', `/api/staff/referrals/${waiting.referralId}/approve`);
+    // a case stored awaiting verification before attorneys signed in approves too
+    const now = (await clockNow(rt)).toISOString();
+    const referralId = 'MR-0LDV3R1F';
+    const referral = parsedReferral({ attorney: { email: 'earlier@old-firm.test' }, client: { aNumber: freshANumber() } });
+    const stored = caseRecord({ referralId, status: 'awaiting_verification', urgency: 'routine', reasons: [], createdAt: now, referral });
+    expect(await rt.deps.store.createCase(stored)).toBe(true);
+    const beforeOld = await outbox(rt);
+
+    const approvedOld = await staffCall(rt, 'POST', `/api/staff/referrals/${referralId}/approve`, {});
     await settle(rt);
 
-    expect(approved.json).toEqual({ status: 'awaiting_review' });
-    const sent = await sentSince(rt, before);
-    expect(pagedByEmail(sent, waiting.referralId)).toEqual([ANA.email]);
-    expect(emailTo(sent, STRANGER).map((m) => m.subject)).toEqual([`Referral ${waiting.referralId} received`]);
-    expect((await staffCall(rt, 'POST', '/api/staff/referrals/MR-00000000/approve')).status).toBe(404);
+    expect(approvedOld.status, approvedOld.text).toBe(200);
+    expect(approvedOld.json).toEqual({ status: 'awaiting_review' });
+    const sentOld = await sentSince(rt, beforeOld);
+    expect(pagedByEmail(sentOld, referralId)).toEqual([ANA.email]);
+    expect(emailTo(sentOld, 'earlier@old-firm.test').map((m) => m.subject)).toEqual([`Referral ${referralId} received`]);
   });
 });
 
-describe('the trusted list', () => {
-  it('adds, lists and removes addresses and domains; a listed address pages at once', async () => {
-    expect((await staffCall(rt, 'POST', '/api/staff/submitters', { email: 'Lawyer@Firm.test' })).status).toBe(200);
-    expect((await staffCall(rt, 'POST', '/api/staff/submitters', { domain: '@partner.test' })).status).toBe(200);
-
-    const listed = await staffCall(rt, 'GET', '/api/staff/submitters');
-    expect(listed.json.items).toEqual(
-      expect.arrayContaining([
-        { email: 'lawyer@firm.test', addedBy: expect.stringMatching(/^staff:/), addedAt: expect.any(String) },
-        { domain: 'partner.test', addedBy: expect.stringMatching(/^staff:/), addedAt: expect.any(String) },
-      ]),
-    );
-    expect((await submitFrom('lawyer@firm.test', urgent)).status).toBe('paging');
-    expect((await submitFrom('anyone@partner.test', urgent)).status).toBe('paging');
-
-    expect((await staffCall(rt, 'DELETE', `/api/staff/submitters/${encodeURIComponent('lawyer@firm.test')}`)).status).toBe(204);
-    expect((await staffCall(rt, 'DELETE', '/api/staff/submitters/partner.test')).status).toBe(204);
-    expect((await staffCall(rt, 'GET', '/api/staff/submitters')).json.items).toEqual([]);
-    expect((await submitFrom('lawyer@firm.test', urgent)).status).toBe('awaiting_verification');
-  });
-
-  it('rejects a bad entry with 422 and needs the coordinators group', async () => {
-    for (const body of [{ email: 'not-an-email' }, { domain: 'no dots' }, { email: 'a@b.test', domain: 'b.test' }, {}]) {
-      const r = await staffCall(rt, 'POST', '/api/staff/submitters', body);
-      expect(r.status, JSON.stringify(body)).toBe(422);
-    }
-    const token = (await call(rt, 'GET', '/_local/token?group=doctors')).json.token;
-    expect((await call(rt, 'GET', '/api/staff/submitters', undefined, { authorization: `Bearer ${token}` })).status).toBe(403);
-    expect((await call(rt, 'POST', '/api/staff/submitters', { domain: 'x.test' })).status).toBe(401);
+describe('the email verification flow', () => {
+  it('is gone: no endpoint, no page', async () => {
+    const verify = await call(rt, 'POST', '/api/submitters/verify', { token: 'A'.repeat(43) });
+    expect(verify.status).toBe(404);
+    const page = await call(rt, 'GET', '/verify');
+    expect(page.status).toBe(404);
+    expect(page.text).not.toMatch(/verif/i);
   });
 });

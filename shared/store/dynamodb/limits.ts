@@ -10,9 +10,12 @@ export function dynamoLimits(t: Table): LimitPort {
    * A rolling-window counter: one item lists what was counted in the window, so the limit holds over any
    * rolling window and under concurrency (optimistic version check, retried).
    */
-  const take = async (key: { pk: string; sk: string }, id: string, n: number, limit: number, windowMs: number, now: Date) => {
+  type Key = { pk: string; sk: string };
+  const read = async (key: Key) => (await t.db.send(new GetCommand({ TableName: t.name, Key: key, ConsistentRead: true }))).Item;
+  /** `first`: the counter as read before (a failed read is made again); a version check catches a change since. */
+  const take = async (key: Key, id: string, n: number, limit: number, windowMs: number, now: Date, first?: ReturnType<typeof read>) => {
     for (let attempt = 0; attempt < 50; attempt++) {
-      const { Item } = await t.db.send(new GetCommand({ TableName: t.name, Key: key, ConsistentRead: true }));
+      const Item = attempt === 0 && first ? await first.catch(() => read(key)) : await read(key);
       const counted = countInWindow((Item?.entries ?? []) as WindowEntry[], { id, n, limit, windowMs, now });
       if (!counted.entries) return counted.fits;
       const version = (Item?.version as number | undefined) ?? 0;
@@ -33,7 +36,12 @@ export function dynamoLimits(t: Table): LimitPort {
   };
 
   return {
-    takeDailySlot: (counter, owner, id, limit, now) => take(keys.dailyWindow(counter, owner), id, 1, limit, DAY_WINDOW_MS, now),
+    dailySlot(counter, owner) {
+      const key = keys.dailyWindow(counter, owner);
+      const first = read(key);
+      first.catch(() => {}); // a slot never taken leaves no unhandled rejection; `take` reads again
+      return { take: (id, limit, now) => take(key, id, 1, limit, DAY_WINDOW_MS, now, first) };
+    },
     takePageBudget: (id, pages, limit, now) => take(keys.pageBudget(), id, pages, limit, PAGE_BUDGET_WINDOW_MS, now),
     claimAlert: (name, now, periodMs) => t.claimOnce(keys.alert(name), now, periodMs),
   };
