@@ -1,6 +1,7 @@
 import type { ReportCase } from '../domain/metrics.js';
 import type { Coordinator, Doctor, Roster } from '../domain/roster.js';
 import type {
+  AttorneyOutcome,
   CaseRecord,
   ChannelState,
   CloseOutcome,
@@ -100,6 +101,10 @@ export interface CasePort {
   approveCase(referralId: string, approval: Approval): Promise<boolean>;
   /** The client was released: any case not closed becomes `released`, no next wave. */
   releaseCase(referralId: string, release: Release): Promise<boolean>;
+  /** Records the attorney's reported outcome, unless one was recorded before. */
+  reportOutcome(referralId: string, outcome: AttorneyOutcome, at: string): Promise<boolean>;
+  /** Takes back the outcome recorded at `at` (what it should have set going failed), so reporting it again is a first report. */
+  withdrawOutcome(referralId: string, at: string): Promise<boolean>;
   /** Closes a case not closed yet with its outcome; no next wave. */
   closeCase(referralId: string, outcome: CloseOutcome, at: string): Promise<boolean>;
   /** The sweeper looks at the case from `at` on (something was left for it). */

@@ -267,6 +267,17 @@ export function storeContract(name: string, makeStore: () => Promise<StorePort>)
         expect((await store.getCase(id))?.status).toBe('closed');
       });
 
+      it("records the attorney's outcome once; only the report it was recorded at takes it back", async () => {
+        expect(await store.reportOutcome(id, 'removed', AT)).toBe(true);
+        expect(await store.reportOutcome(id, 'transferred', '2026-05-15T18:00:00.000Z')).toBe(false);
+        expect(await store.withdrawOutcome(id, '2026-05-15T18:00:00.000Z')).toBe(false);
+        expect(await store.getCase(id)).toMatchObject({ attorneyOutcome: 'removed', attorneyOutcomeAt: AT });
+        expect(await store.withdrawOutcome(id, AT)).toBe(true);
+        expect((await store.getCase(id))?.attorneyOutcome).toBeUndefined();
+        expect(await store.reportOutcome(id, 'transferred', AT)).toBe(true);
+        expect(await store.reportOutcome('MR-NOPE0000', 'removed', AT)).toBe(false);
+      });
+
       it('closes a case once, with its outcome', async () => {
         await store.claimWave(id, 1, next);
         expect(await store.closeCase(id, 'transferred', AT)).toBe(true);

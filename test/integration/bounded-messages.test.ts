@@ -1,0 +1,98 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { LocalRuntime } from '../../local/runtime.js';
+import { call, useTestRuntime } from '../support/runtime.js';
+import {
+  ANA,
+  COORDINATORS,
+  chicagoDate,
+  clockNow,
+  outbox,
+  plusDays,
+  referralWithLink,
+  releaseBody,
+  resetWith,
+  schedules,
+  sentSince,
+  shiftAround,
+  staffCall,
+  submit,
+} from './helpers.js';
+
+/** Messages that anyone can trigger are bounded: each test is an attack that once sent more than it should. */
+
+let rt!: LocalRuntime;
+useTestRuntime((started) => (rt = started));
+
+beforeEach(async () => {
+  const now = await clockNow(rt);
+  await resetWith(rt, { doctors: [ANA], coordinators: COORDINATORS, shifts: [shiftAround(now, 'd-ana')] });
+});
+
+const programToday = async () => chicagoDate(await clockNow(rt));
+
+const report = (id: string, body: unknown) => call(rt, 'POST', `/api/referrals/${id}/outcome`, body);
+const coordinatorMail = (box: Awaited<ReturnType<typeof outbox>>) =>
+  box.email.filter((m) => COORDINATORS.some((c) => m.to.includes(c.email)));
+
+describe('the outcome link records one outcome', () => {
+  it('20 alternating outcomes: the first is told to the coordinators once, the same again is 200, a different one 409', async () => {
+    const { id, token } = await referralWithLink(rt);
+    const before = await outbox(rt);
+
+    const answers: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      answers.push((await report(id, { token, outcome: i % 2 ? 'transferred' : 'parole_denied' })).status);
+    }
+
+    expect(answers).toEqual(Array.from({ length: 20 }, (_, i) => (i % 2 ? 409 : 200)));
+    expect(coordinatorMail(await sentSince(rt, before))).toHaveLength(1);
+    expect((await staffCall(rt, 'GET', `/api/staff/referrals/${id}`)).json).toMatchObject({ attorneyOutcome: 'parole_denied' });
+    const events = (await rt.deps.store.timeline(id)).filter((e) => e.event === 'outcome_reported');
+    expect(events.map((e) => e.details)).toEqual([{ outcome: 'parole_denied' }]);
+  });
+
+  it('parole granted twice releases once and sends nothing the second time; then a denial is 409', async () => {
+    const { id, token } = await referralWithLink(rt);
+    const body = { token, outcome: 'parole_granted', release: releaseBody(await programToday()) };
+    expect((await report(id, body)).json).toEqual({ status: 'released' });
+    const before = await outbox(rt);
+    const planned = await schedules(rt);
+
+    const again = await report(id, { ...body, release: releaseBody(plusDays(await programToday(), -3)) });
+    const denied = await report(id, { token, outcome: 'parole_denied' });
+
+    expect(again.status).toBe(200);
+    expect(again.json).toEqual({ status: 'released' });
+    expect(denied.status).toBe(409);
+    expect(denied.headers.get('content-type')).toContain('application/problem+json');
+    expect(await sentSince(rt, before)).toEqual({ sms: [], email: [] });
+    expect(await schedules(rt)).toEqual(planned);
+    expect((await rt.deps.store.getCase(id))?.release?.releasedOn).toBe(await programToday());
+  });
+});
+
+describe('an attorney-reported release is recent', () => {
+  it('a releasedOn 15 days back is 422 at release.releasedOn: nothing recorded, nothing sent', async () => {
+    const { id, token } = await referralWithLink(rt);
+    const before = await outbox(rt);
+
+    const old = await report(id, { token, outcome: 'parole_granted', release: releaseBody(plusDays(await programToday(), -15)) });
+
+    expect(old.status).toBe(422);
+    expect(old.json.errors.map((e: { path: string }) => e.path)).toEqual(['release.releasedOn']);
+    expect(old.json.errors[0].message).toMatch(/14 days/);
+    expect((await rt.deps.store.getCase(id))?.status).toBe('awaiting_review');
+    expect((await schedules(rt)).filter((n) => n.includes(id))).toEqual([]);
+    await rt.settle();
+    expect(await sentSince(rt, before)).toEqual({ sms: [], email: [] });
+  });
+
+  it('14 days back is accepted, and coordinators may still record an older release', async () => {
+    const { id, token } = await referralWithLink(rt);
+    const viaStaff = await submit(rt);
+    const today = await programToday();
+
+    expect((await report(id, { token, outcome: 'parole_granted', release: releaseBody(plusDays(today, -14)) })).status).toBe(200);
+    expect((await staffCall(rt, 'POST', `/api/staff/referrals/${viaStaff}/release`, releaseBody(plusDays(today, -60)))).status).toBe(200);
+  });
+});
