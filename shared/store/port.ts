@@ -211,7 +211,15 @@ export interface LimitPort {
   takePageBudget(id: string, pages: number, limit: number, now: Date): Promise<boolean>;
   /** A once-per-period alert (e.g. the page budget): true for the one caller that wins this period. */
   claimAlert(name: string, now: Date, periodMs: number): Promise<boolean>;
+  /**
+   * Claims the one SMS of a kind a phone number may get on a program day (`YYYY-MM-DD`): true for the
+   * first caller, and again for the same `holder` (a retry of the send it claimed for); forgotten after the day.
+   */
+  claimDailySms(kind: DailySms, phone: string, day: string, holder: string): Promise<boolean>;
 }
+
+/** SMS a number gets at most one of a day: a patient's (whoever asked for it), an answer to a number not on the roster. */
+export type DailySms = 'patient' | 'unknown_sender';
 
 export interface ReminderPort {
   putReminder(reminder: Reminder): Promise<'created' | 'exists'>;

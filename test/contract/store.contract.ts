@@ -552,6 +552,19 @@ export function storeContract(name: string, makeStore: () => Promise<StorePort>)
         expect(taken.filter(Boolean)).toHaveLength(5);
       });
 
+      it('claims the SMS a number gets a day once per kind; the holder of the claim may claim it again', async () => {
+        expect(await store.claimDailySms('patient', '+15125550177', '2026-05-15', 'reminder:MR-1:day3')).toBe(true);
+        expect(await store.claimDailySms('patient', '+15125550177', '2026-05-15', 'reminder:MR-1:day3')).toBe(true);
+        expect(await store.claimDailySms('patient', '+15125550177', '2026-05-15', 'reminder:MR-2:day3')).toBe(false);
+        expect(await store.claimDailySms('unknown_sender', '+15125550177', '2026-05-15', 'reply')).toBe(true);
+        expect(await store.claimDailySms('patient', '+15125550178', '2026-05-15', 'reminder:MR-2:day3')).toBe(true);
+        expect(await store.claimDailySms('patient', '+15125550177', '2026-05-16', 'reminder:MR-2:day3')).toBe(true);
+        const racing = await Promise.all(
+          Array.from({ length: 8 }, (_, i) => store.claimDailySms('patient', '+15125550179', '2026-05-15', `handoff:MR-${i}`)),
+        );
+        expect(racing.filter(Boolean)).toHaveLength(1);
+      });
+
       it('claims an alert once per period', async () => {
         expect(await store.claimAlert('page_budget', NOW, HOUR)).toBe(true);
         expect(await store.claimAlert('page_budget', later(HOUR - 1), HOUR)).toBe(false);

@@ -3,6 +3,7 @@ import type { LocalRuntime } from '../../local/runtime.js';
 import { call, useTestRuntime } from '../support/runtime.js';
 import {
   ANA,
+  advance,
   COORDINATORS,
   chicagoDate,
   clockNow,
@@ -14,6 +15,7 @@ import {
   schedules,
   sentSince,
   shiftAround,
+  smsTo,
   staffCall,
   submit,
 } from './helpers.js';
@@ -94,5 +96,30 @@ describe('an attorney-reported release is recent', () => {
 
     expect((await report(id, { token, outcome: 'parole_granted', release: releaseBody(plusDays(today, -14)) })).status).toBe(200);
     expect((await staffCall(rt, 'POST', `/api/staff/referrals/${viaStaff}/release`, releaseBody(plusDays(today, -60)))).status).toBe(200);
+  });
+});
+
+describe('a patient phone gets at most one SMS a day', () => {
+  const PATIENT = '+15125550150';
+
+  it('three outcome links naming the same phone with an overdue day-3 reminder text it once', async () => {
+    const releasedOn = plusDays(await programToday(), -5);
+    const cases = [await referralWithLink(rt), await referralWithLink(rt), await referralWithLink(rt)];
+    for (const { id, token } of cases) {
+      expect((await report(id, { token, outcome: 'parole_granted', release: releaseBody(releasedOn) })).status).toBe(200);
+    }
+    const before = await outbox(rt);
+
+    const { fired } = await advance(rt, 3);
+
+    expect(fired.filter((f) => f.name.startsWith('rem-day3_patient-'))).toHaveLength(3);
+    expect(smsTo(await sentSince(rt, before), PATIENT)).toHaveLength(1);
+    const skipped = await Promise.all(
+      cases.map(async ({ id }) => (await rt.deps.store.timeline(id)).filter((e) => e.event === 'reminder_skipped').map((e) => e.details)),
+    );
+    expect(skipped.flat()).toEqual([
+      { step: 'day3_patient', reason: 'daily_limit' },
+      { step: 'day3_patient', reason: 'daily_limit' },
+    ]);
   });
 });

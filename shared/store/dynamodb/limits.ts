@@ -4,7 +4,10 @@ import type { LimitPort } from '../port.js';
 import { countInWindow, PAGE_BUDGET_WINDOW_MS, URGENT_WINDOW_MS, type WindowEntry } from '../window.js';
 import type { Table } from './table.js';
 
-/** The budgets (a submitter's urgent referrals per day, doctor pages per hour) and once-per-period alerts. */
+/** When a day's claim may go (epoch seconds): two days after the day began in UTC, so after it ended in any zone. */
+const dayExpiry = (day: string) => Math.floor(Date.parse(day) / 1000) + 2 * 86_400;
+
+/** The budgets (a submitter's urgent referrals per day, doctor pages per hour), once-per-period alerts and the daily SMS claims. */
 export function dynamoLimits(t: Table): LimitPort {
   /**
    * A rolling-window counter: one item lists what was counted in the window, so the limit holds over any
@@ -36,5 +39,16 @@ export function dynamoLimits(t: Table): LimitPort {
     takeUrgentSlot: (email, id, limit, now) => take(keys.urgentWindow(email), id, 1, limit, URGENT_WINDOW_MS, now),
     takePageBudget: (id, pages, limit, now) => take(keys.pageBudget(), id, pages, limit, PAGE_BUDGET_WINDOW_MS, now),
     claimAlert: (name, now, periodMs) => t.claimOnce(keys.alert(name), now, periodMs),
+    claimDailySms: (kind, phone, day, holder) =>
+      t.ifCondition(() =>
+        t.db.send(
+          new PutCommand({
+            TableName: t.name,
+            Item: { ...keys.dailySms(kind, phone, day), holder, ttl: dayExpiry(day) },
+            ConditionExpression: 'attribute_not_exists(pk) OR holder = :holder',
+            ExpressionAttributeValues: { ':holder': holder },
+          }),
+        ),
+      ),
   };
 }
