@@ -84,7 +84,7 @@ export const caseChanges = {
     remove: ['holdReason'],
   }),
   releaseCase: (release: CaseRecord['release']): CaseChange => ({
-    when: notClosed,
+    when: all(notClosed, absent('release')),
     set: { status: 'released', release },
     remove: ['nextWaveAt'],
   }),

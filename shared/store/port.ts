@@ -99,7 +99,7 @@ export interface CasePort {
   admitCase(referralId: string, admission: Admission): Promise<boolean>;
   /** A coordinator lets a case proceed (its hold reason dropped), unless its status changed since it was read. */
   approveCase(referralId: string, approval: Approval): Promise<boolean>;
-  /** The client was released: any case not closed becomes `released`, no next wave. */
+  /** The client was released: a case not closed and not released before becomes `released`, no next wave. */
   releaseCase(referralId: string, release: Release): Promise<boolean>;
   /** Records the attorney's reported outcome, unless one was recorded before. */
   reportOutcome(referralId: string, outcome: AttorneyOutcome, at: string): Promise<boolean>;

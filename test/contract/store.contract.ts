@@ -254,11 +254,11 @@ export function storeContract(name: string, makeStore: () => Promise<StorePort>)
         expect(record?.holdReason).toBeUndefined();
       });
 
-      it('releases any case not closed, dropping its next wave', async () => {
+      it('releases a case not closed once, dropping its next wave; a second release changes nothing', async () => {
         const release = { releasedOn: '2026-05-20', state: 'TX', patientLanguage: 'es', smsConsent: false };
         await store.claimWave(id, 1, next);
         expect(await store.releaseCase(id, release)).toBe(true);
-        expect(await store.releaseCase(id, release)).toBe(true);
+        expect(await store.releaseCase(id, { ...release, smsConsent: true })).toBe(false);
         const record = await store.getCase(id);
         expect(record).toMatchObject({ status: 'released', release });
         expect(record?.nextWaveAt).toBeUndefined();

@@ -7,6 +7,7 @@ import {
   COORDINATORS,
   chicagoDate,
   clockNow,
+  nineAmChicago,
   outbox,
   plusDays,
   referralWithLink,
@@ -121,5 +122,36 @@ describe('a patient phone gets at most one SMS a day', () => {
       { step: 'day3_patient', reason: 'daily_limit' },
       { step: 'day3_patient', reason: 'daily_limit' },
     ]);
+  });
+});
+
+describe('a release recorded twice at once', () => {
+  it('10 racing pairs (consent yes and no): each case stores one release and one plan built from it', async () => {
+    const today = await programToday();
+    const ids = await Promise.all(Array.from({ length: 10 }, () => submit(rt)));
+
+    const answers = await Promise.all(
+      ids.map((id) =>
+        Promise.all([
+          staffCall(rt, 'POST', `/api/staff/referrals/${id}/release`, releaseBody(today, { smsConsent: true })),
+          staffCall(rt, 'POST', `/api/staff/referrals/${id}/release`, releaseBody(plusDays(today, -1), { smsConsent: false })),
+        ]),
+      ),
+    );
+
+    const names = await schedules(rt);
+    for (const [i, id] of ids.entries()) {
+      const [a, b] = answers[i];
+      expect([a.status, b.status]).toEqual([200, 200]);
+      expect(a.json).toEqual(b.json);
+      const stored = (await rt.deps.store.getCase(id))!.release!;
+      expect((await rt.deps.store.timeline(id)).filter((e) => e.event === 'released')).toHaveLength(1);
+      const planned = (await rt.deps.store.reminders(id)).map((r) => r.step).sort();
+      expect(planned.includes('day3_patient'), `case ${i}: consent ${stored.smsConsent}, plan ${planned}`).toBe(stored.smsConsent);
+      expect(a.json.reminders.map((r: { step: string }) => r.step).sort()).toEqual(planned);
+      expect(names.filter((n) => n.endsWith(id)).sort()).toEqual(planned.map((s) => `rem-${s}-${id}`).sort());
+      const day7 = (await rt.deps.store.reminders(id)).find((r) => r.step === 'day7_coordinator')?.dueAt;
+      expect(day7).toBe(nineAmChicago(plusDays(stored.releasedOn, 7))); // built from the stored date
+    }
   });
 });
