@@ -4,6 +4,7 @@ import { call, useTestRuntime } from '../support/runtime.js';
 import {
   ANA,
   advance,
+  advanceTo,
   COORDINATORS,
   chicagoDate,
   clockNow,
@@ -19,6 +20,7 @@ import {
   smsTo,
   staffCall,
   submit,
+  textIn,
 } from './helpers.js';
 
 /** Messages that anyone can trigger are bounded: each test is an attack that once sent more than it should. */
@@ -153,5 +155,43 @@ describe('a release recorded twice at once', () => {
       const day7 = (await rt.deps.store.reminders(id)).find((r) => r.step === 'day7_coordinator')?.dueAt;
       expect(day7).toBe(nineAmChicago(plusDays(stored.releasedOn, 7))); // built from the stored date
     }
+  });
+});
+
+describe('SMS from a number not on the roster', () => {
+  const STRANGER = '+15125550166';
+
+  it('gets at most one answer a day, whatever it sends; the next day one more', async () => {
+    const before = await outbox(rt);
+
+    const answered = [];
+    for (const text of ['HELP', 'hello?', 'YES 1234', 'YES', 'NO 1234', 'HELP']) answered.push(...(await textIn(rt, STRANGER, text)));
+    await advanceTo(rt, new Date(Date.parse(nineAmChicago(plusDays(await programToday(), 1)))));
+    answered.push(...(await textIn(rt, STRANGER, 'HELP')), ...(await textIn(rt, STRANGER, 'HELP')));
+
+    expect(answered).toHaveLength(2);
+    expect(smsTo(await sentSince(rt, before), STRANGER)).toHaveLength(2);
+  });
+
+  it('a STOP opts the number out and notifies nobody', async () => {
+    await textIn(rt, STRANGER, 'hi');
+    const before = await outbox(rt);
+
+    for (let i = 0; i < 5; i++) await textIn(rt, STRANGER, 'STOP');
+
+    await rt.settle();
+    expect(await sentSince(rt, before)).toEqual({ sms: [], email: [] });
+    expect(await rt.deps.store.isUnusable(`sms:${STRANGER}`)).toBe(true);
+  });
+
+  it('a doctor on the roster still gets every answer, and the coordinators hear of their STOP', async () => {
+    const before = await outbox(rt);
+
+    for (let i = 0; i < 3; i++) expect(await textIn(rt, ANA.phone, 'HELP')).toHaveLength(1);
+    await textIn(rt, ANA.phone, 'STOP');
+
+    const news = await sentSince(rt, before);
+    expect(smsTo(news, ANA.phone)).toHaveLength(4);
+    expect(coordinatorMail(news).filter((m) => m.text.includes(ANA.name))).toHaveLength(1);
   });
 });
