@@ -25,8 +25,12 @@ export interface Settings {
   readonly wafReferralRateLimit: number;
   /** Bump to rotate the origin-verify secret; the previous value stays accepted until the next bump. */
   readonly originVerifyVersion: number;
+  /** Each API method's own throttle (requests per second, burst): a flood of one route never spends another's. */
   readonly apiRateLimit: number;
   readonly apiBurstLimit: number;
+  /** The public intake's (`POST /api/referrals`) own, lower throttle. */
+  readonly intakeRateLimit: number;
+  readonly intakeBurstLimit: number;
   /** Prefix of the staff sign-in domain (`<prefix>.auth.<region>.amazoncognito.com`); default medreview-staff-<account>. */
   readonly staffDomainPrefix?: string;
   /** Prefix of the attorneys' and doctors' sign-in domain; default medreview-<account>. */
@@ -65,6 +69,8 @@ export function settingsFromContext(node: Node, webDist?: string): Settings {
     originVerifyVersion: num('originVerifyVersion', 1),
     apiRateLimit: num('apiRateLimit', 20),
     apiBurstLimit: num('apiBurstLimit', 40),
+    intakeRateLimit: num('intakeRateLimit', 5),
+    intakeBurstLimit: num('intakeBurstLimit', 10),
     staffDomainPrefix: str('staffDomainPrefix'),
     externalDomainPrefix: str('externalDomainPrefix'),
     webDist,

@@ -79,6 +79,7 @@ export class StatelessStack extends Stack {
         tracingEnabled: true,
         throttlingRateLimit: settings.apiRateLimit,
         throttlingBurstLimit: settings.apiBurstLimit,
+        methodOptions: methodThrottles(settings),
       },
     });
     const stage = this.api.deploymentStage;
@@ -628,4 +629,27 @@ function acknowledgeBucketDeployment(stack: Stack, deployment: s3deploy.BucketDe
       if (id.includes('*')) ack(deployment.handlerRole, id, why);
     }
   }
+}
+
+/**
+ * Every route's method gets its own throttle (its own token bucket), so a flood of the public form can
+ * 429 only the form: the doctors' offer links and the staff routes keep their headroom. The intake's
+ * is lower; logging and metrics are repeated because a method's settings replace the stage's.
+ */
+export function methodThrottles(settings: Settings): Record<string, apigw.MethodDeploymentOptions> {
+  return Object.fromEntries(
+    ROUTES.map((r) => {
+      const intake = r.function === 'intake';
+      return [
+        `${r.path}/${r.method}`,
+        {
+          throttlingRateLimit: intake ? settings.intakeRateLimit : settings.apiRateLimit,
+          throttlingBurstLimit: intake ? settings.intakeBurstLimit : settings.apiBurstLimit,
+          loggingLevel: apigw.MethodLoggingLevel.ERROR,
+          metricsEnabled: true,
+          dataTraceEnabled: false,
+        },
+      ];
+    }),
+  );
 }

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
-import { extname, join, normalize } from 'node:path';
+import { extname, resolve, sep } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
@@ -229,8 +229,8 @@ async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: 
   if (req.method !== 'GET' && req.method !== 'HEAD')
     return send(res, 404, { 'Content-Type': 'application/json' }, '{"message":"Not Found"}');
   const page = PAGES.find(([re]) => re.test(pathname))?.[1];
-  const file = normalize(join(root, page ?? decodeURIComponent(pathname)));
-  if (!file.startsWith(normalize(root))) return send(res, 404, {}, 'Not Found');
+  const file = fileUnder(root, page ?? pathname);
+  if (!file) return send(res, 404, { 'Content-Type': 'text/plain' }, 'Not Found');
   let content: Buffer;
   try {
     content = await readFile(file);
@@ -278,6 +278,24 @@ async function encoded(
         })
       : await gzip(content, { level: 9 });
   return { body: cached[encoding], headers: { 'Content-Encoding': encoding, Vary: 'Accept-Encoding' } };
+}
+
+/**
+ * The file a URL path names under `root`, or undefined when it names none there: the path is decoded and
+ * resolved, and must lie under the root folder itself (`/..%2Fdist-private/x` resolves to a sibling
+ * folder whose name merely starts with the root's, so a prefix check alone would serve it).
+ */
+export function fileUnder(root: string, urlPath: string): string | undefined {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return undefined; // a malformed escape names no file
+  }
+  if (decoded.includes('\0')) return undefined;
+  const base = resolve(root);
+  const file = resolve(base, `.${sep}${decoded}`);
+  return file.startsWith(base + sep) ? file : undefined;
 }
 
 function send(res: ServerResponse, status: number, headers: Record<string, string | number | boolean>, body: string | Buffer): void {

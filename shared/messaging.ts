@@ -1,6 +1,8 @@
+import type { Config } from './config.js';
+import { dateIn } from './domain/dates.js';
 import { logger } from './logger.js';
 import type { Message } from './domain/messages.js';
-import type { EmailPort, SmsPort } from './ports.js';
+import type { Clock, EmailPort, SmsPort } from './ports.js';
 import type { StorePort } from './store/port.js';
 
 export type Channel = 'sms' | 'email';
@@ -26,6 +28,25 @@ export function guardSms(sms: SmsPort, store: Pick<StorePort, 'isUnusable'>): Sm
       if (!(await store.isUnusable(channelAddress('sms', to)))) await sms.send(to, body);
     },
   };
+}
+
+/**
+ * Texts a patient: at most one SMS per phone number and program day, whoever asked for it (a release
+ * reminder, a clinic handoff, a check-in), so nobody can turn the program into a way to flood a number.
+ * `holder` names this send (e.g. `reminder:<id>:<step>`): a retry of it may send again. Nothing is
+ * sent to a number that replied STOP. Says what happened, for the timeline.
+ */
+export async function textPatient(
+  phone: string,
+  body: string,
+  holder: string,
+  p: { store: Pick<StorePort, 'isUnusable' | 'claimDailySms'>; sms: SmsPort; clock: Clock; config: Pick<Config, 'PROGRAM_TIME_ZONE'> },
+): Promise<'sent' | 'opted_out' | 'daily_limit'> {
+  if (await p.store.isUnusable(channelAddress('sms', phone))) return 'opted_out';
+  const day = dateIn(p.clock.now(), p.config.PROGRAM_TIME_ZONE);
+  if (!(await p.store.claimDailySms('patient', phone, day, holder))) return 'daily_limit';
+  await p.sms.send(phone, body);
+  return 'sent';
 }
 
 /** One email to every coordinator on the roster. */

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import * as z from '../../shared/zod.js';
 import { wire } from '../../shared/deps.js';
-import { releaseSchema } from '../../shared/domain/reminders.js';
+import { ATTORNEY_RELEASE_DAYS, releaseSchema } from '../../shared/domain/reminders.js';
 import { sesEmail } from '../../shared/email/ses.js';
 import { linkToken, validBody } from '../../shared/http/body.js';
 import { json, jsonBody, lowerCaseHeaders, problemJson, type ParsedEvent } from '../../shared/http/middleware.js';
@@ -20,7 +20,7 @@ function outcomeBody(today: string) {
       outcome: z.enum(['parole_granted', 'parole_denied', 'transferred', 'removed'], {
         error: 'must be one of: parole_granted, parole_denied, transferred, removed',
       }),
-      release: z.optional(releaseSchema(today)),
+      release: z.optional(releaseSchema(today, ATTORNEY_RELEASE_DAYS)),
     })
     .check(
       z.refine((b) => b.outcome !== 'parole_granted' || b.release, { error: 'is required when parole was granted', path: ['release'] }),

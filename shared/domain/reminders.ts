@@ -37,14 +37,22 @@ const patientPhone = z.converted(
   'must be a US mobile number that can receive SMS (not toll-free, premium-rate or foreign)',
 );
 
-/** The release body of the staff endpoint and the attorney's outcome page. */
-export function releaseSchema(today: string) {
+/**
+ * How far back an attorney may date a release: reminders already overdue go out at once, so an old date
+ * would text the patient and page the coordinators within minutes. Coordinators may go back a year.
+ */
+export const ATTORNEY_RELEASE_DAYS = 14;
+const STAFF_RELEASE_DAYS = 365;
+
+/** The release body of the staff endpoint and (with `ATTORNEY_RELEASE_DAYS`) of the attorney's outcome page. */
+export function releaseSchema(today: string, maxAgeDays = STAFF_RELEASE_DAYS) {
+  const within = maxAgeDays === STAFF_RELEASE_DAYS ? 'the last year' : `the last ${maxAgeDays} days`;
   return z.strictObject(
     {
       releasedOn: z.string({ error: 'is required' }).check(
         z.refine(isRealDate, { error: 'must be a real date written YYYY-MM-DD', abort: true }),
-        z.refine((d) => d <= addDays(today, 30) && d >= addDays(today, -365), {
-          error: 'must be within the last year and at most 30 days ahead',
+        z.refine((d) => d <= addDays(today, 30) && d >= addDays(today, -maxAgeDays), {
+          error: `must be within ${within} and at most 30 days ahead`,
         }),
       ),
       state: usState,

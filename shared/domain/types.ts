@@ -33,6 +33,9 @@ export const OPEN_FOR_OFFERS: Status[] = ['paging', 'awaiting_review', 'escalate
 
 export type CloseOutcome = 'parole_granted' | 'parole_denied' | 'transferred' | 'removed' | 'withdrawn' | 'care_established';
 
+/** What an attorney may report through the outcome link of the receipt. */
+export type AttorneyOutcome = 'parole_granted' | 'parole_denied' | 'transferred' | 'removed';
+
 export interface Release {
   releasedOn: string;
   state: string;
@@ -76,6 +79,9 @@ export interface CaseRecord {
   closedAt?: string;
   outcomeTokenHash?: string;
   outcomeTokenExpiresAt?: string;
+  /** The outcome the attorney reported through the link, and when: recorded once, never changed by the link. */
+  attorneyOutcome?: AttorneyOutcome;
+  attorneyOutcomeAt?: string;
   /** The receipt email: claimed (`sending`, with the claim time), `sent`, or `pending` again after a failure. */
   receipt?: 'pending' | 'sending' | 'sent';
   receiptClaimedAt?: string;

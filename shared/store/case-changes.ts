@@ -1,4 +1,4 @@
-import { OPEN_FOR_OFFERS, type CaseRecord } from '../domain/types.js';
+import { OPEN_FOR_OFFERS, type AttorneyOutcome, type CaseRecord } from '../domain/types.js';
 import type { Approval, CasePort, OnceMark, ReceiptClaim } from './port.js';
 
 /**
@@ -94,9 +94,18 @@ export const caseChanges = {
     remove: ['holdReason'],
   }),
   releaseCase: (release: CaseRecord['release']): CaseChange => ({
-    when: notClosed,
+    when: all(notClosed, absent('release')),
     set: { status: 'released', release },
     remove: ['nextWaveAt'],
+  }),
+  reportOutcome: (outcome: AttorneyOutcome, at: string): CaseChange => ({
+    when: absent('attorneyOutcome'),
+    set: { attorneyOutcome: outcome, attorneyOutcomeAt: at },
+  }),
+  withdrawOutcome: (at: string): CaseChange => ({
+    when: is('attorneyOutcomeAt', at),
+    set: {},
+    remove: ['attorneyOutcome', 'attorneyOutcomeAt'],
   }),
   closeCase: (outcome: string, at: string): CaseChange => ({
     when: notClosed,
@@ -132,6 +141,8 @@ export function namedCaseChanges(apply: (referralId: string, change: CaseChange)
     finishReceipt: (id, to) => apply(id, caseChanges.finishReceipt(to)),
     approveCase: (id, approval) => apply(id, caseChanges.approveCase(approval)),
     releaseCase: (id, release) => apply(id, caseChanges.releaseCase(release)),
+    reportOutcome: (id, outcome, at) => apply(id, caseChanges.reportOutcome(outcome, at)),
+    withdrawOutcome: (id, at) => apply(id, caseChanges.withdrawOutcome(at)),
     closeCase: (id, outcome, at) => apply(id, caseChanges.closeCase(outcome, at)),
     sweepFrom: (id, at) => apply(id, caseChanges.sweepFrom(at)),
     setSweepAt: (id, seen, next) => apply(id, caseChanges.setSweepAt(seen, next)),

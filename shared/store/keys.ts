@@ -27,4 +27,6 @@ export const keys = {
   pageBudget: () => ({ pk: 'BUDGET', sk: 'PAGES' }),
   /** Once-per-period coordinator alerts (e.g. the page budget). */
   alert: (name: string) => ({ pk: 'ALERT', sk: name }),
+  /** The one SMS of a kind a phone number gets on a program day. */
+  dailySms: (kind: string, phone: string, day: string) => ({ pk: `SMSDAY#${phone}`, sk: `${kind}#${day}` }),
 };

@@ -224,6 +224,13 @@ export function memoryStore(): StorePort {
     }),
     takePageBudget: async (id, pages, limit, now) => take(keys.pageBudget(), { id, n: pages, limit, windowMs: PAGE_BUDGET_WINDOW_MS, now }),
     claimAlert: async (name, now, periodMs) => claimOnce(keys.alert(name), now, periodMs),
+    async claimDailySms(kind, phone, day, holder) {
+      const key = keys.dailySms(kind, phone, day);
+      const claimed = item<{ holder: string }>(key);
+      if (claimed && claimed.holder !== holder) return false;
+      put(key, { holder });
+      return true;
+    },
 
     // ---- reminders ------------------------------------------------------------------------------
     putReminder: async (reminder) => (putNew(keys.reminder(reminder.referralId, reminder.step), reminder) ? 'created' : 'exists'),

@@ -1,6 +1,7 @@
 import type { ReportCase } from '../domain/metrics.js';
 import type { Coordinator, Doctor, Roster } from '../domain/roster.js';
 import type {
+  AttorneyOutcome,
   CaseRecord,
   ChannelState,
   CloseOutcome,
@@ -99,8 +100,12 @@ export interface CasePort {
   finishReceipt(referralId: string, to: 'sent' | 'pending'): Promise<boolean>;
   /** A coordinator lets a case proceed (its hold reason dropped), unless its status changed since it was read. */
   approveCase(referralId: string, approval: Approval): Promise<boolean>;
-  /** The client was released: any case not closed becomes `released`, no next wave. */
+  /** The client was released: a case not closed and not released before becomes `released`, no next wave. */
   releaseCase(referralId: string, release: Release): Promise<boolean>;
+  /** Records the attorney's reported outcome, unless one was recorded before. */
+  reportOutcome(referralId: string, outcome: AttorneyOutcome, at: string): Promise<boolean>;
+  /** Takes back the outcome recorded at `at` (what it should have set going failed), so reporting it again is a first report. */
+  withdrawOutcome(referralId: string, at: string): Promise<boolean>;
   /** Closes a case not closed yet with its outcome; no next wave. */
   closeCase(referralId: string, outcome: CloseOutcome, at: string): Promise<boolean>;
   /** The sweeper looks at the case from `at` on (something was left for it). */
@@ -216,7 +221,15 @@ export interface LimitPort {
   takePageBudget(id: string, pages: number, limit: number, now: Date): Promise<boolean>;
   /** A once-per-period alert (e.g. the page budget): true for the one caller that wins this period. */
   claimAlert(name: string, now: Date, periodMs: number): Promise<boolean>;
+  /**
+   * Claims the one SMS of a kind a phone number may get on a program day (`YYYY-MM-DD`): true for the
+   * first caller, and again for the same `holder` (a retry of the send it claimed for); forgotten after the day.
+   */
+  claimDailySms(kind: DailySms, phone: string, day: string, holder: string): Promise<boolean>;
 }
+
+/** SMS a number gets at most one of a day: a patient's (whoever asked for it), an answer to a number not on the roster. */
+export type DailySms = 'patient' | 'unknown_sender';
 
 export interface ReminderPort {
   putReminder(reminder: Reminder): Promise<'created' | 'exists'>;

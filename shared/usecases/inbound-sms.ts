@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { Ports } from '../deps.js';
+import { dateIn } from '../domain/dates.js';
 import { SMS_REPLIES, staffingEmail } from '../domain/messages.js';
 import { toE164 } from '../domain/phone.js';
 import { parseSms } from '../domain/sms-grammar.js';
@@ -14,8 +16,9 @@ export interface SmsReply {
 
 /**
  * An SMS reached our number. Replies are bound to an offer by the doctor's 4-digit code; a bare YES
- * only when the sender has exactly one open offer. Every message gets an SMS answer.
- * STOP opts the number out (no more SMS to it) and tells the coordinators.
+ * only when the sender has exactly one open offer. Every message from a doctor or coordinator gets an
+ * SMS answer; STOP opts the number out (no more SMS to it) and, from them, tells the coordinators.
+ * A number not on the roster gets at most one answer a day and tells nobody anything.
  */
 export async function handleInboundSms(fromRaw: string, body: string, p: Ports): Promise<SmsReply[]> {
   const from = toE164(fromRaw) ?? fromRaw;
@@ -31,6 +34,11 @@ export async function handleInboundSms(fromRaw: string, body: string, p: Ports):
   };
   const command = parseSms(body);
   const now = p.clock.now().toISOString();
+  const sender = await p.store.personByPhone(from);
+  if (!sender) {
+    await answerUnknownNumber(from, command, reply, p);
+    return replies;
+  }
 
   if (command.kind === 'stop') {
     await reply(SMS_REPLIES.stopped());
@@ -43,8 +51,7 @@ export async function handleInboundSms(fromRaw: string, body: string, p: Ports):
     await reply(SMS_REPLIES.started());
     return replies;
   }
-  const sender = await p.store.personByPhone(from);
-  if (command.kind === 'help' || command.kind === 'unknown' || sender?.kind !== 'doctor') {
+  if (command.kind === 'help' || command.kind === 'unknown' || sender.kind !== 'doctor') {
     await reply(SMS_REPLIES.help());
     return replies;
   }
@@ -95,6 +102,26 @@ export async function handleInboundSms(fromRaw: string, body: string, p: Ports):
     await reply(SMS_REPLIES.tryAgain(id));
   }
   return replies;
+}
+
+/**
+ * A number not on the roster (a patient, a wrong number, someone probing): STOP and START are honoured,
+ * nobody is told, and it gets at most one answer per program day, so texting us cannot make us text back.
+ */
+async function answerUnknownNumber(
+  from: string,
+  command: ReturnType<typeof parseSms>,
+  reply: (text: string) => Promise<void>,
+  p: Ports,
+): Promise<void> {
+  const address = channelAddress('sms', from);
+  if (command.kind === 'start') await p.store.markUsable(address);
+  const day = dateIn(p.clock.now(), p.config.PROGRAM_TIME_ZONE);
+  if (await p.store.claimDailySms('unknown_sender', from, day, randomUUID())) {
+    await reply(command.kind === 'stop' ? SMS_REPLIES.stopped() : command.kind === 'start' ? SMS_REPLIES.started() : SMS_REPLIES.help());
+  }
+  // marked after the answer: the guarded SMS port sends nothing to an opted-out number, not even this
+  if (command.kind === 'stop') await p.store.markUnusable(address, 'opted_out', p.clock.now().toISOString());
 }
 
 /** A staffing event: every coordinator gets an email naming the volunteer (never a patient). */

@@ -4,7 +4,7 @@ import { message, staffingEmail } from '../domain/messages.js';
 import { coordinatorReminderText, patientReminderText, REMINDER_PLAN, reminderPlan, reminderScheduleName } from '../domain/reminders.js';
 import type { CloseOutcome, Release, Status } from '../domain/types.js';
 import { CaseClosedError, CaseNotFoundError } from '../domain/errors.js';
-import { channelAddress, emailCoordinators, sendSafely } from '../messaging.js';
+import { emailCoordinators, sendSafely, textPatient } from '../messaging.js';
 import { deleteWaveSchedules } from './paging.js';
 
 export interface ReleaseResult {
@@ -15,7 +15,8 @@ export interface ReleaseResult {
 /**
  * Records a client's release and plans the follow-up (staff endpoint and the attorney's outcome page).
  * 1. the case must exist (404) and not be closed (409)
- * 2. status `released`, release details kept; paging stopped (wave schedules deleted, open offers withdrawn)
+ * 2. status `released`, release details kept (the first release stored wins; a racing or later one goes on
+ *    with it); paging stopped (wave schedules deleted, open offers withdrawn)
  * 3. each reminder of the plan: an item (conditional put) and a one-time schedule whose name carries the
  *    step and the referral id — recording the release again finds both and adds nothing
  */
@@ -29,13 +30,8 @@ export async function recordRelease(
   if (!record) throw new CaseNotFoundError();
   if (record.status === 'closed') throw new CaseClosedError();
   const now = p.clock.now();
-  const first = record.status !== 'released';
-  if (first) {
-    if (!(await p.store.releaseCase(referralId, release))) throw new CaseClosedError();
-    await p.store.addEvent(referralId, { at: now.toISOString(), event: 'released', actor });
-  }
+  const kept = record.release ?? (await keepRelease(referralId, release, actor, now.toISOString(), p));
   await stopPaging(referralId, now.toISOString(), p); // every time: a retry finishes what a failed call began
-  const kept = record.release ?? release;
   const earliest = new Date(now.getTime() + 60_000);
   for (const step of reminderPlan(kept, p.config.PROGRAM_TIME_ZONE)) {
     // a release recorded late still gets every reminder, the overdue ones a minute from now
@@ -56,7 +52,22 @@ export async function recordRelease(
 }
 
 /**
- * A reminder falls due. The case is read first: a closed case gets nothing. Claimed before sending
+ * Stores the release unless one was stored first (a conditional write: of two requests racing, one
+ * wins); the loser goes on with what was stored, so one release and one plan exist, built from it.
+ */
+async function keepRelease(referralId: string, release: Release, actor: string, at: string, p: Pick<Ports, 'store'>): Promise<Release> {
+  if (await p.store.releaseCase(referralId, release)) {
+    await p.store.addEvent(referralId, { at, event: 'released', actor });
+    return release;
+  }
+  const stored = await p.store.getCase(referralId);
+  if (!stored?.release || stored.status === 'closed') throw new CaseClosedError();
+  return stored.release;
+}
+
+/**
+ * A reminder falls due. The case is read first: a closed case gets nothing, a patient reminder goes out
+ * only while the stored release has SMS consent and a phone (through `textPatient`). Claimed before sending
  * (sending), marked sent after; a failure puts it back so Lambda's retry of the invocation sends it.
  */
 export async function sendReminder(referralId: string, step: string, p: Ports): Promise<void> {
@@ -68,22 +79,21 @@ export async function sendReminder(referralId: string, step: string, p: Ports): 
     return;
   }
   if (!(await p.store.markReminder(referralId, step, 'scheduled', 'sending'))) return;
+  /** Nothing is sent, and the timeline says why. */
+  const skip = async (reason: string) => {
+    await p.store.markReminder(referralId, step, 'sending', 'cancelled');
+    await p.store.addEvent(referralId, { at: p.clock.now().toISOString(), event: 'reminder_skipped', details: { step, reason } });
+  };
   // the one send that may throw comes first: a retry after it failed repeats nothing
   try {
     if (reminder.audience === 'patient') {
-      const release = record.release!;
+      // consent is read again from the stored release: only what it says now may text the patient
+      const release = record.release;
+      if (!release?.smsConsent || !release.patientPhone) return await skip('no_consent');
       const { text, fallback } = patientReminderText(release.patientLanguage);
-      if (await p.store.isUnusable(channelAddress('sms', release.patientPhone!))) {
-        // the patient replied STOP: nothing is sent, and the timeline says so
-        await p.store.markReminder(referralId, step, 'sending', 'cancelled');
-        await p.store.addEvent(referralId, {
-          at: p.clock.now().toISOString(),
-          event: 'reminder_skipped',
-          details: { step, reason: 'opted_out' },
-        });
-        return;
-      }
-      await p.sms.send(release.patientPhone!, text);
+      // the patient replied STOP, or already got an SMS today
+      const sent = await textPatient(release.patientPhone, text, `reminder:${referralId}:${step}`, p);
+      if (sent !== 'sent') return await skip(sent);
       if (fallback) {
         const note = staffingEmail({
           who: `Case ${referralId}`,

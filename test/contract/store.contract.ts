@@ -294,17 +294,28 @@ export function storeContract(name: string, makeStore: () => Promise<StorePort>)
         expect(record?.holdReason).toBeUndefined();
       });
 
-      it('releases any case not closed, dropping its next wave', async () => {
+      it('releases a case not closed once, dropping its next wave; a second release changes nothing', async () => {
         const release = { releasedOn: '2026-05-20', state: 'TX', patientLanguage: 'es', smsConsent: false };
         await store.claimWave(id, 1, next);
         expect(await store.releaseCase(id, release)).toBe(true);
-        expect(await store.releaseCase(id, release)).toBe(true);
+        expect(await store.releaseCase(id, { ...release, smsConsent: true })).toBe(false);
         const record = await store.getCase(id);
         expect(record).toMatchObject({ status: 'released', release });
         expect(record?.nextWaveAt).toBeUndefined();
         await store.closeCase(id, 'care_established', AT);
         expect(await store.releaseCase(id, release)).toBe(false);
         expect((await store.getCase(id))?.status).toBe('closed');
+      });
+
+      it("records the attorney's outcome once; only the report it was recorded at takes it back", async () => {
+        expect(await store.reportOutcome(id, 'removed', AT)).toBe(true);
+        expect(await store.reportOutcome(id, 'transferred', '2026-05-15T18:00:00.000Z')).toBe(false);
+        expect(await store.withdrawOutcome(id, '2026-05-15T18:00:00.000Z')).toBe(false);
+        expect(await store.getCase(id)).toMatchObject({ attorneyOutcome: 'removed', attorneyOutcomeAt: AT });
+        expect(await store.withdrawOutcome(id, AT)).toBe(true);
+        expect((await store.getCase(id))?.attorneyOutcome).toBeUndefined();
+        expect(await store.reportOutcome(id, 'transferred', AT)).toBe(true);
+        expect(await store.reportOutcome('MR-NOPE0000', 'removed', AT)).toBe(false);
       });
 
       it('closes a case once, with its outcome', async () => {
@@ -567,6 +578,19 @@ export function storeContract(name: string, makeStore: () => Promise<StorePort>)
         const at = later(3 * HOUR);
         const taken = await Promise.all(Array.from({ length: 12 }, (_, i) => store.takePageBudget(`MR-${i}#2`, 1, 5, at)));
         expect(taken.filter(Boolean)).toHaveLength(5);
+      });
+
+      it('claims the SMS a number gets a day once per kind; the holder of the claim may claim it again', async () => {
+        expect(await store.claimDailySms('patient', '+15125550177', '2026-05-15', 'reminder:MR-1:day3')).toBe(true);
+        expect(await store.claimDailySms('patient', '+15125550177', '2026-05-15', 'reminder:MR-1:day3')).toBe(true);
+        expect(await store.claimDailySms('patient', '+15125550177', '2026-05-15', 'reminder:MR-2:day3')).toBe(false);
+        expect(await store.claimDailySms('unknown_sender', '+15125550177', '2026-05-15', 'reply')).toBe(true);
+        expect(await store.claimDailySms('patient', '+15125550178', '2026-05-15', 'reminder:MR-2:day3')).toBe(true);
+        expect(await store.claimDailySms('patient', '+15125550177', '2026-05-16', 'reminder:MR-2:day3')).toBe(true);
+        const racing = await Promise.all(
+          Array.from({ length: 8 }, (_, i) => store.claimDailySms('patient', '+15125550179', '2026-05-15', `handoff:MR-${i}`)),
+        );
+        expect(racing.filter(Boolean)).toHaveLength(1);
       });
 
       it('claims an alert once per period', async () => {

@@ -328,7 +328,7 @@ describe('REST API', () => {
       StageName: 'prod',
       AccessLogSetting: Match.objectLike({ DestinationArn: Match.anyValue() }),
       TracingEnabled: true,
-      MethodSettings: [
+      MethodSettings: Match.arrayWith([
         Match.objectLike({
           HttpMethod: '*',
           ResourcePath: '/*',
@@ -336,8 +336,27 @@ describe('REST API', () => {
           ThrottlingRateLimit: 20,
           ThrottlingBurstLimit: 40,
         }),
-      ],
+      ]),
     });
+  });
+
+  it('gives every route its own throttle, the public intake a lower one, so a flood of the form leaves offers and staff their headroom', () => {
+    const stage = Object.values(resourcesOf(t, 'AWS::ApiGateway::Stage'))[0]!;
+    const settings = stage.Properties.MethodSettings as Record<string, unknown>[];
+    // `POST` at `/~1api~1offers~1{offerId}` → `POST /api/offers/{offerId}`
+    const byRoute = new Map(settings.map((m) => [`${m.HttpMethod} ${String(m.ResourcePath).slice(1).replaceAll('~1', '/')}`, m]));
+    for (const route of [...staffRoutes, ...publicRoutes]) {
+      const own = byRoute.get(route);
+      expect(own, route).toMatchObject({ LoggingLevel: 'ERROR', MetricsEnabled: true, DataTraceEnabled: false });
+      const [rate, burst] = route === 'POST /api/referrals' ? [5, 10] : [20, 40];
+      expect([own!.ThrottlingRateLimit, own!.ThrottlingBurstLimit], route).toEqual([rate, burst]);
+    }
+    expect(settings).toHaveLength(1 + staffRoutes.length + publicRoutes.length);
+  });
+
+  it('takes the throttles from CDK context', () => {
+    const app = new App({ context: { ...cdkContext, intakeRateLimit: '2', intakeBurstLimit: '3', apiRateLimit: '50' } });
+    expect(settingsFromContext(app.node)).toMatchObject({ intakeRateLimit: 2, intakeBurstLimit: 3, apiRateLimit: 50, apiBurstLimit: 40 });
   });
 
   it('is behind a regional WAF, associated with the stage, whose first rule blocks what did not come through CloudFront', () => {

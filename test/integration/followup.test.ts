@@ -1,6 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.js';
-import { validReferral } from '../fixtures/referral.js';
 import { call, useTestRuntime } from '../support/runtime.js';
 import {
   ANA,
@@ -15,8 +14,9 @@ import {
   nineAmChicago,
   offerSms,
   outbox,
-  outcomeTokenFor,
   plusDays,
+  referralWithLink,
+  releaseBody,
   resetWith,
   schedules,
   sentSince,
@@ -33,7 +33,6 @@ let rt!: LocalRuntime;
 useTestRuntime((started) => (rt = started));
 
 const PATIENT_PHONE = '+15125550150';
-const ATTORNEY_EMAIL = validReferral().attorney.email;
 
 beforeEach(async () => {
   const now = await clockNow(rt);
@@ -42,10 +41,6 @@ beforeEach(async () => {
 
 /** Today in the program's time zone, by the app's clock. */
 const programToday = async () => chicagoDate(await clockNow(rt));
-
-function releaseBody(releasedOn: string, overrides: Record<string, unknown> = {}) {
-  return { releasedOn, state: 'TX', city: 'Austin', patientPhone: '(512) 555-0150', patientLanguage: 'es', smsConsent: true, ...overrides };
-}
 
 /** The default plan for a release on `releasedOn`, worked out here: each step at 09:00 Chicago time. */
 function expectedPlan(releasedOn: string, withPatient = true) {
@@ -330,18 +325,11 @@ describe('staff API', () => {
 });
 
 describe('the attorney outcome link', () => {
-  /** A routine referral and the token of its receipt's outcome link. */
-  async function referralWithLink() {
-    const id = await submit(rt);
-    const receipt = emailTo(await outbox(rt), ATTORNEY_EMAIL).filter((m) => m.text.includes(`/outcome/${id}#token=`));
-    expect(receipt).toHaveLength(1);
-    return { id, token: outcomeTokenFor(receipt[0].text, id) };
-  }
   const report = (id: string, body: unknown) => call(rt, 'POST', `/api/referrals/${id}/outcome`, body);
 
   it('records parole with release and plans the same reminders as the staff endpoint', async () => {
     const viaStaff = await submit(rt);
-    const { id, token } = await referralWithLink();
+    const { id, token } = await referralWithLink(rt);
     const releasedOn = await programToday();
     const staff = await release(viaStaff, releaseBody(releasedOn));
 
@@ -357,8 +345,8 @@ describe('the attorney outcome link', () => {
   });
 
   it('answers 403 for a wrong token and for the token of another referral', async () => {
-    const a = await referralWithLink();
-    const b = await referralWithLink();
+    const a = await referralWithLink(rt);
+    const b = await referralWithLink(rt);
 
     expect((await report(a.id, { token: 'A'.repeat(43), outcome: 'parole_denied' })).status).toBe(403);
     expect((await report(a.id, { token: b.token, outcome: 'parole_denied' })).status).toBe(403);
@@ -368,7 +356,7 @@ describe('the attorney outcome link', () => {
   });
 
   it('answers 410 once the link is older than 90 days', async () => {
-    const { id, token } = await referralWithLink();
+    const { id, token } = await referralWithLink(rt);
     await advance(rt, 91 * 24 * 60);
 
     const response = await report(id, { token, outcome: 'parole_denied' });
@@ -378,7 +366,7 @@ describe('the attorney outcome link', () => {
   });
 
   it('records a denial and emails the coordinators', async () => {
-    const { id, token } = await referralWithLink();
+    const { id, token } = await referralWithLink(rt);
     const before = await outbox(rt);
 
     const response = await report(id, { token, outcome: 'parole_denied' });
@@ -393,7 +381,7 @@ describe('the attorney outcome link', () => {
   });
 
   it('serves the outcome page as HTML and changes nothing by it', async () => {
-    const { id } = await referralWithLink();
+    const { id } = await referralWithLink(rt);
     const before = await outbox(rt);
 
     const page = await call(rt, 'GET', `/outcome/${id}`);

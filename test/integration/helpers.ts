@@ -149,6 +149,19 @@ export async function submitUrgent(rt: LocalRuntime, overrides: ReferralOverride
   return submit(rt, { ...overrides, medical: { attorneyUrgency: 'urgent', ...overrides.medical } });
 }
 
+/** A routine referral, dispatched, and the token of its receipt's outcome link. */
+export async function referralWithLink(rt: LocalRuntime): Promise<{ id: string; token: string }> {
+  const id = await submit(rt);
+  const receipt = emailTo(await outbox(rt), validReferral().attorney.email).filter((m) => m.text.includes(`/outcome/${id}#token=`));
+  expect(receipt).toHaveLength(1);
+  return { id, token: outcomeTokenFor(receipt[0].text, id) };
+}
+
+/** A release body (staff endpoint or outcome link): to Austin, a Spanish speaker who agreed to SMS reminders. */
+export function releaseBody(releasedOn: string, overrides: Record<string, unknown> = {}) {
+  return { releasedOn, state: 'TX', city: 'Austin', patientPhone: '(512) 555-0150', patientLanguage: 'es', smsConsent: true, ...overrides };
+}
+
 export async function caseOf(rt: LocalRuntime, referralId: string) {
   return rt.deps.store.getCase(referralId);
 }

@@ -4,7 +4,7 @@
  */
 import * as z from '../../shared/zod.js';
 import { fieldErrors } from '../../shared/domain/referral.js';
-import { releaseSchema } from '../../shared/domain/reminders.js';
+import { ATTORNEY_RELEASE_DAYS, releaseSchema } from '../../shared/domain/reminders.js';
 import { lastPathSegment, postJson, problemErrors, takeTokenFromHash } from './lib/api.js';
 import { ErrorView, readBody, type FieldError } from './lib/form.js';
 import { setupLangToggle, type Dict, type Lang } from './lib/i18n.js';
@@ -19,7 +19,7 @@ const today = new Date().toLocaleDateString('en-CA'); // YYYY-MM-DD in the brows
 const outcomeSchema = z.discriminatedUnion(
   'outcome',
   [
-    z.strictObject({ outcome: z.literal('parole_granted'), release: releaseSchema(today) }),
+    z.strictObject({ outcome: z.literal('parole_granted'), release: releaseSchema(today, ATTORNEY_RELEASE_DAYS) }),
     z.strictObject({ outcome: z.enum(['parole_denied', 'transferred', 'removed']) }),
   ],
   { error: required('must be one of the choices') },
@@ -63,6 +63,7 @@ const TEXT: Record<Lang, Dict> = {
     noToken: 'This link is incomplete. Open the link from your receipt email again; the part after # is needed.',
     notSent: 'The outcome was not sent: the server or the connection failed. Your answers are still here; send again.',
     refused: 'The outcome could not be recorded. Please contact the program.',
+    conflict: 'Another outcome was already recorded for this referral. To change it, please contact the program.',
   },
   es: {
     submit: 'Enviar resultado',
@@ -78,6 +79,7 @@ const TEXT: Record<Lang, Dict> = {
     noToken: 'Este enlace está incompleto. Abra otra vez el enlace de su correo de confirmación; se necesita la parte después de #.',
     notSent: 'El resultado no se envió: falló el servidor o la conexión. Sus respuestas siguen aquí; vuelva a enviar.',
     refused: 'No se pudo registrar el resultado. Comuníquese con el programa.',
+    conflict: 'Ya se registró otro resultado para esta remisión. Para cambiarlo, comuníquese con el programa.',
   },
 };
 
@@ -150,6 +152,7 @@ async function send(): Promise<void> {
   else if (res.status === 403) show({ kind: 'done', text: 'forbidden', release: isRelease });
   else if (res.status === 410) show({ kind: 'done', text: 'gone', release: isRelease });
   else if (res.status === 404) show({ kind: 'done', text: 'notFound', release: isRelease });
+  else if (res.status === 409) show({ kind: 'done', text: 'conflict', release: isRelease });
   else if (res.status === 0 || res.status >= 500) show({ kind: 'problem', text: 'notSent' });
   else show({ kind: 'problem', text: 'refused' });
 }

@@ -4,7 +4,10 @@ import type { LimitPort } from '../port.js';
 import { countInWindow, DAY_WINDOW_MS, PAGE_BUDGET_WINDOW_MS, type WindowEntry } from '../window.js';
 import type { Table } from './table.js';
 
-/** The budgets (an attorney's referrals per day, doctor pages per hour) and once-per-period alerts. */
+/** When a day's claim may go (epoch seconds): two days after the day began in UTC, so after it ended in any zone. */
+const dayExpiry = (day: string) => Math.floor(Date.parse(day) / 1000) + 2 * 86_400;
+
+/** The budgets (an attorney's referrals per day, doctor pages per hour), once-per-period alerts and the daily SMS claims. */
 export function dynamoLimits(t: Table): LimitPort {
   /**
    * A rolling-window counter: one item lists what was counted in the window, so the limit holds over any
@@ -44,5 +47,16 @@ export function dynamoLimits(t: Table): LimitPort {
     },
     takePageBudget: (id, pages, limit, now) => take(keys.pageBudget(), id, pages, limit, PAGE_BUDGET_WINDOW_MS, now),
     claimAlert: (name, now, periodMs) => t.claimOnce(keys.alert(name), now, periodMs),
+    claimDailySms: (kind, phone, day, holder) =>
+      t.ifCondition(() =>
+        t.db.send(
+          new PutCommand({
+            TableName: t.name,
+            Item: { ...keys.dailySms(kind, phone, day), holder, ttl: dayExpiry(day) },
+            ConditionExpression: 'attribute_not_exists(pk) OR holder = :holder',
+            ExpressionAttributeValues: { ':holder': holder },
+          }),
+        ),
+      ),
   };
 }
