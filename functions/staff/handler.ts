@@ -4,6 +4,7 @@ import * as z from '../../shared/zod.js';
 import { wire } from '../../shared/deps.js';
 import { releaseSchema } from '../../shared/domain/reminders.js';
 import { validBody, validQuery } from '../../shared/http/body.js';
+import { ClinicImportQuery, ClinicMatchQuery } from '../../shared/domain/clinics.js';
 import { CoverageQuery } from '../../shared/domain/coverage.js';
 import { DateRangeQuery } from '../../shared/domain/metrics.js';
 import { NoteBody } from '../../shared/domain/notes.js';
@@ -13,6 +14,7 @@ import { lazyKeyedHash } from '../../shared/lazy.js';
 import { eventBridgeScheduler } from '../../shared/scheduler/eventbridge.js';
 import { dynamoStore } from '../../shared/store/dynamo.js';
 import { closeCase, programToday, recordRelease } from '../../shared/usecases/release.js';
+import { clinicsForCase, importClinics } from '../../shared/usecases/clinics.js';
 import { checkRoster, importRoster, rosterWithChannels } from '../../shared/usecases/roster.js';
 import { addNote, caseDetail, casesReport, ListQuery, listCases, metrics } from '../../shared/usecases/staff.js';
 import { approveCase, listTrusted, trustSubmitter, trustTarget, untrustSubmitter } from '../../shared/usecases/trust.js';
@@ -73,6 +75,16 @@ const actions: Record<RouteKey<'staff'>, Action> = {
     if (!result.ok) throw new UnprocessableError('the roster has invalid entries; nothing was changed', result.errors);
     return json(200, result);
   },
+  'GET /api/staff/clinics': async () => json(200, { clinics: await deps().store.clinics() }),
+  async 'PUT /api/staff/clinics'(event) {
+    // `?dryRun=true` checks everything (ZIP codes included) and changes nothing: the console's preview
+    const { dryRun } = validQuery(ClinicImportQuery, event.queryStringParameters);
+    const result = await importClinics(event.parsedBody, dryRun ? { replaceClinics: async () => {} } : deps().store);
+    if (!result.ok) throw new UnprocessableError('the clinic directory has invalid entries; nothing was changed', result.errors);
+    return json(200, { ...result, dryRun });
+  },
+  'GET /api/staff/referrals/{id}/clinics': async (event, _actor, id) =>
+    json(200, await clinicsForCase(id, validQuery(ClinicMatchQuery, event.queryStringParameters).radiusMiles, deps())),
   async 'GET /api/staff/coverage'(event) {
     const d = deps();
     const { days } = validQuery(CoverageQuery, event.queryStringParameters);

@@ -33,6 +33,11 @@ export async function recordRelease(
   if (first) {
     if (!(await p.store.releaseCase(referralId, release))) throw new CaseClosedError();
     await p.store.addEvent(referralId, { at: now.toISOString(), event: 'released', actor });
+  } else if (record.release && carePlaceChanged(record.release, release)) {
+    // recording it again may add or correct where the patient goes; the date and reminders stay
+    const { zip, needs, insured } = release;
+    await p.store.updateRelease(referralId, { ...record.release, zip, needs, insured });
+    await p.store.addEvent(referralId, { at: now.toISOString(), event: 'release_updated', actor });
   }
   await stopPaging(referralId, now.toISOString(), p); // every time: a retry finishes what a failed call began
   const kept = record.release ?? release;
@@ -138,6 +143,12 @@ async function stopPaging(referralId: string, now: string, p: Pick<Ports, 'store
   for (const offer of await p.store.listOffers(referralId)) {
     if (offer.state === 'open') await p.store.closeOffer(offer, 'withdrawn', now);
   }
+}
+
+/** Whether a repeated release names another place or other needs than the stored one. */
+function carePlaceChanged(stored: Release, next: Release): boolean {
+  const place = (r: Release) => JSON.stringify([r.zip, [...(r.needs ?? [])].sort(), r.insured ?? false]);
+  return place(stored) !== place(next);
 }
 
 /** The program's calendar date now. */
