@@ -24,6 +24,7 @@ export const ROUTES = [
   { method: 'GET', path: '/api/staff/clinics', function: 'staff', auth: 'staff' },
   { method: 'PUT', path: '/api/staff/clinics', function: 'staff', auth: 'staff' },
   { method: 'GET', path: '/api/staff/referrals/{id}/clinics', function: 'staff', auth: 'staff' },
+  { method: 'POST', path: '/api/staff/referrals/{id}/handoff', function: 'staff', auth: 'staff' },
   { method: 'GET', path: '/api/staff/coverage', function: 'staff', auth: 'staff' },
   { method: 'GET', path: '/api/staff/metrics', function: 'staff', auth: 'staff' },
   { method: 'GET', path: '/api/staff/submitters', function: 'staff', auth: 'staff' },

@@ -28,6 +28,15 @@ export function guardSms(sms: SmsPort, store: Pick<StorePort, 'isUnusable'>): Sm
   };
 }
 
+/**
+ * Every SMS the system starts to a patient (the handoff, check-ins) goes through here: the one place a
+ * rule about patients' messages (a per-number daily limit, quiet hours) applies. Replies to a patient's
+ * own message go back through the inbound SMS use case.
+ */
+export async function sendPatientSms(to: string, body: string, p: { sms: SmsPort }): Promise<void> {
+  await p.sms.send(to, body);
+}
+
 /** One email to every coordinator on the roster. */
 export async function emailCoordinators(message: Message, p: { store: Pick<StorePort, 'roster'>; email: EmailPort }): Promise<void> {
   const { coordinators } = await p.store.roster();

@@ -11,9 +11,12 @@ import { NoteBody } from '../../shared/domain/notes.js';
 import { ForbiddenError, NotFoundError, UnauthorizedError, UnprocessableError } from '../../shared/http/errors.js';
 import { json, jsonBody, lowerCaseHeaders, problemJson, SECURITY_HEADERS, type ParsedEvent } from '../../shared/http/middleware.js';
 import { lazyKeyedHash } from '../../shared/lazy.js';
+import { sesEmail } from '../../shared/email/ses.js';
 import { eventBridgeScheduler } from '../../shared/scheduler/eventbridge.js';
+import { endUserMessagingSms } from '../../shared/sms/end-user-messaging.js';
 import { dynamoStore } from '../../shared/store/dynamo.js';
 import { closeCase, programToday, recordRelease } from '../../shared/usecases/release.js';
+import { handOff, HandoffBody } from '../../shared/usecases/care.js';
 import { clinicsForCase, importClinics } from '../../shared/usecases/clinics.js';
 import { checkRoster, importRoster, rosterWithChannels } from '../../shared/usecases/roster.js';
 import { addNote, caseDetail, casesReport, ListQuery, listCases, metrics } from '../../shared/usecases/staff.js';
@@ -24,6 +27,8 @@ import { ports } from './ports.js';
 const deps = wire(ports, {
   store: dynamoStore,
   scheduler: eventBridgeScheduler,
+  email: sesEmail,
+  sms: endUserMessagingSms,
   // only the A-number filter of the case list hashes: KMS loads on that first use
   keyedHash: lazyKeyedHash(() => import('../../shared/hash/kms.js').then((m) => m.kmsKeyedHash)),
 });
@@ -85,6 +90,8 @@ const actions: Record<RouteKey<'staff'>, Action> = {
   },
   'GET /api/staff/referrals/{id}/clinics': async (event, _actor, id) =>
     json(200, await clinicsForCase(id, validQuery(ClinicMatchQuery, event.queryStringParameters).radiusMiles, deps())),
+  'POST /api/staff/referrals/{id}/handoff': async (event, actor, id) =>
+    json(200, await handOff(id, validBody(HandoffBody, event.parsedBody), actor, deps())),
   async 'GET /api/staff/coverage'(event) {
     const d = deps();
     const { days } = validQuery(CoverageQuery, event.queryStringParameters);

@@ -3,6 +3,7 @@ import { SMS_REPLIES, staffingEmail } from '../domain/messages.js';
 import { toE164 } from '../domain/phone.js';
 import { parseSms } from '../domain/sms-grammar.js';
 import { logger } from '../logger.js';
+import { answerCheckIn } from './care.js';
 import { acceptOffer, declineOffer } from './offers.js';
 import { channelAddress, emailCoordinators } from '../messaging.js';
 import { TryAgainError } from '../domain/errors.js';
@@ -44,6 +45,12 @@ export async function handleInboundSms(fromRaw: string, body: string, p: Ports):
     return replies;
   }
   const sender = await p.store.personByPhone(from);
+  // a released patient answering a check-in: matched by the number and the open handoff
+  const checkIn = sender ? undefined : await answerCheckIn(from, body, p);
+  if (checkIn) {
+    await reply(checkIn);
+    return replies;
+  }
   if (command.kind === 'help' || command.kind === 'unknown' || sender?.kind !== 'doctor') {
     await reply(SMS_REPLIES.help());
     return replies;
