@@ -1,5 +1,4 @@
 import { addDays, dateIn, instantAt } from './dates.js';
-import { REMINDER_TIME } from './reminders.js';
 
 /**
  * The check-ins after a handoff, as data: an SMS asking "1 seen, 2 need help" on each `ask` day after
@@ -15,6 +14,8 @@ export const CHECK_IN_PLAN: { day: number; ask: boolean }[] = [
 ];
 /** The check-in whose `1` means care was established. */
 export const LAST_ASK_DAY = 30;
+/** The hour of every check-in, as of the release's reminders (program time). */
+export const CHECK_IN_TIME = '09:00';
 
 export const checkInStep = (day: number, handoff: number) => `checkin_day${day}_h${handoff}`;
 
@@ -30,7 +31,7 @@ export function checkInPlan(at: Date, handoff: number, timeZone: string): { step
   return CHECK_IN_PLAN.map((s) => ({
     step: checkInStep(s.day, handoff),
     ask: s.ask,
-    dueAt: instantAt(addDays(date, s.day), REMINDER_TIME, timeZone).toISOString(),
+    dueAt: instantAt(addDays(date, s.day), CHECK_IN_TIME, timeZone).toISOString(),
   }));
 }
 

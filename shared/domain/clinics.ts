@@ -156,3 +156,15 @@ export const ClinicImportQuery = z.object({
     z.transform((v) => v === 'true'),
   ),
 });
+
+/** `POST /api/staff/referrals/{id}/handoff`. Case documents are not stored yet, so none can be shared. */
+export const HandoffBody = z.strictObject({
+  clinicId: z.string({ error: 'is required' }).check(z.minLength(1, { error: 'is required' })),
+  shareDocumentIds: z._default(
+    z
+      .array(z.string())
+      .check(z.maxLength(0, { error: 'must be empty: case documents are not available in medreview yet, so none can be shared' })),
+    [],
+  ),
+});
+export type HandoffInput = z.output<typeof HandoffBody>;

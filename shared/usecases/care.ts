@@ -1,24 +1,12 @@
-import * as z from '../zod.js';
 import type { Ports } from '../deps.js';
-import { careNoticeEmail, checkInReply, checkInSms, clinicIntroEmail, handoffSms } from '../domain/care-messages.js';
-import { checkInAnswer, checkInPlan, LAST_ASK_DAY, parseCheckInStep, previousAsk } from '../domain/check-ins.js';
-import { dateIn } from '../domain/dates.js';
+import { careNoticeEmail, checkInSms, clinicIntroEmail, handoffSms } from '../domain/care-messages.js';
+import type { HandoffInput } from '../domain/clinics.js';
+import { checkInPlan, parseCheckInStep, previousAsk } from '../domain/check-ins.js';
 import { CaseNotFoundError, CaseStateError, InvalidInputError } from '../domain/errors.js';
 import { reminderScheduleName } from '../domain/reminders.js';
 import type { CaseRecord, Handoff } from '../domain/types.js';
+import { answered, type CarePorts, noticeOnce } from './check-in-replies.js';
 import { channelAddress, emailCoordinators, sendPatientSms, sendSafely } from '../messaging.js';
-
-/** `POST /api/staff/referrals/{id}/handoff`. Case documents are not stored yet, so none can be shared. */
-export const HandoffBody = z.strictObject({
-  clinicId: z.string({ error: 'is required' }).check(z.minLength(1, { error: 'is required' })),
-  shareDocumentIds: z._default(
-    z
-      .array(z.string())
-      .check(z.maxLength(0, { error: 'must be empty: case documents are not available in medreview yet, so none can be shared' })),
-    [],
-  ),
-});
-export type HandoffInput = z.output<typeof HandoffBody>;
 
 /** What happened to each message of a handoff. */
 export type Delivery = 'sent' | 'failed' | 'opted_out' | 'no_consent' | 'no_address' | 'not_repeated';
@@ -35,11 +23,6 @@ export interface HandoffResult {
   checkIns: { step: string; dueAt: string }[];
   sharedDocuments: [];
 }
-
-type CarePorts = Pick<Ports, 'store' | 'clock' | 'config' | 'scheduler' | 'sms' | 'email'>;
-
-/** One coordinator notice per case and program day (a `2`, a silence); the rest of that day's go to the timeline only. */
-const NOTICE_PERIOD_MS = 86_400_000;
 
 /**
  * Hands a released patient over to a clinic of the directory.
@@ -212,54 +195,4 @@ export async function sendCheckIn(referralId: string, step: string, p: CarePorts
   }
   await p.store.markReminder(referralId, step, 'sending', 'sent');
   if (plan.ask) await p.store.addEvent(referralId, { at: now, event: 'checkin_sent', details: { step } });
-}
-
-/**
- * An SMS from a number tied to an open handoff (not a doctor's or a coordinator's): `1` or `2` answers
- * the latest check-in sent (or the handoff SMS before the first). `1` goes on the timeline, and at the
- * day-30 check-in marks care established for a coordinator to confirm; `2` tells the coordinators
- * (once per case and day). Anything else is answered with the question again. Undefined when the
- * number has no open handoff: the message is not for this use case.
- */
-export async function answerCheckIn(from: string, body: string, p: CarePorts): Promise<string | undefined> {
-  const referralId = await p.store.handoffByPhone(from);
-  const record = referralId ? await p.store.getCase(referralId) : undefined;
-  if (!record?.handoff || record.status !== 'released' || record.release?.patientPhone !== from) return undefined;
-  const language = record.release.patientLanguage;
-  const answer = checkInAnswer(body);
-  if (!answer) return checkInSms(language);
-  const id = record.referralId;
-  const sent = (await p.store.reminders(id)).filter((r) => {
-    const c = parseCheckInStep(r.step);
-    return c?.ask && c.handoff === record.handoffNumber && r.state === 'sent';
-  });
-  const step = sent.sort((a, b) => a.dueAt.localeCompare(b.dueAt)).at(-1)?.step ?? `handoff_h${record.handoffNumber}`;
-  const now = p.clock.now().toISOString();
-  await p.store.addEvent(id, { at: now, event: 'checkin_reply', details: { step, answer } });
-  if (answer === '2') {
-    await noticeOnce(record, 'asked for help', [`The patient answered 2 (needs help) to ${step}. Please call them.`], p);
-  } else if (parseCheckInStep(step)?.day === LAST_ASK_DAY && (await p.store.markCareEstablished(id, now))) {
-    await p.store.addEvent(id, { at: now, event: 'care_established_reported', details: { step } });
-    const note = careNoticeEmail(id, 'care established: please confirm', [
-      `The patient answered 1 (has an appointment or was seen) to the day-${LAST_ASK_DAY} check-in.`,
-      'Confirm with the patient or the clinic, then close the case with the outcome care_established.',
-    ]);
-    await sendSafely(() => emailCoordinators(note, p), { referralId: id });
-  }
-  return checkInReply(language, answer);
-}
-
-/** Whether the patient answered this check-in. */
-async function answered(referralId: string, step: string, p: Pick<Ports, 'store'>): Promise<boolean> {
-  return (await p.store.timeline(referralId)).some((e) => e.event === 'checkin_reply' && e.details?.step === step);
-}
-
-/** Emails the coordinators about a case at most once per program day; every notice is on the timeline. */
-async function noticeOnce(record: CaseRecord, subject: string, lines: string[], p: CarePorts): Promise<void> {
-  const now = p.clock.now();
-  const day = dateIn(now, p.config.PROGRAM_TIME_ZONE);
-  const first = await p.store.claimAlert(`care-${record.referralId}-${day}`, now, NOTICE_PERIOD_MS);
-  await p.store.addEvent(record.referralId, { at: now.toISOString(), event: 'care_notice', details: { subject, emailed: first } });
-  if (first)
-    await sendSafely(() => emailCoordinators(careNoticeEmail(record.referralId, subject, lines), p), { referralId: record.referralId });
 }

@@ -3,7 +3,7 @@ import { SMS_REPLIES, staffingEmail } from '../domain/messages.js';
 import { toE164 } from '../domain/phone.js';
 import { parseSms } from '../domain/sms-grammar.js';
 import { logger } from '../logger.js';
-import { answerCheckIn } from './care.js';
+import { answerCheckIn } from './check-in-replies.js';
 import { acceptOffer, declineOffer } from './offers.js';
 import { channelAddress, emailCoordinators } from '../messaging.js';
 import { TryAgainError } from '../domain/errors.js';
