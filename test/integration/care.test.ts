@@ -248,6 +248,18 @@ describe('handoff and check-ins', () => {
     );
     since = await sentSince(rt, mark);
     expect(careNotices(since)).toContain(`Care after release: case ${id} care established: please confirm`);
+    // metrics and CSV: handed over on the day of release, care established within 30 days; no PHI
+    const range = `from=${day}&to=${plusDays(day, 30)}`;
+    const metrics = await staffCall(rt, 'GET', `/api/staff/metrics?${range}`);
+    expect(metrics.json.care).toEqual({
+      released: 1,
+      handoffWithin7Days: { count: 1, share: 1 },
+      careEstablishedWithin30Days: { count: 1, share: 1 },
+      medianDaysToHandoff: 0,
+    });
+    const csv = (await staffCall(rt, 'GET', `/api/staff/referrals.csv?${range}`)).text;
+    expect(csv.trimEnd().split('\r\n')[1]!.split(',').slice(-4)).toEqual([day, response.json.handoff.at, '0', record!.careEstablishedAt]);
+    for (const phi of [PATIENT, '5550150', 'Riverside', '78741']) expect(csv).not.toContain(phi);
     const closed = await staffCall(rt, 'POST', `/api/staff/referrals/${id}/close`, { outcome: 'care_established' });
     expect(closed.json).toEqual({ status: 'closed' });
     expect((await schedules(rt)).filter((n) => n.endsWith(id))).toEqual([]);
