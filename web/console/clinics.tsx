@@ -37,7 +37,7 @@ export function ClinicsPage() {
         <h2 id="directory-title">Clinics ({clinics?.length ?? '…'})</h2>
         {clinics && clinics.length === 0 && <p>The directory is empty: import one below.</p>}
         {clinics && clinics.length > 0 && (
-          <div class="scroll">
+          <div class="scroll" tabIndex={0} role="region" aria-label="Clinic directory table">
             <table class="data" id="clinic-table">
               <thead>
                 <tr>
