@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { documentClient } from '../shared/store/dynamo.js';
 import { createDynamoStore } from '../shared/store/dynamodb/store.js';
 import type { StorePort } from '../shared/store/port.js';
+import { checkClinics, importClinics } from '../shared/usecases/clinics.js';
 import { checkRoster, importRoster } from '../shared/usecases/roster.js';
 import { listTrusted, trustSubmitter, trustTarget, untrustSubmitter } from '../shared/usecases/trust.js';
 import { systemClock, type Clock } from '../shared/ports.js';
@@ -13,6 +14,9 @@ const USAGE = `usage:
   medreview roster import FILE   validate a roster document and replace the stored roster (nothing changes when any entry is bad)
   medreview roster check         coverage gaps (no active primary on shift for a specialty) in the next 14 days
                                  and doctors with no usable channel
+  medreview clinics import FILE  validate a clinic directory ({"clinics": [...]}) and replace the stored one
+                                 (nothing changes when any clinic is bad, e.g. an unknown ZIP code)
+  medreview clinics check        the stored directory: how many clinics, and any that no longer validate
   medreview submitters trust ADDRESS|@DOMAIN     approve an attorney (or a whole domain): their referrals page doctors
   medreview submitters untrust ADDRESS|@DOMAIN   take it off the approved list
   medreview submitters list                      the trusted list
@@ -24,7 +28,7 @@ options:
   --time-zone TZ     the program's time zone for those days (default: $PROGRAM_TIME_ZONE, else America/Chicago)
 
 AWS credentials and region come from the usual AWS environment (profile, AWS_REGION).
-exit codes: 0 ok, 1 roster check found problems, 2 invalid input`;
+exit codes: 0 ok, 1 roster or clinics check found problems, 2 invalid input`;
 
 /** Runs a command; returns the exit code. */
 export async function main(argv: string[], out = console.log, err = console.error): Promise<number> {
@@ -40,7 +44,8 @@ export async function main(argv: string[], out = console.log, err = console.erro
     },
   });
   const [group, command, file] = positionals;
-  const known = group === 'roster' ? ['import', 'check'] : group === 'submitters' ? ['trust', 'untrust', 'list'] : [];
+  const known =
+    group === 'roster' || group === 'clinics' ? ['import', 'check'] : group === 'submitters' ? ['trust', 'untrust', 'list'] : [];
   if (values.help || !known.includes(command ?? '')) {
     (values.help ? out : err)(USAGE);
     return values.help ? 0 : 2;
@@ -60,24 +65,13 @@ export async function main(argv: string[], out = console.log, err = console.erro
   const store = createDynamoStore(documentClient(new DynamoDBClient(local)), table);
   if (group === 'submitters') return submitters(command!, file, { store, clock: systemClock }, out, err);
 
+  if (group === 'clinics') return clinics(command!, file, store, out, err);
+
   if (command === 'import') {
-    if (!file) {
-      err('roster import needs a FILE');
-      return 2;
-    }
-    let document: unknown;
-    try {
-      document = JSON.parse(await readFile(file, 'utf8'));
-    } catch (error) {
-      err(`cannot read ${file} as JSON: ${(error as Error).message}`);
-      return 2;
-    }
+    const document = await readDocument('roster', file, err);
+    if (document === undefined) return 2;
     const result = await importRoster(document, store);
-    if (!result.ok) {
-      err(`the roster has ${result.errors.length} error(s); nothing was changed:`);
-      for (const e of result.errors) err(`  ${e.path}: ${e.message}`);
-      return 2;
-    }
+    if (!result.ok) return invalid('the roster', result.errors, err);
     out(`imported ${result.doctors} doctors, ${result.coordinators} coordinators, ${result.shifts} shifts`);
     return 0;
   }
@@ -98,6 +92,44 @@ export async function main(argv: string[], out = console.log, err = console.erro
   if (report.gaps.length === 0 && report.unreachable.length === 0)
     out(`ok: a primary is on shift for all of the next ${days} days and every active doctor is reachable`);
   return report.gaps.length || report.unreachable.length ? 1 : 0;
+}
+
+/** Reads a JSON document named on the command line; undefined (and a message) when it cannot. */
+async function readDocument(what: string, file: string | undefined, err: (s: string) => void): Promise<unknown> {
+  if (!file) {
+    err(`${what} import needs a FILE`);
+    return undefined;
+  }
+  try {
+    return JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    err(`cannot read ${file} as JSON: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
+/** Lists every error of a refused import; exit code 2. */
+function invalid(what: string, errors: { path: string; message: string }[], err: (s: string) => void): number {
+  err(`${what} has ${errors.length} error(s); nothing was changed:`);
+  for (const e of errors) err(`  ${e.path}: ${e.message}`);
+  return 2;
+}
+
+/** `clinics import FILE` and `clinics check`. */
+async function clinics(command: string, file: string | undefined, store: StorePort, out: (s: string) => void, err: (s: string) => void) {
+  if (command === 'import') {
+    const document = await readDocument('clinics', file, err);
+    if (document === undefined) return 2;
+    const result = await importClinics(document, store);
+    if (!result.ok) return invalid('the clinic directory', result.errors, err);
+    out(`imported ${result.clinics} clinics (${result.active} active)`);
+    return 0;
+  }
+  const report = await checkClinics(store);
+  for (const e of report.errors) out(`invalid: ${e.path}: ${e.message}`);
+  if (report.active === 0) out('no active clinic: released patients cannot be matched to a clinic');
+  if (report.errors.length === 0 && report.active > 0) out(`ok: ${report.clinics} clinics, ${report.active} active`);
+  return report.errors.length || report.active === 0 ? 1 : 0;
 }
 
 function isTimeZone(name: string): boolean {

@@ -19,8 +19,10 @@ import { buildWeb } from '../web/build.js';
 import { ROUTES } from '../functions/routes.js';
 import { lanePatterns } from '../shared/domain/lanes.js';
 import { lanePriority } from '../shared/stream/lane.js';
+import { importClinics } from '../shared/usecases/clinics.js';
 import { importRoster } from '../shared/usecases/roster.js';
 import { demoRoster } from './demo-roster.js';
+import { demoClinics } from './demo-clinics.js';
 import { LocalAuthorizer } from './auth.js';
 import { DEMO_ACCOUNTS, EXTERNAL_CLIENT_ID, startLocalOidc } from './oidc.js';
 import { signInCodeEmail } from './sign-in-codes.js';
@@ -183,6 +185,10 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
   ]);
   if (options.seedDemo && (await deps.store.roster()).doctors.length === 0) {
     await importRoster(demoRoster(clock.now()), deps.store);
+  }
+  if (options.seedDemo && (await deps.store.clinics()).length === 0) {
+    const loaded = await importClinics(demoClinics(), deps.store);
+    if (!loaded.ok) throw new Error(`the demo clinic directory is invalid: ${JSON.stringify(loaded.errors)}`);
   }
 
   // the table stream read by two independent pollers, as by the two event source mappings in AWS

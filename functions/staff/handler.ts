@@ -4,15 +4,20 @@ import * as z from '../../shared/zod.js';
 import { wire } from '../../shared/deps.js';
 import { releaseSchema } from '../../shared/domain/reminders.js';
 import { validBody, validQuery } from '../../shared/http/body.js';
+import { ClinicImportQuery, ClinicMatchQuery, HandoffBody } from '../../shared/domain/clinics.js';
 import { CoverageQuery } from '../../shared/domain/coverage.js';
 import { DateRangeQuery } from '../../shared/domain/metrics.js';
 import { NoteBody } from '../../shared/domain/notes.js';
 import { ForbiddenError, NotFoundError, UnauthorizedError, UnprocessableError } from '../../shared/http/errors.js';
 import { json, jsonBody, lowerCaseHeaders, problemJson, SECURITY_HEADERS, type ParsedEvent } from '../../shared/http/middleware.js';
 import { lazyKeyedHash } from '../../shared/lazy.js';
+import { sesEmail } from '../../shared/email/ses.js';
 import { eventBridgeScheduler } from '../../shared/scheduler/eventbridge.js';
+import { endUserMessagingSms } from '../../shared/sms/end-user-messaging.js';
 import { dynamoStore } from '../../shared/store/dynamo.js';
 import { closeCase, programToday, recordRelease } from '../../shared/usecases/release.js';
+import { handOff } from '../../shared/usecases/care.js';
+import { clinicsForCase, importClinics } from '../../shared/usecases/clinics.js';
 import { checkRoster, importRoster, rosterWithChannels } from '../../shared/usecases/roster.js';
 import { addNote, caseDetail, casesReport, ListQuery, listCases, metrics } from '../../shared/usecases/staff.js';
 import { approveCase, listTrusted, trustSubmitter, trustTarget, untrustSubmitter } from '../../shared/usecases/trust.js';
@@ -22,6 +27,8 @@ import { ports } from './ports.js';
 const deps = wire(ports, {
   store: dynamoStore,
   scheduler: eventBridgeScheduler,
+  email: sesEmail,
+  sms: endUserMessagingSms,
   // only the A-number filter of the case list hashes: KMS loads on that first use
   keyedHash: lazyKeyedHash(() => import('../../shared/hash/kms.js').then((m) => m.kmsKeyedHash)),
 });
@@ -77,6 +84,18 @@ const actions: Record<RouteKey<'staff'>, Action> = {
     if (!result.ok) throw new UnprocessableError('the roster has invalid entries; nothing was changed', result.errors);
     return json(200, result);
   },
+  'GET /api/staff/clinics': async () => json(200, { clinics: await deps().store.clinics() }),
+  async 'PUT /api/staff/clinics'(event) {
+    // `?dryRun=true` checks everything (ZIP codes included) and changes nothing: the console's preview
+    const { dryRun } = validQuery(ClinicImportQuery, event.queryStringParameters);
+    const result = await importClinics(event.parsedBody, dryRun ? { replaceClinics: async () => {} } : deps().store);
+    if (!result.ok) throw new UnprocessableError('the clinic directory has invalid entries; nothing was changed', result.errors);
+    return json(200, { ...result, dryRun });
+  },
+  'GET /api/staff/referrals/{id}/clinics': async (event, _actor, id) =>
+    json(200, await clinicsForCase(id, validQuery(ClinicMatchQuery, event.queryStringParameters).radiusMiles, deps())),
+  'POST /api/staff/referrals/{id}/handoff': async (event, actor, id) =>
+    json(200, await handOff(id, validBody(HandoffBody, event.parsedBody), actor, deps())),
   async 'GET /api/staff/coverage'(event) {
     const d = deps();
     const { days } = validQuery(CoverageQuery, event.queryStringParameters);

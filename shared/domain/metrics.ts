@@ -15,6 +15,10 @@ export interface ReportCase {
   closedAt?: string;
   outcome?: string;
   holdReason?: string;
+  /** From the case's release and handoff (read per released case): dates only, never where the patient went. */
+  releasedOn?: string;
+  firstHandoffAt?: string;
+  careEstablishedAt?: string;
 }
 
 export const CLOSE_OUTCOMES: CloseOutcome[] = [
@@ -78,6 +82,47 @@ export interface ProgramMetrics {
   weeks: WeekCounts[];
   timeToAccept: { all: Percentiles; urgent: Percentiles; routine: Percentiles };
   outcomes: Record<CloseOutcome, number>;
+  care: CareMetrics;
+}
+
+export interface CareMetrics {
+  /** Released patients among the range's cases: the denominator of both shares. */
+  released: number;
+  /** Handed over to a clinic at most 7 days after the release date; `share` 0–1, one more decimal than a percent. */
+  handoffWithin7Days: { count: number; share: number | null };
+  /** Care established (the patient's day-30 `1`, or a close with outcome care_established) at most 30 days after release. */
+  careEstablishedWithin30Days: { count: number; share: number | null };
+  /** Median whole days from the release date to the first handoff's program date; null when nobody was handed over. */
+  medianDaysToHandoff: number | null;
+}
+
+/** Program days from the release date to an instant's date. */
+const daysAfterRelease = (releasedOn: string, at: string, timeZone: string) =>
+  (Date.parse(dateIn(new Date(at), timeZone)) - Date.parse(releasedOn)) / 86_400_000;
+
+/** When care was established: the patient's report, or a coordinator's close with that outcome. */
+const careAt = (c: ReportCase) => c.careEstablishedAt ?? (c.outcome === 'care_established' ? c.closedAt : undefined);
+
+/** Care after release over the range's released patients (see `CareMetrics`). */
+export function careMetrics(cases: ReportCase[], timeZone: string): CareMetrics {
+  const released = cases.filter((c) => c.releasedOn);
+  const within = (at: (c: ReportCase) => string | undefined, days: number) =>
+    released.filter((c) => {
+      const when = at(c);
+      return when !== undefined && daysAfterRelease(c.releasedOn!, when, timeZone) <= days;
+    }).length;
+  const share = (n: number) => (released.length ? Math.round((n / released.length) * 1000) / 1000 : null);
+  const toHandoff = released
+    .filter((c) => c.firstHandoffAt)
+    .map((c) => Math.max(0, daysAfterRelease(c.releasedOn!, c.firstHandoffAt!, timeZone)));
+  const handoffs = within((c) => c.firstHandoffAt, 7);
+  const care = within(careAt, 30);
+  return {
+    released: released.length,
+    handoffWithin7Days: { count: handoffs, share: share(handoffs) },
+    careEstablishedWithin30Days: { count: care, share: share(care) },
+    medianDaysToHandoff: percentiles(toHandoff).medianMinutes,
+  };
 }
 
 /**
@@ -116,6 +161,7 @@ export function programMetrics(cases: ReportCase[], range: DateRange, timeZone: 
       routine: percentiles(minutes.routine),
     },
     outcomes,
+    care: careMetrics(cases, timeZone),
   };
 }
 
@@ -150,11 +196,15 @@ export const CSV_COLUMNS = [
   'minutes_to_accept',
   'closed_at',
   'outcome',
+  'released_on',
+  'first_handoff_at',
+  'days_to_handoff',
+  'care_established_at',
 ] as const;
 
 /**
  * The cases as CSV (RFC 4180, header row, CRLF), oldest first: ids, dates, urgency, reasons (`;`
- * between them), status and outcome only. Never a name, an A-number, a date of birth or medical text.
+ * between them), status and outcome, and the release → handoff → care dates only. Never a name, an A-number, a date of birth or medical text.
  */
 export function casesCsv(cases: ReportCase[], timeZone: string): string {
   const rows = [...cases]
@@ -175,6 +225,10 @@ export function casesCsv(cases: ReportCase[], timeZone: string): string {
         toAccept === undefined ? '' : (Math.round(toAccept * 10) / 10).toString(),
         c.closedAt ?? '',
         c.outcome ?? '',
+        c.releasedOn ?? '',
+        c.firstHandoffAt ?? '',
+        c.releasedOn && c.firstHandoffAt ? String(daysAfterRelease(c.releasedOn, c.firstHandoffAt, timeZone)) : '',
+        careAt(c) ?? '',
       ];
     });
   return stringify(rows, { header: true, columns: [...CSV_COLUMNS], record_delimiter: 'windows' });

@@ -3,6 +3,7 @@ import { addDays, instantAt, isRealDate } from './dates.js';
 import { hasControlCharacters, languageTag, optionalText, usState } from './referral.js';
 import { toUsSmsPhone } from './patient-phone.js';
 import type { Release } from './types.js';
+import { clinicService, zipCode } from './clinics.js';
 
 export interface PlanStep {
   step: string;
@@ -60,6 +61,11 @@ export function releaseSchema(today: string, maxAgeDays = STAFF_RELEASE_DAYS) {
       patientPhone: z.optional(patientPhone),
       patientLanguage: languageTag,
       smsConsent: z.boolean({ error: 'must be true or false' }),
+      zip: z.optional(zipCode),
+      needs: z.optional(
+        z.array(clinicService).check(z.refine((a) => new Set(a).size === a.length, { error: 'must not list a need twice' })),
+      ),
+      insured: z.optional(z.boolean({ error: 'must be true or false' })),
     },
     { error: 'must be an object' },
   );

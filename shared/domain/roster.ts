@@ -21,9 +21,9 @@ const instant = z.pipe(
   z.iso.datetime({ offset: true, error: 'must be a date-time with an offset, e.g. 2026-11-28T08:00:00-06:00' }),
   z.transform((s: string) => new Date(s).toISOString()),
 );
-const id = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,39}$/, { error: 'must be 1-40 lower-case letters, digits or dashes' }));
+export const id = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{0,39}$/, { error: 'must be 1-40 lower-case letters, digits or dashes' }));
 
-const email = z.pipe(
+export const email = z.pipe(
   z.email({ error: 'must be an email address' }),
   z.transform((e: string) => e.toLowerCase()),
 );

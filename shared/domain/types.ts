@@ -1,3 +1,4 @@
+import type { ClinicService } from './clinics.js';
 import type { Referral } from './referral.js';
 import type { Urgency } from './triage.js';
 
@@ -43,6 +44,20 @@ export interface Release {
   patientPhone?: string;
   patientLanguage: string;
   smsConsent: boolean;
+  /** Where the patient goes: the ZIP clinics are matched around, what they need, and whether they are insured (default no). */
+  zip?: string;
+  needs?: ClinicService[];
+  insured?: boolean;
+}
+
+/** The clinic a coordinator handed the patient over to; a later handoff (the patient moved) supersedes it. */
+export interface Handoff {
+  /** 1 for the first handoff of the case, 2 for the one that superseded it, … */
+  number: number;
+  clinicId: string;
+  clinicName: string;
+  at: string;
+  by: string;
 }
 
 export interface CaseRecord {
@@ -92,6 +107,13 @@ export interface CaseRecord {
   /** When the coordinators' notice of a hold went out. */
   holdNoticeAt?: string;
   introSentAt?: string;
+  /** The current handoff and its number (the condition a superseding handoff is written under). */
+  handoff?: Handoff;
+  handoffNumber?: number;
+  /** When the first handoff was made (release → handoff metrics). */
+  firstHandoffAt?: string;
+  /** The patient answered 1 at the day-30 check-in: care established, for a coordinator to confirm by closing. */
+  careEstablishedAt?: string;
 }
 
 /** pending → sending (claimed, token hash stored) → sent; skipped when the address is unusable. */

@@ -112,6 +112,18 @@ export const caseChanges = {
     set: { status: 'closed', outcome, closedAt: at },
     remove: ['nextWaveAt'],
   }),
+  /** The release gains or corrects where the patient goes (zip, needs, insured); its date and reminders stay. */
+  updateRelease: (release: CaseRecord['release']): CaseChange => ({ when: is('status', 'released'), set: { release } }),
+  /** A handoff to a clinic, superseding the one numbered `number - 1` (two at once: one wins). */
+  recordHandoff: (handoff: NonNullable<CaseRecord['handoff']>): CaseChange => ({
+    when: all(is('status', 'released'), handoff.number === 1 ? absent('handoffNumber') : is('handoffNumber', handoff.number - 1)),
+    set: { handoff, handoffNumber: handoff.number, ...(handoff.number === 1 ? { firstHandoffAt: handoff.at } : {}) },
+  }),
+  /** The patient reported care at the last check-in: marked once, for a coordinator to confirm. */
+  markCareEstablished: (at: string): CaseChange => ({
+    when: all(is('status', 'released'), absent('careEstablishedAt')),
+    set: { careEstablishedAt: at },
+  }),
   sweepFrom: (at: string): CaseChange => ({ set: { sweepAt: at } }),
   setSweepAt: (seen: string | undefined, next: string | undefined): CaseChange => ({
     when: seen === undefined ? absent('sweepAt') : is('sweepAt', seen),
@@ -144,6 +156,9 @@ export function namedCaseChanges(apply: (referralId: string, change: CaseChange)
     reportOutcome: (id, outcome, at) => apply(id, caseChanges.reportOutcome(outcome, at)),
     withdrawOutcome: (id, at) => apply(id, caseChanges.withdrawOutcome(at)),
     closeCase: (id, outcome, at) => apply(id, caseChanges.closeCase(outcome, at)),
+    updateRelease: (id, release) => apply(id, caseChanges.updateRelease(release)),
+    recordHandoff: (id, handoff) => apply(id, caseChanges.recordHandoff(handoff)),
+    markCareEstablished: (id, at) => apply(id, caseChanges.markCareEstablished(at)),
     sweepFrom: (id, at) => apply(id, caseChanges.sweepFrom(at)),
     setSweepAt: (id, seen, next) => apply(id, caseChanges.setSweepAt(seen, next)),
   };

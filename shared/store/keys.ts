@@ -11,6 +11,9 @@ export const keys = {
   doctor: (id: string) => ({ pk: 'ROSTER', sk: `DOC#${id}` }),
   coordinator: (id: string) => ({ pk: 'ROSTER', sk: `COORD#${id}` }),
   shift: (startIso: string, doctorId: string) => ({ pk: 'ROSTER', sk: `SHIFT#${startIso}#${doctorId}` }),
+  clinic: (id: string) => ({ pk: 'CLINICS', sk: `CLINIC#${id}` }),
+  /** A released patient's number → the case of their latest handoff (check-in replies are matched by it). */
+  handoffPhone: (phone: string) => ({ pk: `PATIENT#${phone}`, sk: 'HANDOFF' }),
   channel: (address: string) => ({ pk: `CHANNEL#${address}`, sk: 'CHANNEL' }),
   /** The trusted list: one partition, `email:<address>` or `domain:<domain>`. */
   trusted: (entry: { email?: string; domain?: string }) => ({

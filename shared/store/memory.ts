@@ -1,4 +1,5 @@
 import type { ReportCase } from '../domain/metrics.js';
+import type { Clinic } from '../domain/clinics.js';
 import type { Roster } from '../domain/roster.js';
 import type { CaseRecord, Offer, Reminder, TimelineEvent } from '../domain/types.js';
 import { caseChanges, namedCaseChanges, newCase, openForOffers, type CaseChange, type Condition } from './case-changes.js';
@@ -241,6 +242,15 @@ export function memoryStore(): StorePort {
       reminder.state = to;
       return true;
     },
+
+    // ---- clinics and handoffs -------------------------------------------------------------------
+    clinics: async () => values<Clinic>('CLINICS', 'CLINIC#'),
+    async replaceClinics(clinics) {
+      partitions.delete('CLINICS');
+      for (const c of clinics) put(keys.clinic(c.id), c);
+    },
+    setHandoffPhone: async (phone, referralId) => put(keys.handoffPhone(phone), { referralId }),
+    handoffByPhone: async (phone) => item<{ referralId: string }>(keys.handoffPhone(phone))?.referralId,
   };
 }
 

@@ -1,10 +1,12 @@
 import type { ReportCase } from '../domain/metrics.js';
+import type { Clinic } from '../domain/clinics.js';
 import type { Coordinator, Doctor, Roster } from '../domain/roster.js';
 import type {
   AttorneyOutcome,
   CaseRecord,
   ChannelState,
   CloseOutcome,
+  Handoff,
   HoldReason,
   Offer,
   Release,
@@ -20,7 +22,16 @@ import type { SUMMARY_FIELDS } from './items.js';
  * `shared/store/memory.ts` the same semantics in plain Maps (tests). Every conditional change says by
  * its answer whether it happened (false, 'exists', 'closed', …); none of them takes a condition.
  */
-export interface StorePort extends CasePort, TimelinePort, OfferPort, RosterPort, ChannelPort, TrustPort, LimitPort, ReminderPort {}
+export interface StorePort
+  extends CasePort,
+    TimelinePort,
+    OfferPort,
+    RosterPort,
+    ChannelPort,
+    TrustPort,
+    LimitPort,
+    ReminderPort,
+    ClinicPort {}
 
 /** The fields the A-number index projects: the staff list's (no referral content). */
 export type CaseSummary = Pick<CaseRecord, (typeof SUMMARY_FIELDS)[number]>;
@@ -108,6 +119,12 @@ export interface CasePort {
   withdrawOutcome(referralId: string, at: string): Promise<boolean>;
   /** Closes a case not closed yet with its outcome; no next wave. */
   closeCase(referralId: string, outcome: CloseOutcome, at: string): Promise<boolean>;
+  /** A released case's release gains or corrects zip, needs and insured (its date and reminders stay). */
+  updateRelease(referralId: string, release: Release): Promise<boolean>;
+  /** Records a handoff while the case is released and its previous handoff is the one numbered `number - 1`. */
+  recordHandoff(referralId: string, handoff: Handoff): Promise<boolean>;
+  /** Marks a released case's care established (once), for a coordinator to confirm. */
+  markCareEstablished(referralId: string, at: string): Promise<boolean>;
   /** The sweeper looks at the case from `at` on (something was left for it). */
   sweepFrom(referralId: string, at: string): Promise<boolean>;
   /** Sets (or, with undefined, clears) when the sweeper next looks, unless it changed since `seen` was read. */
@@ -237,6 +254,18 @@ export interface ReminderPort {
   reminders(referralId: string): Promise<Reminder[]>;
   /** Moves a reminder from `from` to `to`; false when it was not in `from`. */
   markReminder(referralId: string, step: string, from: Reminder['state'], to: Reminder['state']): Promise<boolean>;
+}
+
+/** The clinic directory, and which released patient a phone number belongs to (check-in replies). */
+export interface ClinicPort {
+  /** The directory, by id. */
+  clinics(): Promise<Clinic[]>;
+  /** Replaces the whole directory. */
+  replaceClinics(clinics: Clinic[]): Promise<void>;
+  /** The patient with this number was handed over in this case (the latest handoff to that number wins). */
+  setHandoffPhone(phone: string, referralId: string): Promise<void>;
+  /** The case of the latest handoff to this number, if any. */
+  handoffByPhone(phone: string): Promise<string | undefined>;
 }
 
 /** The attorney email a case came from, as the store keys its submitter. */

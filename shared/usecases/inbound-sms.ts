@@ -5,6 +5,7 @@ import { SMS_REPLIES, staffingEmail } from '../domain/messages.js';
 import { toE164 } from '../domain/phone.js';
 import { parseSms } from '../domain/sms-grammar.js';
 import { logger } from '../logger.js';
+import { answerCheckIn } from './check-in-replies.js';
 import { acceptOffer, declineOffer } from './offers.js';
 import { channelAddress, emailCoordinators } from '../messaging.js';
 import { TryAgainError } from '../domain/errors.js';
@@ -36,7 +37,12 @@ export async function handleInboundSms(fromRaw: string, body: string, p: Ports):
   const now = p.clock.now().toISOString();
   const sender = await p.store.personByPhone(from);
   if (!sender) {
-    await answerUnknownNumber(from, command, reply, p);
+    // a released patient answering a check-in: matched by the number and the open handoff (STOP and
+    // START are the opt-out rules', whoever sends them)
+    const optOut = command.kind === 'stop' || command.kind === 'start';
+    const checkIn = optOut ? undefined : await answerCheckIn(from, body, p);
+    if (checkIn) await reply(checkIn);
+    else await answerUnknownNumber(from, command, reply, p);
     return replies;
   }
 

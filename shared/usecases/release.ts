@@ -30,7 +30,14 @@ export async function recordRelease(
   if (!record) throw new CaseNotFoundError();
   if (record.status === 'closed') throw new CaseClosedError();
   const now = p.clock.now();
-  const kept = record.release ?? (await keepRelease(referralId, release, actor, now.toISOString(), p));
+  let kept = record.release ?? (await keepRelease(referralId, release, actor, now.toISOString(), p));
+  if (record.release && carePlaceChanged(record.release, release)) {
+    // recording it again may add or correct where the patient goes; the date and reminders stay
+    const { zip, needs, insured } = release;
+    kept = { ...record.release, zip, needs, insured };
+    await p.store.updateRelease(referralId, kept);
+    await p.store.addEvent(referralId, { at: now.toISOString(), event: 'release_updated', actor });
+  }
   await stopPaging(referralId, now.toISOString(), p); // every time: a retry finishes what a failed call began
   const earliest = new Date(now.getTime() + 60_000);
   for (const step of reminderPlan(kept, p.config.PROGRAM_TIME_ZONE)) {
@@ -148,6 +155,12 @@ async function stopPaging(referralId: string, now: string, p: Pick<Ports, 'store
   for (const offer of await p.store.listOffers(referralId)) {
     if (offer.state === 'open') await p.store.closeOffer(offer, 'withdrawn', now);
   }
+}
+
+/** Whether a repeated release names another place or other needs than the stored one. */
+function carePlaceChanged(stored: Release, next: Release): boolean {
+  const place = (r: Release) => JSON.stringify([r.zip, [...(r.needs ?? [])].sort(), r.insured ?? false]);
+  return place(stored) !== place(next);
 }
 
 /** The program's calendar date now. */

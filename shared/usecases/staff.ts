@@ -1,6 +1,7 @@
 import * as z from '../zod.js';
 import type { Deps, Ports } from '../deps.js';
-import { casesCsv, programMetrics, rangeInstants, type DateRange } from '../domain/metrics.js';
+import { mapLimit } from '../concurrency.js';
+import { casesCsv, programMetrics, rangeInstants, type DateRange, type ReportCase } from '../domain/metrics.js';
 import { STATUSES, type CaseRecord, type Offer, type TimelineEvent } from '../domain/types.js';
 import { aNumber } from '../domain/referral.js';
 import { CaseNotFoundError, InvalidInputError } from '../domain/errors.js';
@@ -123,12 +124,26 @@ export async function addNote(referralId: string, text: string, actor: string, p
 /** Program metrics over the cases submitted in a range of program-time-zone days (read through the creation-date index). */
 export async function metrics(range: DateRange, p: Pick<Ports, 'store' | 'config'>) {
   const { start, end } = rangeInstants(range, p.config.PROGRAM_TIME_ZONE);
-  return programMetrics(await p.store.casesCreatedBetween(start, end), range, p.config.PROGRAM_TIME_ZONE);
+  return programMetrics(await withCareDates(await p.store.casesCreatedBetween(start, end), p), range, p.config.PROGRAM_TIME_ZONE);
+}
+
+/**
+ * The release, first handoff and care dates of the released and closed cases, read case by case (8 at a
+ * time): the creation-date index projects the list fields only, and released patients are a small share.
+ */
+async function withCareDates(cases: ReportCase[], p: Pick<Ports, 'store'>): Promise<ReportCase[]> {
+  return mapLimit(cases, 8, async (c) => {
+    if (c.status !== 'released' && c.status !== 'closed') return c;
+    const record = await p.store.getCase(c.referralId);
+    if (!record?.release) return c;
+    const { firstHandoffAt, careEstablishedAt } = record;
+    return { ...c, releasedOn: record.release.releasedOn, firstHandoffAt, careEstablishedAt };
+  });
 }
 
 /** The same cases as `metrics`, one CSV row each, with no PHI; and a file name for the download. */
 export async function casesReport(range: DateRange, p: Pick<Ports, 'store' | 'config'>): Promise<{ filename: string; csv: string }> {
   const { start, end } = rangeInstants(range, p.config.PROGRAM_TIME_ZONE);
-  const csv = casesCsv(await p.store.casesCreatedBetween(start, end), p.config.PROGRAM_TIME_ZONE);
+  const csv = casesCsv(await withCareDates(await p.store.casesCreatedBetween(start, end), p), p.config.PROGRAM_TIME_ZONE);
   return { filename: `medreview-referrals-${range.from}-to-${range.to}.csv`, csv };
 }

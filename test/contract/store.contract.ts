@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { CaseRecord } from '../../shared/domain/types.js';
 import { BadCursorError, type StorePort } from '../../shared/store/port.js';
 import { caseRecord, offerRecord } from '../fixtures/case.js';
+import { clinicEntry } from '../fixtures/clinic.js';
 import { coordinatorEntry, doctorEntry, parsedRoster, shiftEntry } from '../fixtures/roster.js';
 
 const AT = '2026-05-15T17:05:00.000Z';
@@ -620,6 +621,52 @@ export function storeContract(name: string, makeStore: () => Promise<StorePort>)
         expect(await store.markReminder(id, 'day-1', 'sending', 'sent')).toBe(true);
         expect(await store.markReminder(id, 'day-9', 'scheduled', 'cancelled')).toBe(false);
         expect((await store.reminders(id))[0].state).toBe('sent');
+      });
+    });
+
+    describe('care after release: clinics, handoffs, care established', () => {
+      const release = { releasedOn: '2026-05-20', state: 'TX', patientLanguage: 'es', smsConsent: true, zip: '78741' };
+      const handoff = (number: number, clinicId = 'riverside') => ({ number, clinicId, clinicName: 'Riverside', at: AT, by: 'staff:c' });
+
+      it('replaces the whole clinic directory and lists it by id', async () => {
+        await store.replaceClinics([clinicEntry({ id: 'b' }), clinicEntry({ id: 'a', email: undefined })]);
+        expect((await store.clinics()).map((c) => c.id)).toEqual(['a', 'b']);
+        expect((await store.clinics())[1]).toEqual(clinicEntry({ id: 'b' }));
+        await store.replaceClinics([clinicEntry({ id: 'c' })]);
+        expect((await store.clinics()).map((c) => c.id)).toEqual(['c']);
+        await store.replaceClinics([]);
+        expect(await store.clinics()).toEqual([]);
+      });
+
+      it('records handoffs in order while released: the first, then one superseding it; a stale one is refused', async () => {
+        const { referralId: id } = caseRecord();
+        await store.createCase(caseRecord());
+        expect(await store.recordHandoff(id, handoff(1))).toBe(false); // not released yet
+        await store.releaseCase(id, release);
+        expect(await store.recordHandoff(id, handoff(1))).toBe(true);
+        expect(await store.recordHandoff(id, handoff(1, 'other'))).toBe(false);
+        expect(await store.recordHandoff(id, handoff(2, 'other'))).toBe(true);
+        expect(await store.recordHandoff(id, handoff(2, 'third'))).toBe(false);
+        expect(await store.getCase(id)).toMatchObject({ handoff: handoff(2, 'other'), handoffNumber: 2, firstHandoffAt: AT });
+      });
+
+      it('updates the release of a released case only, and marks care established once', async () => {
+        const { referralId: id } = caseRecord();
+        await store.createCase(caseRecord());
+        expect(await store.updateRelease(id, release)).toBe(false);
+        expect(await store.markCareEstablished(id, AT)).toBe(false);
+        await store.releaseCase(id, release);
+        expect(await store.updateRelease(id, { ...release, zip: '77081', needs: ['prenatal'] })).toBe(true);
+        expect(await store.markCareEstablished(id, AT)).toBe(true);
+        expect(await store.markCareEstablished(id, later(HOUR).toISOString())).toBe(false);
+        expect(await store.getCase(id)).toMatchObject({ release: { zip: '77081', needs: ['prenatal'] }, careEstablishedAt: AT });
+      });
+
+      it('finds the case of the latest handoff to a phone number', async () => {
+        expect(await store.handoffByPhone('+15125550177')).toBeUndefined();
+        await store.setHandoffPhone('+15125550177', 'MR-CASE0001');
+        await store.setHandoffPhone('+15125550177', 'MR-CASE0002');
+        expect(await store.handoffByPhone('+15125550177')).toBe('MR-CASE0002');
       });
     });
   });

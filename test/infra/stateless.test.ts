@@ -79,7 +79,7 @@ describe('least privilege: each function may do what its ports need and nothing 
     intake: { table: write, idempotency, other: [] },
     offers: { table: write, other: [...email, ...scheduler, ...sms] },
     outcome: { table: write, other: [...email, ...scheduler] },
-    staff: { table: [...write, 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem'].sort(), other: scheduler },
+    staff: { table: [...write, 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem'].sort(), other: [...email, ...scheduler, ...sms] },
     dispatcher: {
       table: [...write, ...streamRead, 'dynamodb:DeleteItem'].sort(),
       other: ['dynamodb:ListStreams', ...email, ...scheduler, ...sms],
@@ -113,7 +113,7 @@ describe('least privilege: each function may do what its ports need and nothing 
     });
   }
 
-  it('lets no function scan or batch-get, only staff (roster import) batch-write, and only intake touch idempotency records', () => {
+  it('lets no function scan or batch-get, only staff (roster and clinic imports) batch-write, and only intake touch idempotency records', () => {
     expect(Object.keys(expected).sort()).toEqual(
       Object.keys(functions)
         .map((id) => id.replace(/[0-9A-F]{8}$/, ''))
@@ -286,6 +286,10 @@ describe('REST API', () => {
     'GET /api/staff/submitters',
     'POST /api/staff/submitters',
     'DELETE /api/staff/submitters/{entry}',
+    'GET /api/staff/clinics',
+    'PUT /api/staff/clinics',
+    'GET /api/staff/referrals/{id}/clinics',
+    'POST /api/staff/referrals/{id}/handoff',
   ];
   const publicRoutes = [
     'GET /api/health',

@@ -346,7 +346,7 @@ describe('GET /api/staff/metrics and /api/staff/referrals.csv', () => {
     expect(r.headers.get('content-disposition')).toBe(`attachment; filename="medreview-referrals-${today}-to-${laterDay}.csv"`);
     const lines = r.text.trimEnd().split('\r\n');
     expect(lines[0]).toBe(
-      'referral_id,submitted_at,submitted_date,week_start,urgency,reasons,status,hold_reason,accepted_at,minutes_to_accept,closed_at,outcome',
+      'referral_id,submitted_at,submitted_date,week_start,urgency,reasons,status,hold_reason,accepted_at,minutes_to_accept,closed_at,outcome,released_on,first_handoff_at,days_to_handoff,care_established_at',
     );
     expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual([urgent, routine, later]);
     const urgentRow = lines[1].split(',');
@@ -361,6 +361,10 @@ describe('GET /api/staff/metrics and /api/staff/referrals.csv', () => {
       expect.any(String),
       expect.any(String),
       'care_established',
+      '',
+      '',
+      '',
+      expect.any(String),
     ]);
     expect(Number(urgentRow[9])).toBeGreaterThanOrEqual(12);
     const referral = validReferral();

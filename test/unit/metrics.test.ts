@@ -122,6 +122,46 @@ describe('program metrics', () => {
   });
 });
 
+describe('care after release metrics', () => {
+  const range = { from: '2026-11-01', to: '2026-11-14' };
+  // released on 2026-11-10; instants are 15:00 UTC = 09:00 in Chicago
+  const released = (overrides: Partial<ReportCase>) => summary({ status: 'released', releasedOn: '2026-11-10', ...overrides });
+  const cases = [
+    released({ referralId: 'MR-00000001', firstHandoffAt: '2026-11-12T15:00:00.000Z', careEstablishedAt: '2026-12-10T15:00:00.000Z' }),
+    released({ referralId: 'MR-00000002', firstHandoffAt: '2026-11-17T15:00:00.000Z' }), // day 7: within
+    released({ referralId: 'MR-00000003', firstHandoffAt: '2026-11-18T15:00:00.000Z' }), // day 8: late
+    released({
+      referralId: 'MR-00000004',
+      status: 'closed',
+      outcome: 'care_established',
+      closedAt: '2026-12-11T15:00:00.000Z', // day 31: late
+      firstHandoffAt: '2026-11-10T20:00:00.000Z',
+    }),
+    released({ referralId: 'MR-00000005' }),
+    summary({ referralId: 'MR-00000006', status: 'closed', outcome: 'care_established', closedAt: '2026-11-20T15:00:00.000Z' }),
+  ];
+
+  it('counts handoffs within 7 days and care within 30 among the released patients, and the median days to handoff', () => {
+    expect(programMetrics(cases, range, TZ).care).toEqual({
+      released: 5,
+      handoffWithin7Days: { count: 3, share: 0.6 },
+      careEstablishedWithin30Days: { count: 1, share: 0.2 },
+      medianDaysToHandoff: 4.5,
+    });
+    expect(programMetrics([], range, TZ).care).toEqual({
+      released: 0,
+      handoffWithin7Days: { count: 0, share: null },
+      careEstablishedWithin30Days: { count: 0, share: null },
+      medianDaysToHandoff: null,
+    });
+  });
+
+  it('writes the release, first handoff and care dates to the CSV, and the days between', () => {
+    const rows = casesCsv(cases.slice(0, 1), TZ).split('\r\n');
+    expect(rows[1]!.split(',').slice(-4)).toEqual(['2026-11-10', '2026-11-12T15:00:00.000Z', '2', '2026-12-10T15:00:00.000Z']);
+  });
+});
+
 describe('cases CSV', () => {
   it('has a header and one row per case, oldest first, reasons joined by semicolons', () => {
     const csv = casesCsv(
@@ -141,9 +181,9 @@ describe('cases CSV', () => {
     );
 
     expect(csv.split('\r\n')).toEqual([
-      'referral_id,submitted_at,submitted_date,week_start,urgency,reasons,status,hold_reason,accepted_at,minutes_to_accept,closed_at,outcome',
-      'MR-00000001,2026-11-04T15:00:00.000Z,2026-11-04,2026-11-02,urgent,attorney_marked_urgent;risk:pregnancy,closed,,2026-11-04T15:12:30.000Z,12.5,2026-11-20T16:00:00.000Z,parole_granted',
-      'MR-00000002,2026-11-05T15:00:00.000Z,2026-11-05,2026-11-02,routine,,awaiting_review,,,,,',
+      'referral_id,submitted_at,submitted_date,week_start,urgency,reasons,status,hold_reason,accepted_at,minutes_to_accept,closed_at,outcome,released_on,first_handoff_at,days_to_handoff,care_established_at',
+      'MR-00000001,2026-11-04T15:00:00.000Z,2026-11-04,2026-11-02,urgent,attorney_marked_urgent;risk:pregnancy,closed,,2026-11-04T15:12:30.000Z,12.5,2026-11-20T16:00:00.000Z,parole_granted,,,,',
+      'MR-00000002,2026-11-05T15:00:00.000Z,2026-11-05,2026-11-02,routine,,awaiting_review,,,,,,,,,',
       '',
     ]);
   });

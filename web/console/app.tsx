@@ -4,19 +4,26 @@ import type { User } from 'oidc-client-ts';
 import { useBearer } from './api.js';
 import { groupsOf, signIn, signOut, startAuth } from './auth.js';
 import { CaseFile } from './case.js';
+import { ClinicsPage } from './clinics.js';
 import { currentLang, setLang, t } from './i18n.js';
 import { Metrics } from './metrics.js';
 import { Queue } from './queue.js';
 import { RosterPage } from './roster.js';
 import { Submitters } from './submitters.js';
 
-type Route = { page: 'queue' } | { page: 'case'; id: string } | { page: 'roster' } | { page: 'submitters' } | { page: 'metrics' };
+type Route =
+  | { page: 'queue' }
+  | { page: 'case'; id: string }
+  | { page: 'roster' }
+  | { page: 'clinics' }
+  | { page: 'submitters' }
+  | { page: 'metrics' };
 
 /** Pages live in the fragment (`#/case/MR-…`), so every console address is the same file, with no server routing. */
 function parseRoute(hash: string): Route {
   const [, page, id] = hash.replace(/^#/, '').split('/');
   if (page === 'case' && id) return { page: 'case', id: decodeURIComponent(id) };
-  if (page === 'roster' || page === 'submitters' || page === 'metrics') return { page };
+  if (page === 'roster' || page === 'clinics' || page === 'submitters' || page === 'metrics') return { page };
   return { page: 'queue' };
 }
 
@@ -24,6 +31,7 @@ const TITLES: Record<Route['page'], string> = {
   queue: 'Queue',
   case: 'Case file',
   roster: 'Roster',
+  clinics: 'Clinics',
   submitters: 'Trusted submitters',
   metrics: 'Metrics',
 };
@@ -74,7 +82,7 @@ function App() {
       <p class="brand">medreview · {t('Coordinator console')}</p>
       {user && groupsOf(user).includes('coordinators') && (
         <nav aria-label="Console">
-          {(['queue', 'roster', 'submitters', 'metrics'] as const).map((p) => (
+          {(['queue', 'roster', 'clinics', 'submitters', 'metrics'] as const).map((p) => (
             <a
               key={p}
               href={p === 'queue' ? '#/' : `#/${p}`}
@@ -157,6 +165,7 @@ function App() {
         {route.page === 'queue' && <Queue />}
         {route.page === 'case' && <CaseFile key={route.id} id={route.id} />}
         {route.page === 'roster' && <RosterPage />}
+        {route.page === 'clinics' && <ClinicsPage />}
         {route.page === 'submitters' && <Submitters />}
         {route.page === 'metrics' && <Metrics />}
       </main>

@@ -4,6 +4,7 @@ import { US_STATES } from '../../shared/domain/codes.js';
 import { fieldErrors } from '../../shared/domain/referral.js';
 import { releaseSchema } from '../../shared/domain/reminders.js';
 import { api, ApiError, type FieldProblem } from './api.js';
+import { CareAfterRelease } from './care.js';
 import { dateTime, holdLabel, reasonLabel, relative, statusLabel, today } from './format.js';
 import { t } from './i18n.js';
 import { useDoctorNames } from './roster.js';
@@ -166,6 +167,7 @@ export function CaseFile({ id }: { id: string }) {
         <Facts title={t('Attorney')} data={r.attorney} />
         {detail.release && <Facts title="Release" data={detail.release} />}
       </div>
+      <CareAfterRelease detail={detail} reload={load} />
 
       <h2>{t('Offers')}</h2>
       {detail.offers.length === 0 ? (

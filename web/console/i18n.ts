@@ -4,6 +4,7 @@ export type Lang = 'en' | 'es';
 const ES: Record<string, string> = {
   Queue: 'Casos',
   Roster: 'Turnos',
+  Clinics: 'Clínicas',
   'Trusted submitters': 'Remitentes de confianza',
   Metrics: 'Métricas',
   'Sign out': 'Cerrar sesión',

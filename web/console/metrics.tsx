@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { Percentiles, ProgramMetrics } from '../../shared/domain/metrics.js';
+import type { CareMetrics, Percentiles, ProgramMetrics } from '../../shared/domain/metrics.js';
 import { api, type ApiError, request } from './api.js';
 import { daysBefore, statusLabel, today } from './format.js';
 import { t } from './i18n.js';
@@ -14,6 +14,7 @@ interface Metrics {
   weeks: Week[];
   times: [string, Percentiles][];
   outcomes: [string, number][];
+  care: CareMetrics;
 }
 
 /** The metrics answer: weekly counts by urgency and status, minutes from submit to accept, outcomes. */
@@ -26,6 +27,7 @@ function normalize(body: ProgramMetrics): Metrics {
       ['Routine', body.timeToAccept.routine],
     ],
     outcomes: Object.entries(body.outcomes),
+    care: body.care,
   };
 }
 
@@ -127,6 +129,7 @@ export function Metrics() {
           ) : (
             <OutcomeChart outcomes={data.outcomes} />
           )}
+          <CareFigures care={data.care} />
         </>
       )}
     </>
@@ -272,5 +275,33 @@ function OutcomeChart({ outcomes }: { outcomes: [string, number][] }) {
         </g>
       ))}
     </svg>
+  );
+}
+
+/** Care after release: handoffs within 7 days, care within 30, median days to a handoff. */
+function CareFigures({ care }: { care: CareMetrics }) {
+  const pct = (share: number | null) => (share === null ? '—' : `${Math.round(share * 1000) / 10} %`);
+  return (
+    <>
+      <h2>Care after release</h2>
+      {care.released === 0 ? (
+        <p>No patient of this period was released yet.</p>
+      ) : (
+        <dl class="facts" id="care-metrics">
+          <dt>Released patients</dt>
+          <dd>{care.released}</dd>
+          <dt>Handed over to a clinic within 7 days</dt>
+          <dd>
+            {care.handoffWithin7Days.count} ({pct(care.handoffWithin7Days.share)})
+          </dd>
+          <dt>Care established within 30 days</dt>
+          <dd>
+            {care.careEstablishedWithin30Days.count} ({pct(care.careEstablishedWithin30Days.share)})
+          </dd>
+          <dt>Median days from release to handoff</dt>
+          <dd>{care.medianDaysToHandoff ?? '—'}</dd>
+        </dl>
+      )}
+    </>
   );
 }

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { onCall } from '../../shared/domain/coverage.js';
-import { validateRoster, type RosterError } from '../../shared/domain/roster.js';
-import { api, type ApiError } from './api.js';
+import { validateRoster } from '../../shared/domain/roster.js';
+import { api } from './api.js';
+import { ImportFile } from './import-file.js';
 import { dateTime } from './format.js';
 import { t } from './i18n.js';
 
@@ -261,86 +262,32 @@ function Timeline({ roster, gaps, from }: { roster: Roster; gaps: Gap[]; from: n
   );
 }
 
-/** Reads a roster file, lists every error before anything is sent, and applies it all at once. */
+/** A roster file checked in the page with the shared roster validation, then applied all at once. */
 function Import({ onApplied }: { onApplied: () => void }) {
-  const [doc, setDoc] = useState<unknown>();
-  const [fileName, setFileName] = useState('');
-  const [errors, setErrors] = useState<RosterError[] | undefined>();
-  const [counts, setCounts] = useState<string>('');
-  const [result, setResult] = useState<{ ok: boolean; text: string } | undefined>();
-
-  const read = async (file: File | undefined) => {
-    setResult(undefined);
-    if (!file) return;
-    setFileName(file.name);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(await file.text());
-    } catch {
-      setDoc(undefined);
-      setErrors([{ path: '(file)', message: 'is not valid JSON' }]);
-      return;
-    }
-    const check = validateRoster(parsed);
-    setDoc(parsed);
-    setErrors(check.ok ? [] : check.errors);
-    const list = (k: string) =>
-      Array.isArray((parsed as Record<string, unknown>)?.[k]) ? (parsed as Record<string, unknown[]>)[k].length : 0;
-    setCounts(`${list('doctors')} doctors, ${list('coordinators')} coordinators, ${list('shifts')} shifts`);
-  };
-  const apply = async () => {
-    try {
-      await api('PUT', '/api/staff/roster', doc);
-      setResult({ ok: true, text: `Roster imported from ${fileName} (${counts}). It replaced the previous roster.` });
-      setDoc(undefined);
-      setErrors(undefined);
-      namesCache = undefined;
-      onApplied();
-    } catch (e) {
-      const err = e as ApiError;
-      if (err.errors.length) setErrors(err.errors);
-      setResult({ ok: false, text: err.message });
-    }
-  };
+  const list = (doc: unknown, k: string) =>
+    Array.isArray((doc as Record<string, unknown>)?.[k]) ? (doc as Record<string, unknown[]>)[k].length : 0;
   return (
-    <section aria-labelledby="import-title">
-      <h2 id="import-title">Import a roster</h2>
-      <p class="hint">
-        A JSON roster file (doctors, coordinators, shifts). It is checked here first; nothing changes unless every entry is valid.
-      </p>
-      <div class="field">
-        <label for="roster-file">Roster file</label>
-        <input id="roster-file" type="file" accept=".json,application/json" onChange={(e) => void read(e.currentTarget.files?.[0])} />
-      </div>
-      {errors && errors.length > 0 && (
-        <div class="summary" role="alert" id="import-errors">
-          <h3>
-            {errors.length} {errors.length === 1 ? 'problem' : 'problems'} in {fileName}; nothing will be changed
-          </h3>
-          <ul class="error-list">
-            {errors.map((e) => (
-              <li key={e.path}>
-                <code>{e.path}</code> {e.message}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
-      {errors && errors.length === 0 && doc !== undefined && (
-        <div class="panel info" role="status" id="import-preview">
-          <p>
-            {fileName} is valid: {counts}. Importing replaces the whole roster.
-          </p>
-          <button type="button" class="button" onClick={() => void apply()}>
-            Import roster
-          </button>
-        </div>
-      )}
-      {result && (
-        <p class={result.ok ? 'panel' : 'summary'} role={result.ok ? 'status' : 'alert'}>
-          {result.text}
-        </p>
-      )}
-    </section>
+    <ImportFile
+      id="import"
+      fileId="roster-file"
+      title="Import a roster"
+      hint="A JSON roster file (doctors, coordinators, shifts). It is checked here first; nothing changes unless every entry is valid."
+      fileLabel="Roster file"
+      replaces="the whole roster"
+      button="Import roster"
+      check={async (doc) => {
+        const check = validateRoster(doc);
+        return {
+          errors: check.ok ? [] : check.errors,
+          counts: `${list(doc, 'doctors')} doctors, ${list(doc, 'coordinators')} coordinators, ${list(doc, 'shifts')} shifts`,
+        };
+      }}
+      apply={async (doc, fileName, counts) => {
+        await api('PUT', '/api/staff/roster', doc);
+        namesCache = undefined;
+        onApplied();
+        return `Roster imported from ${fileName} (${counts}). It replaced the previous roster.`;
+      }}
+    />
   );
 }

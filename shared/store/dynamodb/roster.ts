@@ -52,12 +52,7 @@ export function dynamoRoster(t: Table): RosterPort & ChannelPort & { dropCaches(
         ...roster.coordinators.map((c) => personItem('coordinator', c)),
         ...roster.shifts.map((s) => ({ ...keys.shift(s.start, s.doctorId), ...s })),
       ];
-      const keep = new Set(items.map((i) => i.sk));
-      const old = await rosterItems('pk, sk');
-      await t.batchWrite([
-        ...items.map((Item) => ({ PutRequest: { Item } })),
-        ...old.filter((o) => !keep.has(o.sk)).map((o) => ({ DeleteRequest: { Key: { pk: o.pk, sk: o.sk } } })),
-      ]);
+      await t.replacePartition('ROSTER', items as (Record<string, unknown> & { pk: string; sk: string })[]);
       cache = undefined;
     },
 

@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StorePort } from '../port.js';
 import { dynamoCases } from './cases.js';
+import { dynamoClinics } from './clinics.js';
 import { dynamoLimits } from './limits.js';
 import { dynamoOffers } from './offers.js';
 import { dynamoReminders } from './reminders.js';
@@ -26,5 +27,6 @@ export function createDynamoStore(db: DynamoDBDocumentClient, tableName: string)
     ...dynamoTrust(table),
     ...dynamoLimits(table),
     ...dynamoReminders(table),
+    ...dynamoClinics(table),
   };
 }

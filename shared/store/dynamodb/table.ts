@@ -139,6 +139,19 @@ export class Table {
     }
   }
 
+  /** Writes every item of a partition, then deletes the ones the new list no longer has (a roster, a directory). */
+  async replacePartition(pk: string, items: (Record<string, unknown> & Key)[]): Promise<void> {
+    const keep = new Set(items.map((i) => i.sk));
+    const old = await this.queryAll<Key>(
+      { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ProjectionExpression: 'pk, sk' },
+      true,
+    );
+    await this.batchWrite([
+      ...items.map((Item) => ({ PutRequest: { Item } })),
+      ...old.filter((o) => !keep.has(o.sk)).map((o) => ({ DeleteRequest: { Key: { pk: o.pk, sk: o.sk } } })),
+    ]);
+  }
+
   /** Claims `key` for one caller per period: true for the one that wins, however many ask at once. */
   async claimOnce(key: Key, now: Date, periodMs: number): Promise<boolean> {
     return this.ifCondition(() =>
