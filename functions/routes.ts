@@ -1,12 +1,14 @@
 /**
  * Every HTTP route, once: API Gateway's resources and methods (infra/stateless-stack.ts), the local
  * server (local/runtime.ts) and the handlers that serve several routes (offers, staff) all read this
- * table. To add a route: a row here, then its case in the handler (the compiler asks for it).
+ * table. To add a route: a row here, its case in the handler and its declaration (what it takes and answers)
+ * in the function's `contract.ts`, from which `GET /api/openapi.json` is generated (the compiler asks for both).
  * `function` is the folder under functions/; `auth` is `public` or `staff` (the Cognito authorizer in AWS,
  * the local authorizer locally; the staff handler checks the coordinators group).
  */
 export const ROUTES = [
   { method: 'GET', path: '/api/health', function: 'health', auth: 'public' },
+  { method: 'GET', path: '/api/openapi.json', function: 'openapi', auth: 'public' },
   { method: 'POST', path: '/api/referrals', function: 'intake', auth: 'public' },
   { method: 'POST', path: '/api/referrals/{referralId}/outcome', function: 'outcome', auth: 'public' },
   { method: 'POST', path: '/api/offers/{offerId}', function: 'offers', auth: 'public' },

@@ -10,6 +10,7 @@ import { lazyIdempotency } from '../../shared/lazy.js';
 import { dynamoStore } from '../../shared/store/dynamo.js';
 import { json, jsonBody, lowerCaseHeaders, problemJson, type ParsedEvent } from '../../shared/http/middleware.js';
 import { submitReferral } from '../../shared/usecases/intake.js';
+import { IDEMPOTENCY_KEY } from './contract.js';
 import { ports } from './ports.js';
 
 const deps = wire(ports, {
@@ -18,8 +19,6 @@ const deps = wire(ports, {
   idempotency: lazyIdempotency(() => import('../../shared/idempotency/dynamodb.js').then((m) => m.dynamoIdempotency)),
   keyedHash: kmsKeyedHash,
 });
-
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{1,255}$/;
 
 /** POST /api/referrals */
 export async function lambdaHandler(event: ParsedEvent, context: Context) {

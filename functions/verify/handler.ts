@@ -1,15 +1,13 @@
 import middy from '@middy/core';
-import * as z from '../../shared/zod.js';
 import { wire } from '../../shared/deps.js';
-import { linkToken, validBody } from '../../shared/http/body.js';
+import { validBody } from '../../shared/http/body.js';
 import { json, jsonBody, lowerCaseHeaders, problemJson, type ParsedEvent } from '../../shared/http/middleware.js';
 import { dynamoStore } from '../../shared/store/dynamo.js';
 import { verifySubmitter } from '../../shared/usecases/trust.js';
+import { VerifyBody } from './contract.js';
 import { ports } from './ports.js';
 
 const deps = wire(ports, { store: dynamoStore });
-
-const VerifyBody = z.strictObject({ token: linkToken });
 
 /** POST /api/submitters/verify — the token comes from the verification link's fragment. */
 export async function lambdaHandler(event: ParsedEvent) {
