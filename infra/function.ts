@@ -157,7 +157,7 @@ function grantTable(fn: MedreviewFunction, table: ITable, actions: string[], ind
 export function useTable(fn: MedreviewFunction, table: ITable, key: IKey, access: readonly TableAccess[]): void {
   fn.addEnvironment('TABLE_NAME', table.tableName);
   const actions = [...new Set(access.flatMap((a) => TABLE_ACTIONS[a]))];
-  const indexes = ['gsi1', 'gsi2', ...(['cases', 'due'] as const).filter((i) => access.includes(`${i}-index`))];
+  const indexes = ['gsi1', 'gsi2', 'load', ...(['cases', 'due'] as const).filter((i) => access.includes(`${i}-index`))];
   grantTable(fn, table, actions, indexes, key);
 }
 

@@ -19,18 +19,23 @@ export const DUE = 'DUE';
 /** The `cases` index's one partition. */
 const CASES = 'CASE';
 export const DUE_INDEX = 'due';
+/** The load index's one partition: cases assigned to a doctor and still open (a sparse index). */
+export const LOAD = 'LOAD';
+export const LOAD_INDEX = 'load';
 
 /** Every attribute that is a key or an index entry (never handed to callers). */
-const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'casesPk', 'casesSk', 'duePk', 'ttl'];
+const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'casesPk', 'casesSk', 'duePk', 'loadPk', 'ttl'];
 
 /**
  * A case's index entries that follow a field changing over its life: a change of the field rewrites
- * them, removing the field removes them.
+ * them (an entry given as undefined is removed), removing the field removes them.
  * - gsi1: by status, newest first (the staff list with a status filter)
+ * - load: the cases a doctor holds, while `assigned` (sparse; projects only the doctor: a doctor's load
+ *   is counted without reading whole cases)
  * - due: cases the sweeper should look at, by `sweepAt` (sparse: only cases that have one)
  */
-const FOLLOWING: Partial<Record<keyof CaseRecord, (r: Partial<CaseRecord>) => Record<string, string>>> = {
-  status: (r) => ({ gsi1pk: `STATUS#${r.status}` }),
+const FOLLOWING: Partial<Record<keyof CaseRecord, (r: Partial<CaseRecord>) => Record<string, string | undefined>>> = {
+  status: (r) => ({ gsi1pk: `STATUS#${r.status}`, loadPk: r.status === 'assigned' ? LOAD : undefined }),
   sweepAt: () => ({ duePk: DUE }),
 };
 
@@ -44,7 +49,7 @@ const FOLLOWING: Partial<Record<keyof CaseRecord, (r: Partial<CaseRecord>) => Re
 function caseIndexes(r: CaseRecord): Record<string, string> {
   const newest = `${r.createdAt}#${r.referralId}`;
   const following = Object.entries(FOLLOWING).flatMap(([field, entries]) =>
-    r[field as keyof CaseRecord] === undefined ? [] : Object.entries(entries(r)),
+    r[field as keyof CaseRecord] === undefined ? [] : Object.entries(entries(r)).filter(([, v]) => v !== undefined),
   );
   return {
     gsi1sk: newest,
@@ -68,7 +73,12 @@ export function caseUpdate(
   const fields: Record<string, unknown> = Object.fromEntries(Object.entries(set).filter(([, v]) => v !== undefined));
   const removed: string[] = [...remove];
   for (const [field, entries] of Object.entries(FOLLOWING)) {
-    if (fields[field] !== undefined) Object.assign(fields, entries(set));
+    if (fields[field] !== undefined) {
+      for (const [name, value] of Object.entries(entries(set))) {
+        if (value === undefined) removed.push(name);
+        else fields[name] = value;
+      }
+    }
     if (removed.includes(field)) removed.push(...Object.keys(entries(set)));
   }
   return { set: fields, remove: removed };
@@ -81,6 +91,13 @@ export function personItem(kind: 'doctor' | 'coordinator', person: Doctor | Coor
 }
 
 export const phoneIndexKey = (phone: string) => `PHONE#${phone}`;
+
+/** How many of the cases each doctor holds. */
+export function countByDoctor(cases: { assignedDoctorId?: string }[]): Map<string, number> {
+  const load = new Map<string, number>();
+  for (const { assignedDoctorId: id } of cases) if (id) load.set(id, (load.get(id) ?? 0) + 1);
+  return load;
+}
 
 /** Drops the keys and index entries so callers see the entity only. */
 export function strip<T>(item: Record<string, unknown>): T {

@@ -4,7 +4,7 @@ import { message, staffingEmail } from '../domain/messages.js';
 import { coordinatorReminderText, patientReminderText, REMINDER_PLAN, reminderPlan, reminderScheduleName } from '../domain/reminders.js';
 import type { CloseOutcome, Release, Status } from '../domain/types.js';
 import { CaseClosedError, CaseNotFoundError } from '../domain/errors.js';
-import { channelAddress, emailCoordinators, sendSafely } from '../messaging.js';
+import { emailCoordinators, sendSafely } from '../messaging.js';
 import { deleteWaveSchedules } from './paging.js';
 
 export interface ReleaseResult {
@@ -73,8 +73,8 @@ export async function sendReminder(referralId: string, step: string, p: Ports): 
     if (reminder.audience === 'patient') {
       const release = record.release!;
       const { text, fallback } = patientReminderText(release.patientLanguage);
-      if (await p.store.isUnusable(channelAddress('sms', release.patientPhone!))) {
-        // the patient replied STOP: nothing is sent, and the timeline says so
+      if ((await p.sms.send(release.patientPhone!, text)) === 'unusable') {
+        // the patient replied STOP (the guarded port checked): nothing was sent, and the timeline says so
         await p.store.markReminder(referralId, step, 'sending', 'cancelled');
         await p.store.addEvent(referralId, {
           at: p.clock.now().toISOString(),
@@ -83,7 +83,6 @@ export async function sendReminder(referralId: string, step: string, p: Ports): 
         });
         return;
       }
-      await p.sms.send(release.patientPhone!, text);
       if (fallback) {
         const note = staffingEmail({
           who: `Case ${referralId}`,
