@@ -1,13 +1,15 @@
 /**
  * Every HTTP route, once: API Gateway's resources and methods (infra/stateless-stack.ts), the local
  * server (local/runtime.ts) and the handlers that serve several routes (offers, staff) all read this
- * table. To add a route: a row here, then its case in the handler (the compiler asks for it).
+ * table. To add a route: a row here, its case in the handler and its declaration (what it takes and answers)
+ * in the function's `contract.ts`, from which `GET /api/openapi.json` is generated (the compiler asks for both).
  * `function` is the folder under functions/; `auth` is `public`, `staff` (the staff user pool's Cognito
  * authorizer in AWS, the local authorizer locally; the staff handler checks the coordinators group) or
  * `external` (the attorneys' and doctors' user pool: its verified email says who is asking).
  */
 export const ROUTES = [
   { method: 'GET', path: '/api/health', function: 'health', auth: 'public' },
+  { method: 'GET', path: '/api/openapi.json', function: 'openapi', auth: 'public' },
   { method: 'POST', path: '/api/referrals', function: 'intake', auth: 'external' },
   { method: 'POST', path: '/api/referrals/{referralId}/outcome', function: 'outcome', auth: 'public' },
   { method: 'POST', path: '/api/offers/{offerId}', function: 'offers', auth: 'public' },

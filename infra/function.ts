@@ -160,6 +160,7 @@ export function useTable(fn: MedreviewFunction, table: ITable, key: IKey, access
   const indexes = [
     'gsi1',
     'gsi2',
+    'load',
     ...(access.includes('cases-index') ? ['cases', 'urgent_open'] : []),
     ...(access.includes('due-index') ? ['due'] : []),
   ];

@@ -6,6 +6,7 @@ import { ports as health } from '../functions/health/ports.js';
 import { ports as inboundSms } from '../functions/inbound-sms/ports.js';
 import { ports as intake } from '../functions/intake/ports.js';
 import { ports as offers } from '../functions/offers/ports.js';
+import { ports as openapi } from '../functions/openapi/ports.js';
 import { ports as pager } from '../functions/pager/ports.js';
 import { ports as outcome } from '../functions/outcome/ports.js';
 import { ports as staff } from '../functions/staff/ports.js';
@@ -26,6 +27,7 @@ export interface FunctionSpec extends Pick<MedreviewFunctionProps, 'timeout' | '
  */
 export const FUNCTIONS = {
   health: { ports: health, reservedConcurrency: 2, timeout: Duration.seconds(3) },
+  openapi: { ports: openapi, reservedConcurrency: 2, timeout: Duration.seconds(5) },
   intake: { ports: intake, reservedConcurrency: 10 },
   // a decline that completes a wave starts the next wave inside the request: API Gateway's 29 s, not 10
   offers: { ports: offers, reservedConcurrency: 10, timeout: Duration.seconds(29) },

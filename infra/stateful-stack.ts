@@ -14,7 +14,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { getCountries } from 'libphonenumber-js';
 import { COUNTRY_CODES } from '../shared/domain/codes.js';
-import { CASE_LIST_FIELDS, DUE_INDEX, SUMMARY_FIELDS, URGENT_OPEN_INDEX } from '../shared/store/items.js';
+import { CASE_LIST_FIELDS, DUE_INDEX, LOAD_INDEX, SUMMARY_FIELDS, URGENT_OPEN_INDEX } from '../shared/store/items.js';
 
 /** Long-lived data and account-level configuration; everything here is RETAINed or cheap to keep. */
 export class StatefulStack extends Stack {
@@ -89,6 +89,13 @@ export class StatefulStack extends Stack {
       partitionKey: { name: 'duePk', type: dynamodb.AttributeType.STRING },
       sortKey: { name: 'sweepAt', type: dynamodb.AttributeType.STRING },
       projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+    });
+    // Open assigned cases, each with its doctor only: a doctor's load is counted without reading cases
+    this.table.addGlobalSecondaryIndex({
+      indexName: LOAD_INDEX,
+      partitionKey: { name: 'loadPk', type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: ['assignedDoctorId'],
     });
     // Cases by a keyed hash (HMAC) of the normalized A-number: duplicates and the staff filter, never a
     // scan and never the A-number itself in a key. Projects the case summary only, no referral content.

@@ -12,7 +12,7 @@ import {
   UpdateTimeToLiveCommand,
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { CASE_LIST_FIELDS, DUE_INDEX, SUMMARY_FIELDS, URGENT_OPEN_INDEX } from '../shared/store/items.js';
+import { CASE_LIST_FIELDS, DUE_INDEX, LOAD_INDEX, SUMMARY_FIELDS, URGENT_OPEN_INDEX } from '../shared/store/items.js';
 
 export const TABLES = { main: 'medreview', idempotency: 'medreview-idempotency', schedules: 'medreview-local-schedules' };
 
@@ -71,6 +71,7 @@ const definitions: CreateTableCommandInput[] = [
       'sweepAt',
       'openPk',
       'urgentSk',
+      'loadPk',
     ].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
     KeySchema: [
       { AttributeName: 'pk', KeyType: 'HASH' },
@@ -100,6 +101,11 @@ const definitions: CreateTableCommandInput[] = [
           { AttributeName: 'sweepAt', KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: 'KEYS_ONLY' },
+      },
+      {
+        IndexName: LOAD_INDEX,
+        KeySchema: [{ AttributeName: 'loadPk', KeyType: 'HASH' }],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['assignedDoctorId'] },
       },
       A_NUMBER_INDEX,
       {

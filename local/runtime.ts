@@ -131,7 +131,7 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
   const url = `http://127.0.0.1:${port}`;
   // an attorney's sign-in code goes out through the email port like any mail, so it lands in the local inbox
   const oidc = await startLocalOidc(url, {
-    sendCode: (to, code, lang) => deps.email.send(signInCodeEmail(to, code, lang)),
+    sendCode: async (to, code, lang) => void (await deps.email.send(signInCodeEmail(to, code, lang))),
     now: () => clock.now().getTime(),
   });
   const authorizer = new LocalAuthorizer({

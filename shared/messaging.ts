@@ -2,7 +2,7 @@ import type { Config } from './config.js';
 import { dateIn } from './domain/dates.js';
 import { logger } from './logger.js';
 import type { Message } from './domain/messages.js';
-import type { Clock, EmailPort, SmsPort } from './ports.js';
+import type { Clock, EmailPort, Sent, SmsPort } from './ports.js';
 import type { StorePort } from './store/port.js';
 
 export type Channel = 'sms' | 'email';
@@ -10,22 +10,28 @@ export type Channel = 'sms' | 'email';
 /** Where an unusable address is recorded: `sms:+1…` or `email:…`. */
 export const channelAddress = (channel: Channel, address: string) => `${channel}:${address}`;
 
-/** The email port as use cases get it: nothing is ever sent to an address marked unusable (bounced, complained). */
+/**
+ * The email port as use cases get it: nothing is ever sent to an address marked unusable (bounced,
+ * complained); `unusable` when no address was left. This is the one check before a send: callers that
+ * must record a skipped channel read the answer instead of asking the store again.
+ */
 export function guardEmail(email: EmailPort, store: Pick<StorePort, 'isUnusable'>): EmailPort {
   return {
-    async send(message) {
+    async send(message): Promise<Sent> {
       const to: string[] = [];
       for (const address of message.to) if (!(await store.isUnusable(channelAddress('email', address)))) to.push(address);
-      if (to.length) await email.send({ ...message, to });
+      if (!to.length) return 'unusable';
+      await email.send({ ...message, to });
     },
   };
 }
 
-/** The SMS port as use cases get it: nothing is ever sent to a number that replied STOP or failed for good. */
+/** The SMS port as use cases get it: nothing is ever sent to a number that replied STOP or failed for good (`unusable`). */
 export function guardSms(sms: SmsPort, store: Pick<StorePort, 'isUnusable'>): SmsPort {
   return {
-    async send(to, body) {
-      if (!(await store.isUnusable(channelAddress('sms', to)))) await sms.send(to, body);
+    async send(to, body): Promise<Sent> {
+      if (await store.isUnusable(channelAddress('sms', to))) return 'unusable';
+      await sms.send(to, body);
     },
   };
 }
@@ -56,7 +62,7 @@ export async function emailCoordinators(message: Message, p: { store: Pick<Store
 }
 
 /** Sends one message; a failure is logged (ids only) and does not stop the others. */
-export async function sendSafely(send: () => Promise<void>, ids: Record<string, string>): Promise<boolean> {
+export async function sendSafely(send: () => Promise<unknown>, ids: Record<string, string>): Promise<boolean> {
   try {
     await send();
     return true;

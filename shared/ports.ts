@@ -13,13 +13,21 @@ export interface Email {
   html: string;
 }
 
+/**
+ * What a send did: `unusable` when nothing went out because every address was marked unusable (bounced,
+ * complained, opted out, failed for good; the guard in shared/messaging.ts decides), otherwise nothing.
+ */
+export type Sent = undefined | 'unusable';
+
 export interface EmailPort {
-  send(email: Email): Promise<void>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: the adapters answer nothing; only the guard answers `unusable`
+  send(email: Email): Promise<Sent | void>;
 }
 
 export interface SmsPort {
   /** Sends one SMS to an E.164 number. */
-  send(to: string, body: string): Promise<void>;
+  // biome-ignore lint/suspicious/noConfusingVoidType: as EmailPort's
+  send(to: string, body: string): Promise<Sent | void>;
 }
 
 /** What a schedule fires: the same payload in EventBridge Scheduler and in the local emulator. */

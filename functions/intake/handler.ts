@@ -11,6 +11,7 @@ import { lazyIdempotency } from '../../shared/lazy.js';
 import { dynamoStore } from '../../shared/store/dynamo.js';
 import { json, jsonBody, lowerCaseHeaders, problemJson, type ParsedEvent } from '../../shared/http/middleware.js';
 import { submitReferral } from '../../shared/usecases/intake.js';
+import { IDEMPOTENCY_KEY } from './contract.js';
 import { ports } from './ports.js';
 
 const deps = wire(ports, {
@@ -19,8 +20,6 @@ const deps = wire(ports, {
   idempotency: lazyIdempotency(() => import('../../shared/idempotency/dynamodb.js').then((m) => m.dynamoIdempotency)),
   keyedHash: kmsKeyedHash,
 });
-
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{1,255}$/;
 
 /** POST /api/referrals: the signed-in attorney (the token's verified email) submits. */
 export async function lambdaHandler(event: ParsedEvent, context: Context) {

@@ -1,16 +1,16 @@
 import middy from '@middy/core';
-import * as z from '../../shared/zod.js';
+import type * as z from '../../shared/zod.js';
 import { wire } from '../../shared/deps.js';
 import { CaseTakenError, AlreadyAcceptedError, OfferClosedError } from '../../shared/domain/errors.js';
-import { optionalText } from '../../shared/domain/text.js';
 import type { Offer } from '../../shared/domain/types.js';
-import { linkToken, validBody } from '../../shared/http/body.js';
+import { validBody } from '../../shared/http/body.js';
 import { NotFoundError } from '../../shared/http/errors.js';
 import { json, jsonBody, lowerCaseHeaders, problemJson, type ParsedEvent } from '../../shared/http/middleware.js';
 import { lazyEmail, lazyScheduler, lazySms } from '../../shared/lazy.js';
 import { dynamoStore } from '../../shared/store/dynamo.js';
 import { acceptOffer, declineOffer, offerForToken, offerSummary } from '../../shared/usecases/offers.js';
 import { routeKey, type RouteKey } from '../routes.js';
+import { DeclineBody, TokenBody } from './contract.js';
 import { ports } from './ports.js';
 
 const deps = wire(ports, {
@@ -21,9 +21,6 @@ const deps = wire(ports, {
   sms: lazySms(() => import('../../shared/sms/end-user-messaging.js').then((m) => m.endUserMessagingSms)),
   scheduler: lazyScheduler(() => import('../../shared/scheduler/eventbridge.js').then((m) => m.eventBridgeScheduler)),
 });
-
-const TokenBody = z.strictObject({ token: linkToken });
-const DeclineBody = z.extend(TokenBody, { reason: optionalText(500) });
 
 /** One entry per route of this function in the route table; the token comes from the link's fragment. */
 const actions: Record<

@@ -1,6 +1,5 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import * as z from '../../shared/zod.js';
 import { wire } from '../../shared/deps.js';
 import { releaseSchema } from '../../shared/domain/reminders.js';
 import { validBody, validQuery } from '../../shared/http/body.js';
@@ -22,6 +21,7 @@ import { checkRoster, importRoster, rosterWithChannels } from '../../shared/usec
 import { addNote, caseDetail, casesReport, ListQuery, listCases, metrics } from '../../shared/usecases/staff.js';
 import { approveCase, listTrusted, trustSubmitter, trustTarget, untrustSubmitter } from '../../shared/usecases/trust.js';
 import { routeKey, type RouteKey } from '../routes.js';
+import { ApproveBody, CloseBody, SubmitterBody } from './contract.js';
 import { ports } from './ports.js';
 
 const deps = wire(ports, {
@@ -31,20 +31,6 @@ const deps = wire(ports, {
   sms: endUserMessagingSms,
   // only the A-number filter of the case list hashes: KMS loads on that first use
   keyedHash: lazyKeyedHash(() => import('../../shared/hash/kms.js').then((m) => m.kmsKeyedHash)),
-});
-
-const CloseBody = z.strictObject({
-  outcome: z.enum(['parole_granted', 'parole_denied', 'transferred', 'removed', 'withdrawn', 'care_established'], {
-    error: 'must be one of: parole_granted, parole_denied, transferred, removed, withdrawn, care_established',
-  }),
-});
-
-/** `approve`'s optional body: `trustSubmitter` also puts the attorney's email on the approved list. */
-const ApproveBody = z.strictObject({ trustSubmitter: z.optional(z.boolean({ error: 'must be true or false' })) });
-
-const domain = z.string().check(z.trim(), z.toLowerCase(), z.regex(/^@?([a-z0-9-]+\.)+[a-z]{2,}$/, 'must be a domain such as example.org'));
-const SubmitterBody = z.union([z.strictObject({ email: z.email('must be an email address') }), z.strictObject({ domain })], {
-  error: 'give either "email" or "domain"',
 });
 
 /** The coordinator's identity from the authorizer's claims; 403 without the coordinators group. */

@@ -28,7 +28,7 @@ export const email = z.pipe(
   z.transform((e: string) => e.toLowerCase()),
 );
 
-const DoctorSchema = z.strictObject({
+export const DoctorSchema = z.strictObject({
   id,
   name: text(1, 120),
   email,

@@ -139,7 +139,7 @@ export const caseChanges = {
 
 type NamedChanges = Omit<
   CasePort,
-  'createCase' | 'getCase' | 'casesByANumberHash' | 'listCases' | 'casesCreatedBetween' | 'pageCases' | 'dueCases'
+  'createCase' | 'getCase' | 'casesByANumberHash' | 'listCases' | 'doctorLoad' | 'casesCreatedBetween' | 'pageCases' | 'dueCases'
 >;
 
 /** The port's named changes over one store's way of applying a change (true when it happened). */

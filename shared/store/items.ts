@@ -38,20 +38,43 @@ export const DUE_INDEX = 'due';
 const OPEN = 'OPEN';
 /** Statuses in which an unassigned urgent case still needs a doctor (the console's "Needs a doctor now"). */
 export const NEEDS_DOCTOR: readonly Status[] = ['paging', 'escalated', 'held'];
+/** The load index's one partition: cases assigned to a doctor and still open (a sparse index). */
+export const LOAD = 'LOAD';
+export const LOAD_INDEX = 'load';
 
 /** Every attribute that is a key or an index entry (never handed to callers). */
-const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'casesPk', 'casesSk', 'duePk', 'openPk', 'urgentSk', 'ttl'];
+const KEY_ATTRIBUTES = [
+  'pk',
+  'sk',
+  'gsi1pk',
+  'gsi1sk',
+  'gsi2pk',
+  'gsi2sk',
+  'casesPk',
+  'casesSk',
+  'duePk',
+  'openPk',
+  'urgentSk',
+  'loadPk',
+  'ttl',
+];
 
 /**
  * A case's index entries that follow a field changing over its life: a change of the field rewrites
  * them (an entry given as undefined is removed), removing the field removes them.
  * - gsi1: by status, newest first (the staff list with a status filter)
+ * - load: the cases a doctor holds, while `assigned` (sparse; projects only the doctor: a doctor's load
+ *   is counted without reading whole cases)
  * - due: cases the sweeper should look at, by `sweepAt` (sparse: only cases that have one)
  * - urgent_open: its partition key while the status is one of NEEDS_DOCTOR (sparse; with `urgentSk`
  *   below, only urgent cases that still need a doctor are in it; all three statuses mean unassigned)
  */
 const FOLLOWING: Partial<Record<keyof CaseRecord, (r: Partial<CaseRecord>) => Record<string, string | undefined>>> = {
-  status: (r) => ({ gsi1pk: `STATUS#${r.status}`, openPk: r.status && NEEDS_DOCTOR.includes(r.status) ? OPEN : undefined }),
+  status: (r) => ({
+    gsi1pk: `STATUS#${r.status}`,
+    openPk: r.status && NEEDS_DOCTOR.includes(r.status) ? OPEN : undefined,
+    loadPk: r.status === 'assigned' ? LOAD : undefined,
+  }),
   sweepAt: () => ({ duePk: DUE }),
 };
 
@@ -92,7 +115,10 @@ export function caseUpdate(
   const removed: string[] = [...remove];
   for (const [field, entries] of Object.entries(FOLLOWING)) {
     if (fields[field] !== undefined) {
-      for (const [entry, value] of Object.entries(entries(set))) value === undefined ? removed.push(entry) : (fields[entry] = value);
+      for (const [name, value] of Object.entries(entries(set))) {
+        if (value === undefined) removed.push(name);
+        else fields[name] = value;
+      }
     }
     if (removed.includes(field)) removed.push(...Object.keys(entries(set)));
   }
@@ -106,6 +132,13 @@ export function personItem(kind: 'doctor' | 'coordinator', person: Doctor | Coor
 }
 
 export const phoneIndexKey = (phone: string) => `PHONE#${phone}`;
+
+/** How many of the cases each doctor holds. */
+export function countByDoctor(cases: { assignedDoctorId?: string }[]): Map<string, number> {
+  const load = new Map<string, number>();
+  for (const { assignedDoctorId: id } of cases) if (id) load.set(id, (load.get(id) ?? 0) + 1);
+  return load;
+}
 
 /** Drops the keys and index entries so callers see the entity only. */
 export function strip<T>(item: Record<string, unknown>): T {

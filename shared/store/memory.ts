@@ -3,7 +3,7 @@ import type { Clinic } from '../domain/clinics.js';
 import type { Roster } from '../domain/roster.js';
 import type { CaseRecord, Offer, Reminder, TimelineEvent } from '../domain/types.js';
 import { caseChanges, namedCaseChanges, newCase, openForOffers, type CaseChange, type Condition } from './case-changes.js';
-import { CASES_INDEX, caseItem, decodeCursor, encodeCursor, listIndex, projected, type ListIndex } from './items.js';
+import { CASES_INDEX, caseItem, countByDoctor, decodeCursor, encodeCursor, listIndex, LOAD, projected, type ListIndex } from './items.js';
 import { keys } from './keys.js';
 import type { CaseSummary, ReplyCode, StorePort, TrustedEntry } from './port.js';
 import { countInWindow, DAY_WINDOW_MS, PAGE_BUDGET_WINDOW_MS, type WindowEntry } from './window.js';
@@ -98,6 +98,7 @@ export function memoryStore(): StorePort {
     getCase: async (referralId) => copy(cases.get(referralId)),
     casesByANumberHash: async (hash) => listed(listIndex({ aNumberHash: hash })) as CaseSummary[],
     listCases: async (status) => listed(listIndex({ status })) as CaseRecord[],
+    doctorLoad: async () => countByDoctor([...cases.values()].filter((r) => caseItem(r).loadPk === LOAD)),
     async casesCreatedBetween(start, end) {
       return inIndex(CASES_INDEX)
         .filter(({ sortKey }) => sortKey >= start && sortKey <= end)

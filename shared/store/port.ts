@@ -83,6 +83,8 @@ export interface CasePort {
   casesByANumberHash(hash: string): Promise<CaseSummary[]>;
   /** Cases with a status, newest first (every one; for small sets such as `assigned`). */
   listCases(status: Status): Promise<CaseRecord[]>;
+  /** Open assigned cases per doctor id (read from an index that holds only the doctor of each). */
+  doctorLoad(): Promise<Map<string, number>>;
   /** The report fields of the cases created in [start, end) (ISO instants), oldest first. */
   casesCreatedBetween(start: string, end: string): Promise<ReportCase[]>;
   /**

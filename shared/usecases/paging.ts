@@ -14,7 +14,6 @@ import { FINAL_WAVE, routineDoctors, waveDoctors, waveScheduleName } from '../do
 import { logger } from '../logger.js';
 import { countHeldByPageBudget } from '../metrics.js';
 import { channelAddress, emailCoordinators, sendSafely, type Channel } from '../messaging.js';
-import type { StorePort } from '../store/port.js';
 import { hashToken, newOfferId, newToken } from '../tokens.js';
 import { randomInt } from 'node:crypto';
 
@@ -57,7 +56,7 @@ export async function runWave(referralId: string, wave: number, p: Ports): Promi
     roster,
     specialty: record.referral.request.specialty,
     at: now,
-    load: await doctorLoad(p.store),
+    load: await p.store.doctorLoad(),
   });
   if (!(await withinPageBudget(record, wave, doctors, p))) {
     await holdForPageBudget(record, wave, p);
@@ -123,7 +122,7 @@ export async function offerRoutineCase(record: CaseRecord, p: Ports): Promise<vo
     roster,
     specialty: record.referral.request.specialty,
     at: p.clock.now(),
-    load: await doctorLoad(p.store),
+    load: await p.store.doctorLoad(),
   });
   const reached = await offerCase(record, doctors, 1, ['email'], p);
   await noticeCoordinators(record, reached, p);
@@ -141,15 +140,6 @@ async function pageCoordinators(referralId: string, p: Ports): Promise<void> {
     await sendSafely(() => p.sms.send(c.phone, escalationSms(referralId)), { referralId, coordinatorId: c.id, channel: 'sms' });
   }
   await emailCoordinators(escalationEmail(referralId), p);
-}
-
-/** Open assigned cases per doctor. */
-async function doctorLoad(store: StorePort): Promise<Map<string, number>> {
-  const load = new Map<string, number>();
-  for (const c of await store.listCases('assigned')) {
-    if (c.assignedDoctorId) load.set(c.assignedDoctorId, (load.get(c.assignedDoctorId) ?? 0) + 1);
-  }
-  return load;
 }
 
 /**
@@ -213,11 +203,6 @@ export async function deliverOffer(
   for (const channel of ['sms', 'email'] as const) {
     const from = offer[channel];
     if (from !== 'pending' && !(stuck && from === 'sending')) continue;
-    const address = channel === 'sms' ? doctor.phone : doctor.email;
-    if (await p.store.isUnusable(channelAddress(channel, address))) {
-      await p.store.markChannel(offer, channel, from, 'skipped');
-      continue;
-    }
     const token = newToken();
     if (!(await p.store.markChannel(offer, channel, from, 'sending', hashToken(token)))) continue;
     const facts = {
@@ -228,8 +213,15 @@ export async function deliverOffer(
       url: `${p.config.BASE_URL}/offers/${offer.offerId}#token=${token}`,
     };
     try {
-      if (channel === 'sms') await p.sms.send(doctor.phone, offerSms(facts));
-      else await p.email.send({ to: [doctor.email], ...offerEmail(facts) });
+      // the guarded ports check the address once: an unusable one sends nothing and the channel is skipped
+      const result =
+        channel === 'sms'
+          ? await p.sms.send(doctor.phone, offerSms(facts))
+          : await p.email.send({ to: [doctor.email], ...offerEmail(facts) });
+      if (result === 'unusable') {
+        await p.store.markChannel(offer, channel, 'sending', 'skipped');
+        continue;
+      }
       await p.store.markChannel(offer, channel, 'sending', 'sent');
       sent++;
     } catch (error) {

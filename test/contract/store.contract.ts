@@ -462,6 +462,29 @@ export function storeContract(name: string, makeStore: () => Promise<StorePort>)
         expect((await store.listCases('assigned')).map((c) => c.referralId)).toEqual([record.referralId]);
       });
 
+      it("counts each doctor's open assigned cases: an accept adds one, a release or close takes it away", async () => {
+        await store.createCase(nth(1, { status: 'awaiting_review', urgency: 'routine' }));
+        await store.createCase(nth(2, { status: 'assigned', assignedDoctorId: 'd-ben' }));
+        expect(await store.doctorLoad()).toEqual(new Map([['d-ben', 1]]));
+        await store.createOffer(offer, 0);
+        const routine = offerRecord({ referralId: 'MR-CASE0001', code: '2222', offerId: 'offer-r' });
+        await store.createOffer(routine, 0);
+        expect(await store.acceptOffer(offer, AT)).toBe(true);
+        expect(await store.acceptOffer(routine, AT)).toBe(true);
+        expect(await store.doctorLoad()).toEqual(
+          new Map([
+            ['d-ana', 2],
+            ['d-ben', 1],
+          ]),
+        );
+        expect(
+          await store.releaseCase(record.referralId, { releasedOn: '2026-05-15', state: 'TX', patientLanguage: 'es', smsConsent: false }),
+        ).toBe(true);
+        await store.closeCase('MR-CASE0002', 'withdrawn', AT);
+        expect(await store.doctorLoad()).toEqual(new Map([['d-ana', 1]]));
+        expect((await store.getCase('MR-CASE0001'))!).not.toHaveProperty('loadPk');
+      });
+
       it('accepts an escalated or routine case, and no closed one', async () => {
         await store.createCase(nth(1, { status: 'awaiting_review', urgency: 'routine' }));
         const routine = offerRecord({ referralId: 'MR-CASE0001', code: '2222', offerId: 'offer-r' });

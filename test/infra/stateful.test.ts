@@ -66,6 +66,12 @@ describe('stateful stack', () => {
             ],
             Projection: { ProjectionType: 'KEYS_ONLY' },
           }),
+          // open assigned cases with their doctor only: a doctor's load without reading cases; sparse
+          Match.objectLike({
+            IndexName: 'load',
+            KeySchema: [{ AttributeName: 'loadPk', KeyType: 'HASH' }],
+            Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['assignedDoctorId'] },
+          }),
           Match.objectLike({
             IndexName: 'gsi2',
             KeySchema: [

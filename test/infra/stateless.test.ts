@@ -21,8 +21,8 @@ const roleOf = (fnId: string) => functions[fnId]!.Properties.Role['Fn::GetAtt'][
 const configVars = Object.entries(VARIABLES).map(([name, { required }]) => ({ name, required }));
 
 describe('functions', () => {
-  it('are the eleven handlers, all Node.js 24 on arm64 with 1024 MB and reserved concurrency', () => {
-    expect(Object.keys(functions)).toHaveLength(11);
+  it('are the twelve handlers, all Node.js 24 on arm64 with 1024 MB and reserved concurrency', () => {
+    expect(Object.keys(functions)).toHaveLength(12);
     for (const f of Object.values(functions)) {
       expect(f.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], MemorySize: 1024 });
       expect(f.Properties.ReservedConcurrentExecutions).toBeGreaterThan(0);
@@ -76,6 +76,7 @@ describe('least privilege: each function may do what its ports need and nothing 
   // table: actions on the main table; other: every other action (logs, KMS, DLQ and X-Ray aside)
   const expected: Record<string, { table: string[]; idempotency?: string[]; other: string[] }> = {
     health: { table: [], other: [] },
+    openapi: { table: [], other: [] },
     intake: { table: write, idempotency, other: [] },
     offers: { table: write, other: [...email, ...scheduler, ...sms] },
     outcome: { table: write, other: [...email, ...scheduler] },
@@ -293,6 +294,7 @@ describe('REST API', () => {
   ];
   const publicRoutes = [
     'GET /api/health',
+    'GET /api/openapi.json',
     'POST /api/referrals/{referralId}/outcome',
     'POST /api/offers/{offerId}',
     'POST /api/offers/{offerId}/accept',

@@ -54,6 +54,16 @@ describe('POST /api/referrals', () => {
     expect(response.status).toBe(200);
     expect(response.json).toEqual({ status: 'ok' });
   });
+
+  it('serves the OpenAPI document of every route, with the intake body as the handler parses it', async () => {
+    const response = await call(rt, 'GET', '/api/openapi.json');
+    expect(response.status).toBe(200);
+    expect(response.json.openapi).toBe('3.1.0');
+    expect(Object.keys(response.json.paths)).toContain('/api/staff/referrals/{id}');
+    const intake = response.json.paths['/api/referrals'].post;
+    expect(intake.requestBody.content['application/json'].schema.properties.client.required).toContain('aNumber');
+    expect(intake.responses['201'].content['application/json'].schema.required).toEqual(['referralId', 'status', 'urgency', 'reasons']);
+  });
 });
 
 describe('bad input', () => {

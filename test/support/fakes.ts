@@ -90,12 +90,12 @@ export interface TestPorts extends Ports {
 }
 
 /**
- * The ports a use case runs on in these tests: the in-memory store (with `roster` imported), fake email,
+ * The ports a use case runs on in these tests: the in-memory store unless another is given (with `roster` imported), fake email,
  * SMS and scheduler, a clock at noon in Chicago on the fixtures' day. Email and SMS are guarded by the
  * store's unusable addresses, as wired in production.
  */
-export async function testPorts(options: { roster?: Roster; config?: Partial<Config> } = {}): Promise<TestPorts> {
-  const store = memoryStore();
+export async function testPorts(options: { roster?: Roster; config?: Partial<Config>; store?: StorePort } = {}): Promise<TestPorts> {
+  const store = options.store ?? memoryStore();
   if (options.roster) await store.replaceRoster(options.roster);
   const outbox = { email: new FakeEmail(), sms: new FakeSms() };
   return {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect } from 'vitest';
 import { startLocal, type LocalRuntime, type LocalRuntimeOptions } from '../../local/runtime.js';
 import { ISSUED_A_NUMBERS } from '../fixtures/referral.js';
+import { checkAnswer } from './openapi.js';
 
 /** The real local runtime in memory on free ports: what `npm start` runs, without data on disk. */
 export async function startTestRuntime(options: Pick<LocalRuntimeOptions, 'limits'> = {}): Promise<LocalRuntime> {
@@ -33,7 +34,7 @@ export function useTestRuntime(started: (rt: LocalRuntime) => void, options: Pic
   });
 }
 
-/** JSON over real HTTP. */
+/** JSON over real HTTP; an answer of an API route is checked against the OpenAPI document (openapi.ts). */
 export async function call(rt: { url: string }, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
   const init: RequestInit = { method, headers: { ...headers } };
   if (body !== undefined) {
@@ -42,6 +43,7 @@ export async function call(rt: { url: string }, method: string, path: string, bo
   }
   const response = await fetch(rt.url + path, init);
   const text = await response.text();
+  checkAnswer(method, path, response.status, response.headers.get('content-type'), text);
   let json: any;
   try {
     json = JSON.parse(text);

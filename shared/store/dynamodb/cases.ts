@@ -6,11 +6,14 @@ import {
   CASES_INDEX,
   caseItem,
   caseUpdate,
+  countByDoctor,
   decodeCursor,
   DUE,
   DUE_INDEX,
   encodeCursor,
   listIndex,
+  LOAD,
+  LOAD_INDEX,
   strip,
   type ListIndex,
 } from '../items.js';
@@ -35,6 +38,15 @@ export function dynamoCases(t: Table): CasePort {
     casesByANumberHash: (hash) => indexQuery<CaseSummary>(t, listIndex({ aNumberHash: hash })),
 
     listCases: (status) => indexQuery<CaseRecord>(t, listIndex({ status })),
+    async doctorLoad() {
+      const items = await t.queryAll<{ assignedDoctorId?: string }>({
+        IndexName: LOAD_INDEX,
+        KeyConditionExpression: 'loadPk = :load',
+        ExpressionAttributeValues: { ':load': LOAD },
+        ProjectionExpression: 'assignedDoctorId',
+      });
+      return countByDoctor(items);
+    },
 
     casesCreatedBetween(start, end) {
       return t.queryAll<ReportCase>({
