@@ -195,6 +195,8 @@ const referralEvent = (idempotencyKey?: string) => ({
   headers: { 'Content-Type': 'application/json', ...(idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {}) },
   body: JSON.stringify(validReferral({ client: { aNumber: freshANumber() } })),
   isBase64Encoded: false,
+  // what API Gateway's Cognito authorizer passes on for the signed-in fixture attorney
+  requestContext: { authorizer: { claims: { email: 'ana.perez@example.org', email_verified: 'true' } } },
 });
 
 const median = (xs: number[]) => {

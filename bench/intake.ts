@@ -1,29 +1,34 @@
 /**
  * Benchmark: prints numbers, each next to a baseline measured in the same run.
  *   npm run bench
- * 1. HTTP latency through the local runtime (DynamoDB Local): health check (baseline) vs intake
- *    without and with an Idempotency-Key
+ * 1. intake next to a bare PutItem (a case-sized item, conditional, into the same table on the same
+ *    DynamoDB Local), interleaved sample by sample so both see the same load: sequential, then at
+ *    concurrency 10; intake as a signed-in approved attorney, routine and urgent, without and with an
+ *    Idempotency-Key (new and replayed)
  * 2. submit → first page SMS (urgent lane + wave 1), per urgent referral: idle (baseline) and with 300
  *    routine referrals submitted at concurrency 25 just before each urgent one (the mixed case)
  * 3. the routine drain: 1,000 routine referrals at concurrency 25, time from the last request until every
  *    receipt, notice and routine offer is sent, with no roster (baseline) and with the demo roster;
  *    checks none is lost or sent twice
- * 4. the routine work of one referral: DynamoDB calls by command, read units and bytes read, messages
  * (the cold import of every Lambda bundle is bench/cold-start.ts, which `npm run bench` runs next)
  * Writes every number to bench/results.json (`flows`).
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { cpus, loadavg } from 'node:os';
 import { demoRoster } from '../local/demo-roster.js';
-import { freshANumber, validReferral } from '../test/fixtures/referral.js';
+import { LOCAL_CREDENTIALS, TABLES } from '../local/dynamo.js';
+import { freshANumber, parsedReferral, validReferral } from '../test/fixtures/referral.js';
 import { saveResults } from './results.js';
-import { routineWork } from './routine-work.js';
-import { call, startTestRuntime } from '../test/support/runtime.js';
+import { attorneyToken, call, startTestRuntime } from '../test/support/runtime.js';
 
 const N = Number(process.env.BENCH_N ?? 100);
 const ROUTINE_BEFORE_URGENT = Number(process.env.BENCH_MIXED_ROUTINE ?? 300);
 const MIXED_SAMPLES = Number(process.env.BENCH_MIXED_SAMPLES ?? 5);
 const DRAIN_N = Number(process.env.BENCH_DRAIN_N ?? 1000);
 const CONCURRENCY = 25;
+/** Requests in flight for the loaded intake-vs-PutItem comparison. */
+const LOADED = 10;
 const runId = Date.now().toString(36);
 let submitted = 0;
 
@@ -46,7 +51,7 @@ async function submitMany(n: number, body: () => unknown): Promise<void> {
         next++;
         const key = `bench-${runId}-${submitted++}`;
         const referral = body();
-        const post = () => call(rt, 'POST', '/api/referrals', referral, { 'Idempotency-Key': key });
+        const post = () => submit(referral, { 'Idempotency-Key': key });
         const r = await post().catch(post);
         if (r.status !== 201) throw new Error(`intake answered ${r.status}`);
       }
@@ -57,7 +62,7 @@ async function submitMany(n: number, body: () => unknown): Promise<void> {
 /** Submits an urgent referral and waits for the first SMS that pages a doctor about it; returns ms. */
 async function urgentToFirstPage(urgent: () => unknown, doctorPhones: Set<string>): Promise<number> {
   const t = performance.now();
-  const { json } = await call(rt, 'POST', '/api/referrals', urgent());
+  const { json } = await submit(urgent());
   const id = json.referralId as string;
   while (!rt.smsOutbox.sent.some((m) => doctorPhones.has(m.to) && m.body.includes(id))) {
     if (performance.now() - t > 120_000) throw new Error('no page within 120 s');
@@ -75,55 +80,119 @@ function row(name: string, samples: number[], baseline?: number) {
   return s.p50;
 }
 
-async function time(fn: () => Promise<unknown>, n: number): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    await fn();
-    out.push(performance.now() - t);
-  }
-  return out;
-}
-
-// limits raised: this measures latency, not the per-submitter limit or the page budget
+// limits raised: this measures latency, not the attorneys' allowances or the page budget
 const rt = await startTestRuntime({
   limits: {
-    URGENT_PER_SUBMITTER_PER_DAY: 10_000,
-    URGENT_PER_DOMAIN_PER_DAY: 10_000,
-    ROUTINE_PER_SUBMITTER_PER_DAY: 10_000,
-    PAGE_BUDGET_PER_HOUR: 10_000,
+    URGENT_PER_SUBMITTER_PER_DAY: 100_000,
+    URGENT_PER_DOMAIN_PER_DAY: 100_000,
+    ROUTINE_PER_SUBMITTER_PER_DAY: 100_000,
+    PAGE_BUDGET_PER_HOUR: 100_000,
   },
 });
-/** The fixture attorney's domain on the trusted list (as a coordinator would put it), so referrals page. */
+/** The fixture attorney's domain on the approved list (as a coordinator would put it), so referrals page and get offers. */
 const trustFixtureDomain = async () => {
   const { token } = (await call(rt, 'GET', '/_local/token?group=coordinators')).json;
   await call(rt, 'POST', '/api/staff/submitters', { domain: 'example.org' }, { authorization: `Bearer ${token}` });
 };
-try {
-  const body = validReferral();
-  await time(() => call(rt, 'POST', '/api/referrals', body), 20); // warm-up
+/** The fixture attorney, signed in. */
+const bearer = `Bearer ${await attorneyToken(rt)}`;
+const submit = (body: unknown, headers: Record<string, string> = {}) =>
+  call(rt, 'POST', '/api/referrals', body, { ...headers, authorization: bearer });
 
-  console.log(`\nHTTP through the local runtime, ${N} sequential requests each`);
-  const base = row('GET /api/health', await time(() => call(rt, 'GET', '/api/health'), N));
-  const fresh = () => validReferral({ client: { aNumber: freshANumber() } }); // another person each time: no duplicates
-  row('POST /api/referrals (no key)', await time(() => call(rt, 'POST', '/api/referrals', fresh()), N), base);
+/** The baseline: one conditional PutItem of a case-sized item into the same table, from this process. */
+const db = DynamoDBDocumentClient.from(
+  new DynamoDBClient({ endpoint: rt.dynamoEndpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }),
+  { marshallOptions: { removeUndefinedValues: true } },
+);
+const caseSized = parsedReferral();
+let puts = 0;
+const putItem = () =>
+  db.send(
+    new PutCommand({
+      TableName: TABLES.main,
+      Item: {
+        pk: `BENCH#${runId}#${puts++}`,
+        sk: 'BENCH',
+        status: 'awaiting_review',
+        createdAt: new Date().toISOString(),
+        referral: caseSized,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+
+/** Each request's latency, `workers` at a time, every worker running `ops` in turn `rounds` times. */
+async function interleaved(
+  ops: Record<string, () => Promise<unknown>>,
+  rounds: number,
+  workers: number,
+): Promise<Record<string, number[]>> {
+  const out: Record<string, number[]> = Object.fromEntries(Object.keys(ops).map((k) => [k, []]));
+  let left = rounds;
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (left-- > 0) {
+        for (const [name, op] of Object.entries(ops)) {
+          const t = performance.now();
+          const r = (await op()) as { status?: number } | undefined;
+          out[name].push(performance.now() - t);
+          if (r?.status !== undefined && r.status !== 201 && r.status !== 200) throw new Error(`${name} answered ${r.status}`);
+        }
+      }
+    }),
+  );
+  return out;
+}
+
+function rowsVsPutItem(title: string, samples: Record<string, number[]>) {
+  const put = stats(samples['bare PutItem']);
+  console.log(title);
+  for (const [name, xs] of Object.entries(samples)) {
+    const s = stats(xs);
+    const vs =
+      name === 'bare PutItem' ? '  (baseline)' : `  (p99 ${s.p99 - put.p99 >= 0 ? '+' : ''}${(s.p99 - put.p99).toFixed(1)} ms vs PutItem)`;
+    console.log(
+      `${name.padEnd(40)} p50 ${s.p50.toFixed(1).padStart(7)} ms   p95 ${s.p95.toFixed(1).padStart(7)} ms   p99 ${s.p99.toFixed(1).padStart(7)} ms   mean ${s.mean.toFixed(1).padStart(7)} ms${vs}`,
+    );
+    results.push({
+      name: `${name}, ${title.replace(/[:.]$/, '')}`,
+      unit: 'ms',
+      p50: round1(s.p50),
+      p99: round1(s.p99),
+      samples: xs.length,
+      baseline: name === 'bare PutItem' ? 'baseline' : `bare PutItem, ${title.replace(/[:.]$/, '')}`,
+    });
+  }
+}
+const round1 = (x: number) => Number(x.toFixed(1));
+
+try {
+  await trustFixtureDomain();
+  const routine = () => validReferral({ client: { aNumber: freshANumber() } }); // another person each time: no duplicates
+  const urgent = () => validReferral({ medical: { attorneyUrgency: 'urgent' }, client: { aNumber: freshANumber() } });
+  const body = routine();
   let k = 0;
-  row(
-    'POST /api/referrals (new key)',
-    await time(() => call(rt, 'POST', '/api/referrals', body, { 'Idempotency-Key': `bench-${k++}` }), N),
-    base,
+  const ops = {
+    'bare PutItem': putItem,
+    'GET /api/health': () => call(rt, 'GET', '/api/health'),
+    'POST /api/referrals routine (no key)': () => submit(routine()),
+    'POST /api/referrals urgent (no key)': () => submit(urgent()),
+    'POST /api/referrals routine (new key)': () => submit(routine(), { 'Idempotency-Key': `bench-${runId}-${k++}` }),
+    'POST /api/referrals (replayed key)': () => submit(body, { 'Idempotency-Key': `bench-${runId}-replayed` }),
+  };
+  await interleaved(ops, 20, 1); // warm-up
+  await rt.settle();
+  console.log(
+    `\nIntake next to a bare PutItem on the same DynamoDB Local (load average ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs)`,
   );
-  row(
-    'POST /api/referrals (replayed key)',
-    await time(() => call(rt, 'POST', '/api/referrals', body, { 'Idempotency-Key': 'bench-0' }), N),
-    base,
-  );
+  rowsVsPutItem(`sequential, ${N} each, interleaved:`, await interleaved(ops, N, 1));
+  await rt.settle();
+  const { 'GET /api/health': _health, ...loadedOps } = ops;
+  rowsVsPutItem(`concurrency ${LOADED}, ${N} each, interleaved:`, await interleaved(loadedOps, N, LOADED));
   await rt.settle();
 
   const roster = demoRoster(new Date());
   const doctorPhones = new Set(roster.doctors.map((d) => d.phone));
-  const urgent = () => validReferral({ medical: { attorneyUrgency: 'urgent' }, client: { aNumber: freshANumber() } });
-  const routine = () => validReferral({ client: { aNumber: freshANumber() } });
   const attorney = validReferral().attorney.email;
   const resetWithRoster = async (withRoster: boolean) => {
     await call(rt, 'POST', '/_local/reset');
@@ -195,23 +264,6 @@ try {
       value: drains[label],
       baseline: withRoster ? `routine drain after the last of ${DRAIN_N} requests, no roster` : 'baseline',
     });
-  }
-
-  console.log('\nRoutine work per referral (demo roster, 50 open cases assigned to other doctors; bench/routine-work.ts)');
-  await call(rt, 'POST', '/_local/reset');
-  const work = await routineWork(rt);
-  console.log(
-    `${work.dynamoCalls.toFixed(1)} DynamoDB calls (${Object.entries(work.byCommand)
-      .map(([k, v]) => `${v} ${k.replace('Command', '')}`)
-      .join(', ')}), ${work.readUnits.toFixed(1)} read units, ${work.kbRead} KB read, ${work.emails} emails, ${work.sms} SMS per referral`,
-  );
-  for (const [name, unit, value] of [
-    ['DynamoDB calls per routine referral', 'calls', work.dynamoCalls],
-    ['DynamoDB read units per routine referral', 'RCU', work.readUnits],
-    ['KB read from DynamoDB per routine referral', 'KB', work.kbRead],
-    ['messages per routine referral', 'messages', work.emails + work.sms],
-  ] as const) {
-    results.push({ name, unit, value, samples: work.referrals });
   }
 } finally {
   await rt.stop();

@@ -4,7 +4,7 @@
  *   npx tsx bench/profile-drain.ts [N]
  */
 import { freshANumber, validReferral } from '../test/fixtures/referral.js';
-import { call, startTestRuntime } from '../test/support/runtime.js';
+import { attorneyToken, call, startTestRuntime } from '../test/support/runtime.js';
 import { demoRoster } from '../local/demo-roster.js';
 
 const N = Number(process.argv[2] ?? 300);
@@ -36,13 +36,14 @@ try {
   wrap(store.db, 'send', (a) => `dynamo ${a[0].constructor.name}`);
   wrap(rt.deps.email, 'send', () => 'email.send');
   wrap(rt.deps.sms, 'send', () => 'sms.send');
+  const authorization = `Bearer ${await attorneyToken(rt)}`;
   const t0 = performance.now();
   let next = 0;
   await Promise.all(
     Array.from({ length: 25 }, async () => {
       while (next < N) {
         next++;
-        const r = await call(rt, 'POST', '/api/referrals', validReferral({ client: { aNumber: freshANumber() } }));
+        const r = await call(rt, 'POST', '/api/referrals', validReferral({ client: { aNumber: freshANumber() } }), { authorization });
         if (r.status !== 201) throw new Error(r.text);
       }
     }),
