@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { logger } from '../shared/logger.js';
 import { matches, type FilterPattern } from '../shared/domain/lanes.js';
 import { LOCAL_CREDENTIALS } from './dynamo.js';
@@ -205,7 +205,11 @@ export class StreamPoller {
   }
 
   private saveCheckpoints(): void {
-    if (this.options.checkpointFile) writeFileSync(this.options.checkpointFile, JSON.stringify(Object.fromEntries(this.checkpoints)));
+    const file = this.options.checkpointFile;
+    if (!file) return;
+    // written aside, then renamed over: a kill mid-write leaves the previous checkpoint, never half a file
+    writeFileSync(`${file}.tmp`, JSON.stringify(Object.fromEntries(this.checkpoints)));
+    renameSync(`${file}.tmp`, file);
   }
 
   private async iterator(streamArn: string, shardId: string, after?: string): Promise<string | undefined> {
