@@ -29,7 +29,7 @@ import { ControllableClock } from './clock.js';
 import { ensureTables, LOCAL_CREDENTIALS, startDynamo, TABLES } from './dynamo.js';
 import { announceFaults, faultHttp, faultScheduler, faultSms, type FaultRates, parseFaults } from './faults.js';
 import { freePort, listen } from './net.js';
-import { SmsOutbox, TimedEmail, type SentSms } from './outbox.js';
+import { Journal, SmsOutbox, TimedEmail, type SentSms } from './outbox.js';
 import { releaseDeadClaims } from './recovery.js';
 import { LocalScheduler } from './scheduler.js';
 import { createLocalServer, type ApiHandler, type Route } from './server.js';
@@ -179,6 +179,10 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
 
   // the table stream read by two independent pollers, as by the two event source mappings in AWS
   const checkpoints = (lane: string) => kept(`stream-checkpoints-${lane}.json`);
+  // the lanes' on-failure destination: records given up after their retries (the sweeper repairs their cases)
+  const deadLetters = new Journal<{ lane: string; sequenceNumber: string; referralId?: string; at: string }>(kept('dead-letters.jsonl'));
+  const onGiveUp = (record: { lane: string; sequenceNumber: string; referralId?: string }) =>
+    deadLetters.append({ ...record, at: new Date().toISOString() });
   const streamEndpoint = `http://127.0.0.1:${dynamoPort}`;
   const pollers = [
     new StreamPoller(admin, streamEndpoint, TABLES.main, {
@@ -188,6 +192,7 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
       batchSize: 10,
       intervalMs: 25,
       checkpointFile: checkpoints('urgent'),
+      onGiveUp,
     }),
     new StreamPoller(admin, streamEndpoint, TABLES.main, {
       name: 'routine',
@@ -196,6 +201,7 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
       batchSize: 100,
       intervalMs: 100,
       checkpointFile: checkpoints('routine'),
+      onGiveUp,
     }),
   ];
   // what the previous process claimed and may not have sent when it died goes out again
@@ -231,6 +237,7 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
       await poller.settle();
       return { body: { replies } };
     }),
+    hook('GET', '/_local/dead-letters', async () => ({ body: { items: deadLetters.entries } })),
     hook('GET', '/_local/outbox', async () => ({ body: { sms: sms.sent, email: email.sent } })),
     hook('POST', '/_local/settle', async () => {
       await poller.settle();
@@ -268,6 +275,7 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
       for (const p of pollers) await p.skipPending();
       sms.clear();
       email.clear();
+      deadLetters.clear();
       clock.reset();
       await fetch(`${sesUrl}/clear-store`, { method: 'POST' });
       return { body: { reset: true } };
