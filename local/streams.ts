@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { logger } from '../shared/logger.js';
 import { matches, type FilterPattern } from '../shared/domain/lanes.js';
 import { LOCAL_CREDENTIALS } from './dynamo.js';
@@ -38,6 +38,8 @@ export interface StreamPollerOptions {
   intervalMs: number;
   /** Keeps shard positions across restarts, so a restart does not replay the stream. */
   checkpointFile?: string;
+  /** A record given up after its retries (the on-failure destination). */
+  onGiveUp?: (record: { lane: string; sequenceNumber: string; referralId?: string }) => void;
 }
 
 /**
@@ -172,9 +174,16 @@ export class StreamPoller {
         if (attempt > MAX_RETRIES) {
           // as Lambda does after its retries: the record goes to the on-failure destination (here: the log)
           await logger.error('stream record given up after retries', { lane: this.options.name, sequenceNumber });
+          const pk = record.dynamodb?.Keys?.pk?.S;
+          this.options.onGiveUp?.({
+            lane: this.options.name,
+            sequenceNumber,
+            referralId: pk?.startsWith('REF#') ? pk.slice(4) : undefined,
+          });
           break;
         }
-        await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+        // exponential backoff with full jitter, so records failing together are not retried together
+        await new Promise((r) => setTimeout(r, Math.random() * 100 * 2 ** attempt));
         if ((await this.invoke([record])).length === 0) break;
       }
     }
@@ -205,7 +214,11 @@ export class StreamPoller {
   }
 
   private saveCheckpoints(): void {
-    if (this.options.checkpointFile) writeFileSync(this.options.checkpointFile, JSON.stringify(Object.fromEntries(this.checkpoints)));
+    const file = this.options.checkpointFile;
+    if (!file) return;
+    // written aside, then renamed over: a kill mid-write leaves the previous checkpoint, never half a file
+    writeFileSync(`${file}.tmp`, JSON.stringify(Object.fromEntries(this.checkpoints)));
+    renameSync(`${file}.tmp`, file);
   }
 
   private async iterator(streamArn: string, shardId: string, after?: string): Promise<string | undefined> {

@@ -1,7 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { BadRequestError, HttpError, PayloadTooLargeError, UnsupportedMediaTypeError, UnprocessableError } from './errors.js';
-import { problemFor } from './problem.js';
+import { isUnavailable, problemFor } from './problem.js';
 import { logger } from '../logger.js';
 
 type Middleware = MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult>;
@@ -61,7 +61,8 @@ export type ParsedEvent = APIGatewayProxyEvent & { parsedBody?: unknown };
 
 /**
  * Turns every error into `application/problem+json`: domain errors by the table in `problem.ts`, the door's own
- * (`HttpError`: 400, 401, 403, 413, 415, 422) by their status; anything else becomes a 500 that reveals nothing.
+ * (`HttpError`: 400, 401, 403, 413, 415, 422) by their status; an AWS service throttling or unavailable past the
+ * SDK's retries (`isUnavailable`) becomes a 503 with `Retry-After`; anything else a 500 that reveals nothing.
  */
 export function problemJson(): Middleware {
   return {
@@ -91,6 +92,20 @@ export function problemJson(): Middleware {
       }
       // the name and status only: an SDK message can quote an item's values
       const e = error as (Error & { $metadata?: { httpStatusCode?: number } }) | undefined;
+      if (isUnavailable(error)) {
+        await logger.warn('service unavailable', { errorName: e?.name, httpStatusCode: e?.$metadata?.httpStatusCode });
+        request.response = json(
+          503,
+          {
+            type: 'about:blank',
+            title: 'Service Unavailable',
+            status: 503,
+            detail: 'a service this request needs is busy; retry (with the same Idempotency-Key) after Retry-After seconds',
+          },
+          { 'Content-Type': 'application/problem+json', 'Retry-After': '1' },
+        );
+        return;
+      }
       await logger.error('unhandled error', { errorName: e?.name, httpStatusCode: e?.$metadata?.httpStatusCode });
       request.response = json(
         500,

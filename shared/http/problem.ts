@@ -38,3 +38,35 @@ export function problemFor(error: unknown): { status: number; title: string } | 
   const row = PROBLEMS.find(([type]) => error instanceof type);
   return row && { status: row[1], title: row[2] };
 }
+
+/** What AWS answers when it throttles or is briefly unavailable (the SDK's own retries already ran). */
+const UNAVAILABLE = new Set([
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'TooManyRequestsException',
+  'LimitExceededException',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'InternalServerError',
+  'InternalServerException',
+  'InternalFailure',
+  'TimeoutError',
+]);
+const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT']);
+
+type AwsError = Error & { $retryable?: unknown; $fault?: string; $metadata?: { httpStatusCode?: number }; code?: string };
+
+/**
+ * A throttle, a 5xx or a dropped connection from an AWS service, also when wrapped (`cause`, as
+ * Powertools idempotency wraps its store's errors): the request decided nothing that a retry with
+ * the same Idempotency-Key would not finish, so it is answered 503, never 500.
+ */
+export function isUnavailable(error: unknown): boolean {
+  for (let e = error as AwsError | undefined, depth = 0; e && depth < 5; e = e.cause as AwsError | undefined, depth++) {
+    const status = e.$metadata?.httpStatusCode ?? 0;
+    if (e.$retryable || e.$fault === 'server' || status === 429 || status >= 500) return true;
+    if (UNAVAILABLE.has(e.name) || (e.code && NETWORK.has(e.code))) return true;
+  }
+  return false;
+}

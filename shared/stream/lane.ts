@@ -6,6 +6,9 @@ import { jobFor, type Job, type Lane } from '../domain/lanes.js';
 import { logger } from '../logger.js';
 import { JOBS } from '../usecases/dispatch.js';
 
+/** The longest one routine step waits for urgent work to finish. */
+export const MAX_YIELD_MS = 200;
+
 /**
  * Urgent work first where both lanes share one process and one database (the local runtime): routine
  * work waits at each job, and at each database call (`yieldToUrgent`, which the local runtime puts in
@@ -16,13 +19,27 @@ export const lanePriority = {
   context: new AsyncLocalStorage<Lane>(),
   urgentRunning: 0,
   waiting: [] as (() => void)[],
+  /**
+   * Waits while urgent work runs, but never longer than MAX_YIELD_MS: a preference, never a lock. An
+   * urgent job may itself be waiting on a read a routine job started (the roster read both share), and
+   * an unbounded wait would then stop both lanes for good.
+   */
   async yieldToUrgent(): Promise<void> {
-    while (this.urgentRunning > 0 && this.context.getStore() === 'routine') await new Promise<void>((r) => this.waiting.push(r));
+    if (this.context.getStore() !== 'routine') return;
+    const until = Date.now() + MAX_YIELD_MS;
+    for (let left = MAX_YIELD_MS; this.urgentRunning > 0 && left > 0; left = until - Date.now()) {
+      await new Promise<void>((resume) => {
+        this.waiting.push(resume);
+        setTimeout(resume, left);
+      });
+    }
   },
   async run<T>(lane: Lane, job: () => Promise<T>): Promise<T> {
     if (lane === 'routine') {
-      await this.yieldToUrgent.call(this);
-      return this.context.run(lane, job);
+      return this.context.run(lane, async () => {
+        await this.yieldToUrgent();
+        return job();
+      });
     }
     this.urgentRunning++;
     try {

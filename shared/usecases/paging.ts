@@ -144,13 +144,21 @@ async function pageCoordinators(referralId: string, p: Ports): Promise<void> {
 
 /**
  * Creates an offer for each doctor who has none yet and delivers it; returns how many were reached.
- * Stops as soon as the case is no longer open for offers (accepted or closed meanwhile).
+ * A doctor whose offer exists already (a retried wave) gets its channels still `pending` sent now: a
+ * run that died between creating an offer and sending it is finished by the retry, not left to the
+ * sweeper. Stops as soon as the case is no longer open for offers (accepted or closed meanwhile).
  */
 async function offerCase(record: CaseRecord, doctors: Doctor[], wave: number, channels: Channel[], p: Ports): Promise<number> {
   let reached = 0;
+  let existing: Offer[] | undefined;
   for (const doctor of doctors) {
-    const offer = await createOffer(record, doctor, wave, channels, p);
+    let offer = await createOffer(record, doctor, wave, channels, p);
     if (offer === 'closed') break;
+    if (!offer) {
+      existing ??= await p.store.listOffers(record.referralId);
+      const found = existing.find((o) => o.doctorId === doctor.id && o.state === 'open');
+      if (found && (found.sms === 'pending' || found.email === 'pending')) offer = found;
+    }
     if (offer && (await deliverOffer(offer, doctor, record, p)) > 0) reached++;
   }
   return reached;

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { jobFor } from '../../shared/domain/lanes.js';
 import type { Ports } from '../../shared/deps.js';
-import { runLane } from '../../shared/stream/lane.js';
+import { lanePriority, MAX_YIELD_MS, runLane } from '../../shared/stream/lane.js';
 import { JOBS } from '../../shared/usecases/dispatch.js';
 
 type Record = DynamoDBStreamEvent['Records'][number];
@@ -120,5 +120,50 @@ describe('a lane batch', () => {
     expect(ran.indexOf('created MR-AAAAAAAA')).toBeLessThan(ran.indexOf('assigned MR-AAAAAAAA'));
     expect(ran).not.toContain('assigned MR-BBBBBBBB');
     expect(most).toBeGreaterThan(1);
+  });
+});
+
+describe('urgent work first, in one process', () => {
+  it('holds a routine database call back while an urgent job runs, then lets it go', async () => {
+    const order: string[] = [];
+    let finishUrgent!: () => void;
+    const urgent = lanePriority.run('urgent', () => new Promise<void>((r) => (finishUrgent = r)).then(() => void order.push('urgent')));
+    const routine = lanePriority.run('routine', async () => {
+      await lanePriority.yieldToUrgent(); // as the local DynamoDB client does before each call
+      order.push('routine');
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    finishUrgent();
+    await Promise.all([urgent, routine]);
+    expect(order).toEqual(['urgent', 'routine']);
+  });
+
+  it('never stops both lanes when an urgent job waits on a read a routine job started (a shared cached read)', async () => {
+    let sharedRead: Promise<string> | undefined;
+    // the roster cache: the first caller starts the read, later callers await the same promise
+    const roster = () =>
+      (sharedRead ??= (async () => {
+        await lanePriority.yieldToUrgent();
+        return 'roster';
+      })());
+    let urgentStarted!: () => void;
+    const started = new Promise<void>((r) => (urgentStarted = r));
+    let routineRead!: () => void;
+    const readStarted = new Promise<void>((r) => (routineRead = r));
+    const urgent = lanePriority.run('urgent', async () => {
+      urgentStarted();
+      await readStarted;
+      return roster();
+    });
+    await started;
+    const routine = lanePriority.run('routine', async () => {
+      const read = roster();
+      routineRead();
+      return read;
+    });
+    const t = performance.now();
+    const outcome = await Promise.race([Promise.all([urgent, routine]), new Promise((r) => setTimeout(() => r('stalled'), 5_000))]);
+    expect(outcome).toEqual(['roster', 'roster']);
+    expect(performance.now() - t).toBeLessThan(MAX_YIELD_MS + 1_000);
   });
 });
