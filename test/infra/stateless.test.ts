@@ -351,13 +351,13 @@ describe('REST API', () => {
     const settings = stage.Properties.MethodSettings as Record<string, unknown>[];
     // `POST` at `/~1api~1offers~1{offerId}` → `POST /api/offers/{offerId}`
     const byRoute = new Map(settings.map((m) => [`${m.HttpMethod} ${String(m.ResourcePath).slice(1).replaceAll('~1', '/')}`, m]));
-    for (const route of [...staffRoutes, ...publicRoutes]) {
+    for (const route of [...staffRoutes, ...publicRoutes, ...attorneyRoutes]) {
       const own = byRoute.get(route);
       expect(own, route).toMatchObject({ LoggingLevel: 'ERROR', MetricsEnabled: true, DataTraceEnabled: false });
       const [rate, burst] = route === 'POST /api/referrals' ? [5, 10] : [20, 40];
       expect([own!.ThrottlingRateLimit, own!.ThrottlingBurstLimit], route).toEqual([rate, burst]);
     }
-    expect(settings).toHaveLength(1 + staffRoutes.length + publicRoutes.length);
+    expect(settings).toHaveLength(1 + staffRoutes.length + publicRoutes.length + attorneyRoutes.length);
   });
 
   it('takes the throttles from CDK context', () => {

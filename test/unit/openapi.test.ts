@@ -46,7 +46,7 @@ describe('the OpenAPI document', () => {
     }
   });
 
-  it('secures each route by its kind of auth: staff routes need the staff bearer token and answer 401 and 403', () => {
+  it('secures each route by its kind of auth: staff routes need the staff bearer token (401, 403), the intake an attorney’s (401)', () => {
     expect(Object.keys(document.components.securitySchemes).sort()).toEqual(['attorney', 'doctor', 'staff']);
     for (const r of ROUTES) {
       const op = operation(r.method, r.path);
@@ -54,7 +54,8 @@ describe('the OpenAPI document', () => {
       if (r.auth === 'staff') expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['401', '403']));
     }
     expect(operation('GET', '/api/staff/referrals').security).toEqual([{ staff: [] }]);
-    expect(operation('POST', '/api/referrals').security).toEqual([]);
+    expect(operation('POST', '/api/referrals').security).toEqual([{ attorney: [] }]);
+    expect(Object.keys(operation('POST', '/api/referrals').responses)).toContain('401');
   });
 
   it('describes bodies, query parameters and headers from the schemas the handlers parse with', () => {
