@@ -126,6 +126,7 @@ function operation(route: Route, c: RouteContract) {
     ...AUTH[route.auth].errors,
     ...c.errors,
     500: 'an unexpected failure; nothing accepted was lost, retry',
+    503: 'AWS throttled or failed for a moment and nothing was decided: retry after Retry-After (with the same Idempotency-Key)',
   };
   for (const [status, description] of Object.entries(errors)) {
     responses[status] = {

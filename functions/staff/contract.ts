@@ -24,7 +24,7 @@ export const SubmitterBody = z.union([z.strictObject({ email: z.email('must be a
 
 /** The staff routes' declarations (built when the OpenAPI document is, not at the handler's cold start). */
 export function contract(): Contracts<RouteKey<'staff'>> {
-  const holdReason = z.enum(['submitter_limit', 'page_budget', 'duplicate']);
+  const holdReason = z.enum(['new_submitter', 'submitter_limit', 'routine_limit', 'page_budget', 'duplicate']);
 
   /** A case as the list documents it (`listItem`), and as the queue view shows it (`queueItem`). */
   const ListItem = z.strictObject({
@@ -35,6 +35,10 @@ export function contract(): Contracts<RouteKey<'staff'>> {
     assignedDoctorId: z.optional(z.string()),
     holdReason: z.optional(holdReason),
     duplicateOf: z.optional(referralId),
+    // what tells cases apart in the queue without naming the client
+    facilityState: z.optional(z.string()),
+    specialty: z.optional(z.string()),
+    attorneyOrganization: z.optional(z.string()),
   });
   const QueueItem = z.extend(ListItem, {
     reasons: z.array(z.string()),
@@ -77,8 +81,18 @@ export function contract(): Contracts<RouteKey<'staff'>> {
     escalationSentAt: z.optional(instant),
     coordinatorNoticeAt: z.optional(instant),
     holdNoticeAt: z.optional(instant),
-    verificationNoticeAt: z.optional(instant),
     introSentAt: z.optional(instant),
+    facilityState: z.optional(z.string()),
+    specialty: z.optional(z.string()),
+    attorneyOrganization: z.optional(z.string()),
+    attorneyOutcome: z.optional(z.string()),
+    attorneyOutcomeAt: z.optional(instant),
+    handoff: z.optional(
+      z.strictObject({ number: z.int(), clinicId: z.string(), clinicName: z.string(), at: instant, by: z.string() }),
+    ),
+    handoffNumber: z.optional(z.int()),
+    firstHandoffAt: z.optional(instant),
+    careEstablishedAt: z.optional(instant),
     offers: z.array(
       z.strictObject({
         offerId: z.string(),
@@ -115,6 +129,12 @@ export function contract(): Contracts<RouteKey<'staff'>> {
     ),
     timeToAccept: z.strictObject({ all: Percentiles, urgent: Percentiles, routine: Percentiles }),
     outcomes: counts(CLOSE_OUTCOMES),
+    care: z.strictObject({
+      released: z.int(),
+      handoffWithin7Days: z.strictObject({ count: z.int(), share: z.nullable(z.number()) }),
+      careEstablishedWithin30Days: z.strictObject({ count: z.int(), share: z.nullable(z.number()) }),
+      medianDaysToHandoff: z.nullable(z.number()),
+    }),
   });
 
   const RosterWithChannels = z.extend(RosterSchema, {

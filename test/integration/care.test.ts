@@ -277,7 +277,8 @@ describe('handoff and check-ins', () => {
 
     const second = await handOff(id, 'eastside');
 
-    expect(second.json).toMatchObject({ supersedes: 'riverside', handoff: { number: 2, clinicId: 'eastside' }, patientSms: 'sent' });
+    // the patient already got the first clinic's SMS today: one patient SMS a day, so the coordinators call instead
+    expect(second.json).toMatchObject({ supersedes: 'riverside', handoff: { number: 2, clinicId: 'eastside' }, patientSms: 'daily_limit' });
     expect((await caseOf(rt, id))?.handoff).toMatchObject({ clinicId: 'eastside', number: 2 });
     const names = (await schedules(rt)).filter((n) => n.includes('checkin'));
     expect(names.sort()).toEqual([3, 10, 30, 33].map((d) => `rem-checkin_day${d}_h2-${id}`).sort());

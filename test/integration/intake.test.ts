@@ -190,14 +190,14 @@ describe('Idempotency-Key', () => {
 });
 
 describe('receipt', () => {
-  it('emails the attorney the reference, urgency and outcome link, without PHI', async () => {
+  it('emails the attorney the reference, what happens next and the outcome link, without PHI', async () => {
     const { json } = await attorneyCall(rt, 'POST', '/api/referrals', validReferral());
     await call(rt, 'POST', '/_local/settle');
 
     const { email } = (await call(rt, 'GET', '/_local/outbox')).json;
     const receipt = email.find((m: { to: string[] }) => m.to.includes('ana.perez@example.org'));
     expect(receipt.subject).toContain(json.referralId);
-    expect(receipt.text).toContain('routine');
+    expect(receipt.text).toContain('The program reviews this referral');
     expect(receipt.text).toMatch(new RegExp(`${rt.url}/outcome/${json.referralId}#token=[A-Za-z0-9_-]{40,}`));
     for (const phi of ['María', 'López', '123456789', 'South Texas', 'Headaches']) {
       expect(receipt.text + receipt.html + receipt.subject).not.toContain(phi);
