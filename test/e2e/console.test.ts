@@ -235,7 +235,7 @@ describe('coordinator console', () => {
     });
     expect(untrusted.status).toBe('awaiting_review');
     await page.getByRole('link', { name: 'Queue', exact: true }).click();
-    const waiting = page.locator(`#cases .case[data-id="${untrusted.referralId}"]`);
+    const waiting = page.locator(`#hot .case[data-id="${untrusted.referralId}"]`);
     await waiting.waitFor({ timeout: 20_000 });
     expect(await waiting.textContent()).toContain('attorney not approved yet');
     await waiting.getByRole('link', { name: untrusted.referralId }).click();
@@ -253,7 +253,9 @@ describe('coordinator console', () => {
     await page.getByRole('link', { name: 'Trusted submitters' }).click();
     await page.getByRole('button', { name: 'Remove @example.org' }).click();
     await slow(() => page.locator('[role="status"]').textContent()).toContain('@example.org was removed');
-    expect(await page.locator('#submitters').count()).toBe(0);
+    // the attorney approved with their case above stays
+    expect(await page.locator('#submitters').textContent()).not.toContain('example.org');
+    expect(await page.locator('#submitters').textContent()).toContain('new.lawyer@lawfirm.test');
 
     // roster: who is on call, the 14-day timeline; an import with errors lists them all and changes nothing
     await page.getByRole('link', { name: 'Roster' }).click();

@@ -104,7 +104,7 @@ describe('attorney outcome page', () => {
     expect(await page.locator('#referral-id').textContent()).toBe(id);
 
     // The token is gone from the address bar, the language stays.
-    expect(await page.evaluate(() => location.hash)).toBe('');
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe('');
     expect(page.url()).not.toContain('token=');
     expect(page.url()).not.toContain(link.hash.slice(1));
     expect(new URL(page.url()).searchParams.get('lang')).toBe('es');
@@ -204,7 +204,7 @@ describe('attorney outcome page', () => {
     });
 
     await page.goto(`${rt.url}${link.pathname}#token=${'A'.repeat(43)}`);
-    expect(await page.evaluate(() => location.hash)).toBe('');
+    await expect.poll(() => page.evaluate(() => location.hash)).toBe('');
     await page.getByLabel('Parole denied').check();
     await page.getByRole('button', { name: 'Send outcome' }).click();
 
