@@ -87,9 +87,7 @@ export function contract(): Contracts<RouteKey<'staff'>> {
     attorneyOrganization: z.optional(z.string()),
     attorneyOutcome: z.optional(z.string()),
     attorneyOutcomeAt: z.optional(instant),
-    handoff: z.optional(
-      z.strictObject({ number: z.int(), clinicId: z.string(), clinicName: z.string(), at: instant, by: z.string() }),
-    ),
+    handoff: z.optional(z.strictObject({ number: z.int(), clinicId: z.string(), clinicName: z.string(), at: instant, by: z.string() })),
     handoffNumber: z.optional(z.int()),
     firstHandoffAt: z.optional(instant),
     careEstablishedAt: z.optional(instant),
