@@ -10,6 +10,7 @@
  * 3. the routine drain: 1,000 routine referrals at concurrency 25, time from the last request until every
  *    receipt, notice and routine offer is sent, with no roster (baseline) and with the demo roster;
  *    checks none is lost or sent twice
+ * 4. the routine work of one referral: DynamoDB calls by command, read units and bytes read, messages
  * (the cold import of every Lambda bundle is bench/cold-start.ts, which `npm run bench` runs next)
  * Writes every number to bench/results.json (`flows`).
  */
@@ -20,6 +21,7 @@ import { demoRoster } from '../local/demo-roster.js';
 import { LOCAL_CREDENTIALS, TABLES } from '../local/dynamo.js';
 import { freshANumber, parsedReferral, validReferral } from '../test/fixtures/referral.js';
 import { saveResults } from './results.js';
+import { routineWork } from './routine-work.js';
 import { attorneyToken, call, startTestRuntime } from '../test/support/runtime.js';
 
 const N = Number(process.env.BENCH_N ?? 100);
@@ -264,6 +266,23 @@ try {
       value: drains[label],
       baseline: withRoster ? `routine drain after the last of ${DRAIN_N} requests, no roster` : 'baseline',
     });
+  }
+
+  console.log('\nRoutine work per referral (demo roster, 50 open cases assigned to other doctors; bench/routine-work.ts)');
+  await call(rt, 'POST', '/_local/reset');
+  const work = await routineWork(rt);
+  console.log(
+    `${work.dynamoCalls.toFixed(1)} DynamoDB calls (${Object.entries(work.byCommand)
+      .map(([k, v]) => `${v} ${k.replace('Command', '')}`)
+      .join(', ')}), ${work.readUnits.toFixed(1)} read units, ${work.kbRead} KB read, ${work.emails} emails, ${work.sms} SMS per referral`,
+  );
+  for (const [name, unit, value] of [
+    ['DynamoDB calls per routine referral', 'calls', work.dynamoCalls],
+    ['DynamoDB read units per routine referral', 'RCU', work.readUnits],
+    ['KB read from DynamoDB per routine referral', 'KB', work.kbRead],
+    ['messages per routine referral', 'messages', work.emails + work.sms],
+  ] as const) {
+    results.push({ name, unit, value, samples: work.referrals });
   }
 } finally {
   await rt.stop();

@@ -11,7 +11,7 @@ import { demoRoster } from '../local/demo-roster.js';
 import type { CaseRecord } from '../shared/domain/types.js';
 import { caseRecord } from '../test/fixtures/case.js';
 import { freshANumber, validReferral } from '../test/fixtures/referral.js';
-import { call, startTestRuntime } from '../test/support/runtime.js';
+import { attorneyCall, call, startTestRuntime } from '../test/support/runtime.js';
 
 export interface RoutineWork {
   referrals: number;
@@ -61,7 +61,7 @@ export async function routineWork(rt: LocalRuntime, n = 5, assigned = 50): Promi
     return out;
   };
   const submit = async () => {
-    const r = await call(rt, 'POST', '/api/referrals', validReferral({ client: { aNumber: freshANumber() } }));
+    const r = await attorneyCall(rt, 'POST', '/api/referrals', validReferral({ client: { aNumber: freshANumber() } }));
     if (r.status !== 201 || r.json.status !== 'awaiting_review') throw new Error(r.text);
     await rt.settle();
   };
