@@ -48,7 +48,16 @@ export interface PortsDeclaration {
   scheduler?: true;
   /** HMAC of A-numbers with the KMS key (the duplicate index). */
   keyedHash?: true;
+  /** Case documents in S3 (DocumentStoragePort): what the function does to the bucket. */
+  documents?: readonly DocumentAccess[];
 }
+
+/**
+ * What a function does to the documents bucket: `upload` signs presigned POSTs (s3:PutObject), `download`
+ * signs presigned GETs and reads first bytes (s3:GetObject, which the bucket policy still denies for
+ * anything not scanned clean), `delete` s3:DeleteObject, `tag` lists a prefix and tags its objects.
+ */
+export type DocumentAccess = 'upload' | 'download' | 'delete' | 'tag';
 
 type Declared<D extends PortsDeclaration> = Extract<keyof D, PortName>;
 

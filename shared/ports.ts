@@ -56,4 +56,24 @@ export interface IdempotencyPort {
   once<T>(key: string, body: unknown, run: () => Promise<T>, context?: Context): Promise<T>;
 }
 
+/**
+ * Case documents' objects (S3 in AWS, an S3-compatible local server locally). Keys are opaque,
+ * `cases/<referralId>/<documentId>`: never a file name, which would reach S3's access logs.
+ */
+export interface DocumentStoragePort {
+  /** A presigned POST for one object whose policy fixes the key, the content type and a size range of 1 to `maxBytes`. */
+  presignUpload(
+    key: string,
+    o: { contentType: string; maxBytes: number; expiresSeconds: number },
+  ): Promise<{ url: string; fields: Record<string, string> }>;
+  /** A presigned GET answered as an attachment (`Content-Disposition`) under `downloadName` (no file name of the user's). */
+  presignDownload(key: string, o: { downloadName: string; expiresSeconds: number }): Promise<string>;
+  /** The object's first bytes (the magic-byte check), or undefined when there is no such object. */
+  firstBytes(key: string, bytes: number): Promise<Uint8Array | undefined>;
+  /** Deletes an object; one that does not exist is fine. */
+  delete(key: string): Promise<void>;
+  /** Adds tags to every object under a prefix (retention: a lifecycle rule expires what closing a case tagged). */
+  tagPrefix(prefix: string, tags: Record<string, string>): Promise<void>;
+}
+
 export const systemClock: Clock = { now: () => new Date() };
