@@ -82,6 +82,18 @@ export interface LocalRuntime {
   stop(): Promise<void>;
 }
 
+/** What a lane or the timer gave up after its retries (`/_local/dead-letters`); the sweeper repairs the case. */
+interface DeadLetter {
+  /** `urgent` or `routine` (a stream record), or `timer`. */
+  lane: string;
+  /** The stream record's, for a lane. */
+  sequenceNumber?: string;
+  /** The schedule's name, for the timer. */
+  schedule?: string;
+  referralId?: string;
+  at: string;
+}
+
 type Handler<F extends 'timer' | 'dispatcher' | 'pager' | 'inbound-sms' | 'delivery-events' | 'sweeper'> = {
   timer: typeof import('../functions/timer/handler.js').handler;
   dispatcher: typeof import('../functions/dispatcher/handler.js').handler;
@@ -168,7 +180,22 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
     { step: 'initialize', name: 'urgentFirst' },
   );
   let timer: (event: TimerEvent) => Promise<void> = async () => undefined;
-  const scheduler = new LocalScheduler(admin, clock, (event: TimerEvent) => timer(event));
+  // the on-failure destinations: stream records given up after their lane's retries, timer runs after theirs
+  const deadLetters = new Journal<DeadLetter>(kept('dead-letters.jsonl'));
+  const scheduler = new LocalScheduler(
+    admin,
+    clock,
+    (event: TimerEvent) => timer(event),
+    async ({ name, event }, error) => {
+      await logger.error('timer run given up after retries', { schedule: name, errorName: (error as Error).name });
+      deadLetters.append({
+        lane: 'timer',
+        schedule: name,
+        referralId: 'referralId' in event ? event.referralId : undefined,
+        at: new Date().toISOString(),
+      });
+    },
+  );
   const store = createDynamoStore(documentClient(dynamo), TABLES.main);
   const ses = new SESv2Client({ endpoint: sesUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
   const email = new TimedEmail(new SesEmail(ses, cfg.MAIL_FROM), clock, kept('outbox-email.jsonl'));
@@ -201,8 +228,6 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
 
   // the table stream read by two independent pollers, as by the two event source mappings in AWS
   const checkpoints = (lane: string) => kept(`stream-checkpoints-${lane}.json`);
-  // the lanes' on-failure destination: records given up after their retries (the sweeper repairs their cases)
-  const deadLetters = new Journal<{ lane: string; sequenceNumber: string; referralId?: string; at: string }>(kept('dead-letters.jsonl'));
   const onGiveUp = (record: { lane: string; sequenceNumber: string; referralId?: string }) =>
     deadLetters.append({ ...record, at: new Date().toISOString() });
   const streamEndpoint = `http://127.0.0.1:${dynamoPort}`;

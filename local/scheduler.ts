@@ -10,15 +10,20 @@ export interface PendingSchedule {
   event: TimerEvent;
 }
 
+/** Retries of a failed timer run, as Lambda retries an asynchronous invocation (EventBridge Scheduler invokes so). */
+const ASYNC_RETRIES = 2;
+
 /**
  * EventBridge Scheduler's one-time schedules, persisted in DynamoDB Local and driven by the
- * controllable clock: a schedule fires once, with the same payload, and is then deleted.
+ * controllable clock: a schedule fires once, with the same payload, and is then deleted. A run that
+ * fails is retried ASYNC_RETRIES times, then handed to `onGiveUp` (the timer's dead-letter queue in AWS).
  */
 export class LocalScheduler implements SchedulerPort {
   constructor(
     private readonly db: DynamoDBClient,
     private readonly clock: ControllableClock,
     private readonly fire: (event: TimerEvent) => Promise<void>,
+    private readonly onGiveUp: (schedule: PendingSchedule, error: unknown) => Promise<void>,
   ) {}
 
   async create(name: string, at: Date, event: TimerEvent): Promise<void> {
@@ -41,6 +46,18 @@ export class LocalScheduler implements SchedulerPort {
     await this.db.send(new DeleteItemCommand({ TableName: TABLES.schedules, Key: { name: { S: name } } }));
   }
 
+  private async run(schedule: PendingSchedule): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.fire(schedule.event);
+      } catch (error) {
+        if (attempt >= ASYNC_RETRIES) return this.onGiveUp(schedule, error);
+        // Lambda waits minutes between these; locally a moment, with jitter
+        await new Promise((r) => setTimeout(r, Math.random() * 100 * 2 ** attempt));
+      }
+    }
+  }
+
   async pending(): Promise<PendingSchedule[]> {
     const { Items = [] } = await this.db.send(new ScanCommand({ TableName: TABLES.schedules, ConsistentRead: true }));
     return Items.map((i) => ({ name: i.name.S!, at: i.at.S!, event: JSON.parse(i.event.S!) as TimerEvent })).sort(
@@ -61,7 +78,7 @@ export class LocalScheduler implements SchedulerPort {
       this.clock.moveTo(new Date(next.at));
       await this.delete(next.name);
       fired.push({ name: next.name, at: next.at });
-      await this.fire(next.event);
+      await this.run(next);
     }
     this.clock.moveTo(target);
     return { now: this.clock.now().toISOString(), fired };

@@ -149,15 +149,23 @@ export class StreamPoller {
       }
       const { Records = [], NextShardIterator } = page;
       read += Records.length;
-      const matching = Records.map((r) => toLambdaRecord(r, streamArn)).filter((r) => this.options.filters.some((f) => matches(f, r)));
-      for (let i = 0; deliver && i < matching.length; i += this.options.batchSize) {
-        if (generation !== this.generation) return read;
-        await this.deliver(matching.slice(i, i + this.options.batchSize), generation);
+      // batches of matching records; the position is kept after each batch (as an event source mapping
+      // checkpoints per batch), so a crash replays at most the batch in hand, not the whole page read
+      let batch: LambdaRecord[] = [];
+      for (const [i, record] of Records.entries()) {
+        const lambdaRecord = toLambdaRecord(record, streamArn);
+        if (this.options.filters.some((f) => matches(f, lambdaRecord))) batch.push(lambdaRecord);
+        if (batch.length < this.options.batchSize && i < Records.length - 1) continue;
+        if (deliver && batch.length) await this.deliver(batch, generation);
+        if (generation !== this.generation) {
+          // paused mid-page: the next read starts again after the last position kept
+          this.iterators.delete(key);
+          return read;
+        }
+        batch = [];
+        this.checkpoints.set(key, record.dynamodb!.SequenceNumber!);
+        this.saveCheckpoints();
       }
-      if (generation !== this.generation) return read;
-      const last = Records.at(-1)?.dynamodb?.SequenceNumber;
-      if (last) this.checkpoints.set(key, last);
-      if (Records.length) this.saveCheckpoints();
       this.iterators.set(key, NextShardIterator);
     }
     return read;

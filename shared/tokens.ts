@@ -9,6 +9,17 @@ export function newReferralId(): string {
   return `MR-${id}`;
 }
 
+/**
+ * The referral id a submission with an Idempotency-Key gets (`scope`: the submitter and the key): the
+ * same 8 Crockford characters every time, so every run of that key writes the same case.
+ */
+export function referralIdFor(scope: string): string {
+  const digest = createHash('sha256').update(`referral:${scope}`).digest();
+  let id = '';
+  for (let i = 0; i < 8; i++) id += CROCKFORD[digest[i] % 32];
+  return `MR-${id}`;
+}
+
 /** An opaque id for an offer (not a secret: the token is). */
 export function newOfferId(): string {
   return randomBytes(12).toString('base64url');

@@ -39,8 +39,9 @@ export async function lambdaHandler(event: ParsedEvent, context: Context) {
   }
   const referral = { ...submitted, attorney: { ...submitted.attorney, email: submitter } };
   // a key is the submitter's own: the same key from another attorney is another key
-  const { referralId, status, urgency, reasons } = key
-    ? await d.idempotency.once(`${submitter}:${key}`, referral, () => submitReferral(referral, today, d), context)
+  const scoped = key && `${submitter}:${key}`;
+  const { referralId, status, urgency, reasons } = scoped
+    ? await d.idempotency.once(scoped, referral, () => submitReferral(referral, today, d, scoped), context)
     : await submitReferral(referral, today, d);
   // fields picked in a fixed order, so a replayed response is byte for byte the first one
   return json(201, { referralId, status, urgency, reasons }, { Location: `/api/staff/referrals/${referralId}` });

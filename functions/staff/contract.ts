@@ -79,6 +79,7 @@ export function contract(): Contracts<RouteKey<'staff'>> {
     receipt: z.optional(z.enum(['pending', 'sending', 'sent'])),
     receiptClaimedAt: z.optional(instant),
     escalationSentAt: z.optional(instant),
+    budgetAlertAt: z.optional(instant),
     coordinatorNoticeAt: z.optional(instant),
     holdNoticeAt: z.optional(instant),
     introSentAt: z.optional(instant),

@@ -102,6 +102,8 @@ export interface CaseRecord {
   receiptClaimedAt?: string;
   /** When the final wave's coordinator pages went out. */
   escalationSentAt?: string;
+  /** Held by the page budget: when the coordinators' alert about it was done (sent, or sent for another case within the hour). */
+  budgetAlertAt?: string;
   /** When one-time notices went out (claimed before sending). */
   coordinatorNoticeAt?: string;
   /** When the coordinators' notice of a hold went out. */

@@ -34,6 +34,7 @@ const ONCE_FIELDS = {
   coordinatorNotice: 'coordinatorNoticeAt',
   holdNotice: 'holdNoticeAt',
   escalation: 'escalationSentAt',
+  budgetAlert: 'budgetAlertAt',
   intro: 'introSentAt',
 } as const satisfies Record<OnceMark, keyof CaseRecord>;
 

@@ -226,6 +226,10 @@ export function memoryStore(): StorePort {
     }),
     takePageBudget: async (id, pages, limit, now) => take(keys.pageBudget(), { id, n: pages, limit, windowMs: PAGE_BUDGET_WINDOW_MS, now }),
     claimAlert: async (name, now, periodMs) => claimOnce(keys.alert(name), now, periodMs),
+    async releaseAlert(name, claimedAt) {
+      const key = keys.alert(name);
+      if (item<{ claimedAt: string }>(key)?.claimedAt === claimedAt.toISOString()) remove(key);
+    },
     async claimDailySms(kind, phone, day, holder) {
       const key = keys.dailySms(kind, phone, day);
       const claimed = item<{ holder: string }>(key);

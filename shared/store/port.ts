@@ -73,7 +73,7 @@ export interface ReceiptClaim {
 }
 
 /** One-time marks of a case: whoever sets one first sends what it stands for. */
-export type OnceMark = 'coordinatorNotice' | 'holdNotice' | 'escalation' | 'intro';
+export type OnceMark = 'coordinatorNotice' | 'holdNotice' | 'escalation' | 'budgetAlert' | 'intro';
 
 export interface CasePort {
   /** Stores a new case; false when the id is taken. It is due for the sweeper from the start. */
@@ -240,6 +240,8 @@ export interface LimitPort {
   takePageBudget(id: string, pages: number, limit: number, now: Date): Promise<boolean>;
   /** A once-per-period alert (e.g. the page budget): true for the one caller that wins this period. */
   claimAlert(name: string, now: Date, periodMs: number): Promise<boolean>;
+  /** Gives back the alert claimed at `claimedAt` (its send failed), so the next caller claims it; a newer claim stays. */
+  releaseAlert(name: string, claimedAt: Date): Promise<void>;
   /**
    * Claims the one SMS of a kind a phone number may get on a program day (`YYYY-MM-DD`): true for the
    * first caller, and again for the same `holder` (a retry of the send it claimed for); forgotten after the day.

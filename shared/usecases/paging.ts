@@ -8,19 +8,22 @@ import {
   pageBudgetEmail,
   pageBudgetSms,
 } from '../domain/messages.js';
+import type { Message } from '../domain/messages.js';
 import type { Doctor } from '../domain/roster.js';
 import type { CaseRecord, Offer } from '../domain/types.js';
 import { FINAL_WAVE, routineDoctors, waveDoctors, waveScheduleName } from '../domain/waves.js';
 import { logger } from '../logger.js';
 import { countHeldByPageBudget } from '../metrics.js';
-import { channelAddress, emailCoordinators, sendSafely, type Channel } from '../messaging.js';
+import { channelAddress, emailCoordinators, type Channel } from '../messaging.js';
 import { hashToken, newOfferId, newToken } from '../tokens.js';
 import { randomInt } from 'node:crypto';
 
 /**
  * Runs paging wave `wave` of a case.
  * 1. claim the wave: the case must still be `paging` at the previous wave; a wave claimed before whose
- *    run did not finish (a retry after a failure) resumes; any other stale or repeated wave does nothing
+ *    run did not finish (a retry after a failure) resumes; coordinator pages an earlier run owes
+ *    (escalated or held by the budget, not yet marked sent) are sent, whichever wave asks; any other
+ *    stale or repeated wave does nothing
  * 2. final wave: the case becomes `escalated` (offers stay open) and every coordinator is paged by SMS
  *    and email, marked done only after sending
  * 3. the page budget: a wave whose doctor SMS pages would exceed it is not sent; the case is held
@@ -33,7 +36,11 @@ export async function runWave(referralId: string, wave: number, p: Ports): Promi
   if (!record) return;
   const final = wave >= FINAL_WAVE;
   const now = p.clock.now();
-  const resuming = record.wave === wave && (final ? record.status === 'escalated' && !record.escalationSentAt : record.status === 'paging');
+  // coordinators owed a page by an earlier run that failed (escalated, or held by the budget): whichever
+  // wave's retry (or the sweeper) comes, only that is left to do
+  if (record.status === 'escalated' && !record.escalationSentAt) return escalate(referralId, now, p);
+  if (record.status === 'held' && record.holdReason === 'page_budget' && !record.budgetAlertAt) return alertPageBudget(record, p);
+  const resuming = record.wave === wave && !final && record.status === 'paging';
   if (!resuming) {
     if (record.status !== 'paging' || record.wave !== wave - 1) return;
     const nextAt = new Date(now.getTime() + p.config.WAVE_MINUTES * 60_000).toISOString();
@@ -46,11 +53,7 @@ export async function runWave(referralId: string, wave: number, p: Ports): Promi
     record.nextWaveAt = nextAt;
     await p.store.addEvent(referralId, { at: now.toISOString(), event: final ? 'escalated' : 'wave_started', details: { wave } });
   }
-  if (final) {
-    await pageCoordinators(referralId, p);
-    await p.store.markOnce(referralId, 'escalation', now.toISOString());
-    return;
-  }
+  if (final) return escalate(referralId, now, p);
   const roster = await p.store.roster();
   const doctors = waveDoctors(wave as 1 | 2, {
     roster,
@@ -72,6 +75,12 @@ export async function runWave(referralId: string, wave: number, p: Ports): Promi
   }
 }
 
+/** The final wave's coordinator pages (SMS and email), marked done once every one went out. */
+async function escalate(referralId: string, now: Date, p: Ports): Promise<void> {
+  await alertCoordinators(referralId, 'escalation', escalationSms(referralId), escalationEmail(referralId), p);
+  await p.store.markOnce(referralId, 'escalation', now.toISOString());
+}
+
 /**
  * Reserves this wave's doctor SMS pages within the rolling hour's budget (once per case and wave, so a
  * resumed wave is not counted twice). A case a coordinator approved is not held again.
@@ -87,8 +96,7 @@ async function withinPageBudget(record: CaseRecord, wave: number, doctors: Docto
 
 /**
  * A wave over the page budget: the case becomes `held` (page_budget) at the wave it reached, so an
- * approval resumes there; the held-by-budget metric is counted; every coordinator is paged by SMS and
- * email, at most once per hour however many cases are held.
+ * approval resumes there; the held-by-budget metric is counted; then the coordinators' alert.
  */
 async function holdForPageBudget(record: CaseRecord, wave: number, p: Ports): Promise<void> {
   const now = p.clock.now();
@@ -96,16 +104,28 @@ async function holdForPageBudget(record: CaseRecord, wave: number, p: Ports): Pr
   await logger.warn('wave held by the page budget', { referralId: record.referralId, wave });
   countHeldByPageBudget();
   await p.store.addEvent(record.referralId, { at: now.toISOString(), event: 'held', details: { holdReason: 'page_budget', wave } });
-  if (!(await p.store.claimAlert('page_budget', now, 3_600_000))) return;
-  const { coordinators } = await p.store.roster();
-  for (const c of coordinators) {
-    await sendSafely(() => p.sms.send(c.phone, pageBudgetSms(record.referralId)), {
-      referralId: record.referralId,
-      coordinatorId: c.id,
-      channel: 'sms',
-    });
+  await alertPageBudget(record, p);
+}
+
+/**
+ * Every coordinator is paged by SMS and email about a hold by the page budget, at most once per hour
+ * however many cases are held: the case that claims the hour's alert sends it; for any other the alert
+ * of the hour stands. Marked done on the case either way. A send that failed gives the claim back and
+ * fails the call, so the retry (or another held case) sends it.
+ */
+async function alertPageBudget(record: CaseRecord, p: Ports): Promise<void> {
+  const { referralId } = record;
+  const now = p.clock.now();
+  if (await p.store.claimAlert('page_budget', now, 3_600_000)) {
+    const email = pageBudgetEmail({ referralId, budget: p.config.PAGE_BUDGET_PER_HOUR });
+    try {
+      await alertCoordinators(referralId, 'page_budget', pageBudgetSms(referralId), email, p);
+    } catch (error) {
+      await p.store.releaseAlert('page_budget', now);
+      throw error;
+    }
   }
-  await emailCoordinators(pageBudgetEmail({ referralId: record.referralId, budget: p.config.PAGE_BUDGET_PER_HOUR }), p);
+  await p.store.markOnce(referralId, 'budgetAlert', now.toISOString());
 }
 
 /** Deletes the pending wave schedules of a case (accepted, released or closed). */
@@ -134,12 +154,40 @@ export async function noticeCoordinators(record: CaseRecord, paged: number, p: P
     await emailCoordinators(caseNoticeEmail({ referralId: record.referralId, urgency: record.urgency, paged }), p);
 }
 
-async function pageCoordinators(referralId: string, p: Ports): Promise<void> {
+/**
+ * Pages every coordinator by SMS and emails them all about a case (`about`: why). Each message that went
+ * out is on the case's timeline, so a retry sends only what did not. A message that failed past the
+ * SDK's retries fails the call once the others went out, and the case is left for the sweeper: the
+ * caller's retries (the lane's, the timer's) send it, and past them the record lands with the dead
+ * letters; a failure is never only a log line.
+ */
+async function alertCoordinators(referralId: string, about: string, sms: string, email: Message, p: Ports): Promise<void> {
+  const done = new Set(
+    (await p.store.timeline(referralId))
+      .filter((e) => e.event === 'coordinators_alerted' && e.details?.about === about)
+      .map((e) => String(e.details?.to)),
+  );
+  const failed: { to: string; error: unknown }[] = [];
+  const attempt = async (to: string, send: () => Promise<unknown>) => {
+    if (done.has(to)) return;
+    try {
+      await send();
+      await p.store.addEvent(referralId, { at: p.clock.now().toISOString(), event: 'coordinators_alerted', details: { about, to } });
+    } catch (error) {
+      await logger.warn('coordinator alert not delivered; left for a retry', { referralId, to, about, errorName: (error as Error).name });
+      failed.push({ to, error });
+    }
+  };
   const { coordinators } = await p.store.roster();
-  for (const c of coordinators) {
-    await sendSafely(() => p.sms.send(c.phone, escalationSms(referralId)), { referralId, coordinatorId: c.id, channel: 'sms' });
+  for (const c of coordinators) await attempt(c.id, () => p.sms.send(c.phone, sms));
+  await attempt('email', () => emailCoordinators(email, p));
+  if (failed.length) {
+    await p.store.sweepFrom(referralId, p.clock.now().toISOString());
+    const to = failed.map((f) => f.to).join(', ');
+    throw Object.assign(new Error(`coordinator alert (${about}) not delivered to ${to}`, { cause: failed[0].error }), {
+      name: 'AlertNotDeliveredError',
+    });
   }
-  await emailCoordinators(escalationEmail(referralId), p);
 }
 
 /**

@@ -38,6 +38,7 @@ export function nextSweepAt(record: CaseRecord, offers: Offer[], now: string): s
     record.receipt !== 'sent' ||
     (record.status === 'paging' && record.wave === 0) ||
     (record.status === 'escalated' && !record.escalationSentAt) ||
+    (record.status === 'held' && record.holdReason === 'page_budget' && !record.budgetAlertAt) ||
     offers.some((o) => o.state === 'open' && (UNSENT.includes(o.sms) || UNSENT.includes(o.email)));
   if (unfinished) return now;
   if (record.status === 'paging' && record.wave < FINAL_WAVE) return record.nextWaveAt;
@@ -52,8 +53,8 @@ export function nextSweepAt(record: CaseRecord, offers: Offer[], now: string): s
  * a case that fails to repair is logged, does not stop the others and is looked at again next run.
  * Per due case:
  * 1. never dispatched (no wave started, receipt not sent; held ones included) → dispatch again
- * 2. paging and its next wave overdue (a lost or failed schedule), or escalated without the
- *    coordinator pages → run that wave
+ * 2. paging and its next wave overdue (a lost or failed schedule), escalated without the coordinator
+ *    pages, or held by the page budget without the coordinators' alert → run that wave (what is left of it)
  * 3. open offers with a channel never sent, or left mid-send → send it
  * 4. set when to look at it again (nextSweepAt), or drop it from the index
  */
@@ -87,6 +88,9 @@ export async function sweep(p: Ports): Promise<SweepReport> {
       } else if (current.status === 'escalated' && !current.escalationSentAt) {
         report.waves++;
         await runWave(referralId, FINAL_WAVE, p);
+      } else if (current.status === 'held' && current.holdReason === 'page_budget' && !current.budgetAlertAt) {
+        report.waves++;
+        await runWave(referralId, current.wave, p);
       }
       if (open) {
         for (const offer of await p.store.listOffers(referralId)) {

@@ -623,6 +623,14 @@ export function storeContract(name: string, makeStore: () => Promise<StorePort>)
         expect(await store.claimAlert('other', NOW, HOUR)).toBe(true);
         expect(await store.claimAlert('page_budget', later(HOUR), HOUR)).toBe(true);
       });
+
+      it('gives an alert claim back only to its claimer: the next caller claims it, a newer claim stays', async () => {
+        expect(await store.claimAlert('page_budget', NOW, HOUR)).toBe(true);
+        await store.releaseAlert('page_budget', NOW);
+        expect(await store.claimAlert('page_budget', later(1), HOUR)).toBe(true);
+        await store.releaseAlert('page_budget', NOW);
+        expect(await store.claimAlert('page_budget', later(2), HOUR)).toBe(false);
+      });
     });
 
     describe('reminders', () => {

@@ -1,4 +1,6 @@
+import { DeleteItemCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { LOCAL_CREDENTIALS, TABLES } from '../../local/dynamo.js';
 import { validReferral } from '../fixtures/referral.js';
 import { call, useTestRuntime, attorneyCall } from '../support/runtime.js';
 import type { LocalRuntime } from '../../local/runtime.js';
@@ -15,6 +17,14 @@ beforeEach(async () => {
 async function storedCases() {
   const lists = await Promise.all((['paging', 'awaiting_review'] as const).map((s) => rt.deps.store.listCases(s)));
   return lists.flat();
+}
+
+/** Deletes every Powertools idempotency record, as their expiry would. */
+async function forgetIdempotencyRecords() {
+  const client = new DynamoDBClient({ endpoint: rt.dynamoEndpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
+  const { Items = [] } = await client.send(new ScanCommand({ TableName: TABLES.idempotency }));
+  for (const item of Items) await client.send(new DeleteItemCommand({ TableName: TABLES.idempotency, Key: { id: item.id } }));
+  client.destroy();
 }
 
 const REFERRAL_ID = /^MR-[0-9A-HJKMNP-TV-Z]{8}$/;
@@ -151,6 +161,19 @@ describe('Idempotency-Key', () => {
     expect(responses.every((r) => r.status === 201 || r.status === 409)).toBe(true);
     expect(new Set(created.map((r) => r.json.referralId)).size).toBe(1);
     expect(await storedCases()).toHaveLength(1);
+  });
+
+  it('makes no second referral when a run of the key outlived its idempotency record (a timeout, a crash)', async () => {
+    const headers = { 'Idempotency-Key': 'outlived-1' };
+    const first = await attorneyCall(rt, 'POST', '/api/referrals', validReferral(), headers);
+    // an in-progress record expires at the function's deadline, while the run it stands for may still store its case
+    await forgetIdempotencyRecords();
+    const again = await attorneyCall(rt, 'POST', '/api/referrals', validReferral(), headers);
+
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.json).toEqual(first.json);
+    expect([...(await storedCases()), ...(await rt.deps.store.listCases('held'))]).toHaveLength(1);
   });
 
   it('answers 422 when the same key comes with a different body', async () => {

@@ -1,6 +1,7 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.js';
-import { useTestRuntime } from '../support/runtime.js';
+import { useDeps } from '../../shared/deps.js';
+import { call, useTestRuntime } from '../support/runtime.js';
 import {
   advance,
   ANA,
@@ -31,6 +32,8 @@ beforeEach(async () => {
   const now = await clockNow(rt);
   await resetWith(rt, { doctors: [ANA], coordinators: COORDINATORS, shifts: [shiftAround(now, ANA.id)] });
 });
+
+afterEach(() => useDeps(rt.deps));
 
 const pagesSent = async () => (await outbox(rt)).sms.filter((m) => /\bYES \d{4}\b/.test(m.body));
 
@@ -88,6 +91,46 @@ describe('the page budget', () => {
 
     expect(pagedBySms(await outbox(rt), third)).toEqual([]);
     expect(await caseOf(rt, third)).toMatchObject({ status: 'held', holdReason: 'page_budget' });
+  });
+
+  it('a coordinator page about the hold that fails every retry: parked with the dead letters, then sent by the sweeper to that coordinator only', async () => {
+    for (let i = 0; i < 5; i++) await submitUrgent(rt);
+    const [lee, max] = COORDINATORS;
+    let failing = true;
+    useDeps({
+      ...rt.deps,
+      sms: {
+        send: async (to, body) => {
+          if (to === lee.phone && failing) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+          return rt.deps.sms.send(to, body);
+        },
+      },
+    });
+    const budgetSmsTo = async (phone: string) => smsTo(await outbox(rt), phone).filter((m) => /page budget/.test(m.body));
+
+    const held = await submitUrgent(rt);
+
+    expect(await caseOf(rt, held)).toMatchObject({ status: 'held', holdReason: 'page_budget' });
+    expect(await budgetSmsTo(lee.phone)).toHaveLength(0);
+    expect(await budgetSmsTo(max.phone)).toHaveLength(1);
+    expect((await rt.deps.store.getCase(held))?.budgetAlertAt).toBeUndefined();
+    const parked = (await call(rt, 'GET', '/_local/dead-letters')).json.items;
+    expect(parked).toContainEqual(expect.objectContaining({ lane: 'urgent', referralId: held }));
+
+    failing = false;
+    await advance(rt, 5);
+    await call(rt, 'POST', '/_local/sweeper');
+    await call(rt, 'POST', '/_local/sweeper');
+
+    expect(await budgetSmsTo(lee.phone)).toHaveLength(1);
+    expect(await budgetSmsTo(max.phone)).toHaveLength(1);
+    for (const c of COORDINATORS)
+      expect(emailTo(await outbox(rt), c.email).filter((m) => /Page budget reached/.test(m.subject))).toHaveLength(1);
+    expect((await rt.deps.store.getCase(held))?.budgetAlertAt).toBeDefined();
+    // a case held later in the hour is not another alert
+    const later = await submitUrgent(rt);
+    expect((await rt.deps.store.getCase(later))?.budgetAlertAt).toBeDefined();
+    expect(await budgetSmsTo(max.phone)).toHaveLength(1);
   });
 
   it('holds under concurrent waves: never more pages than the budget in a rolling hour', async () => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '../../local/runtime.js';
 import { useDeps, type Deps } from '../../shared/deps.js';
-import type { EmailPort, SchedulerPort } from '../../shared/ports.js';
+import type { EmailPort, SchedulerPort, SmsPort } from '../../shared/ports.js';
 import { sendReceipt } from '../../shared/usecases/receipt.js';
 import { caseRecord } from '../fixtures/case.js';
 import { parsedReferral, validReferral } from '../fixtures/referral.js';
@@ -33,7 +33,7 @@ beforeEach(async () => {
 afterEach(() => useDeps(rt.deps));
 
 /** Runs the handlers with some ports replaced, as an outage of that service would. */
-function withPorts(ports: Partial<Pick<Deps, 'email' | 'scheduler'>>): void {
+function withPorts(ports: Partial<Pick<Deps, 'email' | 'scheduler' | 'sms'>>): void {
   useDeps({ ...rt.deps, ...ports });
 }
 
@@ -110,6 +110,78 @@ describe('a failing service never costs a page', () => {
       expect(smsTo(box, c.phone).filter((m) => m.body.includes(id)).length).toBeGreaterThanOrEqual(1);
       expect(emailTo(box, c.email).filter((m) => m.subject === `URGENT: no doctor for case ${id}`)).toHaveLength(1);
     }
+    expect((await rt.deps.store.getCase(id))?.escalationSentAt).toBeDefined();
+  });
+});
+
+/** An SMS port whose sends to `phone` fail as a throttle past the SDK's retries does, while `failing` says so. */
+function refusingSmsTo(phone: string, state: { failing: boolean }): SmsPort {
+  return {
+    send: async (to, body) => {
+      if (to === phone && state.failing) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      return rt.deps.sms.send(to, body);
+    },
+  };
+}
+
+const deadLetters = async () => (await call(rt, 'GET', '/_local/dead-letters')).json.items as { lane: string; referralId?: string }[];
+const escalationSmsTo = async (phone: string, id: string) =>
+  smsTo(await outbox(rt), phone).filter((m) => m.body.includes(id) && /no doctor/.test(m.body));
+
+describe('a coordinator escalation page that fails every retry', () => {
+  const [lee, max] = COORDINATORS;
+
+  it('from the urgent lane: parks the record with the dead letters, leaves the case for the sweeper, which pages only the coordinator missed', async () => {
+    await resetWith(rt, { doctors: [], coordinators: COORDINATORS, shifts: [] });
+    const state = { failing: true };
+    withPorts({ sms: refusingSmsTo(lee.phone, state) });
+
+    const id = await postUrgent();
+    await settle(rt);
+
+    expect(await escalationSmsTo(lee.phone, id)).toHaveLength(0);
+    expect(await escalationSmsTo(max.phone, id)).toHaveLength(1);
+    expect(emailTo(await outbox(rt), max.email).filter((m) => m.subject === `URGENT: no doctor for case ${id}`)).toHaveLength(1);
+    const record = await rt.deps.store.getCase(id);
+    expect(record).toMatchObject({ status: 'escalated' });
+    expect(record?.escalationSentAt).toBeUndefined();
+    expect(await deadLetters()).toContainEqual(expect.objectContaining({ lane: 'urgent', referralId: id }));
+
+    state.failing = false;
+    await advance(rt, 5);
+    await call(rt, 'POST', '/_local/sweeper');
+    await call(rt, 'POST', '/_local/sweeper');
+
+    expect(await escalationSmsTo(lee.phone, id)).toHaveLength(1);
+    expect(await escalationSmsTo(max.phone, id)).toHaveLength(1);
+    expect(emailTo(await outbox(rt), lee.email).filter((m) => m.subject === `URGENT: no doctor for case ${id}`)).toHaveLength(1);
+    expect((await rt.deps.store.getCase(id))?.escalationSentAt).toBeDefined();
+  });
+
+  it('from a wave schedule: the timer run is retried, then parked with the dead letters, and later schedules still fire', async () => {
+    const state = { failing: true };
+    withPorts({ sms: refusingSmsTo(lee.phone, state) });
+
+    const id = await postUrgent();
+    await settle(rt);
+    expect(smsTo(await outbox(rt), ANA.phone).filter((m) => m.body.includes(id))).toHaveLength(1);
+
+    // wave 2 reaches nobody new, so the final wave runs in the same timer run
+    const advanced = await call(rt, 'POST', '/_local/clock/advance', { minutes: 16 });
+
+    expect(advanced.status).toBe(200);
+    expect(advanced.json.fired.map((f: { name: string }) => f.name)).toContain(`wave2-${id}`);
+    expect(await escalationSmsTo(lee.phone, id)).toHaveLength(0);
+    expect(await escalationSmsTo(max.phone, id)).toHaveLength(1);
+    expect((await rt.deps.store.getCase(id))?.escalationSentAt).toBeUndefined();
+    expect(await deadLetters()).toContainEqual(expect.objectContaining({ lane: 'timer', referralId: id }));
+
+    state.failing = false;
+    await advance(rt, 5);
+    await call(rt, 'POST', '/_local/sweeper');
+
+    expect(await escalationSmsTo(lee.phone, id)).toHaveLength(1);
+    expect(await escalationSmsTo(max.phone, id)).toHaveLength(1);
     expect((await rt.deps.store.getCase(id))?.escalationSentAt).toBeDefined();
   });
 });

@@ -47,6 +47,7 @@ export function dynamoLimits(t: Table): LimitPort {
     },
     takePageBudget: (id, pages, limit, now) => take(keys.pageBudget(), id, pages, limit, PAGE_BUDGET_WINDOW_MS, now),
     claimAlert: (name, now, periodMs) => t.claimOnce(keys.alert(name), now, periodMs),
+    releaseAlert: (name, claimedAt) => t.releaseClaim(keys.alert(name), claimedAt),
     claimDailySms: (kind, phone, day, holder) =>
       t.ifCondition(() =>
         t.db.send(
