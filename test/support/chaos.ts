@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { join } from 'node:path';
+import { mapLimit } from '../../shared/concurrency.js';
 import { freshANumber, validReferral } from '../fixtures/referral.js';
 import { call } from './runtime.js';
 
@@ -179,7 +180,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const fresh = (await until(() => call(rt, 'GET', '/_local/token?group=coordinators'), counts)).json.token as string;
     const ids = new Set(answered.values());
     let lost = 0;
-    for (const id of ids) {
+    await mapLimit([...ids], o.concurrency, async (id) => {
       const found = await until(
         () =>
           call(rt, 'GET', `/api/staff/referrals/${id}`, undefined, { authorization: `Bearer ${fresh}` }).then((r) =>
@@ -188,7 +189,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         counts,
       );
       if (found.status !== 200) lost++;
-    }
+    });
     const killIso = new Date(killedAt).toISOString();
     const byKey = (list: { key?: string; at: string }[]) => {
       const map = new Map<string, string[]>();
