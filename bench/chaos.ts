@@ -17,6 +17,8 @@ const referrals = Number(process.env.BENCH_CHAOS_N ?? 1000);
 const faults = process.env.BENCH_CHAOS_FAULTS ?? 'dynamodb:0.05,ses:0.1,sms:0.1,scheduler:0.05';
 const dataDir = mkdtempSync(join(tmpdir(), 'medreview-chaos-'));
 const started = Date.now();
+// the machine is shared: the load it ran under is part of the figures
+const loadAtStart = Number(loadavg()[0].toFixed(1));
 try {
   const report = await runChaos({
     referrals,
@@ -27,11 +29,19 @@ try {
     port: await freePort(),
   });
   console.log(`\nChaos: ${referrals} referrals at concurrency 25, FAULTS=${faults}, kill -9 after ${Math.floor(referrals / 2)} answers`);
+  console.log(
+    `  ${Math.round((Date.now() - started) / 1000)} s on ${cpus().length} CPUs, load average ${loadAtStart} at start, ${loadavg()[0].toFixed(1)} at end`,
+  );
   for (const [name, value] of Object.entries(report)) console.log(`  ${name.padEnd(20)} ${value}`);
   const failed = (['lost', 'duplicated', 'receiptsMissing', 'receiptsTwice', 'urgentNeverPaged'] as const).filter((k) => report[k] !== 0);
   saveResults('chaos', {
     measuredAt: new Date().toISOString(),
-    machine: { cpus: cpus().length, node: process.version, loadAverage1m: Number(loadavg()[0].toFixed(1)) },
+    machine: {
+      cpus: cpus().length,
+      node: process.version,
+      loadAverage1mAtStart: loadAtStart,
+      loadAverage1mAtEnd: Number(loadavg()[0].toFixed(1)),
+    },
     faults,
     concurrency: 25,
     seconds: Math.round((Date.now() - started) / 1000),
