@@ -4,6 +4,7 @@ import { holdNoticeEmail, newSubmitterDigest } from '../domain/messages.js';
 import type { Urgency } from '../domain/triage.js';
 import type { CaseRecord, Status } from '../domain/types.js';
 import { CaseNotFoundError, CaseStateError } from '../domain/errors.js';
+import { SET_ASIDE } from '../domain/lanes.js';
 import { emailCoordinators } from '../messaging.js';
 import type { Clock } from '../ports.js';
 import { submitterOf, type Admission, type StorePort, type TrustedEntry } from '../store/port.js';
@@ -126,16 +127,16 @@ export async function approveCase(
 ): Promise<{ status: Status }> {
   const record = await p.store.getCase(referralId);
   if (!record) throw new CaseNotFoundError();
-  const setAside = record.status === 'awaiting_review' && record.holdReason === 'new_submitter';
+  const setAside = record.status === 'awaiting_review' ? SET_ASIDE.find((h) => h === record.holdReason) : undefined;
   if (record.status !== 'awaiting_verification' && record.status !== 'held' && !setAside) {
-    throw new CaseStateError(`only a held case (or a new attorney's case in review) can be approved; this one is ${record.status}`);
+    throw new CaseStateError(`only a held case (or a routine case set aside in review) can be approved; this one is ${record.status}`);
   }
   const now = p.clock.now();
   const status = record.urgency === 'urgent' ? 'paging' : 'awaiting_review';
   const resumeWave = status === 'paging' && record.wave > 0;
   const moved = await p.store.approveCase(referralId, {
     from: record.status,
-    ...(setAside ? { fromHold: 'new_submitter' as const } : {}),
+    ...(setAside ? { fromHold: setAside } : {}),
     to: status,
     by: actor,
     at: now.toISOString(),

@@ -219,7 +219,7 @@ describe('the two dispatch lanes on the table stream', () => {
               eventName: ['MODIFY'],
               dynamodb: {
                 ...ref,
-                OldImage: { status: { S: ['awaiting_review'] }, holdReason: { S: ['new_submitter'] } },
+                OldImage: { status: { S: ['awaiting_review'] }, holdReason: { S: ['new_submitter', 'routine_limit'] } },
                 NewImage: { status: { S: ['awaiting_review'] }, holdReason: [{ exists: false }] },
               },
             }),
