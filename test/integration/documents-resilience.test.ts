@@ -44,3 +44,32 @@ describe('an upload the runtime stored and never scanned', () => {
     expect(listed.json.items).toEqual([expect.objectContaining({ documentId: started.json.documentId, status: 'available' })]);
   }, 240_000);
 });
+
+describe('S3 throttling (FAULTS=documents:0.3)', () => {
+  it('still takes, scans and hands out every upload: the SDK and the scan retry', async () => {
+    const faulty = await startLocal({ port: 0, dataDir: null, faults: { documents: 0.3 } });
+    try {
+      await resetWith(faulty, { doctors: [], coordinators: COORDINATORS, shifts: [] });
+      const id = await submit(faulty);
+      const auth = { authorization: `Bearer ${await attorneyToken(faulty)}` };
+      const body = { kind: 'medical_record', fileName: 'a.pdf', contentType: 'application/pdf', size: PDF.length };
+      for (let i = 0; i < 6; i++) {
+        const started = await call(faulty, 'POST', `/api/cases/${id}/documents`, body, auth);
+        expect(started.status).toBe(201);
+        const form = new FormData();
+        for (const [k, v] of Object.entries(started.json.upload.fields as Record<string, string>)) form.append(k, v);
+        form.append('file', new Blob([new Uint8Array(PDF)]));
+        expect((await fetch(started.json.upload.url, { method: 'POST', body: form })).status).toBe(204);
+      }
+      await faulty.settle();
+      const listed = await call(faulty, 'GET', `/api/cases/${id}/documents`, undefined, auth);
+      expect(listed.json.items.map((d: { status: string }) => d.status)).toEqual(Array(6).fill('available'));
+      for (const d of listed.json.items) {
+        const link = await call(faulty, 'GET', `/api/cases/${id}/documents/${d.documentId}`, undefined, auth);
+        expect(Buffer.from(await (await fetch(link.json.url)).arrayBuffer()).equals(PDF)).toBe(true);
+      }
+    } finally {
+      await faulty.stop();
+    }
+  }, 240_000);
+});
