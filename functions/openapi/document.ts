@@ -1,5 +1,6 @@
 import * as z from '../../shared/zod.js';
 import { Problem, type RouteContract } from '../../shared/http/contract.js';
+import { contract as documents } from '../documents/contract.js';
 import { contract as health } from '../health/contract.js';
 import { contract as intake } from '../intake/contract.js';
 import { contract as offers } from '../offers/contract.js';
@@ -19,6 +20,7 @@ export const contracts = (): Record<AnyRouteKey, RouteContract> => ({
   ...outcome(),
   ...openapi(),
   ...staff(),
+  ...documents(),
 });
 
 type JsonSchema = Record<string, unknown>;
@@ -31,6 +33,10 @@ export const AUTH: Record<Route['auth'], { security: string[]; errors: Record<nu
     errors: { 401: 'no or bad bearer token', 403: 'the token lacks the coordinators group' },
   },
   external: { security: ['attorney'], errors: { 401: 'no, bad or expired attorney ID token (checked before the body is read)' } },
+  party: {
+    security: ['staff', 'attorney'],
+    errors: { 401: 'no, bad or expired ID token of either pool', 403: 'a staff token without the coordinators group' },
+  },
 };
 
 const SECURITY_SCHEMES = {
