@@ -79,6 +79,11 @@ export interface LocalRuntime {
    * dispatched.
    */
   writeUndispatched(write: () => Promise<void>): Promise<void>;
+  /**
+   * Runs `run` while both lanes hand nothing on (for a measurement without the stream work, e.g. the
+   * bench's intake row "stream lanes paused"), then resumes them: what was written meanwhile is delivered.
+   */
+  withLanesPaused<T>(run: () => Promise<T>): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -337,6 +342,14 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
         await write();
       } finally {
         for (const p of pollers) await p.skipPending();
+      }
+    },
+    async withLanesPaused(run) {
+      await Promise.all(pollers.map((p) => p.pause()));
+      try {
+        return await run();
+      } finally {
+        for (const p of pollers) p.resume();
       }
     },
     async stop() {
