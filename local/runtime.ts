@@ -115,7 +115,8 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
   const [{ process: dynamoProcess, client: admin }, sesServer] = await Promise.all([
     startDynamo(dynamoPort, dataDir),
     sesLocal({ host: '127.0.0.1', port: sesPort }),
-    buildWeb(webRoot),
+    // WEB_PREBUILT=1: web/dist is built already (the test run builds it once, not at each of its starts)
+    process.env.WEB_PREBUILT === '1' ? undefined : buildWeb(webRoot),
   ]);
   try {
     await ensureTables(admin);
