@@ -86,6 +86,11 @@ export interface LocalRuntime {
    * dispatched.
    */
   writeUndispatched(write: () => Promise<void>): Promise<void>;
+  /**
+   * Runs `run` while both lanes hand nothing on (for a measurement without the stream work, e.g. the
+   * bench's intake row "stream lanes paused"), then resumes them: what was written meanwhile is delivered.
+   */
+  withLanesPaused<T>(run: () => Promise<T>): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -118,7 +123,8 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
   const [{ process: dynamoProcess, client: admin }, sesServer] = await Promise.all([
     startDynamo(dynamoPort, dataDir),
     sesLocal({ host: '127.0.0.1', port: sesPort }),
-    buildWeb(webRoot),
+    // WEB_PREBUILT=1: web/dist is built already (the test run builds it once, not at each of its starts)
+    process.env.WEB_PREBUILT === '1' ? undefined : buildWeb(webRoot),
   ]);
   try {
     await ensureTables(admin);
@@ -375,6 +381,14 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
         await write();
       } finally {
         for (const p of pollers) await p.skipPending();
+      }
+    },
+    async withLanesPaused(run) {
+      await Promise.all(pollers.map((p) => p.pause()));
+      try {
+        return await run();
+      } finally {
+        for (const p of pollers) p.resume();
       }
     },
     async stop() {

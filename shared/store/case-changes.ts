@@ -139,7 +139,15 @@ export const caseChanges = {
 
 type NamedChanges = Omit<
   CasePort,
-  'createCase' | 'getCase' | 'casesByANumberHash' | 'listCases' | 'doctorLoad' | 'casesCreatedBetween' | 'pageCases' | 'dueCases'
+  | 'createCase'
+  | 'createCounted'
+  | 'getCase'
+  | 'casesByANumberHash'
+  | 'listCases'
+  | 'doctorLoad'
+  | 'casesCreatedBetween'
+  | 'pageCases'
+  | 'dueCases'
 >;
 
 /** The port's named changes over one store's way of applying a change (true when it happened). */

@@ -80,6 +80,12 @@ export type OnceMark = 'coordinatorNotice' | 'holdNotice' | 'escalation' | 'intr
 export interface CasePort {
   /** Stores a new case; false when the id is taken. It is due for the sweeper from the start. */
   createCase(record: CaseRecord): Promise<boolean>;
+  /**
+   * Stores a new case and counts it (its id) against each daily allowance, all in one write or none:
+   * `taken` when the id is taken, `over` when an allowance has no room left in the rolling day ending
+   * `now` (the slot's read is made again whenever the counter changed since).
+   */
+  createCounted(record: CaseRecord, counts: { slot: DailySlot; limit: number }[], now: Date): Promise<'created' | 'taken' | 'over'>;
   getCase(referralId: string): Promise<CaseRecord | undefined>;
   /** Cases whose A-number has this keyed hash, newest first, as summaries. */
   casesByANumberHash(hash: string): Promise<CaseSummary[]>;
@@ -221,21 +227,20 @@ export interface TrustPort {
 /** The rolling-day allowances: `owner` is an address, or a domain for `urgent_domain`. */
 export type DailyCounter = 'urgent' | 'urgent_domain' | 'routine';
 
-/** One of an attorney's daily allowances, read when it was asked for (`LimitPort.dailySlot`). */
+/**
+ * One of an attorney's daily allowances, read when it was asked for (`LimitPort.dailySlot`); a case is
+ * counted against it as it is stored (`CasePort.createCounted`).
+ */
 export interface DailySlot {
-  /**
-   * Counts `id` (once: a repeat is already counted) against the allowance in a rolling day: false when
-   * `limit` is reached. Starts from the read made when the slot was asked for, and reads again only when
-   * the counter changed since.
-   */
-  take(id: string, limit: number, now: Date): Promise<boolean>;
+  /** Whether one more fits under `limit` in the rolling day ending `now`, by the slot's latest read. */
+  fits(limit: number, now: Date): Promise<boolean>;
 }
 
 export interface LimitPort {
   /**
    * One of an attorney's daily allowances in a rolling day (urgent referrals per address or per email
    * domain, routine referrals per address), its read already started: asked for early, it costs intake
-   * no round trip of its own before the count.
+   * no round trip of its own, and the count is written with the case.
    */
   dailySlot(counter: DailyCounter, owner: string): DailySlot;
   /** Reserves `pages` doctor SMS pages for `id` (a case's wave; once) within the rolling hour's page budget. */

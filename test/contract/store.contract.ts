@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { CaseDocument } from '../../shared/domain/documents.js';
 import type { CaseRecord } from '../../shared/domain/types.js';
-import { BadCursorError, type StorePort } from '../../shared/store/port.js';
+import { BadCursorError, type DailyCounter, type StorePort } from '../../shared/store/port.js';
 import { caseRecord, offerRecord } from '../fixtures/case.js';
 import { clinicEntry } from '../fixtures/clinic.js';
 import { coordinatorEntry, doctorEntry, parsedRoster, shiftEntry } from '../fixtures/roster.js';
@@ -567,30 +567,45 @@ export function storeContract(name: string, makeStore: () => Promise<StorePort>)
     });
 
     describe('budgets and alerts', () => {
-      it('counts each daily allowance per owner in a rolling day; a repeat is counted once', async () => {
-        expect(await store.dailySlot('urgent', 'ana@firm.org').take('MR-1', 2, NOW)).toBe(true);
-        expect(await store.dailySlot('urgent', 'ana@firm.org').take('MR-2', 2, later(1000))).toBe(true);
-        expect(await store.dailySlot('urgent', 'ana@firm.org').take('MR-2', 2, later(2000))).toBe(true);
-        expect(await store.dailySlot('urgent', 'ana@firm.org').take('MR-3', 2, later(3000))).toBe(false);
-        expect(await store.dailySlot('urgent', 'ben@firm.org').take('MR-3', 2, later(3000))).toBe(true);
-        expect(await store.dailySlot('urgent', 'ana@firm.org').take('MR-3', 2, later(24 * HOUR + 1))).toBe(true);
+      /** Stores case `id` counted against `owner`'s `counter` allowance of `limit` at `at`. */
+      const counted = (id: string, counter: DailyCounter, owner: string, limit: number, at: Date) =>
+        store.createCounted(caseRecord({ referralId: id }), [{ slot: store.dailySlot(counter, owner), limit }], at);
+
+      it('counts each daily allowance per owner in a rolling day as the case is stored; a taken id counts nothing', async () => {
+        expect(await counted('MR-1', 'urgent', 'ana@firm.org', 2, NOW)).toBe('created');
+        expect(await counted('MR-2', 'urgent', 'ana@firm.org', 2, later(1000))).toBe('created');
+        expect(await counted('MR-2', 'urgent', 'ana@firm.org', 3, later(2000))).toBe('taken');
+        expect(await counted('MR-3', 'urgent', 'ana@firm.org', 2, later(3000))).toBe('over');
+        expect(await store.getCase('MR-3')).toBeUndefined();
+        expect(await counted('MR-3', 'urgent', 'ben@firm.org', 2, later(3000))).toBe('created');
+        expect(await counted('MR-4', 'urgent', 'ana@firm.org', 2, later(24 * HOUR + 1))).toBe('created');
         // the domain's and the routine allowances are counters of their own
-        expect(await store.dailySlot('routine', 'ana@firm.org').take('MR-9', 1, later(3000))).toBe(true);
-        expect(await store.dailySlot('routine', 'ana@firm.org').take('MR-10', 1, later(3000))).toBe(false);
-        expect(await store.dailySlot('urgent_domain', 'firm.org').take('MR-3', 1, later(3000))).toBe(true);
-        expect(await store.dailySlot('urgent_domain', 'firm.org').take('MR-4', 1, later(3000))).toBe(false);
-        expect(await store.dailySlot('urgent_domain', 'partner.org').take('MR-4', 1, later(3000))).toBe(true);
+        expect(await counted('MR-9', 'routine', 'ana@firm.org', 1, later(3000))).toBe('created');
+        expect(await counted('MR-10', 'routine', 'ana@firm.org', 1, later(3000))).toBe('over');
+        expect(await counted('MR-11', 'urgent_domain', 'firm.org', 1, later(3000))).toBe('created');
+        expect(await counted('MR-12', 'urgent_domain', 'firm.org', 1, later(3000))).toBe('over');
+        expect(await counted('MR-12', 'urgent_domain', 'partner.org', 1, later(3000))).toBe('created');
+        // two allowances at once: counted in both or in neither
+        const both = () => [
+          { slot: store.dailySlot('urgent', 'cy@firm.org'), limit: 1 },
+          { slot: store.dailySlot('urgent_domain', 'other.org'), limit: 2 },
+        ];
+        expect(await store.createCounted(caseRecord({ referralId: 'MR-20' }), both(), NOW)).toBe('created');
+        expect(await store.createCounted(caseRecord({ referralId: 'MR-21' }), both(), NOW)).toBe('over');
+        expect(await counted('MR-22', 'urgent_domain', 'other.org', 2, NOW)).toBe('created');
       });
 
-      it('counts right from a slot read before the counter changed', async () => {
+      it('counts right from a slot read before the counter changed, and never beyond the limit under concurrency', async () => {
         const early = store.dailySlot('urgent', 'ana@firm.org');
-        const other = store.dailySlot('urgent', 'ana@firm.org');
-        expect(await other.take('MR-1', 1, NOW)).toBe(true);
-        expect(await early.take('MR-2', 1, later(1000))).toBe(false);
-        expect(await store.dailySlot('urgent', 'ana@firm.org').take('MR-1', 1, later(2000))).toBe(true);
-        // asked for and never taken: nothing counted
+        expect(await early.fits(1, NOW)).toBe(true);
+        expect(await counted('MR-1', 'urgent', 'ana@firm.org', 1, NOW)).toBe('created');
+        expect(await store.createCounted(caseRecord({ referralId: 'MR-2' }), [{ slot: early, limit: 1 }], later(1000))).toBe('over');
+        // asked for and never counted: nothing counted
         store.dailySlot('routine', 'ben@firm.org');
-        expect(await store.dailySlot('routine', 'ben@firm.org').take('MR-3', 1, later(3000))).toBe(true);
+        expect(await store.dailySlot('routine', 'ben@firm.org').fits(1, later(3000))).toBe(true);
+        const racing = await Promise.all(Array.from({ length: 8 }, (_, i) => counted(`MR-R${i}`, 'routine', 'cy@firm.org', 3, NOW)));
+        expect(racing.filter((r) => r === 'created')).toHaveLength(3);
+        expect(racing.filter((r) => r === 'over')).toHaveLength(5);
       });
 
       it('reserves pages within the rolling hour, once per wave, and never beyond the budget under concurrency', async () => {
