@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { User } from 'oidc-client-ts';
 import { api, useBearer } from './api.js';
 import { CaseView, type CaseDetail } from './case-view.js';
-import { currentLang, setLang, t, when } from './i18n.js';
+import { currentLang, say, setLang, t, when } from './i18n.js';
 import { emailOf, Session } from './session.js';
 
 /**
@@ -172,7 +172,7 @@ function CaseList({ role }: { role: Role }) {
                 {c.referralId}
               </a>
               <p>
-                <span class={`badge ${c.urgency === 'urgent' ? 'urgent' : ''}`}>{t(c.urgency)}</span> {t(c.status)}
+                <span class={`badge ${c.urgency === 'urgent' ? 'urgent' : ''}`}>{say(c.urgency)}</span> {say(c.status)}
               </p>
               <p class="document-meta">
                 {t('Sent')} {when(c.createdAt)}

@@ -1,6 +1,6 @@
 import { Fragment, type ComponentChildren } from 'preact';
 import { languageByTag, languageLabel } from '../../shared/domain/languages.js';
-import { currentLang, day, t, when } from './i18n.js';
+import { currentLang, day, say, t, when } from './i18n.js';
 import { Documents } from './documents.js';
 import { OutcomeForm } from './outcome-form.js';
 
@@ -37,11 +37,6 @@ export interface CaseDetail {
   events: { at: string; event: string; outcome?: string }[];
 }
 
-/** A code as words: `chronic_heart` → `chronic heart` (English), or its Spanish name where there is one. */
-const words = (code: string) => {
-  const said = t(code);
-  return said === code ? code.replaceAll('_', ' ') : said;
-};
 const yesNo = (b: boolean) => (b ? t('Yes') : t('No'));
 const country = (code: string) => new Intl.DisplayNames([currentLang()], { type: 'region' }).of(code) ?? code;
 const language = (tag: string) => {
@@ -71,15 +66,15 @@ export function CaseView({ detail, role, onChanged }: { detail: CaseDetail; role
       </h1>
       <dl class="facts">
         <dt>{t('Status')}</dt>
-        <dd>{t(detail.status)}</dd>
+        <dd>{say(detail.status)}</dd>
         <dt>{t('Urgency')}</dt>
-        <dd>{t(detail.urgency)}</dd>
+        <dd>{say(detail.urgency)}</dd>
         <dt>{t('Sent')}</dt>
         <dd>{when(detail.createdAt)}</dd>
         {detail.outcome && (
           <>
-            <dt>{t('outcome')}</dt>
-            <dd>{words(detail.outcome)}</dd>
+            <dt>{say('outcome')}</dt>
+            <dd>{say(detail.outcome)}</dd>
           </>
         )}
       </dl>
@@ -119,8 +114,8 @@ export function CaseView({ detail, role, onChanged }: { detail: CaseDetail; role
         <ol class="events">
           {detail.events.map((e, i) => (
             <li key={`${e.at}-${i}`}>
-              <span>{when(e.at)}</span> {t(e.event === 'released' ? 'released event' : e.event)}
-              {e.outcome ? `: ${words(e.outcome)}` : ''}
+              <span>{when(e.at)}</span> {say(e.event === 'released' ? 'client_released' : e.event)}
+              {e.outcome ? `: ${say(e.outcome)}` : ''}
             </li>
           ))}
         </ol>
@@ -150,15 +145,15 @@ export function CaseView({ detail, role, onChanged }: { detail: CaseDetail; role
         <Facts title={t('Health')}>
           {[
             [t('Health concern'), r.medical.concern],
-            [t('Risk factors'), r.medical.riskFactors?.length ? r.medical.riskFactors.map(words).join(', ') : undefined],
+            [t('Risk factors'), r.medical.riskFactors?.length ? r.medical.riskFactors.map(say).join(', ') : undefined],
             [t('Medications'), r.medical.medications],
-            [t('Urgency'), t(r.medical.attorneyUrgency)],
+            [t('Urgency'), say(r.medical.attorneyUrgency)],
           ]}
         </Facts>
         <Facts title={t('Request')}>
           {[
-            [t('Services'), r.request.services.map(words).join(', ')],
-            [t('Specialty'), r.request.specialty && words(r.request.specialty)],
+            [t('Services'), r.request.services.map(say).join(', ')],
+            [t('Specialty'), r.request.specialty && say(r.request.specialty)],
             [t('Deadline'), r.request.deadline && day(r.request.deadline)],
           ]}
         </Facts>

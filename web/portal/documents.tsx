@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from './api.js';
-import { t, when } from './i18n.js';
+import { say, t, when } from './i18n.js';
 import { uploadFile, type UploadResult } from './upload.js';
 
 /** A case's document as the documents API lists it. */
@@ -163,10 +163,10 @@ export function Documents({ referralId, role, retention }: { referralId: string;
             <li key={d.documentId} class="document">
               <p class="document-name">{d.fileName}</p>
               <p class="document-meta">
-                {t(d.kind)} · {size(d.size)} · {t('Uploaded by')} {t(d.uploadedBy)} · {when(d.uploadedAt)}
+                {say(d.kind)} · {size(d.size)} · {t('Uploaded by')} {say(d.uploadedBy)} · {when(d.uploadedAt)}
               </p>
               <p class={`document-status ${d.status}`}>
-                {t('Status')}: {t(d.status)}
+                {t('Status')}: {say(d.status)}
               </p>
               {d.status === 'available' && (
                 <button type="button" class="button secondary" onClick={() => void download(d)}>
@@ -189,7 +189,7 @@ export function Documents({ referralId, role, retention }: { referralId: string;
           <select id="upload-kind" value={kind} onChange={(e) => setKind((e.target as HTMLSelectElement).value)}>
             {KINDS[role].map((k) => (
               <option key={k} value={k}>
-                {t(k)}
+                {say(k)}
               </option>
             ))}
           </select>

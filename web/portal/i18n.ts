@@ -28,14 +28,6 @@ const ES: Record<string, string> = {
   Status: 'Estado',
   Doctor: 'Médico/a',
   'All referrals': 'Todas las remisiones',
-  urgent: 'urgente',
-  routine: 'rutinaria',
-  paging: 'buscando médico',
-  awaiting_review: 'en revisión por el programa',
-  escalated: 'buscando médico',
-  assigned: 'médico asignado',
-  released: 'cliente liberado',
-  closed: 'cerrado',
   'Not found': 'No se encontró',
   'There is no referral with this number on your account. Check the number, or open it from your list.':
     'No hay ninguna remisión con este número en su cuenta. Revise el número o ábrala desde su lista.',
@@ -50,11 +42,6 @@ const ES: Record<string, string> = {
   Phone: 'Teléfono',
   Organization: 'Organización',
   'What happened so far': 'Lo que ha pasado',
-  received: 'Remisión recibida',
-  doctor_assigned: 'Un médico aceptó',
-  'released event': 'Cliente liberado',
-  outcome: 'Resultado informado',
-  document_added: 'Documento agregado',
   'What you sent': 'Lo que envió',
   Client: 'Cliente',
   'Given name': 'Nombre(s)',
@@ -89,16 +76,6 @@ const ES: Record<string, string> = {
   'Uploaded by': 'Subido por',
   File: 'Archivo',
   Size: 'Tamaño',
-  medical_record: 'Expediente médico',
-  declaration: 'Declaración',
-  evaluation: 'Evaluación',
-  other: 'Otro',
-  attorney: 'abogado/a',
-  doctor: 'médico/a',
-  staff: 'programa',
-  scanning: 'revisando que sea seguro…',
-  available: 'disponible',
-  rejected: 'rechazado',
   Download: 'Descargar',
   'Add a document': 'Agregar un documento',
   'PDF, JPEG, PNG or HEIC, up to 25 MB, at most 20 documents per referral. Each file is checked for malware before anyone can open it.':
@@ -131,12 +108,6 @@ const ES: Record<string, string> = {
     'Los documentos se guardan hasta {days} días después del cierre del caso y luego se borran.',
   'Report the outcome': 'Informar el resultado',
   'What happened?': '¿Qué pasó?',
-  parole_granted: 'Liberado con parole',
-  parole_denied: 'Parole negado',
-  transferred: 'Trasladado a otro centro',
-  removed: 'Deportado de Estados Unidos',
-  withdrawn: 'Remisión retirada',
-  care_established: 'Atención médica establecida',
   'Release date': 'Fecha de liberación',
   'State the client goes to': 'Estado al que va el cliente',
   'City (optional)': 'Ciudad (opcional)',
@@ -157,6 +128,45 @@ const ES: Record<string, string> = {
   'Nothing was sent: the server or the connection failed. Try again.':
     'No se envió nada: falló el servidor o la conexión. Vuelva a intentarlo.',
 };
+
+/** Codes of the API (statuses, events, kinds, outcomes) as people read them: English, Spanish. */
+const CODES: Record<string, [string, string]> = {
+  urgent: ['urgent', 'urgente'],
+  routine: ['routine', 'rutinaria'],
+  paging: ['looking for a doctor', 'buscando médico'],
+  awaiting_review: ['in review by the program', 'en revisión por el programa'],
+  escalated: ['looking for a doctor', 'buscando médico'],
+  assigned: ['a doctor accepted', 'médico asignado'],
+  released: ['client released', 'cliente liberado'],
+  closed: ['closed', 'cerrado'],
+  received: ['Referral received', 'Remisión recibida'],
+  doctor_assigned: ['A doctor accepted', 'Un médico aceptó'],
+  client_released: ['Client released', 'Cliente liberado'],
+  outcome: ['Outcome', 'Resultado'],
+  document_added: ['Document added', 'Documento agregado'],
+  medical_record: ['Medical record', 'Expediente médico'],
+  declaration: ['Declaration', 'Declaración'],
+  evaluation: ['Evaluation', 'Evaluación'],
+  other: ['Other', 'Otro'],
+  attorney: ['attorney', 'abogado/a'],
+  doctor: ['doctor', 'médico/a'],
+  staff: ['the program', 'el programa'],
+  scanning: ['being checked for malware…', 'revisando que sea seguro…'],
+  available: ['ready', 'disponible'],
+  rejected: ['rejected and deleted', 'rechazado y borrado'],
+  parole_granted: ['Released on parole', 'Liberado con parole'],
+  parole_denied: ['Parole denied', 'Parole negado'],
+  transferred: ['Transferred to another facility', 'Trasladado a otro centro'],
+  removed: ['Removed from the United States', 'Deportado de Estados Unidos'],
+  withdrawn: ['Referral withdrawn', 'Remisión retirada'],
+  care_established: ['Care established', 'Atención médica establecida'],
+};
+
+/** An API code in words (unknown codes with their underscores as spaces). */
+export function say(code: string): string {
+  const known = CODES[code];
+  return known ? known[lang === 'es' ? 1 : 0] : code.replaceAll('_', ' ');
+}
 
 let lang: Lang = new URLSearchParams(location.search).get('lang') === 'es' ? 'es' : 'en';
 

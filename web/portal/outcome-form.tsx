@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { US_STATES } from '../../shared/domain/codes.js';
 import { LANGUAGES, languageLabel } from '../../shared/domain/languages.js';
 import { api } from './api.js';
-import { currentLang, t } from './i18n.js';
+import { currentLang, say, t } from './i18n.js';
 
 const OUTCOMES = ['parole_granted', 'parole_denied', 'transferred', 'removed'] as const;
 
@@ -87,14 +87,14 @@ export function OutcomeForm({ referralId, onRecorded }: { referralId: string; on
             <option value="">{t('Choose…')}</option>
             {OUTCOMES.map((o) => (
               <option key={o} value={o}>
-                {t(o)}
+                {say(o)}
               </option>
             ))}
           </select>
         </div>
         {outcome === 'parole_granted' && (
           <fieldset class="section">
-            <legend>{t('parole_granted')}</legend>
+            <legend>{say('parole_granted')}</legend>
             <div class="field">
               <label for="releasedOn">{t('Release date')}</label>
               <input id="releasedOn" name="releasedOn" type="date" />

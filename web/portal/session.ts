@@ -1,5 +1,6 @@
 import type { User } from 'oidc-client-ts';
 import { SignIn } from '../src/lib/auth.js';
+import { setLang } from './i18n.js';
 
 /**
  * Sign-in for the attorney's and the doctor's pages: the external pool's client (an emailed code), with
@@ -23,7 +24,8 @@ export class Session {
       const user = await auth.finish();
       if (!user) return null;
       const { hash = '', lang: signedInLang } = (user.state ?? {}) as { hash?: string; lang?: string };
-      history.replaceState(null, '', `${page}${signedInLang === 'es' ? '?lang=es' : ''}${/^#MR-[0-9A-Z]{8}$/.test(hash) ? hash : ''}`);
+      history.replaceState(null, '', `${page}${/^#MR-[0-9A-Z]{8}$/.test(hash) ? hash : ''}`);
+      setLang(signedInLang === 'es' ? 'es' : 'en');
       return { session, user };
     } catch {
       history.replaceState(null, '', `${page}${lang === 'es' ? '?lang=es' : ''}`);
