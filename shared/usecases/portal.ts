@@ -31,6 +31,7 @@ const PUBLIC_EVENTS: Record<string, PublicEvent['event']> = {
   released: 'released',
   outcome_reported: 'outcome',
   closed: 'outcome',
+  document_added: 'document_added',
 };
 
 export interface PublicEvent {
