@@ -488,6 +488,9 @@ export class StatelessStack extends Stack {
     const authorizers: Record<Exclude<Auth, 'public'>, apigw.CognitoUserPoolsAuthorizer> = {
       staff: new apigw.CognitoUserPoolsAuthorizer(this, 'StaffAuthorizer', { cognitoUserPools: [stateful.userPool] }),
       external: new apigw.CognitoUserPoolsAuthorizer(this, 'ExternalAuthorizer', { cognitoUserPools: [stateful.externalPool] }),
+      party: new apigw.CognitoUserPoolsAuthorizer(this, 'PartyAuthorizer', {
+        cognitoUserPools: [stateful.userPool, stateful.externalPool],
+      }),
     };
     const route = (resource: apigw.IResource, method: string, target: MedreviewFunction, params: string[], auth: Auth): apigw.Method => {
       const isPublic = auth === 'public';
