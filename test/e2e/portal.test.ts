@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { LocalRuntime } from '../../local/runtime.js';
@@ -327,6 +330,42 @@ describe('documents between the attorney and the doctor', () => {
     expect(await download.failure()).toBeNull();
     await expect.poll(downloads).toBe(before + 1);
     expect(problems.filter((p) => !p.includes('px wide'))).toEqual([]);
+    await context.close();
+  });
+
+  it('says so when a file is too big, and when the referral already holds 20 documents', async () => {
+    const { context, page, problems, axe } = await phone();
+    await page.goto(`${rt.url}/referrals/#${accepted}`);
+    await signIn(page, FIXTURE_ATTORNEY);
+    const documents = page.getByRole('region', { name: 'Documents' });
+    await expect.poll(() => documents.getByText('Loading…').count()).toBe(0);
+    // a big file goes in from disk (a buffer this size is too much for the DevTools protocol)
+    const huge = join(mkdtempSync(join(tmpdir(), 'medreview-e2e-')), 'huge.pdf');
+    writeFileSync(huge, pdf(25 * 1024 * 1024 + 1));
+    await page.getByLabel('File').setInputFiles(huge);
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await documents.getByRole('alert').getByText('This file is too big: the limit is 25 MB').waitFor();
+
+    // fill the referral up to its limit through the API, then try once more from the page
+    const token = (await call(rt, 'GET', `/_local/token?attorney=${encodeURIComponent(FIXTURE_ATTORNEY)}`)).json.token;
+    const listed = await call(rt, 'GET', `/api/cases/${accepted}/documents`, undefined, { authorization: `Bearer ${token}` });
+    for (let n = listed.json.items.length; n < 20; n++) {
+      const made = await call(
+        rt,
+        'POST',
+        `/api/cases/${accepted}/documents`,
+        { kind: 'other', fileName: `page-${n}.pdf`, contentType: 'application/pdf', size: 1000 },
+        { authorization: `Bearer ${token}` },
+      );
+      expect(made.status).toBe(201);
+    }
+    await page.reload();
+    await documents.locator('.document').nth(19).waitFor();
+    await page.getByLabel('File').setInputFiles({ name: 'one-more.pdf', mimeType: 'application/pdf', buffer: pdf(2000) });
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await documents.getByRole('alert').getByText('This referral already has 20 documents').waitFor();
+    await axe('documents, the limit');
+    expect(problems).toEqual([]);
     await context.close();
   });
 });
