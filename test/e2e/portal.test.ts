@@ -303,6 +303,13 @@ describe('documents between the attorney and the doctor', () => {
     expect(download.suggestedFilename()).not.toContain('López');
     const timeline = (await staffCall(rt, 'GET', `/api/staff/referrals/${accepted}`)).json.timeline as { event: string; actor?: string }[];
     expect(timeline).toContainEqual(expect.objectContaining({ event: 'document_downloaded', actor: `doctor:${DOCTOR.id}` }));
+
+    // and sends the declaration back the same way
+    await page.getByLabel('Kind of document').selectOption('declaration');
+    await page.getByLabel('File').setInputFiles({ name: 'declaration.pdf', mimeType: 'application/pdf', buffer: pdf(40_000) });
+    await page.getByRole('button', { name: 'Upload' }).click();
+    const declaration = page.locator('.document', { hasText: 'declaration.pdf' });
+    await expect.poll(() => declaration.textContent(), { timeout: 30_000 }).toMatch(/Declaration.*Uploaded by doctor.*Status: ready/s);
     expect(problems).toEqual([]);
     await context.close();
   });
