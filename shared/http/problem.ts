@@ -15,6 +15,7 @@ import {
   OfferClosedError,
   OfferNotFoundError,
   TryAgainError,
+  UnknownDoctorError,
 } from '../domain/errors.js';
 
 /**
@@ -24,6 +25,7 @@ import {
 export const PROBLEMS: [new (...args: never[]) => DomainError, number, string][] = [
   [CaseNotFoundError, 404, 'Not Found'],
   [OfferNotFoundError, 404, 'Not Found'],
+  [UnknownDoctorError, 404, 'Not Found'],
   [DocumentNotFoundError, 404, 'Not Found'],
   [DocumentLimitError, 409, 'Conflict'],
   [DocumentNotAvailableError, 409, 'Conflict'],
