@@ -5,6 +5,8 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { CaseDocuments } from './documents.js';
 import { allowLogsToUseKey } from './keys.js';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as ses from 'aws-cdk-lib/aws-ses';
@@ -36,8 +38,12 @@ export class StatefulStack extends Stack {
   readonly userPoolClient: cognito.UserPoolClient;
   /** Attorneys and doctors: self sign-up with a verified email, passwordless (email code, passkeys). */
   readonly externalPool: cognito.UserPool;
+  /** S3 server access logs and CloudFront standard logs of every bucket and the distribution. */
+  readonly logBucket: s3.Bucket;
+  /** The case documents' bucket, its key and its malware scan. */
+  readonly documents: CaseDocuments;
 
-  constructor(scope: Construct, id: string, props: StackProps & { mailFrom: string }) {
+  constructor(scope: Construct, id: string, props: StackProps & { mailFrom: string; documentRetentionDays: number }) {
     super(scope, id, props);
 
     this.key = new kms.Key(this, 'Key', {
@@ -282,6 +288,40 @@ export class StatefulStack extends Stack {
       'Essentials is the plan passwordless sign-in needs; threat protection (Plus) guards passwords, which no one here uses, and every referral from an account not on the approved list is held for a coordinator.';
     Validations.of(this.externalPool).acknowledge({ id: 'AwsSolutions-COG3', reason: essentials });
     Validations.of(this.externalPool).acknowledge({ id: 'AwsSolutions-COG8', reason: essentials });
+
+    // ---------- access logs (kept here, with the data: they outlive any replacement of the stateless stack) ----------
+    this.logBucket = new s3.Bucket(this, 'LogBucket', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED, // CloudFront standard logs are written with ACLs
+      lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const logBucketWhy = 'This is the access-log bucket itself; logging it into itself would loop.';
+    Validations.of(this.logBucket).acknowledge({ id: 'AwsSolutions-S1', reason: logBucketWhy });
+    Validations.of(this.logBucket).acknowledge({ id: 'HIPAA.Security-S3BucketLoggingEnabled', reason: logBucketWhy });
+    Validations.of(this.logBucket).acknowledge({
+      id: 'HIPAA.Security-S3DefaultEncryptionKMS',
+      reason: 'S3 server access logging and CloudFront standard logs cannot deliver to an SSE-KMS bucket; SSE-S3 is used.',
+    });
+    Validations.of(this.logBucket).acknowledge({
+      id: 'HIPAA.Security-S3BucketReplicationEnabled',
+      reason: 'Single-Region deployment; access logs are operational data with a 1-year lifecycle.',
+    });
+    // The site bucket (stateless stack) logs under s3/site/; naming that bucket here would make the stacks depend
+    // on each other, so S3's log delivery is held to this account instead of to the one source bucket.
+    this.logBucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+        actions: ['s3:PutObject'],
+        resources: [this.logBucket.arnForObjects('s3/site/*')],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+
+    this.documents = new CaseDocuments(this, 'Documents', { logBucket: this.logBucket, retentionDays: props.documentRetentionDays });
   }
 }
 

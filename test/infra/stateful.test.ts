@@ -6,9 +6,16 @@ const { statefulTemplate: t } = synthMedreview();
 const keyArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] };
 
 describe('stateful stack', () => {
-  it('has one customer-managed data key with rotation on and one HMAC key for the A-number index, both retained', () => {
-    t.resourceCountIs('AWS::KMS::Key', 2);
-    t.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain' });
+  it('has customer-managed keys for the data and the documents with rotation on and one HMAC key for the A-number index, all retained', () => {
+    t.resourceCountIs('AWS::KMS::Key', 3);
+    t.hasResource('AWS::KMS::Key', {
+      Properties: { EnableKeyRotation: true, Description: 'medreview data key' },
+      DeletionPolicy: 'Retain',
+    });
+    t.hasResource('AWS::KMS::Key', {
+      Properties: { EnableKeyRotation: true, Description: 'medreview case documents key' },
+      DeletionPolicy: 'Retain',
+    });
     t.hasResource('AWS::KMS::Key', { Properties: { KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' }, DeletionPolicy: 'Retain' });
   });
 

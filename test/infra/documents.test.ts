@@ -1,0 +1,181 @@
+import { App } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { settingsFromContext } from '../../infra/settings.js';
+import { cdkContext, flat, resourcesOf, synthMedreview } from './synth.js';
+
+const { statefulTemplate: t } = synthMedreview();
+const idOf = (type: string, prefix: string, template = t): string => {
+  const id = Object.keys(resourcesOf(template, type)).find((k) => k.startsWith(prefix));
+  if (!id) throw new Error(`no ${type} ${prefix}`);
+  return id;
+};
+const bucketId = idOf('AWS::S3::Bucket', 'DocumentsBucket');
+const bucket = resourcesOf(t, 'AWS::S3::Bucket')[bucketId]!;
+const keyId = idOf('AWS::KMS::Key', 'DocumentsKey');
+const scanRoleId = idOf('AWS::IAM::Role', 'DocumentsScanRole');
+const policy = Object.values(resourcesOf(t, 'AWS::S3::BucketPolicy')).find((p) => p.Properties.Bucket.Ref === bucketId)!;
+const statements = policy.Properties.PolicyDocument.Statement as Record<string, any>[];
+const objects = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/*']] };
+const scanRoleArn = { 'Fn::GetAtt': [scanRoleId, 'Arn'] };
+
+describe('the documents bucket', () => {
+  it('is private, TLS-only, versioned, encrypted with its own KMS key, logged and retained', () => {
+    expect(bucket.Properties).toMatchObject({
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      VersioningConfiguration: { Status: 'Enabled' },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          {
+            BucketKeyEnabled: true,
+            ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [keyId, 'Arn'] } },
+          },
+        ],
+      },
+      LoggingConfiguration: { DestinationBucketName: { Ref: idOf('AWS::S3::Bucket', 'LogBucket') }, LogFilePrefix: 's3/documents/' },
+    });
+    expect([bucket.DeletionPolicy, bucket.UpdateReplacePolicy]).toEqual(['Retain', 'Retain']);
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+    // no CORS here: the stateless stack sets it, once the site's origin exists
+    expect(bucket.Properties.CorsConfiguration).toBeUndefined();
+  });
+
+  it('expires the objects a closed case tagged after the retention days of the settings, their old versions a day later', () => {
+    const rules = (template: typeof t) =>
+      resourcesOf(template, 'AWS::S3::Bucket')[idOf('AWS::S3::Bucket', 'DocumentsBucket', template)]!.Properties.LifecycleConfiguration
+        .Rules;
+    const retention = {
+      Id: 'closed-case-retention',
+      Status: 'Enabled',
+      Prefix: 'cases/',
+      TagFilters: [{ Key: 'medreview-retention', Value: 'case-closed' }],
+      ExpirationInDays: 30,
+      NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+    };
+    expect(rules(t)).toContainEqual(retention);
+    expect(rules(synthMedreview({ documentRetentionDays: 12 }).statefulTemplate)).toContainEqual({ ...retention, ExpirationInDays: 12 });
+    // no tag filter here: incomplete uploads and the versions of deleted documents go whatever the case
+    expect(rules(t)).toContainEqual({
+      Id: 'housekeeping',
+      Status: 'Enabled',
+      AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+      NoncurrentVersionExpiration: { NoncurrentDays: 7 },
+      ExpiredObjectDeleteMarker: true,
+    });
+    // the setting comes from CDK context like the other limits, 30 days when unset
+    const context = (extra: Record<string, unknown>) => settingsFromContext(new App({ context: { ...cdkContext, ...extra } }).node);
+    expect(context({ documentRetentionDays: '14' }).documentRetentionDays).toBe(14);
+    expect(context({ documentRetentionDays: undefined }).documentRetentionDays).toBe(30);
+    expect(() => context({ documentRetentionDays: '0' })).toThrow(/documentRetentionDays/);
+  }, 60_000);
+
+  it('denies reading any object GuardDuty has not tagged clean, to everyone but the scan role', () => {
+    expect(statements).toContainEqual({
+      Sid: 'NoReadExceptScannedClean',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: ['s3:GetObject', 's3:GetObjectVersion'],
+      Resource: objects,
+      Condition: {
+        StringNotEquals: { 's3:ExistingObjectTag/GuardDutyMalwareScanStatus': 'NO_THREATS_FOUND' },
+        ArnNotEquals: { 'aws:PrincipalArn': scanRoleArn },
+      },
+    });
+  });
+
+  it('lets nobody but the scan role write the clean verdict onto an object that does not carry it', () => {
+    expect(statements).toContainEqual({
+      Sid: 'OnlyScannerMarksClean',
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Action: ['s3:PutObject', 's3:PutObjectTagging', 's3:PutObjectVersionTagging'],
+      Resource: objects,
+      Condition: {
+        StringEquals: { 's3:RequestObjectTag/GuardDutyMalwareScanStatus': 'NO_THREATS_FOUND' },
+        StringNotEquals: { 's3:ExistingObjectTag/GuardDutyMalwareScanStatus': 'NO_THREATS_FOUND' },
+        ArnNotEquals: { 'aws:PrincipalArn': scanRoleArn },
+      },
+    });
+    // nothing in the policy allows anything: access comes from each function's own role
+    expect(statements.filter((s) => s.Effect === 'Allow')).toEqual([]);
+  });
+
+  it('sends its object events to EventBridge, where GuardDuty’s managed rule hears them', () => {
+    expect(bucket.Properties.NotificationConfiguration).toEqual({ EventBridgeConfiguration: { EventBridgeEnabled: true } });
+  });
+});
+
+describe('GuardDuty Malware Protection for S3', () => {
+  it('protects the cases/ prefix of this bucket, tags each scanned object, and runs as its own role', () => {
+    const plans = Object.values(resourcesOf(t, 'AWS::GuardDuty::MalwareProtectionPlan'));
+    expect(plans).toHaveLength(1);
+    expect(plans[0]!.Properties).toEqual({
+      Role: scanRoleArn,
+      ProtectedResource: { S3Bucket: { BucketName: { Ref: bucketId }, ObjectPrefixes: ['cases/'] } },
+      Actions: { Tagging: { Status: 'ENABLED' } },
+      Tags: [{ Key: 'app', Value: 'medreview' }],
+    });
+    // created after the role and its permissions, which GuardDuty checks at creation
+    expect(plans[0]!.DependsOn).toEqual(expect.arrayContaining([scanRoleId]));
+  });
+
+  it('has a role only GuardDuty’s malware protection plans can assume', () => {
+    const role = resourcesOf(t, 'AWS::IAM::Role')[scanRoleId]!;
+    expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+      { Effect: 'Allow', Principal: { Service: 'malware-protection-plan.guardduty.amazonaws.com' }, Action: 'sts:AssumeRole' },
+    ]);
+    expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+  });
+
+  it('grants the role exactly what GuardDuty documents: its managed rule, notifications, reading and tagging, the validation object, the key via S3', () => {
+    const rolePolicies = Object.values(resourcesOf(t, 'AWS::IAM::Policy')).filter((p) =>
+      p.Properties.Roles.some((r: any) => r.Ref === scanRoleId),
+    );
+    const granted = rolePolicies
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Record<string, any>[])
+      .map((s) => ({ actions: [s.Action].flat().sort(), resources: [s.Resource].flat().map(flat), condition: s.Condition }));
+    const rule = 'arn:aws:events:us-east-1:<AWS::AccountId>:rule/DO-NOT-DELETE-AmazonGuardDutyMalwareProtectionS3*';
+    const bucketArn = `<${bucketId}.Arn>`;
+    expect(granted).toEqual(
+      expect.arrayContaining([
+        {
+          actions: ['events:DeleteRule', 'events:PutRule', 'events:PutTargets', 'events:RemoveTargets'],
+          resources: [rule],
+          condition: { StringLike: { 'events:ManagedBy': 'malware-protection-plan.guardduty.amazonaws.com' } },
+        },
+        { actions: ['events:DescribeRule', 'events:ListTargetsByRule'], resources: [rule], condition: undefined },
+        {
+          actions: ['s3:GetBucketNotification', 's3:ListBucket', 's3:PutBucketNotification'],
+          resources: [bucketArn],
+          condition: undefined,
+        },
+        {
+          actions: [
+            's3:GetObject',
+            's3:GetObjectTagging',
+            's3:GetObjectVersion',
+            's3:GetObjectVersionTagging',
+            's3:PutObjectTagging',
+            's3:PutObjectVersionTagging',
+          ],
+          resources: [`${bucketArn}/*`],
+          condition: undefined,
+        },
+        { actions: ['s3:PutObject'], resources: [`${bucketArn}/malware-protection-resource-validation-object`], condition: undefined },
+        {
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: [`<${keyId}.Arn>`],
+          condition: { StringLike: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } },
+        },
+      ]),
+    );
+    expect(granted).toHaveLength(6);
+  });
+});
