@@ -15,6 +15,7 @@ import { DynamoEventSource, SnsEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambd
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -136,13 +137,16 @@ export class StatelessStack extends Stack {
       managedLoginVersion: cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
     });
     const externalLoginOrigin = `https://${externalDomain.domainName}.auth.${this.region}.amazoncognito.com`;
+    // The pages upload case documents straight to the bucket (a presigned POST to its regional endpoint, the
+    // address the SDK signs for); downloads are navigations to a presigned GET and need no connect-src.
+    const documentsOrigin = `https://${stateful.documents.bucket.bucketRegionalDomainName}`;
     const externalAuthority = `https://cognito-idp.${this.region}.amazonaws.com/${stateful.externalPool.userPoolId}`;
     const securityHeaders = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
       securityHeadersBehavior: {
         referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
         strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
         contentSecurityPolicy: {
-          contentSecurityPolicy: `default-src 'self'; connect-src 'self' https://cognito-idp.${this.region}.amazonaws.com ${externalLoginOrigin}; frame-ancestors 'none'`,
+          contentSecurityPolicy: `default-src 'self'; connect-src 'self' https://cognito-idp.${this.region}.amazonaws.com ${externalLoginOrigin} ${documentsOrigin}; frame-ancestors 'none'`,
           override: true,
         },
         contentTypeOptions: { override: true },
@@ -163,7 +167,7 @@ export class StatelessStack extends Stack {
         referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
         strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
         contentSecurityPolicy: {
-          contentSecurityPolicy: `default-src 'self'; connect-src 'self' https://cognito-idp.${this.region}.amazonaws.com ${loginOrigin}; frame-ancestors 'none'`,
+          contentSecurityPolicy: `default-src 'self'; connect-src 'self' https://cognito-idp.${this.region}.amazonaws.com ${loginOrigin} ${documentsOrigin}; frame-ancestors 'none'`,
           override: true,
         },
         contentTypeOptions: { override: true },
@@ -236,6 +240,7 @@ export class StatelessStack extends Stack {
       'Uses the default *.cloudfront.net certificate, for which CloudFront fixes the viewer TLS policy; set a custom domain to raise it.',
     );
     const baseUrl = `https://${this.distribution.distributionDomainName}`;
+    this.allowUploadsFromSite(stateful.documents.bucket, baseUrl, key);
 
     // The console's app client: authorization code with PKCE (public, no secret), back to the console only.
     const consoleClient = new cognito.UserPoolClient(this, 'ConsoleClient', {
@@ -364,6 +369,7 @@ export class StatelessStack extends Stack {
       email,
       sms,
       scheduler,
+      documents: { bucket: stateful.documents.bucket, key: stateful.documents.key },
     };
 
     // each function gets exactly the permissions of the ports it declares (functions/<name>/ports.ts)
@@ -467,17 +473,27 @@ export class StatelessStack extends Stack {
       validateRequestBody: true,
       validateRequestParameters: true,
     });
-    // one authorizer per user pool: a staff token never passes an attorney route, nor the reverse
-    const authorizers: Record<Exclude<Auth, 'public'>, apigw.CognitoUserPoolsAuthorizer> = {
-      staff: new apigw.CognitoUserPoolsAuthorizer(this, 'StaffAuthorizer', { cognitoUserPools: [stateful.userPool] }),
-      external: new apigw.CognitoUserPoolsAuthorizer(this, 'ExternalAuthorizer', { cognitoUserPools: [stateful.externalPool] }),
+    // one authorizer per user pool: a staff token never passes an attorney route, nor the reverse; the case
+    // documents' routes (`party`) take a token of either pool, and the handler tells them apart by its issuer.
+    // Each is made when a route first needs it (API Gateway refuses an authorizer no method uses).
+    const pools: Record<Exclude<Auth, 'public'> | 'party', [string, cognito.IUserPool[]]> = {
+      staff: ['StaffAuthorizer', [stateful.userPool]],
+      external: ['ExternalAuthorizer', [stateful.externalPool]],
+      party: ['PartyAuthorizer', [stateful.userPool, stateful.externalPool]],
+    };
+    const authorizers = new Map<string, apigw.CognitoUserPoolsAuthorizer>();
+    const authorizer = (auth: keyof typeof pools): apigw.CognitoUserPoolsAuthorizer => {
+      const [id, cognitoUserPools] = pools[auth];
+      const made = authorizers.get(id) ?? new apigw.CognitoUserPoolsAuthorizer(this, id, { cognitoUserPools });
+      authorizers.set(id, made);
+      return made;
     };
     const route = (resource: apigw.IResource, method: string, target: MedreviewFunction, params: string[], auth: Auth): apigw.Method => {
       const isPublic = auth === 'public';
       const m = resource.addMethod(method, new apigw.LambdaIntegration(target, { allowTestInvoke: false }), {
         requestValidator: validator,
         requestParameters: Object.fromEntries(params.map((p) => [`method.request.path.${p}`, true])),
-        ...(isPublic ? {} : { authorizer: authorizers[auth], authorizationType: apigw.AuthorizationType.COGNITO }),
+        ...(isPublic ? {} : { authorizer: authorizer(auth), authorizationType: apigw.AuthorizationType.COGNITO }),
       });
       if (isPublic) {
         const why =
@@ -553,6 +569,46 @@ export class StatelessStack extends Stack {
   }
 
   /**
+   * CORS on the documents bucket for the site's origin only, so the pages can POST a presigned upload (multipart
+   * form data, with progress). The bucket lives in the stateful stack and the origin is the distribution's, made
+   * here: a template property there would make the stacks depend on each other, so an SDK call sets it at deploy.
+   */
+  private allowUploadsFromSite(bucket: s3.IBucket, siteOrigin: string, key: IKey): void {
+    const cors = {
+      service: 'S3',
+      action: 'PutBucketCors',
+      parameters: {
+        Bucket: bucket.bucketName,
+        CORSConfiguration: {
+          CORSRules: [{ AllowedOrigins: [siteOrigin], AllowedMethods: ['POST'], AllowedHeaders: ['*'], MaxAgeSeconds: 3600 }],
+        },
+      },
+      physicalResourceId: cr.PhysicalResourceId.of('documents-cors'),
+    };
+    const resource = new cr.AwsCustomResource(this, 'DocumentsCors', {
+      onCreate: cors,
+      onUpdate: cors,
+      onDelete: { service: 'S3', action: 'DeleteBucketCors', parameters: { Bucket: bucket.bucketName } },
+      // PutBucketCors and DeleteBucketCors are both authorized as s3:PutBucketCORS
+      policy: cr.AwsCustomResourcePolicy.fromStatements([
+        new iam.PolicyStatement({ actions: ['s3:PutBucketCORS'], resources: [bucket.bucketArn] }),
+      ]),
+      installLatestAwsSdk: false,
+      logGroup: new LogGroup(this, 'DocumentsCorsLogs', {
+        retention: RetentionDays.ONE_YEAR,
+        encryptionKey: key,
+        removalPolicy: RemovalPolicy.RETAIN,
+      }),
+    });
+    // the singleton provider function sits at the stack's root, named after its fixed UUID
+    const provider = this.node.tryFindChild(`AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replaceAll('-', '')}`);
+    acknowledgeCdkProvider(
+      [resource, ...(provider ? [provider] : [])],
+      'CDK-managed AwsCustomResource provider that sets the documents bucket CORS rule at deploy time; its code, runtime and role are owned by aws-cdk-lib.',
+    );
+  }
+
+  /**
    * The regional WAF: only requests that came through CloudFront (carrying the origin-verify header) reach the
    * API; a call to the execute-api address itself is blocked. Per-viewer rate limits and the managed rule groups
    * are on the edge WAF, which sees the real viewer IP (here every source is a CloudFront edge node).
@@ -586,11 +642,9 @@ const PAGE_REWRITE = `function handler(event) {
   return request;
 }`;
 
-function acknowledgeBucketDeployment(stack: Stack, deployment: s3deploy.BucketDeployment): void {
-  const provider = stack.node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
-  const why =
-    'CDK-managed BucketDeployment provider that copies web/dist at deploy time; its code, runtime and role are owned by aws-cdk-lib.';
-  for (const target of [deployment, ...(provider ? [provider] : [])]) {
+/** The findings every Lambda function that aws-cdk-lib makes for itself (deploy-time providers) has. */
+function acknowledgeCdkProvider(targets: IConstruct[], why: string): void {
+  for (const target of targets) {
     for (const id of [
       'AwsSolutions-L1',
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
@@ -602,6 +656,13 @@ function acknowledgeBucketDeployment(stack: Stack, deployment: s3deploy.BucketDe
     ])
       ack(target, id, why);
   }
+}
+
+function acknowledgeBucketDeployment(stack: Stack, deployment: s3deploy.BucketDeployment): void {
+  const provider = stack.node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
+  const why =
+    'CDK-managed BucketDeployment provider that copies web/dist at deploy time; its code, runtime and role are owned by aws-cdk-lib.';
+  acknowledgeCdkProvider([deployment, ...(provider ? [provider] : [])], why);
   // Its role policy uses CDK's s3 grant wildcards on the staging and site buckets, and * for CloudFront invalidation.
   const policy = deployment.handlerRole.node.tryFindChild('DefaultPolicy') as iam.Policy | undefined;
   const doc = policy ? (stack.resolve(policy.document) as { Statement: { Action: string | string[]; Resource: unknown }[] }) : undefined;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { settingsFromContext } from '../../infra/settings.js';
 import { cdkContext, flat, resourcesOf, synthMedreview } from './synth.js';
 
-const { statefulTemplate: t } = synthMedreview();
+const { statefulTemplate: t, statelessTemplate: stateless } = synthMedreview();
 const idOf = (type: string, prefix: string, template = t): string => {
   const id = Object.keys(resourcesOf(template, type)).find((k) => k.startsWith(prefix));
   if (!id) throw new Error(`no ${type} ${prefix}`);
@@ -177,5 +177,47 @@ describe('GuardDuty Malware Protection for S3', () => {
       ]),
     );
     expect(granted).toHaveLength(6);
+  });
+});
+
+describe('uploads from the site', () => {
+  const [cors] = Object.values(resourcesOf(stateless, 'Custom::AWS')).filter((r) => flat(r.Properties.Create).includes('PutBucketCors'));
+
+  it('sets CORS on the documents bucket for the site’s origin only, POST only, at every deploy', () => {
+    const call = (phase: string) => JSON.parse(flat(cors!.Properties[phase]));
+    const bucketName = '<import MedreviewStateful:ExportsOutputRefDocumentsBucket089EA6651B1BFD54>';
+    for (const phase of ['Create', 'Update']) {
+      expect(call(phase)).toMatchObject({
+        service: 'S3',
+        action: 'PutBucketCors',
+        parameters: {
+          Bucket: bucketName,
+          CORSConfiguration: {
+            CORSRules: [
+              {
+                AllowedOrigins: ['https://<Distribution830FAC52.DomainName>'],
+                AllowedMethods: ['POST'],
+                AllowedHeaders: ['*'],
+                MaxAgeSeconds: 3600,
+              },
+            ],
+          },
+        },
+      });
+    }
+    expect(call('Delete')).toEqual({ service: 'S3', action: 'DeleteBucketCors', parameters: { Bucket: bucketName } });
+  });
+
+  it('lets the CORS call change that one bucket’s CORS and nothing else', () => {
+    const policy = Object.values(resourcesOf(stateless, 'AWS::IAM::Policy')).find((p) =>
+      JSON.stringify(p.Properties.PolicyName).includes('DocumentsCors'),
+    )!;
+    expect(policy.Properties.PolicyDocument.Statement).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 's3:PutBucketCORS',
+        Resource: { 'Fn::ImportValue': 'MedreviewStateful:ExportsOutputFnGetAttDocumentsBucket089EA665Arn9C7B4550' },
+      },
+    ]);
   });
 });
