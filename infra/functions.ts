@@ -8,6 +8,7 @@ import { ports as intake } from '../functions/intake/ports.js';
 import { ports as offers } from '../functions/offers/ports.js';
 import { ports as openapi } from '../functions/openapi/ports.js';
 import { ports as pager } from '../functions/pager/ports.js';
+import { ports as portal } from '../functions/portal/ports.js';
 import { ports as outcome } from '../functions/outcome/ports.js';
 import { ports as staff } from '../functions/staff/ports.js';
 import { ports as sweeper } from '../functions/sweeper/ports.js';
@@ -33,6 +34,7 @@ export const FUNCTIONS = {
   offers: { ports: offers, reservedConcurrency: 10, timeout: Duration.seconds(29) },
   outcome: { ports: outcome, reservedConcurrency: 5 },
   staff: { ports: staff, reservedConcurrency: 5 },
+  portal: { ports: portal, reservedConcurrency: 5 },
   // the two lanes of the table stream: routine dispatch, and the pager that only starts paging
   dispatcher: { ports: dispatcher, reservedConcurrency: 5, timeout: Duration.seconds(60) },
   pager: { ports: pager, reservedConcurrency: 5, timeout: Duration.seconds(60) },

@@ -14,7 +14,15 @@ import {
   UpdateTimeToLiveCommand,
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { CASE_LIST_FIELDS, DUE_INDEX, LOAD_INDEX, SUMMARY_FIELDS, URGENT_OPEN_INDEX } from '../shared/store/items.js';
+import {
+  ATTORNEY_INDEX,
+  CASE_LIST_FIELDS,
+  DOCTOR_INDEX,
+  DUE_INDEX,
+  LOAD_INDEX,
+  SUMMARY_FIELDS,
+  URGENT_OPEN_INDEX,
+} from '../shared/store/items.js';
 
 export const TABLES = { main: 'medreview', idempotency: 'medreview-idempotency', schedules: 'medreview-local-schedules' };
 
@@ -94,6 +102,8 @@ const definitions: CreateTableCommandInput[] = [
       'openPk',
       'urgentSk',
       'loadPk',
+      'attorneyPk',
+      'doctorPk',
     ].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
     KeySchema: [
       { AttributeName: 'pk', KeyType: 'HASH' },
@@ -138,6 +148,17 @@ const definitions: CreateTableCommandInput[] = [
         ],
         Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: CASE_LIST_FIELDS },
       },
+      ...[
+        { IndexName: ATTORNEY_INDEX, pk: 'attorneyPk' },
+        { IndexName: DOCTOR_INDEX, pk: 'doctorPk' },
+      ].map(({ IndexName, pk }) => ({
+        IndexName,
+        KeySchema: [
+          { AttributeName: pk, KeyType: 'HASH' as const },
+          { AttributeName: 'casesSk', KeyType: 'RANGE' as const },
+        ],
+        Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: CASE_LIST_FIELDS },
+      })),
     ],
     StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
   },

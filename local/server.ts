@@ -23,6 +23,9 @@ const PAGES: [RegExp, string][] = [
   [/^\/$/, 'index.html'],
   [/^\/offers\/[^/]+$/, 'offer.html'],
   [/^\/outcome\/[^/]+$/, 'outcome.html'],
+  // the attorney's and the doctor's pages: a case is in the fragment, so each is one file
+  [/^\/referrals\/?$/, 'referrals/index.html'],
+  [/^\/cases\/?$/, 'cases/index.html'],
   // the console's own routes are in the fragment; any other /console/ path (the sign-in callback) is its page
   [/^\/console(\/[^.]*)?$/, 'console/index.html'],
 ];

@@ -4,6 +4,7 @@ import { contract as health } from '../health/contract.js';
 import { contract as intake } from '../intake/contract.js';
 import { contract as offers } from '../offers/contract.js';
 import { contract as outcome } from '../outcome/contract.js';
+import { contract as portal } from '../portal/contract.js';
 import { contract as openapi } from './contract.js';
 import { contract as staff } from '../staff/contract.js';
 import { pathParameters, ROUTES, type Route } from '../routes.js';
@@ -17,6 +18,7 @@ export const contracts = (): Record<AnyRouteKey, RouteContract> => ({
   ...intake(),
   ...offers(),
   ...outcome(),
+  ...portal(),
   ...openapi(),
   ...staff(),
 });
@@ -135,7 +137,7 @@ function operation(route: Route, c: RouteContract) {
       content: problemContent,
     };
   }
-  const security = AUTH[route.auth].security;
+  const security = c.security ?? AUTH[route.auth].security;
   return {
     operationId: `${route.method.toLowerCase()}${route.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, ch: string | undefined) => (ch ?? '').toUpperCase())}`,
     summary: c.summary,

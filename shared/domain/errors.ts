@@ -18,6 +18,13 @@ export class CaseNotFoundError extends DomainError {
   }
 }
 
+/** The signed-in email is not a roster doctor's, so there is no doctor's page for it. */
+export class UnknownDoctorError extends DomainError {
+  constructor() {
+    super('no doctor on the roster has this email');
+  }
+}
+
 /** No offer with that id. */
 export class OfferNotFoundError extends DomainError {
   constructor() {

@@ -12,6 +12,7 @@ import {
   OfferClosedError,
   OfferNotFoundError,
   TryAgainError,
+  UnknownDoctorError,
 } from '../domain/errors.js';
 
 /**
@@ -21,6 +22,7 @@ import {
 export const PROBLEMS: [new (...args: never[]) => DomainError, number, string][] = [
   [CaseNotFoundError, 404, 'Not Found'],
   [OfferNotFoundError, 404, 'Not Found'],
+  [UnknownDoctorError, 404, 'Not Found'],
   [LinkInvalidError, 403, 'Forbidden'],
   [LinkExpiredError, 410, 'Gone'],
   [LinkUsedError, 410, 'Gone'],

@@ -43,6 +43,10 @@ export interface CaseFilter {
   aNumberHash?: string;
   /** Urgent cases that still need a doctor (paging, escalated, held), oldest first; takes no other filter. */
   needsDoctor?: boolean;
+  /** The cases an attorney submitted (their email, any case); takes no other filter. */
+  submitter?: string;
+  /** The cases a doctor accepted (their roster id), whatever their status now; takes no other filter. */
+  doctorId?: string;
 }
 
 /** A cursor that does not belong to the list it was sent with. */

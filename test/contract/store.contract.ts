@@ -158,6 +158,40 @@ export function storeContract(name: string, makeStore: () => Promise<StorePort>)
         expect(await ids()).toEqual(['MR-CASE0001', 'MR-CASE0004']);
       });
 
+      it("pages an attorney's cases (any status, whatever the address's case) and a doctor's accepted cases, newest first", async () => {
+        const by = (email: string) => ({ referral: { ...nth(1).referral, attorney: { ...nth(1).referral.attorney, email } } });
+        await store.createCase(nth(1, by('ada@law.example')));
+        await store.createCase(nth(2, { ...by('Ada@Law.example'), status: 'held', holdReason: 'new_submitter' }));
+        await store.createCase(nth(3, by('bo@law.example')));
+        await store.createCase(nth(4, by('ada@law.example')));
+        const first = await store.pageCases({ submitter: 'ada@law.example' }, 2);
+        expect(first.items.map((c) => c.referralId)).toEqual(['MR-CASE0004', 'MR-CASE0002']);
+        expect(first.items[1]).toMatchObject({ status: 'held', urgency: 'urgent', createdAt: nth(2).createdAt });
+        expect(first.items[0]).not.toHaveProperty('referral');
+        const second = await store.pageCases({ submitter: 'ADA@law.example' }, 2, first.nextCursor);
+        expect(second.items.map((c) => c.referralId)).toEqual(['MR-CASE0001']);
+        expect(second.nextCursor).toBeUndefined();
+        await expect(store.pageCases({ submitter: 'bo@law.example' }, 2, first.nextCursor)).rejects.toBeInstanceOf(BadCursorError);
+
+        expect((await store.pageCases({ doctorId: 'd-ana' }, 10)).items).toEqual([]);
+        for (const n of [1, 3, 4])
+          await store.createOffer(offerRecord({ referralId: `MR-CASE000${n}`, offerId: `o-${n}`, code: `482${n}` }), 0);
+        await store.createOffer(offerRecord({ referralId: 'MR-CASE0003', offerId: 'o-3b', doctorId: 'd-ben', code: '1111' }), 0);
+        expect(await store.acceptOffer(offerRecord({ referralId: 'MR-CASE0001', offerId: 'o-1', code: '4821' }), AT)).toBe(true);
+        expect(await store.acceptOffer(offerRecord({ referralId: 'MR-CASE0004', offerId: 'o-4', code: '4824' }), AT)).toBe(true);
+        expect(
+          await store.acceptOffer(offerRecord({ referralId: 'MR-CASE0003', offerId: 'o-3b', doctorId: 'd-ben', code: '1111' }), AT),
+        ).toBe(true);
+        // a released or closed case stays on the doctor's list
+        expect(await store.closeCase('MR-CASE0001', 'parole_granted', AT)).toBe(true);
+        const ana = await store.pageCases({ doctorId: 'd-ana' }, 10);
+        expect(ana.items.map((c) => [c.referralId, c.status])).toEqual([
+          ['MR-CASE0004', 'assigned'],
+          ['MR-CASE0001', 'closed'],
+        ]);
+        expect((await store.pageCases({ doctorId: 'd-ben' }, 10)).items.map((c) => c.referralId)).toEqual(['MR-CASE0003']);
+      });
+
       it('refuses a cursor that is not one, or belongs to another list', async () => {
         for (const n of [1, 2, 3]) await store.createCase(nth(n));
         const { nextCursor } = await store.pageCases({}, 1);

@@ -24,8 +24,8 @@ const roleOf = (fnId: string) => functions[fnId]!.Properties.Role['Fn::GetAtt'][
 const configVars = Object.entries(VARIABLES).map(([name, { required }]) => ({ name, required }));
 
 describe('functions', () => {
-  it('are the twelve handlers, all Node.js 24 on arm64 with 1024 MB and reserved concurrency', () => {
-    expect(Object.keys(functions)).toHaveLength(12);
+  it('are the thirteen handlers, all Node.js 24 on arm64 with 1024 MB and reserved concurrency', () => {
+    expect(Object.keys(functions)).toHaveLength(13);
     for (const f of Object.values(functions)) {
       expect(f.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], MemorySize: 1024 });
       expect(f.Properties.ReservedConcurrentExecutions).toBeGreaterThan(0);
@@ -83,6 +83,8 @@ describe('least privilege: each function may do what its ports need and nothing 
     intake: { table: write, idempotency, other: [] },
     offers: { table: write, other: [...email, ...scheduler, ...sms] },
     outcome: { table: write, other: [...email, ...scheduler] },
+    // the attorney's and the doctor's pages read, and put one `viewed` event per case read
+    portal: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], other: [] },
     staff: { table: [...write, 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem'].sort(), other: [...email, ...scheduler, ...sms] },
     dispatcher: {
       table: [...write, ...streamRead, 'dynamodb:DeleteItem'].sort(),
@@ -303,7 +305,14 @@ describe('REST API', () => {
     'POST /api/offers/{offerId}/accept',
     'POST /api/offers/{offerId}/decline',
   ];
-  const attorneyRoutes = ['POST /api/referrals'];
+  const attorneyRoutes = [
+    'POST /api/referrals',
+    'GET /api/attorney/referrals',
+    'GET /api/attorney/referrals/{id}',
+    'POST /api/attorney/referrals/{id}/outcome',
+    'GET /api/doctor/cases',
+    'GET /api/doctor/cases/{id}',
+  ];
 
   it('has exactly the contract routes', () => {
     expect([...methods.keys()].sort()).toEqual([...staffRoutes, ...publicRoutes, ...attorneyRoutes].sort());
