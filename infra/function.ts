@@ -12,6 +12,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { DocumentAccess, PortsDeclaration, TableAccess } from '../shared/deps.js';
+import { ATTORNEY_INDEX, DOCTOR_INDEX } from '../shared/store/items.js';
 
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -162,6 +163,8 @@ export function useTable(fn: MedreviewFunction, table: ITable, key: IKey, access
     'gsi1',
     'gsi2',
     'load',
+    ATTORNEY_INDEX,
+    DOCTOR_INDEX,
     ...(access.includes('cases-index') ? ['cases', 'urgent_open'] : []),
     ...(access.includes('due-index') ? ['due'] : []),
   ];

@@ -16,7 +16,15 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { getCountries } from 'libphonenumber-js';
 import { COUNTRY_CODES } from '../shared/domain/codes.js';
-import { CASE_LIST_FIELDS, DUE_INDEX, LOAD_INDEX, SUMMARY_FIELDS, URGENT_OPEN_INDEX } from '../shared/store/items.js';
+import {
+  ATTORNEY_INDEX,
+  CASE_LIST_FIELDS,
+  DOCTOR_INDEX,
+  DUE_INDEX,
+  LOAD_INDEX,
+  SUMMARY_FIELDS,
+  URGENT_OPEN_INDEX,
+} from '../shared/store/items.js';
 
 /** Long-lived data and account-level configuration; everything here is RETAINed or cheap to keep. */
 export class StatefulStack extends Stack {
@@ -121,6 +129,21 @@ export class StatefulStack extends Stack {
       projectionType: dynamodb.ProjectionType.INCLUDE,
       nonKeyAttributes: CASE_LIST_FIELDS,
     });
+    // The people's indexes: a case under its attorney (the submitter's email) and, once accepted, under its doctor
+    // (sparse), newest first; the attorney's and the doctor's pages list their cases from them, list fields only.
+    // DynamoDB adds one index per table update: a deployed table takes these two in two deploys (docs/operations.md).
+    for (const [indexName, pk] of [
+      [ATTORNEY_INDEX, 'attorneyPk'],
+      [DOCTOR_INDEX, 'doctorPk'],
+    ] as const) {
+      this.table.addGlobalSecondaryIndex({
+        indexName,
+        partitionKey: { name: pk, type: dynamodb.AttributeType.STRING },
+        sortKey: { name: 'casesSk', type: dynamodb.AttributeType.STRING },
+        projectionType: dynamodb.ProjectionType.INCLUDE,
+        nonKeyAttributes: CASE_LIST_FIELDS,
+      });
+    }
     this.aNumberKey = new kms.Key(this, 'ANumberKey', {
       description: 'medreview A-number index HMAC key (GenerateMac only)',
       keySpec: kms.KeySpec.HMAC_256,

@@ -100,6 +100,20 @@ describe('stateful stack', () => {
             ],
             Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: Match.arrayWith(['wave', 'facilityState', 'specialty']) },
           }),
+          // the attorney's and the doctor's pages: a person's cases, newest first, list fields only (the doctor's sparse)
+          ...[
+            ['attorney', 'attorneyPk'],
+            ['doctor', 'doctorPk'],
+          ].map(([IndexName, pk]) =>
+            Match.objectLike({
+              IndexName,
+              KeySchema: [
+                { AttributeName: pk, KeyType: 'HASH' },
+                { AttributeName: 'casesSk', KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: Match.arrayWith(['referralId', 'status', 'assignedDoctorId']) },
+            }),
+          ),
         ],
         TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
         StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },

@@ -119,6 +119,14 @@ describe('least privilege: each function may do what its ports need and nothing 
     });
   }
 
+  it('lets the pages read a person’s cases through the attorney and doctor indexes, by name', () => {
+    const query = policyOf(roleOf(functionId('portal'))).find((s) => [s.Action].flat().includes('dynamodb:Query'))!;
+    const resources = [query.Resource].flat().map(flat);
+    const table = '<import MedreviewStateful:ExportsOutputFnGetAttTableCD117FA1ArnE2C8C204>';
+    for (const index of ['attorney', 'doctor']) expect(resources).toContain(`${table}/index/${index}`);
+    expect(resources.every((r) => !r.endsWith('/index/*'))).toBe(true);
+  });
+
   it('lets no function scan or batch-get, only staff (roster and clinic imports) batch-write, and only intake touch idempotency records', () => {
     expect(Object.keys(expected).sort()).toEqual(
       Object.keys(functions)
