@@ -253,11 +253,11 @@ export function useDocuments(fn: MedreviewFunction, d: DocumentsWiring, access: 
       }),
     );
   }
-  Validations.of(fn.role!).acknowledge({
-    id: wildcardFinding(fn, objects),
-    reason:
-      'Document keys are made at runtime (cases/<referralId>/<documentId>); access is limited to the cases/ prefix of the one documents bucket.',
-  });
+  acknowledgeWildcardAtSynth(
+    fn.role!,
+    objects,
+    'Document keys are made at runtime (cases/<referralId>/<documentId>); access is limited to the cases/ prefix of the one documents bucket.',
+  );
 }
 
 export interface EmailWiring {
@@ -358,6 +358,19 @@ export function acknowledgeQueueGrant(role: IConstruct): void {
       reason: 'Added by CDK grantSendMessages for the KMS-encrypted dead-letter queue; the statement is limited to that one key.',
     });
   }
+}
+
+/**
+ * The same, for an ARN of another stack's resource: cdk-nag names the finding after the import CDK puts in its
+ * place, which exists only once synthesis has resolved the references between stacks (then validation runs).
+ */
+export function acknowledgeWildcardAtSynth(scope: IConstruct, arn: string, reason: string): void {
+  scope.node.addValidation({
+    validate: () => {
+      Validations.of(scope).acknowledge({ id: wildcardFinding(scope, arn), reason });
+      return [];
+    },
+  });
 }
 
 /** The id cdk-nag gives a wildcard resource: the resolved CloudFormation value flattened the way cdk-nag prints it. */

@@ -59,11 +59,13 @@ export class StatefulStack extends Stack {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    // Services that write into resources encrypted with this key (log groups, SNS topics).
+    // Services that write into resources encrypted with this key (log groups, SNS topics, EventBridge into a DLQ).
     allowLogsToUseKey(this.key);
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
-        principals: ['ses.amazonaws.com', 'sms-voice.amazonaws.com', 'cloudwatch.amazonaws.com'].map((s) => new iam.ServicePrincipal(s)),
+        principals: ['ses.amazonaws.com', 'sms-voice.amazonaws.com', 'cloudwatch.amazonaws.com', 'events.amazonaws.com'].map(
+          (s) => new iam.ServicePrincipal(s),
+        ),
         actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
         resources: ['*'],
         conditions: { StringEquals: { 'aws:SourceAccount': this.account } },

@@ -31,6 +31,7 @@ import {
   usePorts,
   wildcardFinding,
 } from './function.js';
+import { DOCUMENTS_PREFIX } from './documents.js';
 import { FUNCTIONS, type FunctionName } from './functions.js';
 import { ORIGIN_VERIFY_HEADER, OriginVerify } from './origin-verify.js';
 import { lanePatterns, type Lane } from '../shared/domain/lanes.js';
@@ -347,6 +348,8 @@ export class StatelessStack extends Stack {
       URGENT_PER_DOMAIN_PER_DAY: String(settings.urgentPerDomainPerDay),
       ROUTINE_PER_SUBMITTER_PER_DAY: String(settings.routinePerSubmitterPerDay),
       PAGE_BUDGET_PER_HOUR: String(settings.pageBudgetPerHour),
+      // the documents' lifecycle rule and every function that says when a closed case's documents go
+      DOCUMENT_RETENTION_DAYS: String(settings.documentRetentionDays),
     };
     const email = { mailFrom: settings.mailFrom, configurationSetName: stateful.sesConfigurationSet.configurationSetName };
     const sms = {
@@ -444,6 +447,23 @@ export class StatelessStack extends Stack {
       schedule: events.Schedule.rate(Duration.minutes(5)),
       targets: [new targets.LambdaFunction(sweeper, { retryAttempts: 2, maxEventAge: Duration.minutes(10) })],
     });
+    // GuardDuty's verdict on each object of the documents bucket under cases/ (not its own validation object), on
+    // the default bus; an event EventBridge cannot hand over lands in the function's dead-letter queue, as does
+    // one the function keeps failing on
+    const documentScan = this.functions['document-scan'];
+    new events.Rule(this, 'DocumentScanResults', {
+      description: 'GuardDuty Malware Protection for S3 scan results for the case documents bucket',
+      eventPattern: {
+        source: ['aws.guardduty'],
+        detailType: ['GuardDuty Malware Protection Object Scan Result'],
+        detail: {
+          s3ObjectDetails: { bucketName: [stateful.documents.bucket.bucketName], objectKey: [{ prefix: DOCUMENTS_PREFIX }] },
+        },
+      },
+      targets: [
+        new targets.LambdaFunction(documentScan, { retryAttempts: 4, maxEventAge: Duration.hours(6), deadLetterQueue: documentScan.dlq }),
+      ],
+    });
 
     // ---------- REST API routes ----------
     // API Gateway's own errors (authorizer, throttling, WAF, unknown route) as problem+json too
@@ -474,26 +494,20 @@ export class StatelessStack extends Stack {
       validateRequestParameters: true,
     });
     // one authorizer per user pool: a staff token never passes an attorney route, nor the reverse; the case
-    // documents' routes (`party`) take a token of either pool, and the handler tells them apart by its issuer.
-    // Each is made when a route first needs it (API Gateway refuses an authorizer no method uses).
-    const pools: Record<Exclude<Auth, 'public'> | 'party', [string, cognito.IUserPool[]]> = {
-      staff: ['StaffAuthorizer', [stateful.userPool]],
-      external: ['ExternalAuthorizer', [stateful.externalPool]],
-      party: ['PartyAuthorizer', [stateful.userPool, stateful.externalPool]],
-    };
-    const authorizers = new Map<string, apigw.CognitoUserPoolsAuthorizer>();
-    const authorizer = (auth: keyof typeof pools): apigw.CognitoUserPoolsAuthorizer => {
-      const [id, cognitoUserPools] = pools[auth];
-      const made = authorizers.get(id) ?? new apigw.CognitoUserPoolsAuthorizer(this, id, { cognitoUserPools });
-      authorizers.set(id, made);
-      return made;
+    // documents' routes (`party`) take an ID token of either pool, and the handler tells them apart by its issuer
+    const authorizers: Record<Exclude<Auth, 'public'>, apigw.CognitoUserPoolsAuthorizer> = {
+      staff: new apigw.CognitoUserPoolsAuthorizer(this, 'StaffAuthorizer', { cognitoUserPools: [stateful.userPool] }),
+      external: new apigw.CognitoUserPoolsAuthorizer(this, 'ExternalAuthorizer', { cognitoUserPools: [stateful.externalPool] }),
+      party: new apigw.CognitoUserPoolsAuthorizer(this, 'PartyAuthorizer', {
+        cognitoUserPools: [stateful.userPool, stateful.externalPool],
+      }),
     };
     const route = (resource: apigw.IResource, method: string, target: MedreviewFunction, params: string[], auth: Auth): apigw.Method => {
       const isPublic = auth === 'public';
       const m = resource.addMethod(method, new apigw.LambdaIntegration(target, { allowTestInvoke: false }), {
         requestValidator: validator,
         requestParameters: Object.fromEntries(params.map((p) => [`method.request.path.${p}`, true])),
-        ...(isPublic ? {} : { authorizer: authorizer(auth), authorizationType: apigw.AuthorizationType.COGNITO }),
+        ...(isPublic ? {} : { authorizer: authorizers[auth], authorizationType: apigw.AuthorizationType.COGNITO }),
       });
       if (isPublic) {
         const why =

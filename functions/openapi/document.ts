@@ -1,5 +1,6 @@
 import * as z from '../../shared/zod.js';
 import { Problem, type RouteContract } from '../../shared/http/contract.js';
+import { contract as documents } from '../documents/contract.js';
 import { contract as health } from '../health/contract.js';
 import { contract as intake } from '../intake/contract.js';
 import { contract as offers } from '../offers/contract.js';
@@ -21,6 +22,7 @@ export const contracts = (): Record<AnyRouteKey, RouteContract> => ({
   ...portal(),
   ...openapi(),
   ...staff(),
+  ...documents(),
 });
 
 type JsonSchema = Record<string, unknown>;
@@ -33,6 +35,10 @@ export const AUTH: Record<Route['auth'], { security: string[]; errors: Record<nu
     errors: { 401: 'no or bad bearer token', 403: 'the token lacks the coordinators group' },
   },
   external: { security: ['attorney'], errors: { 401: 'no, bad or expired attorney ID token (checked before the body is read)' } },
+  party: {
+    security: ['staff', 'attorney'],
+    errors: { 401: 'no, bad or expired ID token of either pool', 403: 'a staff token without the coordinators group' },
+  },
 };
 
 const SECURITY_SCHEMES = {

@@ -53,6 +53,27 @@ export class LinkUsedError extends DomainError {
   }
 }
 
+/** No document with that id in the case (or one the caller may not see). */
+export class DocumentNotFoundError extends DomainError {
+  constructor() {
+    super('no such document');
+  }
+}
+
+/** The case holds as many documents as it may. */
+export class DocumentLimitError extends DomainError {
+  constructor(max: number) {
+    super(`a case holds at most ${max} documents`);
+  }
+}
+
+/** A document still being scanned, or rejected: it cannot be downloaded. */
+export class DocumentNotAvailableError extends DomainError {
+  constructor(status: string) {
+    super(status === 'scanning' ? 'the document is still being scanned; try again in a moment' : 'the document was rejected and deleted');
+  }
+}
+
 /** The case is closed: nothing more can be recorded on it. */
 export class CaseClosedError extends DomainError {
   constructor() {

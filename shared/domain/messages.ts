@@ -225,3 +225,33 @@ export function pageBudgetEmail(p: { referralId: string; budget: number }): Mess
     'Until the hour has passed, further urgent waves are held too. Review held cases in the console and approve those that are real; an approved case pages at once.',
   ]);
 }
+
+const KIND_LABEL: Record<string, string> = {
+  medical_record: 'medical record',
+  declaration: 'declaration',
+  evaluation: 'evaluation',
+  other: 'document',
+};
+
+/** The other side of a case hears that a document is ready: its kind and the case, never its file name. */
+export function documentAddedEmail(p: { referralId: string; kind: string; url: string }): Message {
+  return message(`Case ${p.referralId}: a new document`, [
+    `A new ${KIND_LABEL[p.kind] ?? 'document'} was added to case ${p.referralId}.`,
+    ['Sign in to read it: ', link(p.url)],
+    'Documents are shared only through this page, never by email.',
+  ]);
+}
+
+const REJECT_TEXT: Record<string, string> = {
+  threat: 'the malware scan found a threat in it',
+  type_mismatch: 'its contents are not the file type it was uploaded as',
+  scan_failed: 'it could not be scanned',
+};
+
+/** The uploader hears that a file was refused and deleted: the case and why, never the file's name. */
+export function documentRejectedEmail(p: { referralId: string; reason: string; url: string }): Message {
+  return message(`Case ${p.referralId}: an upload was not accepted`, [
+    `A file you uploaded to case ${p.referralId} was not accepted: ${REJECT_TEXT[p.reason] ?? 'it could not be checked'}. It was deleted and nobody can download it.`,
+    ['Please upload the document again (a PDF, JPEG, PNG or HEIC file) here: ', link(p.url)],
+  ]);
+}

@@ -2,7 +2,8 @@ import type { ReportCase } from '../domain/metrics.js';
 import type { Clinic } from '../domain/clinics.js';
 import type { Roster } from '../domain/roster.js';
 import type { CaseRecord, Offer, Reminder, TimelineEvent } from '../domain/types.js';
-import { caseChanges, namedCaseChanges, newCase, openForOffers, type CaseChange, type Condition } from './case-changes.js';
+import type { CaseDocument } from '../domain/documents.js';
+import { caseChanges, namedCaseChanges, newCase, notClosed, openForOffers, type CaseChange, type Condition } from './case-changes.js';
 import { CASES_INDEX, caseItem, countByDoctor, decodeCursor, encodeCursor, listIndex, LOAD, projected, type ListIndex } from './items.js';
 import { keys } from './keys.js';
 import type { CaseSummary, ReplyCode, StorePort, TrustedEntry } from './port.js';
@@ -252,6 +253,34 @@ export function memoryStore(): StorePort {
     },
     setHandoffPhone: async (phone, referralId) => put(keys.handoffPhone(phone), { referralId }),
     handoffByPhone: async (phone) => item<{ referralId: string }>(keys.handoffPhone(phone))?.referralId,
+
+    // ---- documents ------------------------------------------------------------------------------
+    async addDocument(document, max) {
+      const record = cases.get(document.referralId);
+      if (!record || !holds(notClosed, record)) return 'closed';
+      const counted = item<{ count: number }>(keys.documentCount(document.referralId))?.count ?? 0;
+      if (counted >= max) return 'full';
+      if (!putNew(keys.document(document.referralId, document.documentId), document)) throw new Error('a new document id was taken');
+      put(keys.documentCount(document.referralId), { count: counted + 1 });
+      return 'created';
+    },
+    getDocument: async (referralId, documentId) => get<CaseDocument>(keys.document(referralId, documentId)),
+    async listDocuments(referralId) {
+      return values<CaseDocument>(`REF#${referralId}`, 'DOC#').sort(
+        (a, b) => compare(a.uploadedAt, b.uploadedAt) || compare(a.documentId, b.documentId),
+      );
+    },
+    async settleDocument(referralId, documentId, from, to, at, reason) {
+      const document = item<CaseDocument>(keys.document(referralId, documentId));
+      if (document?.status !== from) return false;
+      Object.assign(document, { status: to, scannedAt: at }, reason ? { rejectedBecause: reason } : {});
+      return true;
+    },
+    async expireDocuments(referralId, expiresAt) {
+      for (const [, document] of prefixed<CaseDocument>(`REF#${referralId}`, 'DOC#')) {
+        item<CaseDocument>(keys.document(referralId, document.documentId))!.expiresAt ??= expiresAt;
+      }
+    },
   };
 }
 

@@ -14,6 +14,7 @@ import type {
   Status,
   TimelineEvent,
 } from '../domain/types.js';
+import type { CaseDocument, DocumentStatus, RejectReason } from '../domain/documents.js';
 import type { SUMMARY_FIELDS } from './items.js';
 
 /**
@@ -31,7 +32,8 @@ export interface StorePort
     TrustPort,
     LimitPort,
     ReminderPort,
-    ClinicPort {}
+    ClinicPort,
+    DocumentPort {}
 
 /** The fields the A-number index projects: the staff list's (no referral content). */
 export type CaseSummary = Pick<CaseRecord, (typeof SUMMARY_FIELDS)[number]>;
@@ -272,6 +274,35 @@ export interface ClinicPort {
   setHandoffPhone(phone: string, referralId: string): Promise<void>;
   /** The case of the latest handoff to this number, if any. */
   handoffByPhone(phone: string): Promise<string | undefined>;
+}
+
+/** A case's documents: one item each under the case, and a count that holds the per-case limit. */
+export interface DocumentPort {
+  /**
+   * Stores a new `scanning` document while the case is open and has fewer than `max`, all or nothing:
+   * 'full' at the limit (however many upload at once), 'closed' when the case is closed or gone.
+   */
+  addDocument(document: CaseDocument, max: number): Promise<'created' | 'full' | 'closed'>;
+  getDocument(referralId: string, documentId: string): Promise<CaseDocument | undefined>;
+  /** A case's documents, oldest first. */
+  listDocuments(referralId: string): Promise<CaseDocument[]>;
+  /**
+   * A document still in `from` becomes `available` or `rejected` (with why), once: false when it is no
+   * longer in `from` (a repeated scan event decided first) or there is no such document.
+   */
+  settleDocument(
+    referralId: string,
+    documentId: string,
+    from: DocumentStatus,
+    to: Exclude<DocumentStatus, 'scanning'>,
+    at: string,
+    reason?: RejectReason,
+  ): Promise<boolean>;
+  /**
+   * Marks every document of a case (and its count) to expire at `expiresAt`, unless marked before (so a
+   * repeated close keeps the first date); the table's TTL removes them after it.
+   */
+  expireDocuments(referralId: string, expiresAt: string): Promise<void>;
 }
 
 /** The attorney email a case came from, as the store keys its submitter. */

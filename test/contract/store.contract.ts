@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { CaseDocument } from '../../shared/domain/documents.js';
 import type { CaseRecord } from '../../shared/domain/types.js';
 import { BadCursorError, type StorePort } from '../../shared/store/port.js';
 import { caseRecord, offerRecord } from '../fixtures/case.js';
@@ -678,6 +679,65 @@ export function storeContract(name: string, makeStore: () => Promise<StorePort>)
         expect(await store.markReminder(id, 'day-1', 'sending', 'sent')).toBe(true);
         expect(await store.markReminder(id, 'day-9', 'scheduled', 'cancelled')).toBe(false);
         expect((await store.reminders(id))[0].state).toBe('sent');
+      });
+    });
+
+    describe('documents', () => {
+      const id = caseRecord().referralId;
+      const document = (n: number, overrides: Partial<CaseDocument> = {}): CaseDocument => ({
+        referralId: id,
+        documentId: `D-000000000000000${n}`,
+        kind: 'medical_record',
+        fileName: `records ${n}.pdf`,
+        contentType: 'application/pdf',
+        size: 1000 + n,
+        status: 'scanning',
+        uploadedBy: 'attorney',
+        uploaderEmail: 'ana.perez@example.org',
+        uploadedAt: later(n * 1000).toISOString(),
+        ...overrides,
+      });
+
+      it('stores documents under an open case, oldest first, and none past the limit, however many add at once', async () => {
+        await store.createCase(caseRecord());
+        const added = await Promise.all([1, 2, 3, 4, 5].map((n) => store.addDocument(document(n), 3)));
+        expect(added.filter((a) => a === 'created')).toHaveLength(3);
+        expect(added.filter((a) => a === 'full')).toHaveLength(2);
+        const listed = await store.listDocuments(id);
+        expect(listed).toHaveLength(3);
+        expect(listed.map((d) => d.uploadedAt)).toEqual([...listed.map((d) => d.uploadedAt)].sort());
+        expect(await store.getDocument(id, listed[0].documentId)).toEqual(listed[0]);
+        expect(await store.getDocument(id, 'D-9999999999999999')).toBeUndefined();
+        expect(await store.listDocuments('MR-NOPE0000')).toEqual([]);
+      });
+
+      it('refuses a document for a closed or missing case', async () => {
+        expect(await store.addDocument(document(1), 20)).toBe('closed');
+        await store.createCase(caseRecord());
+        await store.closeCase(id, 'withdrawn', AT);
+        expect(await store.addDocument(document(1), 20)).toBe('closed');
+        expect(await store.listDocuments(id)).toEqual([]);
+      });
+
+      it('decides a scan once, from the status it is in', async () => {
+        await store.createCase(caseRecord());
+        await store.addDocument(document(1), 20);
+        const d = document(1).documentId;
+        expect(await store.settleDocument(id, d, 'scanning', 'available', AT)).toBe(true);
+        expect(await store.settleDocument(id, d, 'scanning', 'rejected', AT, 'threat')).toBe(false);
+        expect(await store.getDocument(id, d)).toMatchObject({ status: 'available', scannedAt: AT });
+        expect(await store.settleDocument(id, d, 'available', 'rejected', AT, 'type_mismatch')).toBe(true);
+        expect(await store.getDocument(id, d)).toMatchObject({ status: 'rejected', rejectedBecause: 'type_mismatch' });
+        expect(await store.settleDocument(id, 'D-9999999999999999', 'scanning', 'available', AT)).toBe(false);
+      });
+
+      it("marks a case's documents to expire once: a second date changes nothing", async () => {
+        await store.createCase(caseRecord());
+        await store.addDocument(document(1), 20);
+        await store.addDocument(document(2), 20);
+        await store.expireDocuments(id, '2026-06-14T17:05:00.000Z');
+        await store.expireDocuments(id, '2026-07-01T00:00:00.000Z');
+        expect((await store.listDocuments(id)).map((d) => d.expiresAt)).toEqual(['2026-06-14T17:05:00.000Z', '2026-06-14T17:05:00.000Z']);
       });
     });
 

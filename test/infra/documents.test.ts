@@ -221,3 +221,112 @@ describe('uploads from the site', () => {
     ]);
   });
 });
+
+describe('scan results', () => {
+  const fns = resourcesOf(stateless, 'AWS::Lambda::Function');
+  const scanFn = Object.keys(fns).find((id) => /^documentscan[0-9A-F]{8}$/.test(id))!;
+
+  it('reach the document-scan function through an EventBridge rule for this bucket’s cases/ only', () => {
+    const rules = Object.values(resourcesOf(stateless, 'AWS::Events::Rule')).filter((r) => r.Properties.EventPattern);
+    expect(rules).toHaveLength(1);
+    expect(rules[0]!.Properties.EventPattern).toEqual({
+      source: ['aws.guardduty'],
+      'detail-type': ['GuardDuty Malware Protection Object Scan Result'],
+      detail: {
+        s3ObjectDetails: {
+          bucketName: [{ 'Fn::ImportValue': 'MedreviewStateful:ExportsOutputRefDocumentsBucket089EA6651B1BFD54' }],
+          objectKey: [{ prefix: 'cases/' }],
+        },
+      },
+    });
+    const [target] = rules[0]!.Properties.Targets;
+    expect(target).toMatchObject({
+      Arn: { 'Fn::GetAtt': [scanFn, 'Arn'] },
+      RetryPolicy: { MaximumRetryAttempts: 4, MaximumEventAgeInSeconds: 6 * 3600 },
+      DeadLetterConfig: { Arn: { 'Fn::GetAtt': [expect.stringMatching(/^documentscandlq/), 'Arn'] } },
+    });
+  });
+
+  it('are handled asynchronously, with bounded retries and the dead-letter queue an alarm watches', () => {
+    expect(fns[scanFn]!.Properties.DeadLetterConfig.TargetArn['Fn::GetAtt'][0]).toMatch(/^documentscandlq/);
+    const invoke = Object.values(resourcesOf(stateless, 'AWS::Lambda::EventInvokeConfig')).find(
+      (c) => c.Properties.FunctionName.Ref === scanFn,
+    );
+    expect(invoke!.Properties.MaximumRetryAttempts).toBe(2);
+    const alarms = Object.values(resourcesOf(stateless, 'AWS::CloudWatch::Alarm')).map((a) =>
+      flat(a.Properties.Dimensions?.[0]?.Value ?? ''),
+    );
+    expect(alarms.some((q) => /documentscandlq/.test(q))).toBe(true);
+    // EventBridge may put what it could not deliver into that KMS-encrypted queue
+    const queuePolicy = Object.values(resourcesOf(stateless, 'AWS::SQS::QueuePolicy')).find((p) =>
+      JSON.stringify(p.Properties.Queues).includes('documentscandlq'),
+    )!;
+    expect(queuePolicy.Properties.PolicyDocument.Statement).toContainEqual(
+      expect.objectContaining({ Effect: 'Allow', Action: 'sqs:SendMessage', Principal: { Service: 'events.amazonaws.com' } }),
+    );
+    const keyPolicy = Object.values(resourcesOf(t, 'AWS::KMS::Key')).find((k) => k.Properties.Description === 'medreview data key')!;
+    expect(keyPolicy.Properties.KeyPolicy.Statement).toContainEqual(
+      expect.objectContaining({
+        Principal: { Service: expect.arrayContaining(['events.amazonaws.com']) },
+        Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+      }),
+    );
+  });
+});
+
+describe('the documents port', () => {
+  const fns = resourcesOf(stateless, 'AWS::Lambda::Function');
+  const fnId = (name: string) => Object.keys(fns).find((id) => new RegExp(`^${name.replace('-', '')}[0-9A-F]{8}$`).test(id))!;
+  const statementsOf = (name: string) =>
+    Object.values(resourcesOf(stateless, 'AWS::IAM::Policy'))
+      .filter((p) => p.Properties.Roles.some((r: any) => r.Ref === fns[fnId(name)]!.Properties.Role['Fn::GetAtt'][0]))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Record<string, any>[]);
+  const bucketArn = '<import MedreviewStateful:ExportsOutputFnGetAttDocumentsBucket089EA665Arn9C7B4550>';
+  const documentsKey = '<import MedreviewStateful:ExportsOutputFnGetAttDocumentsKey';
+  const s3Grants = (name: string) =>
+    statementsOf(name)
+      .filter((s) => [s.Action].flat().some((a: string) => a.startsWith('s3:')))
+      .map((s) => ({ actions: [s.Action].flat().sort(), resources: [s.Resource].flat().map(flat), condition: s.Condition }));
+  const keyGrants = (name: string) =>
+    statementsOf(name)
+      .filter((s) => [s.Resource].flat().some((r) => flat(r).startsWith(documentsKey)))
+      .map((s) => ({ actions: [s.Action].flat().sort(), condition: s.Condition }));
+  const viaS3 = { StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } };
+  const listCases = { actions: ['s3:ListBucket'], resources: [bucketArn], condition: { StringLike: { 's3:prefix': 'cases/*' } } };
+
+  it('grants each function what it declares, on cases/* only, and the documents key only through S3', () => {
+    expect(s3Grants('documents')).toEqual([
+      { actions: ['s3:GetObject', 's3:PutObject'], resources: [`${bucketArn}/cases/*`], condition: undefined },
+    ]);
+    expect(keyGrants('documents')).toEqual([{ actions: ['kms:Decrypt', 'kms:GenerateDataKey'], condition: viaS3 }]);
+    expect(s3Grants('document-scan')).toEqual([
+      {
+        actions: ['s3:DeleteObject', 's3:GetObject', 's3:GetObjectTagging', 's3:PutObjectTagging'],
+        resources: [`${bucketArn}/cases/*`],
+        condition: undefined,
+      },
+      listCases,
+    ]);
+    expect(keyGrants('document-scan')).toEqual([{ actions: ['kms:Decrypt'], condition: viaS3 }]);
+    expect(s3Grants('staff')).toEqual([
+      { actions: ['s3:GetObjectTagging', 's3:PutObjectTagging'], resources: [`${bucketArn}/cases/*`], condition: undefined },
+      listCases,
+    ]);
+    // tagging needs no key
+    expect(keyGrants('staff')).toEqual([]);
+    for (const other of ['intake', 'offers', 'portal', 'dispatcher', 'timer', 'sweeper']) {
+      expect(s3Grants(other), other).toEqual([]);
+      expect(keyGrants(other), other).toEqual([]);
+    }
+  });
+
+  it('names the bucket to the functions that declare the port, and the retention days from the settings to all', () => {
+    for (const [id, f] of Object.entries(fns).filter(([k]) => !k.startsWith('AWS679f53fac'))) {
+      const vars = f.Properties.Environment.Variables;
+      expect(vars.DOCUMENT_RETENTION_DAYS, id).toBe('30');
+      const declares = [fnId('documents'), fnId('document-scan'), fnId('staff')].includes(id);
+      expect(vars.DOCUMENTS_BUCKET === undefined, id).toBe(!declares);
+      if (declares) expect(flat(vars.DOCUMENTS_BUCKET)).toBe('<import MedreviewStateful:ExportsOutputRefDocumentsBucket089EA6651B1BFD54>');
+    }
+  });
+});
