@@ -212,6 +212,8 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
     loadHandler<Handler<'document-scan'>>('document-scan'),
   ]);
   scanner = new LocalScanner(s3.client(), documentScan);
+  // uploads the previous run stored and never scanned (killed in between) are scanned now, as GuardDuty would
+  for (const { key, bytes } of await s3.unscanned()) scanner.scan(key, bytes);
   if (options.seedDemo && (await deps.store.roster()).doctors.length === 0) {
     await importRoster(demoRoster(clock.now()), deps.store);
   }

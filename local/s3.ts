@@ -1,4 +1,4 @@
-import { GetObjectTaggingCommand, PutObjectCommand, PutObjectTaggingCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectTaggingCommand, ListObjectsV2Command, PutObjectCommand, PutObjectTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -21,6 +21,8 @@ export interface LocalS3 {
   bucket: string;
   /** A client for this server with the accepted credentials (the local adapter's: `FAULTS` may fail its calls). */
   client(): S3Client;
+  /** The objects stored without a scan verdict (a run killed between an upload and its scan), with their bytes. */
+  unscanned(): Promise<{ key: string; bytes: Uint8Array }[]>;
   /** Empties the bucket. */
   reset(): Promise<void>;
   stop(): Promise<void>;
@@ -100,6 +102,19 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     endpoint,
     bucket: LOCAL_BUCKET,
     client: own,
+    async unscanned() {
+      internal ??= own();
+      const found: { key: string; bytes: Uint8Array }[] = [];
+      const { Contents = [] } = await internal.send(new ListObjectsV2Command({ Bucket: LOCAL_BUCKET }));
+      for (const { Key } of Contents) {
+        if (!Key || (await scanStatus(internal, Key)) !== undefined) continue;
+        // read past the front's scan-tag check, as GuardDuty reads what the bucket policy denies to others
+        const chunks: Buffer[] = [];
+        for await (const chunk of (await s3rver.store.getObject(LOCAL_BUCKET, Key)).content) chunks.push(chunk);
+        found.push({ key: Key, bytes: new Uint8Array(Buffer.concat(chunks)) });
+      }
+      return found;
+    },
     async reset() {
       s3rver.reset();
       await s3rver.configureBuckets();

@@ -6,5 +6,6 @@ declare module 's3rver' {
     configureBuckets(): Promise<void>;
     getMiddleware(): (req: IncomingMessage, res: ServerResponse) => void;
     reset(): void;
+    store: { getObject(bucket: string, key: string): Promise<{ content: AsyncIterable<Buffer> }> };
   }
 }

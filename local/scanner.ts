@@ -5,6 +5,9 @@ import type { ScanStatus } from '../shared/usecases/documents.js';
 import { logger } from '../shared/logger.js';
 import { addTags, LOCAL_BUCKET, SCAN_TAG } from './s3.js';
 
+/** Lambda's asynchronous invocation: the first attempt and two retries. */
+const ASYNC_ATTEMPTS = 3;
+
 /** The EICAR anti-virus test file: harmless, and reported as malware by every scanner (GuardDuty included). */
 export const EICAR = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*';
 
@@ -54,8 +57,17 @@ export class LocalScanner {
     while (this.pending.size) await Promise.all([...this.pending]);
   }
 
+  /** Tags, then invokes the handler as EventBridge invokes a function asynchronously: up to 3 attempts, then the error is logged. */
   private async run(key: string, status: ScanStatus): Promise<void> {
     await addTags(this.client, key, { [SCAN_TAG]: status });
-    await this.handler(scanResultEvent(LOCAL_BUCKET, key, status, new Date()));
+    const event = scanResultEvent(LOCAL_BUCKET, key, status, new Date());
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.handler(event);
+      } catch (error) {
+        if (attempt >= ASYNC_ATTEMPTS) throw error;
+        await new Promise((r) => setTimeout(r, 100 * 2 ** attempt * Math.random()));
+      }
+    }
   }
 }

@@ -1,4 +1,3 @@
-import { fileTypeFromBuffer } from 'file-type';
 import type { Deps, Ports } from '../deps.js';
 import {
   casePrefix,
@@ -235,6 +234,8 @@ async function rejectReason(key: string, status: ScanStatus, declared: DocumentC
 
 /** Whether a file's first bytes are the type it was declared as (`file-type` reads the magic numbers). */
 export async function isDeclaredType(firstBytes: Uint8Array, declared: DocumentContentType): Promise<boolean> {
+  // loaded here: of the functions that share this module only the scan reads file types
+  const { fileTypeFromBuffer } = await import('file-type');
   return matchesDeclaredType((await fileTypeFromBuffer(firstBytes))?.mime, declared);
 }
 
