@@ -2,6 +2,7 @@ import * as z from '../../shared/zod.js';
 import { referralSchema } from '../../shared/domain/referral.js';
 import { instant, referralId, Status, Urgency, type Contracts } from '../../shared/http/contract.js';
 import { PortalListQuery } from '../../shared/usecases/portal.js';
+import { DocumentView } from '../documents/contract.js';
 import type { RouteKey } from '../routes.js';
 
 /** The portal's declarations (built when the OpenAPI document is, not at the handler's cold start). */
@@ -30,6 +31,10 @@ export function contract(): Contracts<RouteKey<'portal'>> {
     doctor: z.optional(z.strictObject(person)),
     outcome: z.optional(z.string()),
     closedAt: z.optional(instant),
+    documents: z.array(DocumentView),
+    // documents are deleted this many days after the case closes: when, once it has
+    documentRetentionDays: z.int(),
+    documentsDeletedAfter: z.optional(instant),
     events: z.array(PublicEvent),
   };
   const AttorneyCase = z.strictObject(detail);

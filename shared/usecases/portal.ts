@@ -4,6 +4,7 @@ import { CaseNotFoundError, InvalidInputError, UnknownDoctorError } from '../dom
 import type { Doctor } from '../domain/roster.js';
 import { publicStatus, type CaseRecord, type TimelineEvent } from '../domain/types.js';
 import { BadCursorError, type CaseFilter } from '../store/port.js';
+import { documentsOf } from './documents.js';
 import { partyOf } from './parties.js';
 
 /**
@@ -73,10 +74,12 @@ export async function listMyCases(role: PortalRole, email: string, query: z.outp
 /**
  * One case as its attorney or its doctor sees it: what was submitted, the public status and events, and
  * the other side's contact (the introduction: the doctor's once one accepted; the attorney's, for the
- * doctor). The read goes on the timeline first (who, when), as a records office logs each look at a file.
+ * doctor), the documents, and how long they are kept: `DOCUMENT_RETENTION_DAYS` after the case closes
+ * (`documentsDeletedAfter` once it has). The read goes on the timeline first (who, when), as a records
+ * office logs each look at a file.
  * Anyone without that part in the case: CaseNotFoundError (404), the same as for an id that does not exist.
  */
-export async function myCase(role: PortalRole, referralId: string, email: string, p: Pick<Ports, 'store' | 'clock'>) {
+export async function myCase(role: PortalRole, referralId: string, email: string, p: Pick<Ports, 'store' | 'clock' | 'config'>) {
   const record = await p.store.getCase(referralId);
   if (!record || (await partyOf(record, { kind: 'external', email }, p)) !== role) throw new CaseNotFoundError();
   const doctor = (await p.store.roster()).doctors.find((d) => d.id === record.assignedDoctorId);
@@ -86,6 +89,7 @@ export async function myCase(role: PortalRole, referralId: string, email: string
     actor: role === 'attorney' ? 'attorney' : `doctor:${record.assignedDoctorId}`,
   });
   const { name, organization, email: attorneyEmail, phone } = record.referral.attorney;
+  const days = p.config.DOCUMENT_RETENTION_DAYS;
   return {
     referralId,
     createdAt: record.createdAt,
@@ -95,6 +99,9 @@ export async function myCase(role: PortalRole, referralId: string, email: string
     ...(doctor ? { doctor: { name: doctor.name, email: doctor.email, phone: doctor.phone } } : {}),
     ...(role === 'doctor' ? { attorney: { name, ...(organization ? { organization } : {}), email: attorneyEmail, phone } } : {}),
     ...outcomeOf(record),
+    documents: await documentsOf(referralId, p),
+    documentRetentionDays: days,
+    ...(record.closedAt ? { documentsDeletedAfter: new Date(Date.parse(record.closedAt) + days * 86_400_000).toISOString() } : {}),
     events: publicEvents(await p.store.timeline(referralId)),
   };
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { LocalRuntime } from '../../local/runtime.js';
@@ -16,6 +19,7 @@ import {
   outbox,
   resetWith,
   shiftAround,
+  staffCall,
   submitUrgent,
 } from '../integration/helpers.js';
 
@@ -202,5 +206,173 @@ describe("the doctor's page", () => {
       expect(res.headers.get('content-type')).toContain('text/html');
       expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
     }
+  });
+});
+
+/** A small valid-looking PDF of `bytes` bytes: the header its magic-byte check reads, then padding. */
+function pdf(bytes: number): Buffer {
+  const head = Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\n', 'latin1');
+  return Buffer.concat([head, Buffer.alloc(bytes - head.length - 6, 0x20), Buffer.from('\n%%EOF')]);
+}
+/** The anti-virus test file, which every scanner (the local one too) reports as malware. */
+const EICAR = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$' + 'EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*';
+
+describe('documents between the attorney and the doctor', () => {
+  const records = pdf(2 * 1024 * 1024);
+
+  it('the attorney uploads a PDF with progress; after the scan it is ready; each refusal is said plainly', async () => {
+    const { context, page, problems, axe } = await phone();
+    await page.goto(`${rt.url}/referrals/#${accepted}`);
+    await signIn(page, FIXTURE_ATTORNEY);
+    const documents = page.getByRole('region', { name: 'Documents' });
+    await documents.getByText('No documents yet.').waitFor();
+
+    // refused in the page before anything is sent: a type the program does not take
+    await page.getByLabel('File').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await documents.getByRole('alert').getByText('This kind of file cannot be added').waitFor();
+    await axe('documents, a refusal');
+
+    // a slow line, so the upload reports its progress more than once
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 20,
+      downloadThroughput: -1,
+      uploadThroughput: 1024 * 1024,
+    });
+    await page.evaluate(() => {
+      const seen: number[] = [];
+      (window as unknown as { progress: number[] }).progress = seen;
+      new MutationObserver(() => {
+        const bar = document.querySelector<HTMLProgressElement>('#upload-progress');
+        if (bar && seen.at(-1) !== bar.value) seen.push(bar.value);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+    });
+    await page.getByLabel('Kind of document').selectOption('medical_record');
+    await page.getByLabel('File').setInputFiles({ name: 'María López records.pdf', mimeType: 'application/pdf', buffer: records });
+    await page.getByLabel('File').focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.getByRole('progressbar', { name: 'Upload progress' }).waitFor();
+    await axe('documents, uploading');
+    await documents.getByText('Uploaded. It is being checked for malware').waitFor({ timeout: 30_000 });
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    const progress = await page.evaluate(() => (window as unknown as { progress: number[] }).progress);
+    expect(
+      progress.some((p) => p > 0 && p < 100),
+      `progress seen: ${progress.join(', ')}`,
+    ).toBe(true);
+    expect(progress.at(-1)).toBe(100);
+
+    const item = documents.locator('.document', { hasText: 'María López records.pdf' });
+    await expect.poll(() => item.textContent(), { timeout: 30_000 }).toContain('Status: ready');
+    expect(await item.getByRole('button', { name: /Download/ }).count()).toBe(1);
+    await axe('documents, ready');
+
+    // a file the scanner rejects: deleted, said once in an alert, never downloadable
+    await page
+      .getByLabel('File')
+      .setInputFiles({ name: 'scan.pdf', mimeType: 'application/pdf', buffer: Buffer.from(`%PDF-1.4\n${EICAR}\n`) });
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await documents.getByRole('alert').getByText('rejected by the malware check').waitFor({ timeout: 30_000 });
+    const rejected = documents.locator('.document', { hasText: 'scan.pdf' });
+    expect(await rejected.textContent()).toContain('rejected and deleted');
+    expect(await rejected.getByRole('button').count()).toBe(0);
+    await axe('documents, a rejection');
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('the accepting doctor downloads the PDF from the case page; the download is on the timeline', async () => {
+    const { context, page, problems } = await phone();
+    await page.goto(`${rt.url}/cases/#${accepted}`);
+    await signIn(page, DOCTOR.email);
+    await page.getByRole('heading', { level: 1, name: `Referral ${accepted}` }).waitFor();
+    await expect.poll(() => page.getByRole('region', { name: 'Referral' }).textContent()).toContain(validReferral().client.familyName);
+    const item = page.locator('.document', { hasText: 'María López records.pdf' });
+    await item.waitFor();
+    // the doctor uploads declarations, not records
+    expect(await page.getByLabel('Kind of document').locator('option').allTextContents()).toEqual(['Declaration', 'Evaluation']);
+    const [download] = await Promise.all([page.waitForEvent('download'), item.getByRole('button', { name: /Download/ }).click()]);
+    const stream = await download.createReadStream();
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).equals(records)).toBe(true);
+    // the file is saved under an opaque name, never the uploader's
+    expect(download.suggestedFilename()).not.toContain('López');
+    const timeline = (await staffCall(rt, 'GET', `/api/staff/referrals/${accepted}`)).json.timeline as { event: string; actor?: string }[];
+    expect(timeline).toContainEqual(expect.objectContaining({ event: 'document_downloaded', actor: `doctor:${DOCTOR.id}` }));
+
+    // and sends the declaration back the same way
+    await page.getByLabel('Kind of document').selectOption('declaration');
+    await page.getByLabel('File').setInputFiles({ name: 'declaration.pdf', mimeType: 'application/pdf', buffer: pdf(40_000) });
+    await page.getByRole('button', { name: 'Upload' }).click();
+    const declaration = page.locator('.document', { hasText: 'declaration.pdf' });
+    await expect.poll(() => declaration.textContent(), { timeout: 30_000 }).toMatch(/Declaration.*Uploaded by doctor.*Status: ready/s);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it("the console's case file shows the documents and downloads one, the download on the timeline", async () => {
+    const { context, page, problems, axe } = await phone();
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(rt.console.url);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/oidc\/interaction\//);
+    await page.getByLabel('Username').fill(rt.console.coordinator.username);
+    await page.getByLabel('Password').fill(rt.console.coordinator.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${rt.url}/console/#/`);
+    await page.goto(`${rt.url}/console/#/case/${accepted}`);
+    const table = page.locator('#documents');
+    await table.waitFor();
+    const row = table.locator('tr', { hasText: 'María López records.pdf' });
+    expect(await row.textContent()).toMatch(/medical record.*available.*attorney/);
+    expect(await table.locator('tr', { hasText: 'scan.pdf' }).textContent()).toContain('rejected');
+    await axe('console documents');
+    const downloads = () => page.locator('#timeline li[data-event="document_downloaded"]').count();
+    const before = await downloads();
+    const [download] = await Promise.all([page.waitForEvent('download'), row.getByRole('button', { name: /Download/ }).click()]);
+    expect(await download.failure()).toBeNull();
+    await expect.poll(downloads).toBe(before + 1);
+    expect(problems.filter((p) => !p.includes('px wide'))).toEqual([]);
+    await context.close();
+  });
+
+  it('says so when a file is too big, and when the referral already holds 20 documents', async () => {
+    const { context, page, problems, axe } = await phone();
+    await page.goto(`${rt.url}/referrals/#${accepted}`);
+    await signIn(page, FIXTURE_ATTORNEY);
+    const documents = page.getByRole('region', { name: 'Documents' });
+    await expect.poll(() => documents.getByText('Loading…').count()).toBe(0);
+    // a big file goes in from disk (a buffer this size is too much for the DevTools protocol)
+    const huge = join(mkdtempSync(join(tmpdir(), 'medreview-e2e-')), 'huge.pdf');
+    writeFileSync(huge, pdf(25 * 1024 * 1024 + 1));
+    await page.getByLabel('File').setInputFiles(huge);
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await documents.getByRole('alert').getByText('This file is too big: the limit is 25 MB').waitFor();
+
+    // fill the referral up to its limit through the API, then try once more from the page
+    const token = (await call(rt, 'GET', `/_local/token?attorney=${encodeURIComponent(FIXTURE_ATTORNEY)}`)).json.token;
+    const listed = await call(rt, 'GET', `/api/cases/${accepted}/documents`, undefined, { authorization: `Bearer ${token}` });
+    for (let n = listed.json.items.length; n < 20; n++) {
+      const made = await call(
+        rt,
+        'POST',
+        `/api/cases/${accepted}/documents`,
+        { kind: 'other', fileName: `page-${n}.pdf`, contentType: 'application/pdf', size: 1000 },
+        { authorization: `Bearer ${token}` },
+      );
+      expect(made.status).toBe(201);
+    }
+    await page.reload();
+    await documents.locator('.document').nth(19).waitFor();
+    await page.getByLabel('File').setInputFiles({ name: 'one-more.pdf', mimeType: 'application/pdf', buffer: pdf(2000) });
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await documents.getByRole('alert').getByText('This referral already has 20 documents').waitFor();
+    await axe('documents, the limit');
+    expect(problems).toEqual([]);
+    await context.close();
   });
 });

@@ -189,3 +189,27 @@ describe("the attorney's outcome from their page", () => {
     expect((await call(rt, 'POST', `/api/attorney/referrals/${id}/outcome`, { outcome: 'parole_denied' })).status).toBe(401);
   });
 });
+
+describe('documents on the pages', () => {
+  it("lists a case's documents with the case, and says when they go once the case is closed", async () => {
+    const uploaded = await as(FIXTURE_ATTORNEY, 'POST', `/api/cases/${accepted}/documents`, {
+      kind: 'medical_record',
+      fileName: 'records.pdf',
+      contentType: 'application/pdf',
+      size: 1000,
+    });
+    expect(uploaded.status).toBe(201);
+    const before = await as(DOCTOR.email, 'GET', `/api/doctor/cases/${accepted}`);
+    expect(before.json.documents).toEqual([
+      expect.objectContaining({ documentId: uploaded.json.documentId, kind: 'medical_record', status: 'scanning', uploadedBy: 'attorney' }),
+    ]);
+    expect(before.json.documentRetentionDays).toBe(30);
+    expect(before.json).not.toHaveProperty('documentsDeletedAfter');
+
+    expect((await staffCall(rt, 'POST', `/api/staff/referrals/${accepted}/close`, { outcome: 'parole_denied' })).status).toBe(200);
+    const after = await as(FIXTURE_ATTORNEY, 'GET', `/api/attorney/referrals/${accepted}`);
+    expect(after.json.status).toBe('closed');
+    expect(Date.parse(after.json.documentsDeletedAfter) - Date.parse(after.json.closedAt)).toBe(30 * 86_400_000);
+    expect(after.json.events.at(-1)).toEqual({ at: after.json.closedAt, event: 'outcome', outcome: 'parole_denied' });
+  });
+});

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from './api.js';
 import { say, t, when } from './i18n.js';
-import { uploadFile, type UploadResult } from './upload.js';
+import { contentTypeOf, uploadFile, type UploadResult } from './upload.js';
 
 /** A case's document as the documents API lists it. */
 export interface CaseDocument {
@@ -19,22 +19,8 @@ export interface CaseDocument {
 const KINDS = { attorney: ['medical_record', 'other'], doctor: ['declaration', 'evaluation'] } as const;
 export const MAX_BYTES = 25 * 1024 * 1024;
 export const MAX_DOCUMENTS = 20;
-/** Content types by file extension, for browsers that give none (HEIC often comes without one). */
-const TYPES: Record<string, string> = {
-  pdf: 'application/pdf',
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  png: 'image/png',
-  heic: 'image/heic',
-};
 const ACCEPT = '.pdf,.jpg,.jpeg,.png,.heic,application/pdf,image/jpeg,image/png,image/heic';
 const POLL_MS = 2000;
-
-/** The content type the API is told: the browser's when it is one we take, else the extension's. */
-export function contentTypeOf(file: { name: string; type: string }): string | undefined {
-  if (Object.values(TYPES).includes(file.type)) return file.type;
-  return TYPES[file.name.split('.').pop()?.toLowerCase() ?? ''];
-}
 
 const size = (bytes: number) =>
   bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;

@@ -42,3 +42,18 @@ export function refusal(xml: string): UploadResult {
   if (/expired/i.test(message) || code === 'ExpiredToken') return 'expired';
   return 'refused';
 }
+
+/** Content types by file extension, for browsers that give none (HEIC often comes without one). */
+const TYPES: Record<string, string> = {
+  pdf: 'application/pdf',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  heic: 'image/heic',
+};
+
+/** The content type the API is told: the browser's when it is one the API takes, else the extension's; undefined for neither. */
+export function contentTypeOf(file: { name: string; type: string }): string | undefined {
+  if (Object.values(TYPES).includes(file.type)) return file.type;
+  return TYPES[file.name.split('.').pop()?.toLowerCase() ?? ''];
+}
