@@ -4,7 +4,9 @@
  * 1. intake next to a bare PutItem (a case-sized item, conditional, into the same table on the same
  *    DynamoDB Local), interleaved sample by sample so both see the same load: sequential, then at
  *    concurrency 10; intake as a signed-in approved attorney, routine and urgent, without and with an
- *    Idempotency-Key (new and replayed)
+ *    Idempotency-Key (new and replayed); each block with the event loop's delay meanwhile, and each again
+ *    with the stream lanes paused (labelled so: the lanes share this one process and DynamoDB Local with
+ *    the intake here, never in AWS; the honest rows stay first)
  * 2. submit → first page SMS (urgent lane + wave 1), per urgent referral: idle (baseline) and with 300
  *    routine referrals submitted at concurrency 25 just before each urgent one (the mixed case)
  * 3. the routine drain: 1,000 routine referrals at concurrency 25, time from the last request until every
@@ -17,6 +19,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { cpus, loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { demoRoster } from '../local/demo-roster.js';
 import { LOCAL_CREDENTIALS, TABLES } from '../local/dynamo.js';
 import { freshANumber, parsedReferral, validReferral } from '../test/fixtures/referral.js';
@@ -146,9 +149,25 @@ async function interleaved(
   return out;
 }
 
-function rowsVsPutItem(title: string, samples: Record<string, number[]>) {
+/** The samples of `measure`, and how late the event loop ran ready callbacks meanwhile (ms). */
+async function withLoopDelay(measure: () => Promise<Record<string, number[]>>) {
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  try {
+    const samples = await measure();
+    return { samples, delay: { p50: loop.percentile(50) / 1e6, p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 } };
+  } finally {
+    loop.disable();
+  }
+}
+
+function rowsVsPutItem(title: string, { samples, delay }: Awaited<ReturnType<typeof withLoopDelay>>) {
   const put = stats(samples['bare PutItem']);
   console.log(title);
+  console.log(
+    `${'(event-loop delay meanwhile)'.padEnd(40)} p50 ${delay.p50.toFixed(1).padStart(7)} ms   p99 ${delay.p99.toFixed(1).padStart(7)} ms   max ${delay.max.toFixed(1)} ms`,
+  );
+  results.push({ name: `event-loop delay, ${title.replace(/[:.]$/, '')}`, unit: 'ms', p50: round1(delay.p50), p99: round1(delay.p99) });
   for (const [name, xs] of Object.entries(samples)) {
     const s = stats(xs);
     const vs =
@@ -187,10 +206,18 @@ try {
   console.log(
     `\nIntake next to a bare PutItem on the same DynamoDB Local (load average ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs)`,
   );
-  rowsVsPutItem(`sequential, ${N} each, interleaved:`, await interleaved(ops, N, 1));
+  rowsVsPutItem(`sequential, ${N} each, interleaved:`, await withLoopDelay(() => interleaved(ops, N, 1)));
+  await rt.settle();
+  const paused = (measure: () => Promise<Record<string, number[]>>) => rt.withLanesPaused(() => withLoopDelay(measure));
+  rowsVsPutItem(`sequential, ${N} each, interleaved, stream lanes paused:`, await paused(() => interleaved(ops, N, 1)));
   await rt.settle();
   const { 'GET /api/health': _health, ...loadedOps } = ops;
-  rowsVsPutItem(`concurrency ${LOADED}, ${N} each, interleaved:`, await interleaved(loadedOps, N, LOADED));
+  rowsVsPutItem(`concurrency ${LOADED}, ${N} each, interleaved:`, await withLoopDelay(() => interleaved(loadedOps, N, LOADED)));
+  await rt.settle();
+  rowsVsPutItem(
+    `concurrency ${LOADED}, ${N} each, interleaved, stream lanes paused:`,
+    await paused(() => interleaved(loadedOps, N, LOADED)),
+  );
   await rt.settle();
 
   const roster = demoRoster(new Date());

@@ -5,13 +5,20 @@
  * in the function's `contract.ts`, from which `GET /api/openapi.json` is generated (the compiler asks for both).
  * `function` is the folder under functions/; `auth` is `public`, `staff` (the staff user pool's Cognito
  * authorizer in AWS, the local authorizer locally; the staff handler checks the coordinators group) or
- * `external` (the attorneys' and doctors' user pool: its verified email says who is asking).
+ * `external` (the attorneys' and doctors' user pool: its verified email says who is asking), or `party`
+ * (a token of either pool: a coordinator, or an attorney or doctor by verified email; the use case then
+ * decides whether they have a part in the case).
  */
 export const ROUTES = [
   { method: 'GET', path: '/api/health', function: 'health', auth: 'public' },
   { method: 'GET', path: '/api/openapi.json', function: 'openapi', auth: 'public' },
   { method: 'POST', path: '/api/referrals', function: 'intake', auth: 'external' },
   { method: 'POST', path: '/api/referrals/{referralId}/outcome', function: 'outcome', auth: 'public' },
+  { method: 'GET', path: '/api/attorney/referrals', function: 'portal', auth: 'external' },
+  { method: 'GET', path: '/api/attorney/referrals/{id}', function: 'portal', auth: 'external' },
+  { method: 'POST', path: '/api/attorney/referrals/{id}/outcome', function: 'outcome', auth: 'external' },
+  { method: 'GET', path: '/api/doctor/cases', function: 'portal', auth: 'external' },
+  { method: 'GET', path: '/api/doctor/cases/{id}', function: 'portal', auth: 'external' },
   { method: 'POST', path: '/api/offers/{offerId}', function: 'offers', auth: 'public' },
   { method: 'POST', path: '/api/offers/{offerId}/accept', function: 'offers', auth: 'public' },
   { method: 'POST', path: '/api/offers/{offerId}/decline', function: 'offers', auth: 'public' },
@@ -33,6 +40,9 @@ export const ROUTES = [
   { method: 'GET', path: '/api/staff/submitters', function: 'staff', auth: 'staff' },
   { method: 'POST', path: '/api/staff/submitters', function: 'staff', auth: 'staff' },
   { method: 'DELETE', path: '/api/staff/submitters/{entry}', function: 'staff', auth: 'staff' },
+  { method: 'POST', path: '/api/cases/{referralId}/documents', function: 'documents', auth: 'party' },
+  { method: 'GET', path: '/api/cases/{referralId}/documents', function: 'documents', auth: 'party' },
+  { method: 'GET', path: '/api/cases/{referralId}/documents/{documentId}', function: 'documents', auth: 'party' },
 ] as const satisfies readonly Route[];
 
 export interface Route {
@@ -43,8 +53,8 @@ export interface Route {
   auth: Auth;
 }
 
-/** Who may call a route: anyone, coordinators (staff pool), or attorneys and doctors (the external pool). */
-export type Auth = 'public' | 'staff' | 'external';
+/** Who may call a route: anyone, coordinators (staff pool), attorneys and doctors (the external pool), or either pool (`party`). */
+export type Auth = 'public' | 'staff' | 'external' | 'party';
 
 /** The functions that serve HTTP routes. */
 export type HttpFunction = (typeof ROUTES)[number]['function'];

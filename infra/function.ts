@@ -10,7 +10,9 @@ import { Architecture, Code, Function as LambdaFunction, LoggingFormat, Runtime 
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
-import type { PortsDeclaration, TableAccess } from '../shared/deps.js';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { DocumentAccess, PortsDeclaration, TableAccess } from '../shared/deps.js';
+import { ATTORNEY_INDEX, DOCTOR_INDEX } from '../shared/store/items.js';
 
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -161,6 +163,8 @@ export function useTable(fn: MedreviewFunction, table: ITable, key: IKey, access
     'gsi1',
     'gsi2',
     'load',
+    ATTORNEY_INDEX,
+    DOCTOR_INDEX,
     ...(access.includes('cases-index') ? ['cases', 'urgent_open'] : []),
     ...(access.includes('due-index') ? ['due'] : []),
   ];
@@ -188,6 +192,7 @@ export interface PortWiring {
   readonly email: EmailWiring;
   readonly sms: SmsWiring;
   readonly scheduler: SchedulerWiring;
+  readonly documents: DocumentsWiring;
 }
 
 /** Grants a function what its declared ports need (`functions/<name>/ports.ts`), and nothing else. */
@@ -198,6 +203,61 @@ export function usePorts(fn: MedreviewFunction, ports: PortsDeclaration, w: Port
   if (ports.sms) useSms(fn, w.sms);
   if (ports.scheduler) useScheduler(fn, w.scheduler);
   if (ports.keyedHash) useANumberKey(fn, w.aNumberKey);
+  if (ports.documents) useDocuments(fn, w.documents, ports.documents);
+}
+
+export interface DocumentsWiring {
+  readonly bucket: IBucket;
+  /** The bucket's own KMS key. */
+  readonly key: IKey;
+}
+
+/**
+ * What each kind of access to the documents bucket grants, on `cases/*` only. A presigned URL acts with
+ * the rights of the role that signed it, so the function that signs uploads needs PutObject (and the key's
+ * GenerateDataKey, S3 encrypting with it) and the one that signs downloads needs GetObject (and Decrypt); the
+ * bucket policy still refuses any object GuardDuty has not tagged clean. `tag` reads an object's tags before
+ * writing them back with the retention tag added (a PutObjectTagging replaces the whole set, GuardDuty's
+ * verdict with it) and lists the case's prefix.
+ */
+export const DOCUMENT_ACTIONS: Record<DocumentAccess, { objects: string[]; key: string[] }> = {
+  upload: { objects: ['s3:PutObject'], key: ['kms:GenerateDataKey'] },
+  download: { objects: ['s3:GetObject'], key: ['kms:Decrypt'] },
+  delete: { objects: ['s3:DeleteObject'], key: [] },
+  tag: { objects: ['s3:GetObjectTagging', 's3:PutObjectTagging'], key: [] },
+};
+
+export function useDocuments(fn: MedreviewFunction, d: DocumentsWiring, access: readonly DocumentAccess[]): void {
+  fn.addEnvironment('DOCUMENTS_BUCKET', d.bucket.bucketName);
+  const objects = d.bucket.arnForObjects('cases/*');
+  const unique = (list: string[]) => [...new Set(list)];
+  fn.addToRolePolicy(
+    new iam.PolicyStatement({ actions: unique(access.flatMap((a) => DOCUMENT_ACTIONS[a].objects)), resources: [objects] }),
+  );
+  const keyActions = unique(access.flatMap((a) => DOCUMENT_ACTIONS[a].key));
+  if (keyActions.length) {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: keyActions,
+        resources: [d.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(fn).region}.amazonaws.com` } },
+      }),
+    );
+  }
+  if (access.includes('tag')) {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [d.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': 'cases/*' } },
+      }),
+    );
+  }
+  acknowledgeWildcardAtSynth(
+    fn.role!,
+    objects,
+    'Document keys are made at runtime (cases/<referralId>/<documentId>); access is limited to the cases/ prefix of the one documents bucket.',
+  );
 }
 
 export interface EmailWiring {
@@ -298,6 +358,19 @@ export function acknowledgeQueueGrant(role: IConstruct): void {
       reason: 'Added by CDK grantSendMessages for the KMS-encrypted dead-letter queue; the statement is limited to that one key.',
     });
   }
+}
+
+/**
+ * The same, for an ARN of another stack's resource: cdk-nag names the finding after the import CDK puts in its
+ * place, which exists only once synthesis has resolved the references between stacks (then validation runs).
+ */
+export function acknowledgeWildcardAtSynth(scope: IConstruct, arn: string, reason: string): void {
+  scope.node.addValidation({
+    validate: () => {
+      Validations.of(scope).acknowledge({ id: wildcardFinding(scope, arn), reason });
+      return [];
+    },
+  });
 }
 
 /** The id cdk-nag gives a wildcard resource: the resolved CloudFormation value flattened the way cdk-nag prints it. */

@@ -1,6 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import type { PortsDeclaration } from '../shared/deps.js';
 import { ports as deliveryEvents } from '../functions/delivery-events/ports.js';
+import { ports as documentScan } from '../functions/document-scan/ports.js';
+import { ports as documents } from '../functions/documents/ports.js';
 import { ports as dispatcher } from '../functions/dispatcher/ports.js';
 import { ports as health } from '../functions/health/ports.js';
 import { ports as inboundSms } from '../functions/inbound-sms/ports.js';
@@ -8,6 +10,7 @@ import { ports as intake } from '../functions/intake/ports.js';
 import { ports as offers } from '../functions/offers/ports.js';
 import { ports as openapi } from '../functions/openapi/ports.js';
 import { ports as pager } from '../functions/pager/ports.js';
+import { ports as portal } from '../functions/portal/ports.js';
 import { ports as outcome } from '../functions/outcome/ports.js';
 import { ports as staff } from '../functions/staff/ports.js';
 import { ports as sweeper } from '../functions/sweeper/ports.js';
@@ -33,6 +36,9 @@ export const FUNCTIONS = {
   offers: { ports: offers, reservedConcurrency: 10, timeout: Duration.seconds(29) },
   outcome: { ports: outcome, reservedConcurrency: 5 },
   staff: { ports: staff, reservedConcurrency: 5 },
+  portal: { ports: portal, reservedConcurrency: 5 },
+  documents: { ports: documents, reservedConcurrency: 5 },
+  'document-scan': { ports: documentScan, reservedConcurrency: 5, timeout: Duration.seconds(30), async: true },
   // the two lanes of the table stream: routine dispatch, and the pager that only starts paging
   dispatcher: { ports: dispatcher, reservedConcurrency: 5, timeout: Duration.seconds(60) },
   pager: { ports: pager, reservedConcurrency: 5, timeout: Duration.seconds(60) },

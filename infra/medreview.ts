@@ -23,6 +23,7 @@ export function createMedreview(
   const stateful = new StatefulStack(app, 'MedreviewStateful', {
     env,
     mailFrom: settings.mailFrom,
+    documentRetentionDays: settings.documentRetentionDays,
     description: 'medreview data, keys, messaging config',
   });
   // CloudFront reads its web ACL from us-east-1 only; the ARN crosses Regions through CDK's SSM-backed references.

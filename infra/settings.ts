@@ -35,6 +35,8 @@ export interface Settings {
   readonly staffDomainPrefix?: string;
   /** Prefix of the attorneys' and doctors' sign-in domain; default medreview-<account>. */
   readonly externalDomainPrefix?: string;
+  /** Days a closed case's documents are kept: the documents bucket's lifecycle rule and the functions read it. */
+  readonly documentRetentionDays: number;
   /** Built web folder; deployed to the site bucket only when it exists at synth time. */
   readonly webDist?: string;
 }
@@ -73,6 +75,7 @@ export function settingsFromContext(node: Node, webDist?: string): Settings {
     intakeBurstLimit: num('intakeBurstLimit', 10),
     staffDomainPrefix: str('staffDomainPrefix'),
     externalDomainPrefix: str('externalDomainPrefix'),
+    documentRetentionDays: num('documentRetentionDays', 30),
     webDist,
   };
 }

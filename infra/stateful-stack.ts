@@ -5,6 +5,8 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { CaseDocuments } from './documents.js';
 import { allowLogsToUseKey } from './keys.js';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as ses from 'aws-cdk-lib/aws-ses';
@@ -14,7 +16,15 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { getCountries } from 'libphonenumber-js';
 import { COUNTRY_CODES } from '../shared/domain/codes.js';
-import { CASE_LIST_FIELDS, DUE_INDEX, LOAD_INDEX, SUMMARY_FIELDS, URGENT_OPEN_INDEX } from '../shared/store/items.js';
+import {
+  ATTORNEY_INDEX,
+  CASE_LIST_FIELDS,
+  DOCTOR_INDEX,
+  DUE_INDEX,
+  LOAD_INDEX,
+  SUMMARY_FIELDS,
+  URGENT_OPEN_INDEX,
+} from '../shared/store/items.js';
 
 /** Long-lived data and account-level configuration; everything here is RETAINed or cheap to keep. */
 export class StatefulStack extends Stack {
@@ -36,8 +46,12 @@ export class StatefulStack extends Stack {
   readonly userPoolClient: cognito.UserPoolClient;
   /** Attorneys and doctors: self sign-up with a verified email, passwordless (email code, passkeys). */
   readonly externalPool: cognito.UserPool;
+  /** S3 server access logs and CloudFront standard logs of every bucket and the distribution. */
+  readonly logBucket: s3.Bucket;
+  /** The case documents' bucket, its key and its malware scan. */
+  readonly documents: CaseDocuments;
 
-  constructor(scope: Construct, id: string, props: StackProps & { mailFrom: string }) {
+  constructor(scope: Construct, id: string, props: StackProps & { mailFrom: string; documentRetentionDays: number }) {
     super(scope, id, props);
 
     this.key = new kms.Key(this, 'Key', {
@@ -45,11 +59,13 @@ export class StatefulStack extends Stack {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    // Services that write into resources encrypted with this key (log groups, SNS topics).
+    // Services that write into resources encrypted with this key (log groups, SNS topics, EventBridge into a DLQ).
     allowLogsToUseKey(this.key);
     this.key.addToResourcePolicy(
       new iam.PolicyStatement({
-        principals: ['ses.amazonaws.com', 'sms-voice.amazonaws.com', 'cloudwatch.amazonaws.com'].map((s) => new iam.ServicePrincipal(s)),
+        principals: ['ses.amazonaws.com', 'sms-voice.amazonaws.com', 'cloudwatch.amazonaws.com', 'events.amazonaws.com'].map(
+          (s) => new iam.ServicePrincipal(s),
+        ),
         actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
         resources: ['*'],
         conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
@@ -115,6 +131,21 @@ export class StatefulStack extends Stack {
       projectionType: dynamodb.ProjectionType.INCLUDE,
       nonKeyAttributes: CASE_LIST_FIELDS,
     });
+    // The people's indexes: a case under its attorney (the submitter's email) and, once accepted, under its doctor
+    // (sparse), newest first; the attorney's and the doctor's pages list their cases from them, list fields only.
+    // DynamoDB adds one index per table update: a deployed table takes these two in two deploys (docs/operations.md).
+    for (const [indexName, pk] of [
+      [ATTORNEY_INDEX, 'attorneyPk'],
+      [DOCTOR_INDEX, 'doctorPk'],
+    ] as const) {
+      this.table.addGlobalSecondaryIndex({
+        indexName,
+        partitionKey: { name: pk, type: dynamodb.AttributeType.STRING },
+        sortKey: { name: 'casesSk', type: dynamodb.AttributeType.STRING },
+        projectionType: dynamodb.ProjectionType.INCLUDE,
+        nonKeyAttributes: CASE_LIST_FIELDS,
+      });
+    }
     this.aNumberKey = new kms.Key(this, 'ANumberKey', {
       description: 'medreview A-number index HMAC key (GenerateMac only)',
       keySpec: kms.KeySpec.HMAC_256,
@@ -282,6 +313,40 @@ export class StatefulStack extends Stack {
       'Essentials is the plan passwordless sign-in needs; threat protection (Plus) guards passwords, which no one here uses, and every referral from an account not on the approved list is held for a coordinator.';
     Validations.of(this.externalPool).acknowledge({ id: 'AwsSolutions-COG3', reason: essentials });
     Validations.of(this.externalPool).acknowledge({ id: 'AwsSolutions-COG8', reason: essentials });
+
+    // ---------- access logs (kept here, with the data: they outlive any replacement of the stateless stack) ----------
+    this.logBucket = new s3.Bucket(this, 'LogBucket', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED, // CloudFront standard logs are written with ACLs
+      lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const logBucketWhy = 'This is the access-log bucket itself; logging it into itself would loop.';
+    Validations.of(this.logBucket).acknowledge({ id: 'AwsSolutions-S1', reason: logBucketWhy });
+    Validations.of(this.logBucket).acknowledge({ id: 'HIPAA.Security-S3BucketLoggingEnabled', reason: logBucketWhy });
+    Validations.of(this.logBucket).acknowledge({
+      id: 'HIPAA.Security-S3DefaultEncryptionKMS',
+      reason: 'S3 server access logging and CloudFront standard logs cannot deliver to an SSE-KMS bucket; SSE-S3 is used.',
+    });
+    Validations.of(this.logBucket).acknowledge({
+      id: 'HIPAA.Security-S3BucketReplicationEnabled',
+      reason: 'Single-Region deployment; access logs are operational data with a 1-year lifecycle.',
+    });
+    // The site bucket (stateless stack) logs under s3/site/; naming that bucket here would make the stacks depend
+    // on each other, so S3's log delivery is held to this account instead of to the one source bucket.
+    this.logBucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+        actions: ['s3:PutObject'],
+        resources: [this.logBucket.arnForObjects('s3/site/*')],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+
+    this.documents = new CaseDocuments(this, 'Documents', { logBucket: this.logBucket, retentionDays: props.documentRetentionDays });
   }
 }
 

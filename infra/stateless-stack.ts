@@ -15,6 +15,7 @@ import { DynamoEventSource, SnsEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambd
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
+import * as cr from 'aws-cdk-lib/custom-resources';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -30,6 +31,7 @@ import {
   usePorts,
   wildcardFinding,
 } from './function.js';
+import { DOCUMENTS_PREFIX } from './documents.js';
 import { FUNCTIONS, type FunctionName } from './functions.js';
 import { ORIGIN_VERIFY_HEADER, OriginVerify } from './origin-verify.js';
 import { lanePatterns, type Lane } from '../shared/domain/lanes.js';
@@ -102,38 +104,21 @@ export class StatelessStack extends Stack {
       );
     }
 
-    const logBucket = new s3.Bucket(this, 'LogBucket', {
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      versioned: true,
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED, // CloudFront standard logs are written with ACLs
-      lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    ack(logBucket, 'AwsSolutions-S1', 'This is the access-log bucket itself; logging it into itself would loop.');
-    ack(logBucket, 'HIPAA.Security-S3BucketLoggingEnabled', 'This is the access-log bucket itself; logging it into itself would loop.');
-    ack(
-      logBucket,
-      'HIPAA.Security-S3DefaultEncryptionKMS',
-      'S3 server access logging and CloudFront standard logs cannot deliver to an SSE-KMS bucket; SSE-S3 is used.',
-    );
-    ack(
-      logBucket,
-      'HIPAA.Security-S3BucketReplicationEnabled',
-      'Single-Region deployment; access logs are operational data with a 1-year lifecycle.',
-    );
-
+    const logBucket = stateful.logBucket;
     const siteBucket = new s3.Bucket(this, 'SiteBucket', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       versioned: true,
       encryption: s3.BucketEncryption.S3_MANAGED,
-      serverAccessLogsBucket: logBucket,
-      serverAccessLogsPrefix: 's3/site/',
       lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // access logs go to the stateful stack's log bucket, whose policy admits this account's S3 log delivery under
+    // s3/site/ (serverAccessLogsBucket would add a policy statement there naming this stack's bucket: a cycle)
+    (siteBucket.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
+      destinationBucketName: logBucket.bucketName,
+      logFilePrefix: 's3/site/',
+    };
     ack(
       siteBucket,
       'HIPAA.Security-S3DefaultEncryptionKMS',
@@ -153,13 +138,16 @@ export class StatelessStack extends Stack {
       managedLoginVersion: cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
     });
     const externalLoginOrigin = `https://${externalDomain.domainName}.auth.${this.region}.amazoncognito.com`;
+    // The pages upload case documents straight to the bucket (a presigned POST to its regional endpoint, the
+    // address the SDK signs for); downloads are navigations to a presigned GET and need no connect-src.
+    const documentsOrigin = `https://${stateful.documents.bucket.bucketRegionalDomainName}`;
     const externalAuthority = `https://cognito-idp.${this.region}.amazonaws.com/${stateful.externalPool.userPoolId}`;
     const securityHeaders = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
       securityHeadersBehavior: {
         referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
         strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
         contentSecurityPolicy: {
-          contentSecurityPolicy: `default-src 'self'; connect-src 'self' https://cognito-idp.${this.region}.amazonaws.com ${externalLoginOrigin}; frame-ancestors 'none'`,
+          contentSecurityPolicy: `default-src 'self'; connect-src 'self' https://cognito-idp.${this.region}.amazonaws.com ${externalLoginOrigin} ${documentsOrigin}; frame-ancestors 'none'`,
           override: true,
         },
         contentTypeOptions: { override: true },
@@ -180,7 +168,7 @@ export class StatelessStack extends Stack {
         referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
         strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: true, override: true },
         contentSecurityPolicy: {
-          contentSecurityPolicy: `default-src 'self'; connect-src 'self' https://cognito-idp.${this.region}.amazonaws.com ${loginOrigin}; frame-ancestors 'none'`,
+          contentSecurityPolicy: `default-src 'self'; connect-src 'self' https://cognito-idp.${this.region}.amazonaws.com ${loginOrigin} ${documentsOrigin}; frame-ancestors 'none'`,
           override: true,
         },
         contentTypeOptions: { override: true },
@@ -253,6 +241,7 @@ export class StatelessStack extends Stack {
       'Uses the default *.cloudfront.net certificate, for which CloudFront fixes the viewer TLS policy; set a custom domain to raise it.',
     );
     const baseUrl = `https://${this.distribution.distributionDomainName}`;
+    this.allowUploadsFromSite(stateful.documents.bucket, baseUrl, key);
 
     // The console's app client: authorization code with PKCE (public, no secret), back to the console only.
     const consoleClient = new cognito.UserPoolClient(this, 'ConsoleClient', {
@@ -359,6 +348,8 @@ export class StatelessStack extends Stack {
       URGENT_PER_DOMAIN_PER_DAY: String(settings.urgentPerDomainPerDay),
       ROUTINE_PER_SUBMITTER_PER_DAY: String(settings.routinePerSubmitterPerDay),
       PAGE_BUDGET_PER_HOUR: String(settings.pageBudgetPerHour),
+      // the documents' lifecycle rule and every function that says when a closed case's documents go
+      DOCUMENT_RETENTION_DAYS: String(settings.documentRetentionDays),
     };
     const email = { mailFrom: settings.mailFrom, configurationSetName: stateful.sesConfigurationSet.configurationSetName };
     const sms = {
@@ -381,6 +372,7 @@ export class StatelessStack extends Stack {
       email,
       sms,
       scheduler,
+      documents: { bucket: stateful.documents.bucket, key: stateful.documents.key },
     };
 
     // each function gets exactly the permissions of the ports it declares (functions/<name>/ports.ts)
@@ -455,6 +447,23 @@ export class StatelessStack extends Stack {
       schedule: events.Schedule.rate(Duration.minutes(5)),
       targets: [new targets.LambdaFunction(sweeper, { retryAttempts: 2, maxEventAge: Duration.minutes(10) })],
     });
+    // GuardDuty's verdict on each object of the documents bucket under cases/ (not its own validation object), on
+    // the default bus; an event EventBridge cannot hand over lands in the function's dead-letter queue, as does
+    // one the function keeps failing on
+    const documentScan = this.functions['document-scan'];
+    new events.Rule(this, 'DocumentScanResults', {
+      description: 'GuardDuty Malware Protection for S3 scan results for the case documents bucket',
+      eventPattern: {
+        source: ['aws.guardduty'],
+        detailType: ['GuardDuty Malware Protection Object Scan Result'],
+        detail: {
+          s3ObjectDetails: { bucketName: [stateful.documents.bucket.bucketName], objectKey: [{ prefix: DOCUMENTS_PREFIX }] },
+        },
+      },
+      targets: [
+        new targets.LambdaFunction(documentScan, { retryAttempts: 4, maxEventAge: Duration.hours(6), deadLetterQueue: documentScan.dlq }),
+      ],
+    });
 
     // ---------- REST API routes ----------
     // API Gateway's own errors (authorizer, throttling, WAF, unknown route) as problem+json too
@@ -484,10 +493,14 @@ export class StatelessStack extends Stack {
       validateRequestBody: true,
       validateRequestParameters: true,
     });
-    // one authorizer per user pool: a staff token never passes an attorney route, nor the reverse
+    // one authorizer per user pool: a staff token never passes an attorney route, nor the reverse; the case
+    // documents' routes (`party`) take an ID token of either pool, and the handler tells them apart by its issuer
     const authorizers: Record<Exclude<Auth, 'public'>, apigw.CognitoUserPoolsAuthorizer> = {
       staff: new apigw.CognitoUserPoolsAuthorizer(this, 'StaffAuthorizer', { cognitoUserPools: [stateful.userPool] }),
       external: new apigw.CognitoUserPoolsAuthorizer(this, 'ExternalAuthorizer', { cognitoUserPools: [stateful.externalPool] }),
+      party: new apigw.CognitoUserPoolsAuthorizer(this, 'PartyAuthorizer', {
+        cognitoUserPools: [stateful.userPool, stateful.externalPool],
+      }),
     };
     const route = (resource: apigw.IResource, method: string, target: MedreviewFunction, params: string[], auth: Auth): apigw.Method => {
       const isPublic = auth === 'public';
@@ -570,6 +583,46 @@ export class StatelessStack extends Stack {
   }
 
   /**
+   * CORS on the documents bucket for the site's origin only, so the pages can POST a presigned upload (multipart
+   * form data, with progress). The bucket lives in the stateful stack and the origin is the distribution's, made
+   * here: a template property there would make the stacks depend on each other, so an SDK call sets it at deploy.
+   */
+  private allowUploadsFromSite(bucket: s3.IBucket, siteOrigin: string, key: IKey): void {
+    const cors = {
+      service: 'S3',
+      action: 'PutBucketCors',
+      parameters: {
+        Bucket: bucket.bucketName,
+        CORSConfiguration: {
+          CORSRules: [{ AllowedOrigins: [siteOrigin], AllowedMethods: ['POST'], AllowedHeaders: ['*'], MaxAgeSeconds: 3600 }],
+        },
+      },
+      physicalResourceId: cr.PhysicalResourceId.of('documents-cors'),
+    };
+    const resource = new cr.AwsCustomResource(this, 'DocumentsCors', {
+      onCreate: cors,
+      onUpdate: cors,
+      onDelete: { service: 'S3', action: 'DeleteBucketCors', parameters: { Bucket: bucket.bucketName } },
+      // PutBucketCors and DeleteBucketCors are both authorized as s3:PutBucketCORS
+      policy: cr.AwsCustomResourcePolicy.fromStatements([
+        new iam.PolicyStatement({ actions: ['s3:PutBucketCORS'], resources: [bucket.bucketArn] }),
+      ]),
+      installLatestAwsSdk: false,
+      logGroup: new LogGroup(this, 'DocumentsCorsLogs', {
+        retention: RetentionDays.ONE_YEAR,
+        encryptionKey: key,
+        removalPolicy: RemovalPolicy.RETAIN,
+      }),
+    });
+    // the singleton provider function sits at the stack's root, named after its fixed UUID
+    const provider = this.node.tryFindChild(`AWS${cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replaceAll('-', '')}`);
+    acknowledgeCdkProvider(
+      [resource, ...(provider ? [provider] : [])],
+      'CDK-managed AwsCustomResource provider that sets the documents bucket CORS rule at deploy time; its code, runtime and role are owned by aws-cdk-lib.',
+    );
+  }
+
+  /**
    * The regional WAF: only requests that came through CloudFront (carrying the origin-verify header) reach the
    * API; a call to the execute-api address itself is blocked. Per-viewer rate limits and the managed rule groups
    * are on the edge WAF, which sees the real viewer IP (here every source is a CloudFront edge node).
@@ -603,11 +656,9 @@ const PAGE_REWRITE = `function handler(event) {
   return request;
 }`;
 
-function acknowledgeBucketDeployment(stack: Stack, deployment: s3deploy.BucketDeployment): void {
-  const provider = stack.node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
-  const why =
-    'CDK-managed BucketDeployment provider that copies web/dist at deploy time; its code, runtime and role are owned by aws-cdk-lib.';
-  for (const target of [deployment, ...(provider ? [provider] : [])]) {
+/** The findings every Lambda function that aws-cdk-lib makes for itself (deploy-time providers) has. */
+function acknowledgeCdkProvider(targets: IConstruct[], why: string): void {
+  for (const target of targets) {
     for (const id of [
       'AwsSolutions-L1',
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
@@ -619,6 +670,13 @@ function acknowledgeBucketDeployment(stack: Stack, deployment: s3deploy.BucketDe
     ])
       ack(target, id, why);
   }
+}
+
+function acknowledgeBucketDeployment(stack: Stack, deployment: s3deploy.BucketDeployment): void {
+  const provider = stack.node.children.find((c) => c.node.id.startsWith('Custom::CDKBucketDeployment'));
+  const why =
+    'CDK-managed BucketDeployment provider that copies web/dist at deploy time; its code, runtime and role are owned by aws-cdk-lib.';
+  acknowledgeCdkProvider([deployment, ...(provider ? [provider] : [])], why);
   // Its role policy uses CDK's s3 grant wildcards on the staging and site buckets, and * for CloudFront invalidation.
   const policy = deployment.handlerRole.node.tryFindChild('DefaultPolicy') as iam.Policy | undefined;
   const doc = policy ? (stack.resolve(policy.document) as { Statement: { Action: string | string[]; Resource: unknown }[] }) : undefined;

@@ -35,8 +35,9 @@ export class LocalAuthorizer {
     return this.sign('external', { email: address, email_verified: true, token_use: 'id' }, `ext-${address}`);
   }
 
-  /** The claims of a valid bearer token of that pool, or undefined (→ 401). */
-  async verify(authorization: string | undefined, pool: Pool = 'staff'): Promise<Record<string, string> | undefined> {
+  /** The claims of a valid bearer token of that pool (`party`: of either pool, as one authorizer over both), or undefined (→ 401). */
+  async verify(authorization: string | undefined, pool: Pool | 'party' = 'staff'): Promise<Record<string, string> | undefined> {
+    if (pool === 'party') return (await this.verify(authorization, 'staff')) ?? (await this.verify(authorization, 'external'));
     const token = /^Bearer (\S+)$/i.exec(authorization ?? '')?.[1];
     if (!token) return undefined;
     try {

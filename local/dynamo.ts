@@ -14,17 +14,42 @@ import {
   UpdateTimeToLiveCommand,
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { CASE_LIST_FIELDS, DUE_INDEX, LOAD_INDEX, SUMMARY_FIELDS, URGENT_OPEN_INDEX } from '../shared/store/items.js';
+import {
+  ATTORNEY_INDEX,
+  CASE_LIST_FIELDS,
+  DOCTOR_INDEX,
+  DUE_INDEX,
+  LOAD_INDEX,
+  SUMMARY_FIELDS,
+  URGENT_OPEN_INDEX,
+} from '../shared/store/items.js';
 
 export const TABLES = { main: 'medreview', idempotency: 'medreview-idempotency', schedules: 'medreview-local-schedules' };
 
 /** Credentials DynamoDB Local and aws-ses-v2-local accept; never real ones. */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
+/**
+ * The JVM's options for DynamoDB Local, a short-lived server under a light load: the client compiler
+ * alone and the serial collector. Measured on two busy cores: about half the CPU time to start and
+ * create the tables (7.5 → 4.0 s), and to serve 2,000 puts and 200 queries (13.6 → 6.1 s); the
+ * optimizing compiler costs more than it gains in a run this short.
+ */
+const JVM_OPTIONS = '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC';
+
 /** Starts DynamoDB Local (in memory when no path) and waits until it answers. */
 export async function startDynamo(port: number, path: string | null): Promise<{ process: ChildProcess; client: DynamoDBClient }> {
   if (path) stopOrphan(join(path, 'dynamodb-local.pid'));
-  const child = spawnDynamo({ port, path, sharedDb: true, stdio: 'ignore' } as Parameters<typeof spawnDynamo>[0]);
+  // the launcher takes no JVM options: the JVM reads them from its environment (set for this spawn only)
+  const own = process.env.JAVA_TOOL_OPTIONS;
+  process.env.JAVA_TOOL_OPTIONS = own ? `${JVM_OPTIONS} ${own}` : JVM_OPTIONS;
+  let child: ChildProcess;
+  try {
+    child = spawnDynamo({ port, path, sharedDb: true, stdio: 'ignore' } as Parameters<typeof spawnDynamo>[0]);
+  } finally {
+    if (own === undefined) delete process.env.JAVA_TOOL_OPTIONS;
+    else process.env.JAVA_TOOL_OPTIONS = own;
+  }
   if (path && child.pid) writeFileSync(join(path, 'dynamodb-local.pid'), String(child.pid));
   const client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
   let exited = false;
@@ -94,6 +119,8 @@ const definitions: CreateTableCommandInput[] = [
       'openPk',
       'urgentSk',
       'loadPk',
+      'attorneyPk',
+      'doctorPk',
     ].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
     KeySchema: [
       { AttributeName: 'pk', KeyType: 'HASH' },
@@ -138,6 +165,17 @@ const definitions: CreateTableCommandInput[] = [
         ],
         Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: CASE_LIST_FIELDS },
       },
+      ...[
+        { IndexName: ATTORNEY_INDEX, pk: 'attorneyPk' },
+        { IndexName: DOCTOR_INDEX, pk: 'doctorPk' },
+      ].map(({ IndexName, pk }) => ({
+        IndexName,
+        KeySchema: [
+          { AttributeName: pk, KeyType: 'HASH' as const },
+          { AttributeName: 'casesSk', KeyType: 'RANGE' as const },
+        ],
+        Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: CASE_LIST_FIELDS },
+      })),
     ],
     StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
   },

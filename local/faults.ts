@@ -4,7 +4,7 @@ import { logger } from '../shared/logger.js';
 import type { SchedulerPort, SmsPort } from '../shared/ports.js';
 
 /** The adapters `FAULTS` can fail, each with its share of calls (0–1). */
-export const FAULT_ADAPTERS = ['dynamodb', 'ses', 'sms', 'scheduler'] as const;
+export const FAULT_ADAPTERS = ['dynamodb', 'ses', 'sms', 'scheduler', 'documents'] as const;
 export type FaultAdapter = (typeof FAULT_ADAPTERS)[number];
 export type FaultRates = Partial<Record<FaultAdapter, number>>;
 
@@ -40,6 +40,10 @@ const DYNAMODB_FAULTS: ServiceFault[] = [
   { status: 500, type: 'InternalServerError', message: 'Internal server error' },
 ];
 const SES_FAULTS: ServiceFault[] = [{ status: 429, type: 'TooManyRequestsException', message: 'Maximum sending rate exceeded.' }];
+const S3_FAULTS: ServiceFault[] = [
+  { status: 503, type: 'SlowDown', message: 'Please reduce your request rate.' },
+  { status: 500, type: 'InternalError', message: 'We encountered an internal error. Please try again.' },
+];
 
 const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)];
 
@@ -50,17 +54,32 @@ interface RequestHandler {
 
 /**
  * Fails `rate` of an SDK client's HTTP requests with the service's own error answer (a JSON error body
- * with its type, as DynamoDB or SES send it). The SDK parses it into the real exception (`$retryable`,
+ * with its type, as DynamoDB or SES send it; S3's XML error). The SDK parses it into the real exception (`$retryable`,
  * `$metadata.httpStatusCode`) and retries it with its own backoff and jitter, exactly as in AWS.
  */
-export function faultHttp(client: { config: { requestHandler: unknown } }, rate: number, protocol: 'json' | 'rest-json'): void {
+export function faultHttp(
+  client: { config: { requestHandler: unknown } },
+  rate: number,
+  protocol: 'json' | 'rest-json' | 'rest-xml',
+): void {
   if (!rate) return;
   const handler = client.config.requestHandler as RequestHandler;
   const handle = handler.handle.bind(handler);
-  const faults = protocol === 'json' ? DYNAMODB_FAULTS : SES_FAULTS;
+  const faults = protocol === 'json' ? DYNAMODB_FAULTS : protocol === 'rest-xml' ? S3_FAULTS : SES_FAULTS;
   handler.handle = async (request, options) => {
     if (Math.random() >= rate) return handle(request, options);
     const fault = pick(faults);
+    if (protocol === 'rest-xml') {
+      const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${fault.type}</Code><Message>${fault.message}</Message></Error>`;
+      return {
+        response: {
+          statusCode: fault.status,
+          reason: fault.type,
+          headers: { 'content-type': 'application/xml' },
+          body: new TextEncoder().encode(xml),
+        },
+      };
+    }
     const body =
       protocol === 'json'
         ? { __type: `com.amazonaws.dynamodb.v20120810#${fault.type}`, message: fault.message }

@@ -31,9 +31,12 @@ console.log(`
 medreview is running locally (${((Date.now() - started) / 1000).toFixed(1)} s)
 
   intake form   ${runtime.url}/
+  attorneys     ${runtime.url}/referrals/  (their referrals, documents and outcome; sign in with the emailed code)
+  doctors       ${runtime.url}/cases/  (the cases a roster doctor accepted, e.g. ana@example.org)
   console       ${runtime.console.url}  (sign in as ${runtime.console.coordinator.username}, password ${runtime.console.coordinator.password})
   mail inbox    ${runtime.sesUrl}/
   outbox (JSON) ${runtime.url}/_local/outbox
+  documents S3  ${runtime.s3.endpoint}/${runtime.s3.bucket}
   health        ${runtime.url}/api/health
 
 Demo roster (loaded when the roster is empty): doctors on call +15125550101 and +15125550102, backup

@@ -4,7 +4,8 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import * as sesLocalModule from 'aws-ses-v2-local';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context, DynamoDBStreamEvent, SNSEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { config, resetConfig } from '../shared/config.js';
@@ -15,6 +16,7 @@ import { LocalKeyedHash } from '../shared/hash/local.js';
 import { powertoolsIdempotency } from '../shared/idempotency/dynamodb.js';
 import { guardEmail, guardSms } from '../shared/messaging.js';
 import type { Email, TimerEvent } from '../shared/ports.js';
+import { S3Documents } from '../shared/documents/s3.js';
 import { documentClient } from '../shared/store/dynamo.js';
 import { createDynamoStore } from '../shared/store/dynamodb/store.js';
 import { buildWeb } from '../web/build.js';
@@ -34,6 +36,8 @@ import { announceFaults, faultHttp, faultScheduler, faultSms, type FaultRates, p
 import { freePort, listen } from './net.js';
 import { Journal, SmsOutbox, TimedEmail, type SentSms } from './outbox.js';
 import { releaseDeadClaims } from './recovery.js';
+import { LocalScanner } from './scanner.js';
+import { LOCAL_BUCKET, startLocalS3 } from './s3.js';
 import { LocalScheduler } from './scheduler.js';
 import { createLocalServer, type ApiHandler, type Route } from './server.js';
 import { settleAll, StreamPoller } from './streams.js';
@@ -44,6 +48,7 @@ const LIMITS = [
   'URGENT_PER_DOMAIN_PER_DAY',
   'ROUTINE_PER_SUBMITTER_PER_DAY',
   'PAGE_BUDGET_PER_HOUR',
+  'DOCUMENT_RETENTION_DAYS',
 ] as const;
 type LimitName = (typeof LIMITS)[number];
 
@@ -69,6 +74,8 @@ export interface LocalRuntime {
   /** Every SMS and email sent since start, resets included. */
   history(): { sms: SentSms[]; email: Email[] };
   sesUrl: string;
+  /** The local S3-compatible server of case documents (s3rver behind the checks S3 and the bucket policy make). */
+  s3: { endpoint: string; bucket: string };
   /** The console and its local sign-in: a demo coordinator, and a staff member without the group. */
   console: { url: string; coordinator: { username: string; password: string }; visitor: { username: string; password: string } };
   deps: Deps;
@@ -79,6 +86,11 @@ export interface LocalRuntime {
    * dispatched.
    */
   writeUndispatched(write: () => Promise<void>): Promise<void>;
+  /**
+   * Runs `run` while both lanes hand nothing on (for a measurement without the stream work, e.g. the
+   * bench's intake row "stream lanes paused"), then resumes them: what was written meanwhile is delivered.
+   */
+  withLanesPaused<T>(run: () => Promise<T>): Promise<T>;
   stop(): Promise<void>;
 }
 
@@ -94,13 +106,14 @@ interface DeadLetter {
   at: string;
 }
 
-type Handler<F extends 'timer' | 'dispatcher' | 'pager' | 'inbound-sms' | 'delivery-events' | 'sweeper'> = {
+type Handler<F extends 'timer' | 'dispatcher' | 'pager' | 'inbound-sms' | 'delivery-events' | 'sweeper' | 'document-scan'> = {
   timer: typeof import('../functions/timer/handler.js').handler;
   dispatcher: typeof import('../functions/dispatcher/handler.js').handler;
   pager: typeof import('../functions/pager/handler.js').handler;
   'inbound-sms': typeof import('../functions/inbound-sms/handler.js').handler;
   'delivery-events': typeof import('../functions/delivery-events/handler.js').handler;
   sweeper: typeof import('../functions/sweeper/handler.js').handler;
+  'document-scan': typeof import('../functions/document-scan/handler.js').handler;
 }[F];
 
 /** A function's handler, imported once the local adapters are in place (a handler builds its ports at import). */
@@ -122,7 +135,8 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
   const [{ process: dynamoProcess, client: admin }, sesServer] = await Promise.all([
     startDynamo(dynamoPort, dataDir),
     sesLocal({ host: '127.0.0.1', port: sesPort }),
-    buildWeb(webRoot),
+    // WEB_PREBUILT=1: web/dist is built already (the test run builds it once, not at each of its starts)
+    process.env.WEB_PREBUILT === '1' ? undefined : buildWeb(webRoot),
   ]);
   try {
     await ensureTables(admin);
@@ -149,6 +163,14 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
   http.keepAliveTimeout = 30_000;
   const port = await listen(http, options.port ?? 0);
   const url = `http://127.0.0.1:${port}`;
+  // case documents: s3rver's objects in .local/ (in a temporary folder without a data folder); uploads scanned by the local scanner
+  const s3Dir = dataDir ? join(dataDir, 's3') : mkdtempSync(join(tmpdir(), 'medreview-s3-'));
+  let scanner: LocalScanner | undefined;
+  const s3 = await startLocalS3({
+    directory: s3Dir,
+    origins: () => [url, `http://localhost:${port}`],
+    onStored: (key, bytes) => scanner?.scan(key, bytes),
+  });
   // an attorney's sign-in code goes out through the email port like any mail, so it lands in the local inbox
   const oidc = await startLocalOidc(url, {
     sendCode: async (to, code, lang) => void (await deps.email.send(signInCodeEmail(to, code, lang))),
@@ -165,6 +187,7 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
     IDEMPOTENCY_TABLE_NAME: TABLES.idempotency,
     BASE_URL: url,
     MAIL_FROM: 'medreview@localhost.localdomain',
+    DOCUMENTS_BUCKET: LOCAL_BUCKET,
     PROGRAM_TIME_ZONE: process.env.PROGRAM_TIME_ZONE,
     ...Object.fromEntries(LIMITS.map((name) => [name, options.limits?.[name]?.toString() ?? (process.env[name] || undefined)])),
   });
@@ -199,6 +222,7 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
   const store = createDynamoStore(documentClient(dynamo), TABLES.main);
   const ses = new SESv2Client({ endpoint: sesUrl, region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
   const email = new TimedEmail(new SesEmail(ses, cfg.MAIL_FROM), clock, kept('outbox-email.jsonl'));
+  const s3Client = s3.client();
   const deps: Deps = {
     config: cfg,
     store,
@@ -207,17 +231,22 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
     scheduler: faultScheduler(scheduler, faults.scheduler),
     clock,
     keyedHash: LocalKeyedHash.fromFile(dataDir ? join(dataDir, 'a-number-hmac.key') : null),
+    documents: new S3Documents(s3Client, LOCAL_BUCKET),
     idempotency: powertoolsIdempotency(new DynamoDBPersistenceLayer({ tableName: TABLES.idempotency, awsSdkV3Client: dynamo })),
   };
   useDeps(deps);
   timer = await loadHandler<Handler<'timer'>>('timer');
-  const [dispatcher, pager, inboundSms, deliveryEvents, sweeper] = await Promise.all([
+  const [dispatcher, pager, inboundSms, deliveryEvents, sweeper, documentScan] = await Promise.all([
     loadHandler<Handler<'dispatcher'>>('dispatcher'),
     loadHandler<Handler<'pager'>>('pager'),
     loadHandler<Handler<'inbound-sms'>>('inbound-sms'),
     loadHandler<Handler<'delivery-events'>>('delivery-events'),
     loadHandler<Handler<'sweeper'>>('sweeper'),
+    loadHandler<Handler<'document-scan'>>('document-scan'),
   ]);
+  scanner = new LocalScanner(s3.client(), documentScan);
+  // uploads the previous run stored and never scanned (killed in between) are scanned now, as GuardDuty would
+  for (const { key, bytes } of await s3.unscanned()) scanner.scan(key, bytes);
   if (options.seedDemo && (await deps.store.roster()).doctors.length === 0) {
     await importRoster(demoRoster(clock.now()), deps.store);
   }
@@ -255,7 +284,13 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
   const released = await releaseDeadClaims(admin, store);
   if (released) await logger.warn('messages left mid-send by the previous run will be sent again', { released });
   for (const p of pollers) p.start();
-  const poller = { settle: () => settleAll(pollers) };
+  // scans first: what they change (and send) is then settled with the stream's work
+  const poller = {
+    settle: async () => {
+      await scanner?.settle();
+      await settleAll(pollers);
+    },
+  };
 
   const hook = (method: string, resource: string, run: Route['hook']): Route => ({ method, resource, hook: run });
   // the API: every row of the route table, as API Gateway serves it (staff and external routes behind their pool's authorizer)
@@ -333,23 +368,32 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
       deadLetters.clear();
       clock.reset();
       await fetch(`${sesUrl}/clear-store`, { method: 'POST' });
+      await scanner?.settle();
+      await s3.reset();
       return { body: { reset: true } };
     }),
   ];
   // the console and the site read where to sign in from these files, as they do from the deployed site
-  const app = createLocalServer(routes, webRoot, {
-    '/console/config.json': () => ({ authority: oidc.issuer, clientId: oidc.clientId }),
-    '/auth/config.json': () => ({ authority: oidc.issuer, clientId: EXTERNAL_CLIENT_ID }),
-  }).listeners('request')[0] as (req: IncomingMessage, res: ServerResponse) => void;
+  const app = createLocalServer(
+    routes,
+    webRoot,
+    {
+      '/console/config.json': () => ({ authority: oidc.issuer, clientId: oidc.clientId }),
+      '/auth/config.json': () => ({ authority: oidc.issuer, clientId: EXTERNAL_CLIENT_ID }),
+    },
+    { connectSrc: [s3.endpoint] },
+  ).listeners('request')[0] as (req: IncomingMessage, res: ServerResponse) => void;
   // start-up is never faulted: the faults begin once everything is in place
   faultHttp(dynamo, faults.dynamodb ?? 0, 'json');
   faultHttp(ses, faults.ses ?? 0, 'rest-json');
+  faultHttp(s3Client, faults.documents ?? 0, 'rest-xml');
   await announceFaults(faults);
   serve = (req, res) => (/^\/oidc([/?]|$)/.test(req.url ?? '') ? oidc.handle(req, res) : app(req, res));
 
   return {
     url,
     sesUrl,
+    s3: { endpoint: s3.endpoint, bucket: s3.bucket },
     console: { url: `${url}/console/`, coordinator: DEMO_ACCOUNTS[0], visitor: DEMO_ACCOUNTS[1] },
     dynamoEndpoint: `http://127.0.0.1:${dynamoPort}`,
     smsOutbox: sms,
@@ -364,12 +408,23 @@ export async function startLocal(options: LocalRuntimeOptions = {}): Promise<Loc
         for (const p of pollers) await p.skipPending();
       }
     },
+    async withLanesPaused(run) {
+      await Promise.all(pollers.map((p) => p.pause()));
+      try {
+        return await run();
+      } finally {
+        for (const p of pollers) p.resume();
+      }
+    },
     async stop() {
       for (const p of pollers) p.stop();
       await new Promise((r) => http.close(r));
       http.closeAllConnections();
       sesServer.close();
       sesServer.closeAllConnections?.();
+      await scanner?.settle();
+      await s3.stop();
+      if (!dataDir) rmSync(s3Dir, { recursive: true, force: true });
       await new Promise<void>((r) => {
         if (dynamoProcess.exitCode !== null) return r();
         dynamoProcess.once('exit', () => r());

@@ -23,6 +23,9 @@ const PAGES: [RegExp, string][] = [
   [/^\/$/, 'index.html'],
   [/^\/offers\/[^/]+$/, 'offer.html'],
   [/^\/outcome\/[^/]+$/, 'outcome.html'],
+  // the attorney's and the doctor's pages: a case is in the fragment, so each is one file
+  [/^\/referrals\/?$/, 'referrals/index.html'],
+  [/^\/cases\/?$/, 'cases/index.html'],
   // the console's own routes are in the fragment; any other /console/ path (the sign-in callback) is its page
   [/^\/console(\/[^.]*)?$/, 'console/index.html'],
 ];
@@ -46,7 +49,22 @@ const brotli = promisify(zlib.brotliCompress);
 const gzip = promisify(zlib.gzip);
 
 /** Maps HTTP requests to API Gateway REST (v1) proxy events for the Lambda handlers, runs hooks, serves web/dist. */
-export function createLocalServer(routes: Route[], webRoot: string, generated: Record<string, () => unknown> = {}): Server {
+export function createLocalServer(
+  routes: Route[],
+  webRoot: string,
+  generated: Record<string, () => unknown> = {},
+  options: { connectSrc?: string[] } = {},
+): Server {
+  // the pages may also connect to these origins (the documents' bucket: uploads by presigned POST)
+  const pageHeaders = options.connectSrc?.length
+    ? {
+        ...PAGE_HEADERS,
+        'Content-Security-Policy': PAGE_HEADERS['Content-Security-Policy'].replace(
+          "default-src 'self';",
+          `default-src 'self'; connect-src 'self' ${options.connectSrc.join(' ')};`,
+        ),
+      }
+    : PAGE_HEADERS;
   const compiled = routes.map((route) => ({
     route,
     pattern: new RegExp(`^${route.resource.replace(/\{(\w+)\}/g, '(?<$1>[^/]+)')}$`),
@@ -71,9 +89,9 @@ export function createLocalServer(routes: Route[], webRoot: string, generated: R
         );
       }
       if (!match && generated[url.pathname] && req.method === 'GET') {
-        return send(res, 200, { 'Content-Type': 'application/json', ...PAGE_HEADERS }, JSON.stringify(generated[url.pathname]()));
+        return send(res, 200, { 'Content-Type': 'application/json', ...pageHeaders }, JSON.stringify(generated[url.pathname]()));
       }
-      if (!match) return await serveStatic(req, res, url.pathname, webRoot);
+      if (!match) return await serveStatic(req, res, url.pathname, webRoot, pageHeaders);
       const { route } = match;
       if (route.hook) {
         let parsed: unknown;
@@ -214,18 +232,25 @@ function lambdaContext(resource: string): Context {
   };
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+/** A request's body, or undefined past `max` bytes. */
+export async function readBody(req: IncomingMessage, max = MAX_BODY): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY) return undefined;
+    if (size > max) return undefined;
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
 }
 
-async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string, root: string): Promise<void> {
+async function serveStatic(
+  req: IncomingMessage,
+  res: ServerResponse,
+  pathname: string,
+  root: string,
+  pageHeaders: Record<string, string>,
+): Promise<void> {
   if (req.method !== 'GET' && req.method !== 'HEAD')
     return send(res, 404, { 'Content-Type': 'application/json' }, '{"message":"Not Found"}');
   const page = PAGES.find(([re]) => re.test(pathname))?.[1];
@@ -239,7 +264,7 @@ async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: 
   }
   const type = TYPES[extname(file)] ?? 'application/octet-stream';
   const { body, headers } = await encoded(req, file, type, content);
-  send(res, 200, { 'Content-Type': type, ...PAGE_HEADERS, ...headers }, body);
+  send(res, 200, { 'Content-Type': type, ...pageHeaders, ...headers }, body);
 }
 
 /** Text types worth compressing (images and icons here are small or compressed already). */

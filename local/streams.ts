@@ -103,6 +103,11 @@ export class StreamPoller {
     await this.running.catch(() => 0);
   }
 
+  /** Hands records on again after pause(), from where it stopped: what was written meanwhile is delivered too. */
+  resume(): void {
+    this.paused = false;
+  }
+
   /**
    * While paused: reads past every record written so far without handing any on (data written
    * directly, as if stored before this runtime), then resumes at that position.

@@ -54,6 +54,10 @@ export const VARIABLES = {
   ROUTINE_PER_SUBMITTER_PER_DAY: count(20),
   /** Doctor SMS pages in any rolling hour, system-wide; a wave that would exceed it is held. */
   PAGE_BUDGET_PER_HOUR: count(40),
+  /** The case documents' bucket (the functions that declare the `documents` port: its adapter fails the cold start without it). */
+  DOCUMENTS_BUCKET: optional,
+  /** Days a closed case's documents are kept (the bucket's lifecycle rule and the items' TTL). */
+  DOCUMENT_RETENTION_DAYS: count(30),
   /** The KMS HMAC key that hashes A-numbers for the duplicate index (AWS). */
   A_NUMBER_KEY_ID: optional,
   AWS_ENDPOINT_URL_DYNAMODB: optional,

@@ -2,6 +2,7 @@ import { config, type Config } from './config.js';
 import {
   systemClock,
   type Clock,
+  type DocumentStoragePort,
   type EmailPort,
   type IdempotencyPort,
   type KeyedHashPort,
@@ -22,6 +23,7 @@ export interface PortTypes {
   sms: SmsPort;
   scheduler: SchedulerPort;
   keyedHash: KeyedHashPort;
+  documents: DocumentStoragePort;
 }
 export type PortName = keyof PortTypes;
 
@@ -65,8 +67,8 @@ type Declared<D extends PortsDeclaration> = Extract<keyof D, PortName>;
 export type DepsOf<D extends PortsDeclaration> = { config: Config; clock: Clock } & Pick<PortTypes, Declared<D>>;
 /** Every port (what the local runtime and tests hand in). */
 export type Deps = { config: Config; clock: Clock } & PortTypes;
-/** What use cases take (each picks the ones it needs): every port but the idempotency store and the keyed hash (asked for by name). */
-export type Ports = Omit<Deps, 'idempotency' | 'keyedHash'>;
+/** What use cases take (each picks the ones it needs): every port but the idempotency store, the keyed hash and the documents' bucket (asked for by name). */
+export type Ports = Omit<Deps, 'idempotency' | 'keyedHash' | 'documents'>;
 
 /** Builds one port's adapter from the config; email and SMS get the store, to guard their sends. */
 export type Adapter<N extends PortName> = (cfg: Config, built: { store?: StorePort }) => PortTypes[N];

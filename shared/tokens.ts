@@ -20,6 +20,13 @@ export function referralIdFor(scope: string): string {
   return `MR-${id}`;
 }
 
+/** A document's id: `D-` and 16 Crockford base32 characters (80 random bits), the last part of its object key. */
+export function newDocumentId(): string {
+  let id = '';
+  for (let i = 0; i < 16; i++) id += CROCKFORD[randomInt(32)];
+  return `D-${id}`;
+}
+
 /** An opaque id for an offer (not a secret: the token is). */
 export function newOfferId(): string {
   return randomBytes(12).toString('base64url');

@@ -1,9 +1,11 @@
 import * as z from '../../shared/zod.js';
 import { Problem, type RouteContract } from '../../shared/http/contract.js';
+import { contract as documents } from '../documents/contract.js';
 import { contract as health } from '../health/contract.js';
 import { contract as intake } from '../intake/contract.js';
 import { contract as offers } from '../offers/contract.js';
 import { contract as outcome } from '../outcome/contract.js';
+import { contract as portal } from '../portal/contract.js';
 import { contract as openapi } from './contract.js';
 import { contract as staff } from '../staff/contract.js';
 import { pathParameters, ROUTES, type Route } from '../routes.js';
@@ -17,8 +19,10 @@ export const contracts = (): Record<AnyRouteKey, RouteContract> => ({
   ...intake(),
   ...offers(),
   ...outcome(),
+  ...portal(),
   ...openapi(),
   ...staff(),
+  ...documents(),
 });
 
 type JsonSchema = Record<string, unknown>;
@@ -31,6 +35,10 @@ export const AUTH: Record<Route['auth'], { security: string[]; errors: Record<nu
     errors: { 401: 'no or bad bearer token', 403: 'the token lacks the coordinators group' },
   },
   external: { security: ['attorney'], errors: { 401: 'no, bad or expired attorney ID token (checked before the body is read)' } },
+  party: {
+    security: ['staff', 'attorney'],
+    errors: { 401: 'no, bad or expired ID token of either pool', 403: 'a staff token without the coordinators group' },
+  },
 };
 
 const SECURITY_SCHEMES = {
@@ -135,7 +143,7 @@ function operation(route: Route, c: RouteContract) {
       content: problemContent,
     };
   }
-  const security = AUTH[route.auth].security;
+  const security = c.security ?? AUTH[route.auth].security;
   return {
     operationId: `${route.method.toLowerCase()}${route.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, ch: string | undefined) => (ch ?? '').toUpperCase())}`,
     summary: c.summary,

@@ -11,6 +11,7 @@ import { ForbiddenError, NotFoundError, UnauthorizedError, UnprocessableError } 
 import { json, jsonBody, lowerCaseHeaders, problemJson, SECURITY_HEADERS, type ParsedEvent } from '../../shared/http/middleware.js';
 import { lazyKeyedHash } from '../../shared/lazy.js';
 import { sesEmail } from '../../shared/email/ses.js';
+import { s3Documents } from '../../shared/documents/s3.js';
 import { eventBridgeScheduler } from '../../shared/scheduler/eventbridge.js';
 import { endUserMessagingSms } from '../../shared/sms/end-user-messaging.js';
 import { dynamoStore } from '../../shared/store/dynamo.js';
@@ -31,6 +32,7 @@ const deps = wire(ports, {
   sms: endUserMessagingSms,
   // only the A-number filter of the case list hashes: KMS loads on that first use
   keyedHash: lazyKeyedHash(() => import('../../shared/hash/kms.js').then((m) => m.kmsKeyedHash)),
+  documents: s3Documents,
 });
 
 /** The coordinator's identity from the authorizer's claims; 403 without the coordinators group. */

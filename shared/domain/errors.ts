@@ -18,6 +18,13 @@ export class CaseNotFoundError extends DomainError {
   }
 }
 
+/** The signed-in email is not a roster doctor's, so there is no doctor's page for it. */
+export class UnknownDoctorError extends DomainError {
+  constructor() {
+    super('no doctor on the roster has this email');
+  }
+}
+
 /** No offer with that id. */
 export class OfferNotFoundError extends DomainError {
   constructor() {
@@ -43,6 +50,27 @@ export class LinkExpiredError extends DomainError {
 export class LinkUsedError extends DomainError {
   constructor(detail = 'this link was already used to decline') {
     super(detail);
+  }
+}
+
+/** No document with that id in the case (or one the caller may not see). */
+export class DocumentNotFoundError extends DomainError {
+  constructor() {
+    super('no such document');
+  }
+}
+
+/** The case holds as many documents as it may. */
+export class DocumentLimitError extends DomainError {
+  constructor(max: number) {
+    super(`a case holds at most ${max} documents`);
+  }
+}
+
+/** A document still being scanned, or rejected: it cannot be downloaded. */
+export class DocumentNotAvailableError extends DomainError {
+  constructor(status: string) {
+    super(status === 'scanning' ? 'the document is still being scanned; try again in a moment' : 'the document was rejected and deleted');
   }
 }
 

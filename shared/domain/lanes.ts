@@ -37,9 +37,11 @@ const caseCreated: FilterPattern = { eventName: ['INSERT'], dynamodb: { Keys: { 
 /**
  * A case let out of waiting: a coordinator approved a held case (or one stored awaiting verification
  * before attorneys signed in) into `paging` or `awaiting_review`, or a new attorney's routine case set
- * aside in review (its hold reason dropped).
+ * aside in review (a new attorney's, or one past the daily allowance: its hold reason dropped).
  */
 const WAITING = ['awaiting_verification', 'held'];
+/** Why a routine case waits in review without offers: a new attorney's, or one past the attorney's daily allowance. */
+export const SET_ASIDE = ['new_submitter', 'routine_limit'] as const;
 const caseAdmitted: FilterPattern[] = [
   ...WAITING.map((from) => ({
     eventName: ['MODIFY'],
@@ -53,7 +55,7 @@ const caseAdmitted: FilterPattern[] = [
     eventName: ['MODIFY'],
     dynamodb: {
       Keys: { sk: { S: ['REF'] } },
-      OldImage: { status: { S: ['awaiting_review'] }, holdReason: { S: ['new_submitter'] } },
+      OldImage: { status: { S: ['awaiting_review'] }, holdReason: { S: [...SET_ASIDE] } },
       NewImage: { status: { S: ['awaiting_review'] }, holdReason: [{ exists: false }] },
     },
   },

@@ -68,14 +68,18 @@ export function defused(value: string): string {
  * What the receipt says happens next: it depends on the public status only (`paging` or
  * `awaiting_review`), so a held case's receipt is word for word any reviewed case's, whatever the hold.
  */
-export function receiptEmail(p: { referralId: string; paging: boolean; outcomeUrl: string }): Message {
+export function receiptEmail(p: { referralId: string; paging: boolean; outcomeUrl: string; pageUrl: string }): Message {
   return message(`Referral ${p.referralId} received`, [
     `Your referral was received. Reference: ${p.referralId}.`,
     p.paging
       ? 'Volunteer doctors are being paged now. You will get an email introducing the doctor who accepts.'
       : 'The program reviews this referral and finds a volunteer doctor. You will get an email introducing the doctor who accepts.',
     [`When your client's custody status changes (parole granted or denied, transfer, removal), report it here: `, link(p.outcomeUrl)],
-    'Please do not reply with medical records; the doctor will arrange a secure exchange with you directly.',
+    [
+      'Follow this referral, and send its medical records to the doctor who accepts, on your page (sign in with this email): ',
+      link(p.pageUrl),
+    ],
+    'Please do not email medical records: upload them on your page, where only the accepting doctor can read them.',
   ]);
 }
 
@@ -123,20 +127,22 @@ export function noLongerNeededEmail(referralId: string): Message {
 }
 
 /** The attorney's name, organization and email are the submitter's own text: defused, never linked. */
-export function introToDoctor(p: { referralId: string; attorney: PartyContact & { organization?: string } }): Message {
+export function introToDoctor(p: { referralId: string; attorney: PartyContact & { organization?: string }; caseUrl: string }): Message {
   const { name, organization, email, phone } = p.attorney;
   return message(`You accepted ${p.referralId}: the attorney's contact`, [
     `Thank you for accepting case ${p.referralId}.`,
     [`Attorney: ${defused(name)}${organization ? `, ${defused(organization)}` : ''}. Email: `, address(email), `. Phone: ${phone}.`],
-    'Please contact the attorney to arrange the exchange of records through a secure channel. Do not send clinical details by email or SMS.',
+    ["Read the patient's details and the records, and upload your declaration, on your page (sign in with this email): ", link(p.caseUrl)],
+    'Do not send clinical details or documents by email or SMS.',
   ]);
 }
 
-export function introToAttorney(p: { referralId: string; doctor: PartyContact }): Message {
+export function introToAttorney(p: { referralId: string; doctor: PartyContact; pageUrl: string }): Message {
   return message(`A doctor accepted referral ${p.referralId}`, [
     `${p.doctor.name} accepted your referral ${p.referralId}.`,
     `Email: ${p.doctor.email}. Phone: ${p.doctor.phone}.`,
-    'Please share records with the doctor through a secure channel, not by plain email or SMS.',
+    ["Upload your client's medical records for the doctor on your page (sign in with this email): ", link(p.pageUrl)],
+    'Please do not send records by plain email or SMS.',
   ]);
 }
 
@@ -217,5 +223,35 @@ export function pageBudgetEmail(p: { referralId: string; budget: number }): Mess
   return message('Page budget reached: urgent cases are held', [
     `More than ${p.budget} doctor pages would have gone out within an hour, so urgent case ${p.referralId} was held instead of paged.`,
     'Until the hour has passed, further urgent waves are held too. Review held cases in the console and approve those that are real; an approved case pages at once.',
+  ]);
+}
+
+const KIND_LABEL: Record<string, string> = {
+  medical_record: 'medical record',
+  declaration: 'declaration',
+  evaluation: 'evaluation',
+  other: 'document',
+};
+
+/** The other side of a case hears that a document is ready: its kind and the case, never its file name. */
+export function documentAddedEmail(p: { referralId: string; kind: string; url: string }): Message {
+  return message(`Case ${p.referralId}: a new document`, [
+    `A new ${KIND_LABEL[p.kind] ?? 'document'} was added to case ${p.referralId}.`,
+    ['Sign in to read it: ', link(p.url)],
+    'Documents are shared only through this page, never by email.',
+  ]);
+}
+
+const REJECT_TEXT: Record<string, string> = {
+  threat: 'the malware scan found a threat in it',
+  type_mismatch: 'its contents are not the file type it was uploaded as',
+  scan_failed: 'it could not be scanned',
+};
+
+/** The uploader hears that a file was refused and deleted: the case and why, never the file's name. */
+export function documentRejectedEmail(p: { referralId: string; reason: string; url: string }): Message {
+  return message(`Case ${p.referralId}: an upload was not accepted`, [
+    `A file you uploaded to case ${p.referralId} was not accepted: ${REJECT_TEXT[p.reason] ?? 'it could not be checked'}. It was deleted and nobody can download it.`,
+    ['Please upload the document again (a PDF, JPEG, PNG or HEIC file) here: ', link(p.url)],
   ]);
 }

@@ -18,6 +18,8 @@ export interface RouteContract {
   responses: Record<number, Answer>;
   /** The route's own error answers (problem+json) by status, each with when it happens. */
   errors?: Record<number, string>;
+  /** The security schemes the route requires, when not the ones of its `auth` (a doctor's route of the external pool). */
+  security?: string[];
   /** A header the route reads. */
   headers?: Record<string, { description: string; schema: z.ZodMiniType }>;
 }

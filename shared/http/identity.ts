@@ -1,6 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { UnauthorizedError } from './errors.js';
+import type { Caller } from '../usecases/parties.js';
+import { ForbiddenError, UnauthorizedError } from './errors.js';
 
 /**
  * The verified email of the external pool's ID token the authorizer accepted (API Gateway's Cognito
@@ -20,4 +21,25 @@ export function requireSignIn(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayP
       if (!signedInEmail(event)) throw new UnauthorizedError('sign in first: a valid attorney ID token is required');
     },
   };
+}
+
+/**
+ * Who calls a `party` route (a token of either pool): a coordinator (the staff pool's `coordinators`
+ * group; the external pool has no groups), else an attorney or doctor by the verified email. 401 without
+ * either; 403 for a staff token without the group.
+ */
+export function partyCaller(event: APIGatewayProxyEvent): Caller {
+  const claims = event.requestContext?.authorizer?.claims as Record<string, unknown> | undefined;
+  const raw = claims?.['cognito:groups'] ?? '';
+  const groups = Array.isArray(raw)
+    ? raw.map(String)
+    : String(raw)
+        .replace(/[[\]]/g, '')
+        .split(/[,\s]+/)
+        .filter(Boolean);
+  if (groups.includes('coordinators')) return { kind: 'staff', by: `staff:${claims?.email || claims?.sub}` };
+  if (groups.length) throw new ForbiddenError('this needs the coordinators group');
+  const email = signedInEmail(event);
+  if (!email) throw new UnauthorizedError('sign in first: a valid ID token is required');
+  return { kind: 'external', email };
 }

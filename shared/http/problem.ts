@@ -5,6 +5,9 @@ import {
   CaseStateError,
   CaseTakenError,
   type DomainError,
+  DocumentLimitError,
+  DocumentNotAvailableError,
+  DocumentNotFoundError,
   InvalidInputError,
   LinkExpiredError,
   LinkInvalidError,
@@ -12,6 +15,7 @@ import {
   OfferClosedError,
   OfferNotFoundError,
   TryAgainError,
+  UnknownDoctorError,
 } from '../domain/errors.js';
 
 /**
@@ -21,6 +25,10 @@ import {
 export const PROBLEMS: [new (...args: never[]) => DomainError, number, string][] = [
   [CaseNotFoundError, 404, 'Not Found'],
   [OfferNotFoundError, 404, 'Not Found'],
+  [UnknownDoctorError, 404, 'Not Found'],
+  [DocumentNotFoundError, 404, 'Not Found'],
+  [DocumentLimitError, 409, 'Conflict'],
+  [DocumentNotAvailableError, 409, 'Conflict'],
   [LinkInvalidError, 403, 'Forbidden'],
   [LinkExpiredError, 410, 'Gone'],
   [LinkUsedError, 410, 'Gone'],

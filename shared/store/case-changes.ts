@@ -24,7 +24,7 @@ export interface CaseChange {
 const is = (field: keyof CaseRecord, value: string | number): Condition => ({ field, is: value });
 const absent = (field: keyof CaseRecord): Condition => ({ field, absent: true });
 const all = (...conditions: Condition[]): Condition => ({ all: conditions });
-const notClosed: Condition = { field: 'status', isNot: 'closed' };
+export const notClosed: Condition = { field: 'status', isNot: 'closed' };
 
 /** A doctor may still take the case: open for offers and nobody assigned. */
 export const openForOffers: Condition = all(absent('assignedDoctorId'), { field: 'status', in: OPEN_FOR_OFFERS });
@@ -140,7 +140,15 @@ export const caseChanges = {
 
 type NamedChanges = Omit<
   CasePort,
-  'createCase' | 'getCase' | 'casesByANumberHash' | 'listCases' | 'doctorLoad' | 'casesCreatedBetween' | 'pageCases' | 'dueCases'
+  | 'createCase'
+  | 'createCounted'
+  | 'getCase'
+  | 'casesByANumberHash'
+  | 'listCases'
+  | 'doctorLoad'
+  | 'casesCreatedBetween'
+  | 'pageCases'
+  | 'dueCases'
 >;
 
 /** The port's named changes over one store's way of applying a change (true when it happened). */

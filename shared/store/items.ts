@@ -41,6 +41,9 @@ export const NEEDS_DOCTOR: readonly Status[] = ['paging', 'escalated', 'held'];
 /** The load index's one partition: cases assigned to a doctor and still open (a sparse index). */
 export const LOAD = 'LOAD';
 export const LOAD_INDEX = 'load';
+/** The people's indexes: each case under its attorney (the submitter's email) and, once accepted, its doctor. */
+export const ATTORNEY_INDEX = 'attorney';
+export const DOCTOR_INDEX = 'doctor';
 
 /** Every attribute that is a key or an index entry (never handed to callers). */
 const KEY_ATTRIBUTES = [
@@ -56,6 +59,8 @@ const KEY_ATTRIBUTES = [
   'openPk',
   'urgentSk',
   'loadPk',
+  'attorneyPk',
+  'doctorPk',
   'ttl',
 ];
 
@@ -68,6 +73,8 @@ const KEY_ATTRIBUTES = [
  * - due: cases the sweeper should look at, by `sweepAt` (sparse: only cases that have one)
  * - urgent_open: its partition key while the status is one of NEEDS_DOCTOR (sparse; with `urgentSk`
  *   below, only urgent cases that still need a doctor are in it; all three statuses mean unassigned)
+ * - doctor: the cases a doctor accepted, whatever became of them since (sparse: only assigned ones; sorted
+ *   by `casesSk`, newest first; the doctor's page)
  */
 const FOLLOWING: Partial<Record<keyof CaseRecord, (r: Partial<CaseRecord>) => Record<string, string | undefined>>> = {
   status: (r) => ({
@@ -76,7 +83,11 @@ const FOLLOWING: Partial<Record<keyof CaseRecord, (r: Partial<CaseRecord>) => Re
     loadPk: r.status === 'assigned' ? LOAD : undefined,
   }),
   sweepAt: () => ({ duePk: DUE }),
+  assignedDoctorId: (r) => ({ doctorPk: r.assignedDoctorId ? doctorKey(r.assignedDoctorId) : undefined }),
 };
+
+const attorneyKey = (email: string) => `ATT#${email.toLowerCase()}`;
+const doctorKey = (doctorId: string) => `DOC#${doctorId}`;
 
 /**
  * Every index entry of a case item: the following ones above, and the ones fixed at creation:
@@ -85,6 +96,7 @@ const FOLLOWING: Partial<Record<keyof CaseRecord, (r: Partial<CaseRecord>) => Re
  *   the list and report fields only)
  * - gsi2: by the keyed hash of the A-number (duplicates, the staff list's `aNumber` filter)
  * - urgent_open's sort key, the creation time, on urgent cases only (read oldest first)
+ * - attorney: every case under its submitter's email, by `casesSk` (the attorney's page)
  */
 function caseIndexes(r: CaseRecord): Record<string, string> {
   const newest = `${r.createdAt}#${r.referralId}`;
@@ -95,6 +107,7 @@ function caseIndexes(r: CaseRecord): Record<string, string> {
     gsi1sk: newest,
     casesPk: CASES,
     casesSk: newest,
+    attorneyPk: attorneyKey(r.referral.attorney.email),
     ...(r.aNumberHash ? { gsi2pk: `ANUM#${r.aNumberHash}`, gsi2sk: newest } : {}),
     ...(r.urgency === 'urgent' ? { urgentSk: newest } : {}),
     ...Object.fromEntries(following),
@@ -156,6 +169,8 @@ export interface ListIndex {
 
 /** Which index serves a filter: one line per filter (a person's few cases are then filtered by status). */
 export function listIndex(filter: CaseFilter): ListIndex {
+  if (filter.submitter) return { name: ATTORNEY_INDEX, pk: 'attorneyPk', sk: 'casesSk', value: attorneyKey(filter.submitter) };
+  if (filter.doctorId) return { name: DOCTOR_INDEX, pk: 'doctorPk', sk: 'casesSk', value: doctorKey(filter.doctorId) };
   if (filter.needsDoctor) return { name: 'urgent_open', pk: 'openPk', sk: 'urgentSk', value: OPEN, oldestFirst: true };
   if (filter.aNumberHash) return { name: 'gsi2', pk: 'gsi2pk', sk: 'gsi2sk', value: `ANUM#${filter.aNumberHash}` };
   if (filter.status) return { name: 'gsi1', pk: 'gsi1pk', sk: 'gsi1sk', value: `STATUS#${filter.status}` };
@@ -184,7 +199,7 @@ export function decodeCursor(cursor: string, index: ListIndex): Record<string, s
   return { pk, sk, [index.pk]: index.value, [index.sk]: indexSk };
 }
 
-/** The fields a list index hands back: gsi1 whole cases, `cases` and `urgent_open` the list fields, gsi2 the summary. */
+/** The fields a list index hands back: gsi1 whole cases, gsi2 the summary, the others the list fields. */
 export function projected(index: ListIndex): readonly string[] | undefined {
   return index.name === 'gsi2' ? SUMMARY_FIELDS : index.name === 'gsi1' ? undefined : CASE_LIST_FIELDS;
 }

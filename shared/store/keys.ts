@@ -8,6 +8,10 @@ export const keys = {
   offerPointer: (offerId: string) => ({ pk: `OFFER#${offerId}`, sk: 'OFFER' }),
   code: (doctorId: string, code: string) => ({ pk: `DOC#${doctorId}`, sk: `CODE#${code}` }),
   reminder: (referralId: string, step: string) => ({ pk: `REF#${referralId}`, sk: `REM#${step}` }),
+  /** A case document (its file name is data in the item, never a key). */
+  document: (referralId: string, documentId: string) => ({ pk: `REF#${referralId}`, sk: `DOC#${documentId}` }),
+  /** How many documents a case was given: the per-case limit holds under concurrent uploads. */
+  documentCount: (referralId: string) => ({ pk: `REF#${referralId}`, sk: 'DOCS' }),
   doctor: (id: string) => ({ pk: 'ROSTER', sk: `DOC#${id}` }),
   coordinator: (id: string) => ({ pk: 'ROSTER', sk: `COORD#${id}` }),
   shift: (startIso: string, doctorId: string) => ({ pk: 'ROSTER', sk: `SHIFT#${startIso}#${doctorId}` }),

@@ -2,11 +2,12 @@ import type { ReportCase } from '../domain/metrics.js';
 import type { Clinic } from '../domain/clinics.js';
 import type { Roster } from '../domain/roster.js';
 import type { CaseRecord, Offer, Reminder, TimelineEvent } from '../domain/types.js';
-import { caseChanges, namedCaseChanges, newCase, openForOffers, type CaseChange, type Condition } from './case-changes.js';
+import type { CaseDocument } from '../domain/documents.js';
+import { caseChanges, namedCaseChanges, newCase, notClosed, openForOffers, type CaseChange, type Condition } from './case-changes.js';
 import { CASES_INDEX, caseItem, countByDoctor, decodeCursor, encodeCursor, listIndex, LOAD, projected, type ListIndex } from './items.js';
 import { keys } from './keys.js';
-import type { CaseSummary, ReplyCode, StorePort, TrustedEntry } from './port.js';
-import { countInWindow, DAY_WINDOW_MS, PAGE_BUDGET_WINDOW_MS, type WindowEntry } from './window.js';
+import type { CaseSummary, DailySlot, ReplyCode, StorePort, TrustedEntry } from './port.js';
+import { countInWindow, DAY_WINDOW_MS, PAGE_BUDGET_WINDOW_MS, roomForOne, type WindowEntry } from './window.js';
 
 type Key = { pk: string; sk: string };
 
@@ -80,11 +81,14 @@ export function memoryStore(): StorePort {
     put(key, { claimedAt: now.toISOString() });
     return true;
   };
+  const entries = (key: Key) => item<{ entries: WindowEntry[] }>(key)?.entries ?? [];
   const take = (key: Key, counting: Parameters<typeof countInWindow>[1]) => {
-    const counted = countInWindow(item<{ entries: WindowEntry[] }>(key)?.entries ?? [], counting);
+    const counted = countInWindow(entries(key), counting);
     if (counted.entries) put(key, { entries: counted.entries });
     return counted.fits;
   };
+  /** The counter behind each daily slot this store handed out. */
+  const slotKeys = new WeakMap<DailySlot, Key>();
 
   const sorted = <T>(list: T[], sortKey: (x: T) => string) => [...list].sort((a, b) => compare(sortKey(a), sortKey(b)));
 
@@ -94,6 +98,19 @@ export function memoryStore(): StorePort {
       if (cases.has(record.referralId)) return false;
       cases.set(record.referralId, copy(newCase(record)));
       return true;
+    },
+    async createCounted(record, counts, now) {
+      if (cases.has(record.referralId)) return 'taken';
+      const counting = { id: record.referralId, n: 1, windowMs: DAY_WINDOW_MS, now };
+      const counters = counts.map(({ slot, limit }) => {
+        const key = slotKeys.get(slot);
+        if (!key) throw new TypeError('a slot of another store');
+        return { key, counted: countInWindow(entries(key), { ...counting, limit }) };
+      });
+      if (!counters.every((c) => c.counted.fits)) return 'over';
+      for (const { key, counted } of counters) if (counted.entries) put(key, { entries: counted.entries });
+      cases.set(record.referralId, copy(newCase(record)));
+      return 'created';
     },
     getCase: async (referralId) => copy(cases.get(referralId)),
     casesByANumberHash: async (hash) => listed(listIndex({ aNumberHash: hash })) as CaseSummary[],
@@ -221,9 +238,12 @@ export function memoryStore(): StorePort {
     },
 
     // ---- budgets and alerts ---------------------------------------------------------------------
-    dailySlot: (counter, owner) => ({
-      take: async (id, limit, now) => take(keys.dailyWindow(counter, owner), { id, n: 1, limit, windowMs: DAY_WINDOW_MS, now }),
-    }),
+    dailySlot(counter, owner) {
+      const key = keys.dailyWindow(counter, owner);
+      const slot: DailySlot = { fits: async (limit, now) => roomForOne(entries(key), limit, DAY_WINDOW_MS, now) };
+      slotKeys.set(slot, key);
+      return slot;
+    },
     takePageBudget: async (id, pages, limit, now) => take(keys.pageBudget(), { id, n: pages, limit, windowMs: PAGE_BUDGET_WINDOW_MS, now }),
     claimAlert: async (name, now, periodMs) => claimOnce(keys.alert(name), now, periodMs),
     async releaseAlert(name, claimedAt) {
@@ -256,6 +276,34 @@ export function memoryStore(): StorePort {
     },
     setHandoffPhone: async (phone, referralId) => put(keys.handoffPhone(phone), { referralId }),
     handoffByPhone: async (phone) => item<{ referralId: string }>(keys.handoffPhone(phone))?.referralId,
+
+    // ---- documents ------------------------------------------------------------------------------
+    async addDocument(document, max) {
+      const record = cases.get(document.referralId);
+      if (!record || !holds(notClosed, record)) return 'closed';
+      const counted = item<{ count: number }>(keys.documentCount(document.referralId))?.count ?? 0;
+      if (counted >= max) return 'full';
+      if (!putNew(keys.document(document.referralId, document.documentId), document)) throw new Error('a new document id was taken');
+      put(keys.documentCount(document.referralId), { count: counted + 1 });
+      return 'created';
+    },
+    getDocument: async (referralId, documentId) => get<CaseDocument>(keys.document(referralId, documentId)),
+    async listDocuments(referralId) {
+      return values<CaseDocument>(`REF#${referralId}`, 'DOC#').sort(
+        (a, b) => compare(a.uploadedAt, b.uploadedAt) || compare(a.documentId, b.documentId),
+      );
+    },
+    async settleDocument(referralId, documentId, from, to, at, reason) {
+      const document = item<CaseDocument>(keys.document(referralId, documentId));
+      if (document?.status !== from) return false;
+      Object.assign(document, { status: to, scannedAt: at }, reason ? { rejectedBecause: reason } : {});
+      return true;
+    },
+    async expireDocuments(referralId, expiresAt) {
+      for (const [, document] of prefixed<CaseDocument>(`REF#${referralId}`, 'DOC#')) {
+        item<CaseDocument>(keys.document(referralId, document.documentId))!.expiresAt ??= expiresAt;
+      }
+    },
   };
 }
 

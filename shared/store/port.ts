@@ -14,6 +14,7 @@ import type {
   Status,
   TimelineEvent,
 } from '../domain/types.js';
+import type { CaseDocument, DocumentStatus, RejectReason } from '../domain/documents.js';
 import type { SUMMARY_FIELDS } from './items.js';
 
 /**
@@ -31,7 +32,8 @@ export interface StorePort
     TrustPort,
     LimitPort,
     ReminderPort,
-    ClinicPort {}
+    ClinicPort,
+    DocumentPort {}
 
 /** The fields the A-number index projects: the staff list's (no referral content). */
 export type CaseSummary = Pick<CaseRecord, (typeof SUMMARY_FIELDS)[number]>;
@@ -43,6 +45,10 @@ export interface CaseFilter {
   aNumberHash?: string;
   /** Urgent cases that still need a doctor (paging, escalated, held), oldest first; takes no other filter. */
   needsDoctor?: boolean;
+  /** The cases an attorney submitted (their email, any case); takes no other filter. */
+  submitter?: string;
+  /** The cases a doctor accepted (their roster id), whatever their status now; takes no other filter. */
+  doctorId?: string;
 }
 
 /** A cursor that does not belong to the list it was sent with. */
@@ -78,6 +84,12 @@ export type OnceMark = 'coordinatorNotice' | 'holdNotice' | 'escalation' | 'budg
 export interface CasePort {
   /** Stores a new case; false when the id is taken. It is due for the sweeper from the start. */
   createCase(record: CaseRecord): Promise<boolean>;
+  /**
+   * Stores a new case and counts it (its id) against each daily allowance, all in one write or none:
+   * `taken` when the id is taken, `over` when an allowance has no room left in the rolling day ending
+   * `now` (the slot's read is made again whenever the counter changed since).
+   */
+  createCounted(record: CaseRecord, counts: { slot: DailySlot; limit: number }[], now: Date): Promise<'created' | 'taken' | 'over'>;
   getCase(referralId: string): Promise<CaseRecord | undefined>;
   /** Cases whose A-number has this keyed hash, newest first, as summaries. */
   casesByANumberHash(hash: string): Promise<CaseSummary[]>;
@@ -219,21 +231,20 @@ export interface TrustPort {
 /** The rolling-day allowances: `owner` is an address, or a domain for `urgent_domain`. */
 export type DailyCounter = 'urgent' | 'urgent_domain' | 'routine';
 
-/** One of an attorney's daily allowances, read when it was asked for (`LimitPort.dailySlot`). */
+/**
+ * One of an attorney's daily allowances, read when it was asked for (`LimitPort.dailySlot`); a case is
+ * counted against it as it is stored (`CasePort.createCounted`).
+ */
 export interface DailySlot {
-  /**
-   * Counts `id` (once: a repeat is already counted) against the allowance in a rolling day: false when
-   * `limit` is reached. Starts from the read made when the slot was asked for, and reads again only when
-   * the counter changed since.
-   */
-  take(id: string, limit: number, now: Date): Promise<boolean>;
+  /** Whether one more fits under `limit` in the rolling day ending `now`, by the slot's latest read. */
+  fits(limit: number, now: Date): Promise<boolean>;
 }
 
 export interface LimitPort {
   /**
    * One of an attorney's daily allowances in a rolling day (urgent referrals per address or per email
    * domain, routine referrals per address), its read already started: asked for early, it costs intake
-   * no round trip of its own before the count.
+   * no round trip of its own, and the count is written with the case.
    */
   dailySlot(counter: DailyCounter, owner: string): DailySlot;
   /** Reserves `pages` doctor SMS pages for `id` (a case's wave; once) within the rolling hour's page budget. */
@@ -270,6 +281,35 @@ export interface ClinicPort {
   setHandoffPhone(phone: string, referralId: string): Promise<void>;
   /** The case of the latest handoff to this number, if any. */
   handoffByPhone(phone: string): Promise<string | undefined>;
+}
+
+/** A case's documents: one item each under the case, and a count that holds the per-case limit. */
+export interface DocumentPort {
+  /**
+   * Stores a new `scanning` document while the case is open and has fewer than `max`, all or nothing:
+   * 'full' at the limit (however many upload at once), 'closed' when the case is closed or gone.
+   */
+  addDocument(document: CaseDocument, max: number): Promise<'created' | 'full' | 'closed'>;
+  getDocument(referralId: string, documentId: string): Promise<CaseDocument | undefined>;
+  /** A case's documents, oldest first. */
+  listDocuments(referralId: string): Promise<CaseDocument[]>;
+  /**
+   * A document still in `from` becomes `available` or `rejected` (with why), once: false when it is no
+   * longer in `from` (a repeated scan event decided first) or there is no such document.
+   */
+  settleDocument(
+    referralId: string,
+    documentId: string,
+    from: DocumentStatus,
+    to: Exclude<DocumentStatus, 'scanning'>,
+    at: string,
+    reason?: RejectReason,
+  ): Promise<boolean>;
+  /**
+   * Marks every document of a case (and its count) to expire at `expiresAt`, unless marked before (so a
+   * repeated close keeps the first date); the table's TTL removes them after it.
+   */
+  expireDocuments(referralId: string, expiresAt: string): Promise<void>;
 }
 
 /** The attorney email a case came from, as the store keys its submitter. */

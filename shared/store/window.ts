@@ -19,9 +19,18 @@ export function countInWindow(
   entries: WindowEntry[],
   take: { id: string; n: number; limit: number; windowMs: number; now: Date },
 ): { fits: boolean; entries?: WindowEntry[] } {
-  const since = new Date(take.now.getTime() - take.windowMs).toISOString();
-  const live = entries.filter((e) => e.at > since);
+  const live = liveEntries(entries, take.windowMs, take.now);
   if (live.some((e) => e.id === take.id)) return { fits: true };
-  if (live.reduce((sum, e) => sum + e.n, 0) + take.n > take.limit) return { fits: false };
+  if (counted(live) + take.n > take.limit) return { fits: false };
   return { fits: true, entries: [...live, { id: take.id, at: take.now.toISOString(), n: take.n }] };
 }
+
+/** Whether one more fits under `limit` in the rolling window ending `now`. */
+export const roomForOne = (entries: WindowEntry[], limit: number, windowMs: number, now: Date) =>
+  counted(liveEntries(entries, windowMs, now)) + 1 <= limit;
+
+const liveEntries = (entries: WindowEntry[], windowMs: number, now: Date) => {
+  const since = new Date(now.getTime() - windowMs).toISOString();
+  return entries.filter((e) => e.at > since);
+};
+const counted = (entries: WindowEntry[]) => entries.reduce((sum, e) => sum + e.n, 0);

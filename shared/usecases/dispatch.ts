@@ -96,8 +96,9 @@ export async function onCaseAssigned(referralId: string, p: Ports): Promise<void
   if (!doctor || record.introSentAt) return;
   // sent before being marked: a retry after a partial failure may repeat one, but never loses one
   const { attorney } = record.referral;
-  await p.email.send({ to: [doctor.email], ...introToDoctor({ referralId, attorney }) });
-  await p.email.send({ to: [attorney.email], ...introToAttorney({ referralId, doctor }) });
+  const base = p.config.BASE_URL;
+  await p.email.send({ to: [doctor.email], ...introToDoctor({ referralId, attorney, caseUrl: `${base}/cases/#${referralId}` }) });
+  await p.email.send({ to: [attorney.email], ...introToAttorney({ referralId, doctor, pageUrl: `${base}/referrals/#${referralId}` }) });
   if (await p.store.markOnce(referralId, 'intro', now)) {
     await p.store.addEvent(referralId, { at: now, event: 'introduced', details: { doctorId } });
   }

@@ -49,6 +49,7 @@ export async function sendReceipt(
         referralId,
         paging: pagingNow(record),
         outcomeUrl: `${baseUrl}/outcome/${referralId}#token=${token}`,
+        pageUrl: `${baseUrl}/referrals/#${referralId}`,
       }),
     });
   } catch (error) {

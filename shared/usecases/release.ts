@@ -1,10 +1,11 @@
-import type { Ports } from '../deps.js';
+import type { Deps, Ports } from '../deps.js';
 import { dateIn } from '../domain/dates.js';
 import { message, staffingEmail } from '../domain/messages.js';
 import { coordinatorReminderText, patientReminderText, REMINDER_PLAN, reminderPlan, reminderScheduleName } from '../domain/reminders.js';
 import type { CloseOutcome, Release, Status } from '../domain/types.js';
 import { CaseClosedError, CaseNotFoundError } from '../domain/errors.js';
 import { emailCoordinators, sendSafely, textPatient } from '../messaging.js';
+import { retainDocuments } from './documents.js';
 import { deleteWaveSchedules } from './paging.js';
 
 export interface ReleaseResult {
@@ -126,13 +127,14 @@ export async function sendReminder(referralId: string, step: string, p: Ports): 
 
 /**
  * Closes a case with its outcome: every remaining schedule (waves and reminders) is deleted, pending
- * reminders cancelled, open offers withdrawn. Closing a closed case again answers the same.
+ * reminders cancelled, open offers withdrawn, its documents kept only DOCUMENT_RETENTION_DAYS from now.
+ * Closing a closed case again answers the same.
  */
 export async function closeCase(
   referralId: string,
   outcome: CloseOutcome,
   actor: string,
-  p: Pick<Ports, 'store' | 'clock' | 'scheduler'>,
+  p: Pick<Ports, 'store' | 'clock' | 'scheduler' | 'config'> & Pick<Deps, 'documents'>,
 ): Promise<{ status: Status }> {
   const record = await p.store.getCase(referralId);
   if (!record) throw new CaseNotFoundError();
@@ -141,6 +143,8 @@ export async function closeCase(
     await p.store.closeCase(referralId, outcome, now);
     await p.store.addEvent(referralId, { at: now, event: 'closed', actor, details: { outcome } });
   }
+  // again on a repeated close: a close whose tagging failed half way is finished by the retry
+  await retainDocuments(referralId, record.closedAt ?? now, p);
   await stopPaging(referralId, now, p);
   for (const r of await p.store.reminders(referralId)) {
     await p.scheduler.delete(reminderScheduleName(r.step, referralId));

@@ -4,9 +4,10 @@ import { holdNoticeEmail, newSubmitterDigest } from '../domain/messages.js';
 import type { Urgency } from '../domain/triage.js';
 import type { CaseRecord, Status } from '../domain/types.js';
 import { CaseNotFoundError, CaseStateError } from '../domain/errors.js';
+import { SET_ASIDE } from '../domain/lanes.js';
 import { emailCoordinators } from '../messaging.js';
 import type { Clock } from '../ports.js';
-import { submitterOf, type Admission, type StorePort, type TrustedEntry } from '../store/port.js';
+import { submitterOf, type Admission, type DailySlot, type StorePort, type TrustedEntry } from '../store/port.js';
 
 const DIGEST_PERIOD_MS = 15 * 60_000;
 
@@ -16,10 +17,13 @@ type AdmitPorts = {
   config: Pick<Config, 'URGENT_PER_SUBMITTER_PER_DAY' | 'URGENT_PER_DOMAIN_PER_DAY' | 'ROUTINE_PER_SUBMITTER_PER_DAY'>;
 };
 
+/** An admission that stands only if the case is counted against `counts` as it is stored (`createCounted`); `over` when they have no room. */
+export type CountedAdmission = Admission & { counts?: { slot: DailySlot; limit: number }[]; over?: Admission };
+
 /**
  * What a signed-in attorney's referral becomes. The reads that do not depend on each other (the approved
  * list; the keyed hash, then the duplicate index; the allowances it may count against) run at once; the
- * allowances are taken only when they count.
+ * allowances are counted as the case is stored (one write), and only when they count.
  * 1. an attorney not approved (neither the address nor its exact domain on the list): urgent →
  *    `held`/new_submitter, routine → `awaiting_review` set aside (new_submitter): no doctor is paged or
  *    mailed until a coordinator approves it
@@ -33,7 +37,7 @@ type AdmitPorts = {
 export async function admit(
   c: { referralId: string; email: string; urgency: Urgency; aNumberHash: Promise<string> },
   p: AdmitPorts,
-): Promise<Admission & { aNumberHash: string }> {
+): Promise<CountedAdmission & { aNumberHash: string }> {
   const email = c.email.toLowerCase();
   const urgent = c.urgency === 'urgent';
   const domain = email.slice(email.lastIndexOf('@') + 1);
@@ -47,7 +51,7 @@ export async function admit(
     c.aNumberHash.then((hash) => p.store.casesByANumberHash(hash)),
   ]);
   const duplicateOf = others.find((o) => o.referralId !== c.referralId && o.status !== 'closed' && vetted(o))?.referralId;
-  const admitted = (a: Admission) => ({ ...a, aNumberHash });
+  const admitted = (a: CountedAdmission) => ({ ...a, aNumberHash });
   if (!approved) {
     const also = duplicateOf ? { duplicateOf } : {};
     return admitted({ status: urgent ? 'held' : 'awaiting_review', holdReason: 'new_submitter', ...also });
@@ -56,15 +60,15 @@ export async function admit(
     return admitted(urgent ? { status: 'held', holdReason: 'duplicate', duplicateOf } : { status: 'awaiting_review', duplicateOf });
   }
   const now = p.clock.now();
-  if (urgent) {
-    const taken = await Promise.all([
-      slots[0].take(c.referralId, p.config.URGENT_PER_SUBMITTER_PER_DAY, now),
-      slots[1].take(c.referralId, p.config.URGENT_PER_DOMAIN_PER_DAY, now),
-    ]);
-    return admitted(taken.every(Boolean) ? { status: 'paging' } : { status: 'held', holdReason: 'submitter_limit' });
-  }
-  const offered = await slots[0].take(c.referralId, p.config.ROUTINE_PER_SUBMITTER_PER_DAY, now);
-  return admitted(offered ? { status: 'awaiting_review' } : { status: 'awaiting_review', holdReason: 'routine_limit' });
+  const limits = urgent
+    ? [p.config.URGENT_PER_SUBMITTER_PER_DAY, p.config.URGENT_PER_DOMAIN_PER_DAY]
+    : [p.config.ROUTINE_PER_SUBMITTER_PER_DAY];
+  const over: Admission = urgent
+    ? { status: 'held', holdReason: 'submitter_limit' }
+    : { status: 'awaiting_review', holdReason: 'routine_limit' };
+  const room = await Promise.all(slots.map((slot, i) => slot.fits(limits[i], now)));
+  if (!room.every(Boolean)) return admitted(over);
+  return admitted({ status: urgent ? 'paging' : 'awaiting_review', counts: slots.map((slot, i) => ({ slot, limit: limits[i] })), over });
 }
 
 /** A case someone trusted stands behind: not a new attorney's that no coordinator approved yet. */
@@ -126,16 +130,16 @@ export async function approveCase(
 ): Promise<{ status: Status }> {
   const record = await p.store.getCase(referralId);
   if (!record) throw new CaseNotFoundError();
-  const setAside = record.status === 'awaiting_review' && record.holdReason === 'new_submitter';
+  const setAside = record.status === 'awaiting_review' ? SET_ASIDE.find((h) => h === record.holdReason) : undefined;
   if (record.status !== 'awaiting_verification' && record.status !== 'held' && !setAside) {
-    throw new CaseStateError(`only a held case (or a new attorney's case in review) can be approved; this one is ${record.status}`);
+    throw new CaseStateError(`only a held case (or a routine case set aside in review) can be approved; this one is ${record.status}`);
   }
   const now = p.clock.now();
   const status = record.urgency === 'urgent' ? 'paging' : 'awaiting_review';
   const resumeWave = status === 'paging' && record.wave > 0;
   const moved = await p.store.approveCase(referralId, {
     from: record.status,
-    ...(setAside ? { fromHold: 'new_submitter' as const } : {}),
+    ...(setAside ? { fromHold: setAside } : {}),
     to: status,
     by: actor,
     at: now.toISOString(),

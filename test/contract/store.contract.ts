@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { CaseDocument } from '../../shared/domain/documents.js';
 import type { CaseRecord } from '../../shared/domain/types.js';
-import { BadCursorError, type StorePort } from '../../shared/store/port.js';
+import { BadCursorError, type DailyCounter, type StorePort } from '../../shared/store/port.js';
 import { caseRecord, offerRecord } from '../fixtures/case.js';
 import { clinicEntry } from '../fixtures/clinic.js';
 import { coordinatorEntry, doctorEntry, parsedRoster, shiftEntry } from '../fixtures/roster.js';
@@ -156,6 +157,40 @@ export function storeContract(name: string, makeStore: () => Promise<StorePort>)
           await store.releaseCase('MR-CASE0003', { releasedOn: '2026-05-16', state: 'TX', patientLanguage: 'es', smsConsent: false }),
         ).toBe(true);
         expect(await ids()).toEqual(['MR-CASE0001', 'MR-CASE0004']);
+      });
+
+      it("pages an attorney's cases (any status, whatever the address's case) and a doctor's accepted cases, newest first", async () => {
+        const by = (email: string) => ({ referral: { ...nth(1).referral, attorney: { ...nth(1).referral.attorney, email } } });
+        await store.createCase(nth(1, by('ada@law.example')));
+        await store.createCase(nth(2, { ...by('Ada@Law.example'), status: 'held', holdReason: 'new_submitter' }));
+        await store.createCase(nth(3, by('bo@law.example')));
+        await store.createCase(nth(4, by('ada@law.example')));
+        const first = await store.pageCases({ submitter: 'ada@law.example' }, 2);
+        expect(first.items.map((c) => c.referralId)).toEqual(['MR-CASE0004', 'MR-CASE0002']);
+        expect(first.items[1]).toMatchObject({ status: 'held', urgency: 'urgent', createdAt: nth(2).createdAt });
+        expect(first.items[0]).not.toHaveProperty('referral');
+        const second = await store.pageCases({ submitter: 'ADA@law.example' }, 2, first.nextCursor);
+        expect(second.items.map((c) => c.referralId)).toEqual(['MR-CASE0001']);
+        expect(second.nextCursor).toBeUndefined();
+        await expect(store.pageCases({ submitter: 'bo@law.example' }, 2, first.nextCursor)).rejects.toBeInstanceOf(BadCursorError);
+
+        expect((await store.pageCases({ doctorId: 'd-ana' }, 10)).items).toEqual([]);
+        for (const n of [1, 3, 4])
+          await store.createOffer(offerRecord({ referralId: `MR-CASE000${n}`, offerId: `o-${n}`, code: `482${n}` }), 0);
+        await store.createOffer(offerRecord({ referralId: 'MR-CASE0003', offerId: 'o-3b', doctorId: 'd-ben', code: '1111' }), 0);
+        expect(await store.acceptOffer(offerRecord({ referralId: 'MR-CASE0001', offerId: 'o-1', code: '4821' }), AT)).toBe(true);
+        expect(await store.acceptOffer(offerRecord({ referralId: 'MR-CASE0004', offerId: 'o-4', code: '4824' }), AT)).toBe(true);
+        expect(
+          await store.acceptOffer(offerRecord({ referralId: 'MR-CASE0003', offerId: 'o-3b', doctorId: 'd-ben', code: '1111' }), AT),
+        ).toBe(true);
+        // a released or closed case stays on the doctor's list
+        expect(await store.closeCase('MR-CASE0001', 'parole_granted', AT)).toBe(true);
+        const ana = await store.pageCases({ doctorId: 'd-ana' }, 10);
+        expect(ana.items.map((c) => [c.referralId, c.status])).toEqual([
+          ['MR-CASE0004', 'assigned'],
+          ['MR-CASE0001', 'closed'],
+        ]);
+        expect((await store.pageCases({ doctorId: 'd-ben' }, 10)).items.map((c) => c.referralId)).toEqual(['MR-CASE0003']);
       });
 
       it('refuses a cursor that is not one, or belongs to another list', async () => {
@@ -566,30 +601,45 @@ export function storeContract(name: string, makeStore: () => Promise<StorePort>)
     });
 
     describe('budgets and alerts', () => {
-      it('counts each daily allowance per owner in a rolling day; a repeat is counted once', async () => {
-        expect(await store.dailySlot('urgent', 'ana@firm.org').take('MR-1', 2, NOW)).toBe(true);
-        expect(await store.dailySlot('urgent', 'ana@firm.org').take('MR-2', 2, later(1000))).toBe(true);
-        expect(await store.dailySlot('urgent', 'ana@firm.org').take('MR-2', 2, later(2000))).toBe(true);
-        expect(await store.dailySlot('urgent', 'ana@firm.org').take('MR-3', 2, later(3000))).toBe(false);
-        expect(await store.dailySlot('urgent', 'ben@firm.org').take('MR-3', 2, later(3000))).toBe(true);
-        expect(await store.dailySlot('urgent', 'ana@firm.org').take('MR-3', 2, later(24 * HOUR + 1))).toBe(true);
+      /** Stores case `id` counted against `owner`'s `counter` allowance of `limit` at `at`. */
+      const counted = (id: string, counter: DailyCounter, owner: string, limit: number, at: Date) =>
+        store.createCounted(caseRecord({ referralId: id }), [{ slot: store.dailySlot(counter, owner), limit }], at);
+
+      it('counts each daily allowance per owner in a rolling day as the case is stored; a taken id counts nothing', async () => {
+        expect(await counted('MR-1', 'urgent', 'ana@firm.org', 2, NOW)).toBe('created');
+        expect(await counted('MR-2', 'urgent', 'ana@firm.org', 2, later(1000))).toBe('created');
+        expect(await counted('MR-2', 'urgent', 'ana@firm.org', 3, later(2000))).toBe('taken');
+        expect(await counted('MR-3', 'urgent', 'ana@firm.org', 2, later(3000))).toBe('over');
+        expect(await store.getCase('MR-3')).toBeUndefined();
+        expect(await counted('MR-3', 'urgent', 'ben@firm.org', 2, later(3000))).toBe('created');
+        expect(await counted('MR-4', 'urgent', 'ana@firm.org', 2, later(24 * HOUR + 1))).toBe('created');
         // the domain's and the routine allowances are counters of their own
-        expect(await store.dailySlot('routine', 'ana@firm.org').take('MR-9', 1, later(3000))).toBe(true);
-        expect(await store.dailySlot('routine', 'ana@firm.org').take('MR-10', 1, later(3000))).toBe(false);
-        expect(await store.dailySlot('urgent_domain', 'firm.org').take('MR-3', 1, later(3000))).toBe(true);
-        expect(await store.dailySlot('urgent_domain', 'firm.org').take('MR-4', 1, later(3000))).toBe(false);
-        expect(await store.dailySlot('urgent_domain', 'partner.org').take('MR-4', 1, later(3000))).toBe(true);
+        expect(await counted('MR-9', 'routine', 'ana@firm.org', 1, later(3000))).toBe('created');
+        expect(await counted('MR-10', 'routine', 'ana@firm.org', 1, later(3000))).toBe('over');
+        expect(await counted('MR-11', 'urgent_domain', 'firm.org', 1, later(3000))).toBe('created');
+        expect(await counted('MR-12', 'urgent_domain', 'firm.org', 1, later(3000))).toBe('over');
+        expect(await counted('MR-12', 'urgent_domain', 'partner.org', 1, later(3000))).toBe('created');
+        // two allowances at once: counted in both or in neither
+        const both = () => [
+          { slot: store.dailySlot('urgent', 'cy@firm.org'), limit: 1 },
+          { slot: store.dailySlot('urgent_domain', 'other.org'), limit: 2 },
+        ];
+        expect(await store.createCounted(caseRecord({ referralId: 'MR-20' }), both(), NOW)).toBe('created');
+        expect(await store.createCounted(caseRecord({ referralId: 'MR-21' }), both(), NOW)).toBe('over');
+        expect(await counted('MR-22', 'urgent_domain', 'other.org', 2, NOW)).toBe('created');
       });
 
-      it('counts right from a slot read before the counter changed', async () => {
+      it('counts right from a slot read before the counter changed, and never beyond the limit under concurrency', async () => {
         const early = store.dailySlot('urgent', 'ana@firm.org');
-        const other = store.dailySlot('urgent', 'ana@firm.org');
-        expect(await other.take('MR-1', 1, NOW)).toBe(true);
-        expect(await early.take('MR-2', 1, later(1000))).toBe(false);
-        expect(await store.dailySlot('urgent', 'ana@firm.org').take('MR-1', 1, later(2000))).toBe(true);
-        // asked for and never taken: nothing counted
+        expect(await early.fits(1, NOW)).toBe(true);
+        expect(await counted('MR-1', 'urgent', 'ana@firm.org', 1, NOW)).toBe('created');
+        expect(await store.createCounted(caseRecord({ referralId: 'MR-2' }), [{ slot: early, limit: 1 }], later(1000))).toBe('over');
+        // asked for and never counted: nothing counted
         store.dailySlot('routine', 'ben@firm.org');
-        expect(await store.dailySlot('routine', 'ben@firm.org').take('MR-3', 1, later(3000))).toBe(true);
+        expect(await store.dailySlot('routine', 'ben@firm.org').fits(1, later(3000))).toBe(true);
+        const racing = await Promise.all(Array.from({ length: 8 }, (_, i) => counted(`MR-R${i}`, 'routine', 'cy@firm.org', 3, NOW)));
+        expect(racing.filter((r) => r === 'created')).toHaveLength(3);
+        expect(racing.filter((r) => r === 'over')).toHaveLength(5);
       });
 
       it('reserves pages within the rolling hour, once per wave, and never beyond the budget under concurrency', async () => {
@@ -652,6 +702,65 @@ export function storeContract(name: string, makeStore: () => Promise<StorePort>)
         expect(await store.markReminder(id, 'day-1', 'sending', 'sent')).toBe(true);
         expect(await store.markReminder(id, 'day-9', 'scheduled', 'cancelled')).toBe(false);
         expect((await store.reminders(id))[0].state).toBe('sent');
+      });
+    });
+
+    describe('documents', () => {
+      const id = caseRecord().referralId;
+      const document = (n: number, overrides: Partial<CaseDocument> = {}): CaseDocument => ({
+        referralId: id,
+        documentId: `D-000000000000000${n}`,
+        kind: 'medical_record',
+        fileName: `records ${n}.pdf`,
+        contentType: 'application/pdf',
+        size: 1000 + n,
+        status: 'scanning',
+        uploadedBy: 'attorney',
+        uploaderEmail: 'ana.perez@example.org',
+        uploadedAt: later(n * 1000).toISOString(),
+        ...overrides,
+      });
+
+      it('stores documents under an open case, oldest first, and none past the limit, however many add at once', async () => {
+        await store.createCase(caseRecord());
+        const added = await Promise.all([1, 2, 3, 4, 5].map((n) => store.addDocument(document(n), 3)));
+        expect(added.filter((a) => a === 'created')).toHaveLength(3);
+        expect(added.filter((a) => a === 'full')).toHaveLength(2);
+        const listed = await store.listDocuments(id);
+        expect(listed).toHaveLength(3);
+        expect(listed.map((d) => d.uploadedAt)).toEqual([...listed.map((d) => d.uploadedAt)].sort());
+        expect(await store.getDocument(id, listed[0].documentId)).toEqual(listed[0]);
+        expect(await store.getDocument(id, 'D-9999999999999999')).toBeUndefined();
+        expect(await store.listDocuments('MR-NOPE0000')).toEqual([]);
+      });
+
+      it('refuses a document for a closed or missing case', async () => {
+        expect(await store.addDocument(document(1), 20)).toBe('closed');
+        await store.createCase(caseRecord());
+        await store.closeCase(id, 'withdrawn', AT);
+        expect(await store.addDocument(document(1), 20)).toBe('closed');
+        expect(await store.listDocuments(id)).toEqual([]);
+      });
+
+      it('decides a scan once, from the status it is in', async () => {
+        await store.createCase(caseRecord());
+        await store.addDocument(document(1), 20);
+        const d = document(1).documentId;
+        expect(await store.settleDocument(id, d, 'scanning', 'available', AT)).toBe(true);
+        expect(await store.settleDocument(id, d, 'scanning', 'rejected', AT, 'threat')).toBe(false);
+        expect(await store.getDocument(id, d)).toMatchObject({ status: 'available', scannedAt: AT });
+        expect(await store.settleDocument(id, d, 'available', 'rejected', AT, 'type_mismatch')).toBe(true);
+        expect(await store.getDocument(id, d)).toMatchObject({ status: 'rejected', rejectedBecause: 'type_mismatch' });
+        expect(await store.settleDocument(id, 'D-9999999999999999', 'scanning', 'available', AT)).toBe(false);
+      });
+
+      it("marks a case's documents to expire once: a second date changes nothing", async () => {
+        await store.createCase(caseRecord());
+        await store.addDocument(document(1), 20);
+        await store.addDocument(document(2), 20);
+        await store.expireDocuments(id, '2026-06-14T17:05:00.000Z');
+        await store.expireDocuments(id, '2026-07-01T00:00:00.000Z');
+        expect((await store.listDocuments(id)).map((d) => d.expiresAt)).toEqual(['2026-06-14T17:05:00.000Z', '2026-06-14T17:05:00.000Z']);
       });
     });
 

@@ -17,6 +17,7 @@ const CLIENTS: Record<PortName, string> = {
   sms: '@aws-sdk/client-pinpoint-sms-voice-v2',
   scheduler: '@aws-sdk/client-scheduler',
   keyedHash: '@aws-sdk/client-kms',
+  documents: '@aws-sdk/client-s3',
 };
 
 /** Per function, the input files of its code: all of it, and what its cold start reads (the entry and the chunks it imports statically). */

@@ -179,7 +179,7 @@ describe('SMS protect configuration', () => {
       ProtectConfigurationId: { 'Fn::GetAtt': [protectId, 'ProtectConfigurationId'] },
     });
     const fns = Object.values(resourcesOf(t, 'AWS::Lambda::Function')).filter(
-      (f) => f.Properties.Environment.Variables.SMS_CONFIGURATION_SET,
+      (f) => f.Properties.Environment?.Variables.SMS_CONFIGURATION_SET,
     );
     expect(fns.length).toBeGreaterThan(0);
     for (const f of fns) expect(flat(f.Properties.Environment.Variables.SMS_CONFIGURATION_SET)).toMatch(/SmsConfigurationSet/);

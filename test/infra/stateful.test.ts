@@ -6,9 +6,16 @@ const { statefulTemplate: t } = synthMedreview();
 const keyArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^Key'), 'Arn'] };
 
 describe('stateful stack', () => {
-  it('has one customer-managed data key with rotation on and one HMAC key for the A-number index, both retained', () => {
-    t.resourceCountIs('AWS::KMS::Key', 2);
-    t.hasResource('AWS::KMS::Key', { Properties: { EnableKeyRotation: true }, DeletionPolicy: 'Retain' });
+  it('has customer-managed keys for the data and the documents with rotation on and one HMAC key for the A-number index, all retained', () => {
+    t.resourceCountIs('AWS::KMS::Key', 3);
+    t.hasResource('AWS::KMS::Key', {
+      Properties: { EnableKeyRotation: true, Description: 'medreview data key' },
+      DeletionPolicy: 'Retain',
+    });
+    t.hasResource('AWS::KMS::Key', {
+      Properties: { EnableKeyRotation: true, Description: 'medreview case documents key' },
+      DeletionPolicy: 'Retain',
+    });
     t.hasResource('AWS::KMS::Key', { Properties: { KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' }, DeletionPolicy: 'Retain' });
   });
 
@@ -93,6 +100,20 @@ describe('stateful stack', () => {
             ],
             Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: Match.arrayWith(['wave', 'facilityState', 'specialty']) },
           }),
+          // the attorney's and the doctor's pages: a person's cases, newest first, list fields only (the doctor's sparse)
+          ...[
+            ['attorney', 'attorneyPk'],
+            ['doctor', 'doctorPk'],
+          ].map(([IndexName, pk]) =>
+            Match.objectLike({
+              IndexName,
+              KeySchema: [
+                { AttributeName: pk, KeyType: 'HASH' },
+                { AttributeName: 'casesSk', KeyType: 'RANGE' },
+              ],
+              Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: Match.arrayWith(['referralId', 'status', 'assignedDoctorId']) },
+            }),
+          ),
         ],
         TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
         StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },

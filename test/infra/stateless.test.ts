@@ -6,7 +6,10 @@ import { VARIABLES } from '../../shared/config.js';
 import { apiMethods, cdkContext, flat, resourcesOf, synthMedreview } from './synth.js';
 
 const { statelessTemplate: t } = synthMedreview();
-const functions = resourcesOf(t, 'AWS::Lambda::Function');
+// the application's functions (aws-cdk-lib's own deploy-time provider, which sets the documents bucket's CORS, aside)
+const functions = Object.fromEntries(
+  Object.entries(resourcesOf(t, 'AWS::Lambda::Function')).filter(([id]) => !id.startsWith('AWS679f53fac002430cb0da5b7982bd2287')),
+);
 const functionId = (name: string): string => {
   const id = Object.keys(functions).find((k) => new RegExp(`^${name.replace('-', '')}[0-9A-F]{8}$`).test(k));
   if (!id) throw new Error(`no function ${name}`);
@@ -21,8 +24,8 @@ const roleOf = (fnId: string) => functions[fnId]!.Properties.Role['Fn::GetAtt'][
 const configVars = Object.entries(VARIABLES).map(([name, { required }]) => ({ name, required }));
 
 describe('functions', () => {
-  it('are the twelve handlers, all Node.js 24 on arm64 with 1024 MB and reserved concurrency', () => {
-    expect(Object.keys(functions)).toHaveLength(12);
+  it('are the fifteen handlers, all Node.js 24 on arm64 with 1024 MB and reserved concurrency', () => {
+    expect(Object.keys(functions)).toHaveLength(15);
     for (const f of Object.values(functions)) {
       expect(f.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], MemorySize: 1024 });
       expect(f.Properties.ReservedConcurrentExecutions).toBeGreaterThan(0);
@@ -57,7 +60,7 @@ describe('functions', () => {
   });
 
   it('give async functions a KMS-encrypted DLQ and bounded retries', () => {
-    for (const name of ['timer', 'inbound-sms', 'delivery-events', 'sweeper']) {
+    for (const name of ['timer', 'inbound-sms', 'delivery-events', 'sweeper', 'document-scan']) {
       const id = functionId(name);
       expect(functions[id]!.Properties.DeadLetterConfig.TargetArn['Fn::GetAtt'][0]).toMatch(/dlq/);
       t.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { FunctionName: { Ref: id }, MaximumRetryAttempts: 2 });
@@ -73,6 +76,7 @@ describe('least privilege: each function may do what its ports need and nothing 
   const scheduler = ['iam:PassRole', 'scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:GetSchedule'];
   const email = ['ses:SendEmail'];
   const sms = ['sms-voice:SendTextMessage'];
+  const documentTag = ['s3:GetObjectTagging', 's3:ListBucket', 's3:PutObjectTagging'];
   // table: actions on the main table; other: every other action (logs, KMS, DLQ and X-Ray aside)
   const expected: Record<string, { table: string[]; idempotency?: string[]; other: string[] }> = {
     health: { table: [], other: [] },
@@ -80,7 +84,17 @@ describe('least privilege: each function may do what its ports need and nothing 
     intake: { table: write, idempotency, other: [] },
     offers: { table: write, other: [...email, ...scheduler, ...sms] },
     outcome: { table: write, other: [...email, ...scheduler] },
-    staff: { table: [...write, 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem'].sort(), other: [...email, ...scheduler, ...sms] },
+    // the attorney's and the doctor's pages read, and put one `viewed` event per case read
+    portal: { table: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'], other: [] },
+    // closing a case tags its documents for the retention rule
+    staff: {
+      table: [...write, 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem'].sort(),
+      other: [...email, ...scheduler, ...sms, ...documentTag],
+    },
+    // signs uploads and downloads; never reads, deletes or tags an object itself
+    documents: { table: write, other: ['s3:GetObject', 's3:PutObject'] },
+    // reads an object's first bytes, deletes a rejected one, tags one that lands after its case closed
+    'document-scan': { table: write, other: [...email, 's3:DeleteObject', 's3:GetObject', ...documentTag] },
     dispatcher: {
       table: [...write, ...streamRead, 'dynamodb:DeleteItem'].sort(),
       other: ['dynamodb:ListStreams', ...email, ...scheduler, ...sms],
@@ -113,6 +127,14 @@ describe('least privilege: each function may do what its ports need and nothing 
       expect(got.other).toEqual([...want.other].sort());
     });
   }
+
+  it('lets the pages read a person’s cases through the attorney and doctor indexes, by name', () => {
+    const query = policyOf(roleOf(functionId('portal'))).find((s) => [s.Action].flat().includes('dynamodb:Query'))!;
+    const resources = [query.Resource].flat().map(flat);
+    const table = '<import MedreviewStateful:ExportsOutputFnGetAttTableCD117FA1ArnE2C8C204>';
+    for (const index of ['attorney', 'doctor']) expect(resources).toContain(`${table}/index/${index}`);
+    expect(resources.every((r) => !r.endsWith('/index/*'))).toBe(true);
+  });
 
   it('lets no function scan or batch-get, only staff (roster and clinic imports) batch-write, and only intake touch idempotency records', () => {
     expect(Object.keys(expected).sort()).toEqual(
@@ -219,7 +241,7 @@ describe('the two dispatch lanes on the table stream', () => {
               eventName: ['MODIFY'],
               dynamodb: {
                 ...ref,
-                OldImage: { status: { S: ['awaiting_review'] }, holdReason: { S: ['new_submitter'] } },
+                OldImage: { status: { S: ['awaiting_review'] }, holdReason: { S: ['new_submitter', 'routine_limit'] } },
                 NewImage: { status: { S: ['awaiting_review'] }, holdReason: [{ exists: false }] },
               },
             }),
@@ -300,19 +322,41 @@ describe('REST API', () => {
     'POST /api/offers/{offerId}/accept',
     'POST /api/offers/{offerId}/decline',
   ];
-  const attorneyRoutes = ['POST /api/referrals'];
+  const attorneyRoutes = [
+    'POST /api/referrals',
+    'GET /api/attorney/referrals',
+    'GET /api/attorney/referrals/{id}',
+    'POST /api/attorney/referrals/{id}/outcome',
+    'GET /api/doctor/cases',
+    'GET /api/doctor/cases/{id}',
+  ];
+
+  // a token of either pool: the case's attorney or doctor, or a coordinator
+  const partyRoutes = [
+    'POST /api/cases/{referralId}/documents',
+    'GET /api/cases/{referralId}/documents',
+    'GET /api/cases/{referralId}/documents/{documentId}',
+  ];
 
   it('has exactly the contract routes', () => {
-    expect([...methods.keys()].sort()).toEqual([...staffRoutes, ...publicRoutes, ...attorneyRoutes].sort());
+    expect([...methods.keys()].sort()).toEqual([...staffRoutes, ...publicRoutes, ...attorneyRoutes, ...partyRoutes].sort());
   });
 
-  it('puts the staff pool’s authorizer on every staff route, the external pool’s on the attorneys’, and none on a public one', () => {
+  it('puts the staff pool’s authorizer on every staff route, the external pool’s on the attorneys’, both pools’ on the documents’, and none on a public one', () => {
     const authorizers = resourcesOf(t, 'AWS::ApiGateway::Authorizer');
-    const idOf = (pool: string) =>
-      Object.keys(authorizers).find((id) => JSON.stringify(authorizers[id]!.Properties.ProviderARNs).includes(pool))!;
-    const [staffAuthorizer, externalAuthorizer] = [idOf('StaffPool'), idOf('ExternalPool')];
-    expect(Object.keys(authorizers)).toHaveLength(2);
-    expect(staffAuthorizer).not.toBe(externalAuthorizer);
+    // the user pools an authorizer trusts, by name
+    const poolsOf = (id: string) =>
+      authorizers[id]!.Properties.ProviderARNs.map((arn: unknown) => /StaffPool|ExternalPool/.exec(flat(arn))?.[0]);
+    const idOf = (...pools: string[]) => Object.keys(authorizers).find((id) => poolsOf(id).join() === pools.join())!;
+    const [staffAuthorizer, externalAuthorizer, partyAuthorizer] = [
+      idOf('StaffPool'),
+      idOf('ExternalPool'),
+      idOf('StaffPool', 'ExternalPool'),
+    ];
+    expect(Object.keys(authorizers).sort()).toEqual([staffAuthorizer, externalAuthorizer, partyAuthorizer].sort());
+    for (const r of partyRoutes) {
+      expect(methods.get(r)!.Properties).toMatchObject({ AuthorizationType: 'COGNITO_USER_POOLS', AuthorizerId: { Ref: partyAuthorizer } });
+    }
     t.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'COGNITO_USER_POOLS' });
     for (const r of staffRoutes) {
       expect(methods.get(r)!.Properties).toMatchObject({ AuthorizationType: 'COGNITO_USER_POOLS', AuthorizerId: { Ref: staffAuthorizer } });
@@ -351,13 +395,13 @@ describe('REST API', () => {
     const settings = stage.Properties.MethodSettings as Record<string, unknown>[];
     // `POST` at `/~1api~1offers~1{offerId}` → `POST /api/offers/{offerId}`
     const byRoute = new Map(settings.map((m) => [`${m.HttpMethod} ${String(m.ResourcePath).slice(1).replaceAll('~1', '/')}`, m]));
-    for (const route of [...staffRoutes, ...publicRoutes, ...attorneyRoutes]) {
+    for (const route of [...staffRoutes, ...publicRoutes, ...attorneyRoutes, ...partyRoutes]) {
       const own = byRoute.get(route);
       expect(own, route).toMatchObject({ LoggingLevel: 'ERROR', MetricsEnabled: true, DataTraceEnabled: false });
       const [rate, burst] = route === 'POST /api/referrals' ? [5, 10] : [20, 40];
       expect([own!.ThrottlingRateLimit, own!.ThrottlingBurstLimit], route).toEqual([rate, burst]);
     }
-    expect(settings).toHaveLength(1 + staffRoutes.length + publicRoutes.length + attorneyRoutes.length);
+    expect(settings).toHaveLength(1 + staffRoutes.length + publicRoutes.length + attorneyRoutes.length + partyRoutes.length);
   });
 
   it('takes the throttles from CDK context', () => {
@@ -410,10 +454,11 @@ describe('CloudFront', () => {
       },
     });
     const policy = resourcesOf(t, 'AWS::CloudFront::ResponseHeadersPolicy')[config.DefaultCacheBehavior.ResponseHeadersPolicyId.Ref]!;
-    // the site's pages sign attorneys and doctors in: connect-src opened to the external pool's sign-in only
+    // the site's pages sign attorneys and doctors in and upload documents: connect-src opened to the external pool's sign-in and the documents bucket only
     expect(flat(policy.Properties.ResponseHeadersPolicyConfig.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy)).toBe(
       "default-src 'self'; connect-src 'self' https://cognito-idp.us-east-1.amazonaws.com " +
-        "https://<ExternalLoginDomainFF138441>.auth.us-east-1.amazoncognito.com; frame-ancestors 'none'",
+        'https://<ExternalLoginDomainFF138441>.auth.us-east-1.amazoncognito.com ' +
+        "https://<import MedreviewStateful:ExportsOutputFnGetAttDocumentsBucket089EA665RegionalDomainName37324409>; frame-ancestors 'none'",
     );
     t.hasResourceProperties('AWS::S3::Bucket', {
       PublicAccessBlockConfiguration: {
@@ -463,7 +508,8 @@ describe('CloudFront', () => {
     const csp = flat(headers.ContentSecurityPolicy.ContentSecurityPolicy);
     expect(csp).toBe(
       "default-src 'self'; connect-src 'self' https://cognito-idp.us-east-1.amazonaws.com " +
-        "https://<StaffLoginDomain14CC879A>.auth.us-east-1.amazoncognito.com; frame-ancestors 'none'",
+        'https://<StaffLoginDomain14CC879A>.auth.us-east-1.amazoncognito.com ' +
+        "https://<import MedreviewStateful:ExportsOutputFnGetAttDocumentsBucket089EA665RegionalDomainName37324409>; frame-ancestors 'none'",
     );
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|script-src/);
     expect(headers).toMatchObject({

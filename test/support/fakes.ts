@@ -2,7 +2,16 @@ import type { Config } from '../../shared/config.js';
 import type { Ports } from '../../shared/deps.js';
 import type { Roster } from '../../shared/domain/roster.js';
 import { guardEmail, guardSms } from '../../shared/messaging.js';
-import type { Clock, Email, EmailPort, KeyedHashPort, SchedulerPort, SmsPort, TimerEvent } from '../../shared/ports.js';
+import type {
+  Clock,
+  DocumentStoragePort,
+  Email,
+  EmailPort,
+  KeyedHashPort,
+  SchedulerPort,
+  SmsPort,
+  TimerEvent,
+} from '../../shared/ports.js';
 import { memoryStore } from '../../shared/store/memory.js';
 import type { StorePort } from '../../shared/store/port.js';
 import { NOON_CHICAGO } from '../fixtures/roster.js';
@@ -61,6 +70,29 @@ export class FakeScheduler implements SchedulerPort {
   }
 }
 
+/** Objects by key with their tags; uploads are the test's (`put`), presigned URLs name the key. */
+export class FakeDocuments implements DocumentStoragePort {
+  readonly objects = new Map<string, { bytes: Uint8Array; tags: Record<string, string> }>();
+  put(key: string, bytes: Uint8Array | string): void {
+    this.objects.set(key, { bytes: typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes, tags: {} });
+  }
+  async presignUpload(key: string, o: { contentType: string; maxBytes: number; expiresSeconds: number }) {
+    return { url: 'https://documents.test/bucket', fields: { key, 'Content-Type': o.contentType, Policy: `max=${o.maxBytes}` } };
+  }
+  async presignDownload(key: string, o: { downloadName: string; expiresSeconds: number }) {
+    return `https://documents.test/bucket/${key}?response-content-disposition=${encodeURIComponent(`attachment; filename="${o.downloadName}"`)}&X-Amz-Expires=${o.expiresSeconds}`;
+  }
+  async firstBytes(key: string, bytes: number) {
+    return this.objects.get(key)?.bytes.slice(0, bytes);
+  }
+  async delete(key: string) {
+    this.objects.delete(key);
+  }
+  async tagPrefix(prefix: string, tags: Record<string, string>) {
+    for (const [key, o] of this.objects) if (key.startsWith(prefix)) Object.assign(o.tags, tags);
+  }
+}
+
 /** A keyed hash that is plainly not the value (tests only). */
 export const fakeKeyedHash: KeyedHashPort = { hash: async (value) => `hash:${value}` };
 
@@ -79,6 +111,7 @@ export const TEST_CONFIG: Config = {
   URGENT_PER_DOMAIN_PER_DAY: 10,
   ROUTINE_PER_SUBMITTER_PER_DAY: 20,
   PAGE_BUDGET_PER_HOUR: 40,
+  DOCUMENT_RETENTION_DAYS: 30,
 };
 
 export interface TestPorts extends Ports {
@@ -87,6 +120,7 @@ export interface TestPorts extends Ports {
   /** What was sent (the use cases get the guarded ports, as in production). */
   outbox: { email: FakeEmail; sms: FakeSms };
   scheduler: FakeScheduler;
+  documents: FakeDocuments;
 }
 
 /**
@@ -105,6 +139,7 @@ export async function testPorts(options: { roster?: Roster; config?: Partial<Con
     email: guardEmail(outbox.email, store),
     sms: guardSms(outbox.sms, store),
     scheduler: new FakeScheduler(),
+    documents: new FakeDocuments(),
     outbox,
   };
 }

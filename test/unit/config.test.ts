@@ -28,6 +28,8 @@ describe('config', () => {
       URGENT_PER_DOMAIN_PER_DAY: 10,
       ROUTINE_PER_SUBMITTER_PER_DAY: 20,
       PAGE_BUDGET_PER_HOUR: 40,
+      DOCUMENTS_BUCKET: undefined,
+      DOCUMENT_RETENTION_DAYS: 30,
       A_NUMBER_KEY_ID: undefined,
       AWS_ENDPOINT_URL_DYNAMODB: undefined,
     });

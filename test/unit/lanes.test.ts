@@ -72,7 +72,7 @@ describe('which changes let a case out of waiting (routine lane)', () => {
     expect(admitted(undefined, 'paging')).toBe(false);
   });
 
-  it('a new attorney’s routine case set aside in review whose hold a coordinator dropped, and no other change of it', () => {
+  it('a routine case set aside in review (new attorney, daily allowance) whose hold a coordinator dropped, and no other change of it', () => {
     const setAside = (holdReason?: string) => ({
       pk: { S: 'REF#MR-AAAAAAAA' },
       sk: { S: 'REF' },
@@ -84,7 +84,8 @@ describe('which changes let a case out of waiting (routine lane)', () => {
     expect(jobFor('routine', modify('new_submitter', undefined))).toBe('admitted');
     expect(jobFor('routine', modify('new_submitter', 'new_submitter'))).toBeUndefined();
     expect(jobFor('routine', modify(undefined, undefined))).toBeUndefined();
-    expect(jobFor('routine', modify('routine_limit', undefined))).toBeUndefined();
+    expect(jobFor('routine', modify('routine_limit', undefined))).toBe('admitted');
+    expect(jobFor('routine', modify('duplicate', undefined))).toBeUndefined();
     expect(jobFor('urgent', modify('new_submitter', undefined))).toBeUndefined();
   });
 });

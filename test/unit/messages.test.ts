@@ -2,6 +2,8 @@ import { describe, it, expect } from 'vitest';
 import { defused, escapeHtml, introToDoctor, message, offerEmail, receiptEmail } from '../../shared/domain/messages.js';
 
 const OUTCOME_URL = 'https://medreview.example/outcome/MR-7K3M9QXT#token=abc_DEF-123';
+const PAGE_URL = 'https://medreview.example/referrals/#MR-7K3M9QXT';
+const CASE_URL = 'https://medreview.example/cases/#MR-7K3M9QXT';
 
 describe('messages', () => {
   describe('escapeHtml', () => {
@@ -22,7 +24,7 @@ describe('messages', () => {
       const referralId = '<script>alert("x")</script>';
 
       // Act
-      const email = receiptEmail({ referralId, paging: true, outcomeUrl: OUTCOME_URL });
+      const email = receiptEmail({ referralId, paging: true, outcomeUrl: OUTCOME_URL, pageUrl: PAGE_URL });
 
       // Assess
       expect(email.html).not.toContain('<script>');
@@ -35,6 +37,7 @@ describe('messages', () => {
         referralId: '"><img src=x onerror=alert(1)>',
         paging: false,
         outcomeUrl: 'https://medreview.example/outcome/x"onmouseover="alert(1)',
+        pageUrl: PAGE_URL,
       });
 
       expect(email.html).not.toContain('<img');
@@ -43,21 +46,28 @@ describe('messages', () => {
     });
 
     it('links the outcome page in the html part', () => {
-      const email = receiptEmail({ referralId: 'MR-7K3M9QXT', paging: false, outcomeUrl: `${OUTCOME_URL}&x=1` });
+      const email = receiptEmail({ referralId: 'MR-7K3M9QXT', paging: false, outcomeUrl: `${OUTCOME_URL}&x=1`, pageUrl: PAGE_URL });
 
       expect(email.html).toContain(`<a href="${OUTCOME_URL}&amp;x=1">${OUTCOME_URL}&amp;x=1</a>`);
       expect(email.text).toContain(`report it here: ${OUTCOME_URL}&x=1`);
     });
 
+    it("links the attorney's page at the referral", () => {
+      const email = receiptEmail({ referralId: 'MR-7K3M9QXT', paging: false, outcomeUrl: OUTCOME_URL, pageUrl: PAGE_URL });
+
+      expect(email.html).toContain(`<a href="${PAGE_URL}">${PAGE_URL}</a>`);
+      expect(email.text).toContain(`on your page (sign in with this email): ${PAGE_URL}`);
+    });
+
     it('names the referral in the subject and says doctors are paged for a case that pages', () => {
-      const email = receiptEmail({ referralId: 'MR-7K3M9QXT', paging: true, outcomeUrl: OUTCOME_URL });
+      const email = receiptEmail({ referralId: 'MR-7K3M9QXT', paging: true, outcomeUrl: OUTCOME_URL, pageUrl: PAGE_URL });
 
       expect(email.subject).toBe('Referral MR-7K3M9QXT received');
       expect(email.text).toContain('Volunteer doctors are being paged now.');
     });
 
     it('says the program reviews a case in review, and no more', () => {
-      const email = receiptEmail({ referralId: 'MR-7K3M9QXT', paging: false, outcomeUrl: OUTCOME_URL });
+      const email = receiptEmail({ referralId: 'MR-7K3M9QXT', paging: false, outcomeUrl: OUTCOME_URL, pageUrl: PAGE_URL });
 
       expect(email.text).toContain('The program reviews this referral');
       expect(email.text).not.toMatch(/paged|urgent|routine|held|coordinator/i);
@@ -83,11 +93,11 @@ describe('messages', () => {
       }
     });
 
-    it("the doctor's introduction links nothing the attorney typed, in HTML or text", () => {
-      const email = introToDoctor({ referralId: 'MR-7K3M9QXT', attorney: hostile });
+    it("the doctor's introduction links nothing the attorney typed, in HTML or text: only the doctor's page at the case", () => {
+      const email = introToDoctor({ referralId: 'MR-7K3M9QXT', attorney: hostile, caseUrl: CASE_URL });
 
-      expect(anchors(email.html)).toEqual([]);
-      for (const part of [email.text, email.html]) {
+      expect(anchors(email.html)).toEqual([CASE_URL]);
+      for (const part of [email.text, email.html].map((p) => p.replaceAll(CASE_URL, ''))) {
         expect(part).not.toMatch(/https?:\/\/|www\.evil|evil\.example|javascript:|mailto:|@evil/);
         expect(part).toContain('https[:]//evil[.]example/login');
         expect(part).toContain('help[at]evil[.]example');

@@ -46,15 +46,18 @@ describe('the OpenAPI document', () => {
     }
   });
 
-  it('secures each route by its kind of auth: staff routes need the staff bearer token (401, 403), the intake an attorney’s (401)', () => {
+  it('secures each route by its kind of auth: staff routes need the staff bearer token (401, 403), the intake an attorney’s (401), the doctor’s page a doctor’s', () => {
     expect(Object.keys(document.components.securitySchemes).sort()).toEqual(['attorney', 'doctor', 'staff']);
     for (const r of ROUTES) {
       const op = operation(r.method, r.path);
-      expect(op.security).toEqual(AUTH[r.auth].security.map((s) => ({ [s]: [] })));
+      const schemes = r.path.startsWith('/api/doctor/') ? ['doctor'] : AUTH[r.auth].security;
+      expect(op.security).toEqual(schemes.map((s) => ({ [s]: [] })));
       if (r.auth === 'staff') expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['401', '403']));
     }
     expect(operation('GET', '/api/staff/referrals').security).toEqual([{ staff: [] }]);
     expect(operation('POST', '/api/referrals').security).toEqual([{ attorney: [] }]);
+    expect(operation('GET', '/api/attorney/referrals').security).toEqual([{ attorney: [] }]);
+    expect(operation('GET', '/api/doctor/cases/{id}').security).toEqual([{ doctor: [] }]);
     expect(Object.keys(operation('POST', '/api/referrals').responses)).toContain('401');
   });
 

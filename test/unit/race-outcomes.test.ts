@@ -141,7 +141,7 @@ describe('what the doctor is told', () => {
     clock: { now: () => new Date(at) },
     keyedHash: new LocalKeyedHash(Buffer.alloc(32)),
   };
-  useDeps({ ...ports, idempotency: undefined as never });
+  useDeps({ ...ports, idempotency: undefined as never, documents: undefined as never });
   beforeEach(() => void (sent.length = 0));
 
   async function accept() {

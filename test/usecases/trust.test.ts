@@ -81,6 +81,11 @@ describe('admission of a signed-in attorney’s referral', () => {
     expect((await stored(second.referralId)).holdReason).toBe('routine_limit');
     expect((await p.store.listOffers(first.referralId)).length).toBe(1);
     expect(await p.store.listOffers(second.referralId)).toEqual([]);
+
+    expect(await approveCase(second.referralId, 'staff:lee', p)).toEqual({ status: 'awaiting_review' });
+    await onCaseAdmitted(second.referralId, p);
+    expect((await stored(second.referralId)).holdReason).toBeUndefined();
+    expect((await p.store.listOffers(second.referralId)).length).toBe(1);
   });
 
   it('never lets a new attorney’s case make a real one a duplicate', async () => {

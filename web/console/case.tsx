@@ -5,6 +5,7 @@ import { fieldErrors } from '../../shared/domain/referral.js';
 import { releaseSchema } from '../../shared/domain/reminders.js';
 import { api, ApiError, type FieldProblem } from './api.js';
 import { CareAfterRelease } from './care.js';
+import { CaseDocuments } from './documents.js';
 import { dateTime, holdLabel, reasonLabel, relative, statusLabel, today } from './format.js';
 import { t } from './i18n.js';
 import { useDoctorNames } from './roster.js';
@@ -168,6 +169,7 @@ export function CaseFile({ id }: { id: string }) {
         {detail.release && <Facts title="Release" data={detail.release} />}
       </div>
       <CareAfterRelease detail={detail} reload={load} />
+      <CaseDocuments id={detail.referralId} reload={load} />
 
       <h2>{t('Offers')}</h2>
       {detail.offers.length === 0 ? (

@@ -34,6 +34,7 @@ const ES: Record<string, string> = {
   'Record release': 'Registrar liberación',
   'Close case': 'Cerrar caso',
   Timeline: 'Historial',
+  Documents: 'Documentos',
   Offers: 'Ofertas',
   Referral: 'Remisión',
   Attorney: 'Abogado/a',

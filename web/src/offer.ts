@@ -73,6 +73,10 @@ function showMessage(name: string, referralId?: string): void {
   box.className = `panel ${tone}`;
   $('#message-title').textContent = referralId ? `${title} (${referralId})` : title;
   $('#message-text').textContent = text;
+  // the doctor who has the case reads it, and its records, on their own page
+  const caseLink = $('#case-link');
+  caseLink.hidden = name !== 'accepted' || !referralId;
+  if (referralId) caseLink.querySelector('a')!.href = `/cases/#${encodeURIComponent(referralId)}`;
   box.hidden = false;
   box.focus();
 }

@@ -46,6 +46,7 @@ const ES: Dict = {
   'hint.language': 'Escriba unas letras del nombre del idioma, en español o en inglés, y elíjalo de la lista.',
   'release.smsConsent': 'Recordatorios por SMS',
   'release.smsConsent.text': 'El cliente acepta recibir recordatorios por SMS sobre su atención de seguimiento.',
+  'page.link': 'Vea esta remisión, su médico y sus documentos en su página',
 };
 
 const TEXT: Record<Lang, Dict> = {
@@ -171,6 +172,9 @@ document.querySelector('#referral-id')!.textContent = referralId;
 fillStateSelects();
 lang = setupLangToggle(document.querySelector<HTMLButtonElement>('#lang-toggle')!, ES, (next) => {
   lang = next;
+  // the attorney's own page at this referral (signed in), in the same language
+  document.querySelector<HTMLAnchorElement>('#page-link')!.href =
+    `/referrals/${lang === 'es' ? '?lang=es' : ''}#${encodeURIComponent(referralId)}`;
   language.setLang(lang);
   render();
 });

@@ -19,18 +19,48 @@ import {
 } from '../items.js';
 import { keys } from '../keys.js';
 import type { CasePort, CaseSummary } from '../port.js';
-import type { Table } from './table.js';
+import { WindowCounter } from './limits.js';
+import type { Table, TransactItems } from './table.js';
+
+/** The put of a new case: refused when the id is taken. */
+const casePut = (t: Table, record: CaseRecord) => ({
+  TableName: t.name,
+  Item: caseItem(newCase(record)),
+  ConditionExpression: 'attribute_not_exists(pk)',
+});
 
 /** Cases in the single table: the case item, its index entries, and its named state changes. */
 export function dynamoCases(t: Table): CasePort {
   return {
     async createCase(record) {
-      const put = {
-        TableName: t.name,
-        Item: caseItem(newCase(record)),
-        ConditionExpression: 'attribute_not_exists(pk)',
-      };
-      return t.ifCondition(() => t.db.send(new PutCommand(put)));
+      return t.ifCondition(() => t.db.send(new PutCommand(casePut(t, record))));
+    },
+
+    async createCounted(record, counts, now) {
+      const counters = counts.map(({ slot, limit }) => {
+        if (!(slot instanceof WindowCounter)) throw new TypeError('a slot of another store');
+        return { counter: slot, limit };
+      });
+      const id = record.referralId;
+      // first the append that needs no read; a counter that refuses it is counted again from what it holds
+      const writes: (TransactItems[number] | undefined)[] = counters.map(({ counter, limit }) => ({
+        Update: counter.append(id, limit, now),
+      }));
+      for (let attempt = 0; attempt < 50; attempt++) {
+        const sent = writes.flatMap((write, i) => (write ? [{ i, write }] : []));
+        const failed = await t.transact([{ Put: casePut(t, record) }, ...sent.map(({ write }) => write)]);
+        if (!failed.size) return 'created';
+        if (failed.has(0)) return 'taken';
+        for (const [index, found] of failed) {
+          const { i } = sent[index - 1];
+          const { counter, limit } = counters[i];
+          counter.changed(found);
+          const { fits, put } = await counter.count(id, 1, limit, now);
+          if (!fits) return 'over';
+          writes[i] = put && { Put: put };
+        }
+      }
+      throw new Error('a daily allowance kept changing under us');
     },
 
     getCase: (referralId) => t.get<CaseRecord>(keys.case(referralId)),

@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { StorePort } from '../port.js';
 import { dynamoCases } from './cases.js';
 import { dynamoClinics } from './clinics.js';
+import { dynamoDocuments } from './documents.js';
 import { dynamoLimits } from './limits.js';
 import { dynamoOffers } from './offers.js';
 import { dynamoReminders } from './reminders.js';
@@ -28,5 +29,6 @@ export function createDynamoStore(db: DynamoDBDocumentClient, tableName: string)
     ...dynamoLimits(table),
     ...dynamoReminders(table),
     ...dynamoClinics(table),
+    ...dynamoDocuments(table),
   };
 }

@@ -19,6 +19,7 @@ import {
   TransactWriteCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { TryAgainError } from '../../domain/errors.js';
 import { strip } from '../items.js';
 
@@ -80,18 +81,22 @@ export class Table {
 
   /**
    * Runs a transaction; returns the indexes of the items whose condition failed (empty: it was
-   * written). Only `ConditionalCheckFailed` decides anything; a cancel for a conflict or throttling,
-   * or a throttled request, is tried again with backoff and then raises TryAgainError.
+   * written), each with the item found (for a write that asked for `ReturnValuesOnConditionCheckFailure`).
+   * Only `ConditionalCheckFailed` decides anything; a cancel for a conflict or throttling, or a
+   * throttled request, is tried again with backoff and then raises TryAgainError.
    */
-  async transact(items: TransactItems): Promise<Set<number>> {
+  async transact(items: TransactItems): Promise<Map<number, Record<string, unknown> | undefined>> {
     for (let attempt = 1; ; attempt++) {
       try {
         await this.db.send(new TransactWriteCommand({ TransactItems: items }));
-        return new Set();
+        return new Map();
       } catch (error) {
         if (error instanceof TransactionCanceledException) {
-          const codes = (error.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
-          const failed = new Set(codes.flatMap((c, i) => (c === 'ConditionalCheckFailed' ? [i] : [])));
+          const reasons = error.CancellationReasons ?? [];
+          const codes = reasons.map((r) => r.Code ?? 'None');
+          const failed = new Map(
+            reasons.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [[i, r.Item && unmarshall(r.Item)] as const] : [])),
+          );
           if (failed.size) return failed;
           if (!codes.length || !codes.every((c) => TRANSIENT_REASONS.has(c))) throw error;
         } else if (!TRANSIENT_ERRORS.some((type) => error instanceof type)) {
