@@ -112,10 +112,11 @@ export async function sendReminder(referralId: string, step: string, p: Ports): 
     } else {
       const { coordinators } = await p.store.roster();
       const text = coordinatorReminderText(step, referralId);
-      for (const c of coordinators) {
-        await sendSafely(() => p.sms.send(c.phone, text), { referralId, step });
-      }
-      await sendSafely(() => emailCoordinators(message(`Follow-up due: case ${referralId}`, [text]), p), { referralId, step });
+      const told: boolean[] = [];
+      for (const c of coordinators) told.push(await sendSafely(() => p.sms.send(c.phone, text), { referralId, step }));
+      told.push(await sendSafely(() => emailCoordinators(message(`Follow-up due: case ${referralId}`, [text]), p), { referralId, step }));
+      // nobody was told: the run fails, so the timer retries it and, past its retries, its dead letters show it
+      if (!told.some(Boolean)) throw new Error('no coordinator could be told that a follow-up is due');
     }
   } catch (error) {
     await p.store.markReminder(referralId, step, 'sending', 'scheduled');

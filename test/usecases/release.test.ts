@@ -109,6 +109,18 @@ describe('follow-up reminders', () => {
     expect(p.outbox.sms.to(PATIENT)).toHaveLength(1);
   });
 
+  it('fails a coordinators’ reminder that reached nobody, so it is retried; one that reached someone is sent', async () => {
+    p.outbox.sms.failing = true;
+    p.outbox.email.failing = true;
+    await expect(sendReminder(ID, 'day1_coordinator', p)).rejects.toThrow('no coordinator could be told');
+    expect((await p.store.reminders(ID)).find((r) => r.step === 'day1_coordinator')?.state).toBe('scheduled');
+
+    p.outbox.email.failing = false;
+    await sendReminder(ID, 'day1_coordinator', p);
+    expect((await p.store.reminders(ID)).find((r) => r.step === 'day1_coordinator')?.state).toBe('sent');
+    expect(p.outbox.email.sent).toHaveLength(1);
+  });
+
   it('sends nothing once the case is closed: closing deletes every schedule and cancels what is pending', async () => {
     await sendReminder(ID, 'day1_coordinator', p);
     const sent = p.outbox.sms.sent.length;
