@@ -20,6 +20,8 @@ export const DocumentView = z.strictObject({
   /** Once the case closed: when the document is deleted. */
   expiresAt: z.optional(instant),
 });
+/** The same, as the console and the people's pages read it. */
+export type CaseDocument = z.infer<typeof DocumentView>;
 
 const NOT_A_PARTY = 'no such referral, or you have no part in it (the attorney who submitted it, the doctor who accepted it, coordinators)';
 

@@ -2,18 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, type ApiError } from './api.js';
 import { dateTime } from './format.js';
 import { t } from './i18n.js';
-
-/** A case's document as the documents API lists it. */
-interface CaseDocument {
-  documentId: string;
-  kind: string;
-  fileName: string;
-  contentType: string;
-  size: number;
-  status: 'scanning' | 'available' | 'rejected';
-  uploadedBy: 'attorney' | 'doctor' | 'staff';
-  uploadedAt: string;
-}
+import type { CaseDocument } from '../../functions/documents/contract.js';
 
 const STATUS: Record<CaseDocument['status'], string> = {
   scanning: 'being scanned',

@@ -2,18 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from './api.js';
 import { say, t, when } from './i18n.js';
 import { contentTypeOf, uploadFile, type UploadResult } from './upload.js';
-
-/** A case's document as the documents API lists it. */
-export interface CaseDocument {
-  documentId: string;
-  kind: string;
-  fileName: string;
-  contentType: string;
-  size: number;
-  status: 'scanning' | 'available' | 'rejected';
-  uploadedBy: 'attorney' | 'doctor' | 'staff';
-  uploadedAt: string;
-}
+import type { CaseDocument } from '../../functions/documents/contract.js';
 
 /** What each side may upload (the API says the same, and has the last word). */
 const KINDS = { attorney: ['medical_record', 'other'], doctor: ['declaration', 'evaluation'] } as const;
