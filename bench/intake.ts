@@ -3,8 +3,11 @@
  *   npm run bench
  * 1. intake next to a bare PutItem (a case-sized item, conditional, into the same table on the same
  *    DynamoDB Local), interleaved sample by sample so both see the same load: sequential, then at
- *    concurrency 10; intake as a signed-in approved attorney, routine and urgent, without and with an
- *    Idempotency-Key (new and replayed); each block with the event loop's delay meanwhile, and each again
+ *    concurrency 10; intake as signed-in approved attorneys, routine and urgent, without and with an
+ *    Idempotency-Key (new and replayed); the attorneys take turns (60 of them in 20 approved
+ *    domains), so each daily allowance holds as few entries as the default limits would let it (the limits
+ *    are raised here, so one attorney's would grow with every sample); each block with the event loop's
+ *    delay meanwhile, and each again
  *    with the stream lanes paused (labelled so: the lanes share this one process and DynamoDB Local with
  *    the intake here, never in AWS; the honest rows stay first)
  * 2. submit → first page SMS (urgent lane + wave 1), per urgent referral: idle (baseline) and with 300
@@ -34,6 +37,9 @@ const DRAIN_N = Number(process.env.BENCH_DRAIN_N ?? 1000);
 const CONCURRENCY = 25;
 /** Requests in flight for the loaded intake-vs-PutItem comparison. */
 const LOADED = 10;
+/** The approved attorneys whose referrals the intake rows take turns at, and their domains. */
+const ATTORNEYS = 60;
+const DOMAINS = 20;
 const runId = Date.now().toString(36);
 let submitted = 0;
 
@@ -103,6 +109,32 @@ const trustFixtureDomain = async () => {
 const bearer = `Bearer ${await attorneyToken(rt)}`;
 const submit = (body: unknown, headers: Record<string, string> = {}) =>
   call(rt, 'POST', '/api/referrals', body, { ...headers, authorization: bearer });
+
+/** The intake rows' attorneys, each signed in, their domains on the approved list. */
+const attorneys = Array.from({ length: ATTORNEYS }, (_, i) => `attorney-${i}@firm-${i % DOMAINS}.example.org`);
+const trustAttorneyDomains = async () => {
+  const { token } = (await call(rt, 'GET', '/_local/token?group=coordinators')).json;
+  for (let d = 0; d < DOMAINS; d++) {
+    const r = await call(rt, 'POST', '/api/staff/submitters', { domain: `firm-${d}.example.org` }, { authorization: `Bearer ${token}` });
+    if (r.status >= 300) throw new Error(`approving a domain answered ${r.status}`);
+  }
+};
+const attorneyBearers = await Promise.all(attorneys.map(async (email) => `Bearer ${await attorneyToken(rt, email)}`));
+let turn = 0;
+/** A referral from the next attorney in turn (the body names them, as the form does). */
+const submitInTurn = (body: ReturnType<typeof validReferral>, headers: Record<string, string> = {}) => {
+  const i = turn++ % ATTORNEYS;
+  return call(
+    rt,
+    'POST',
+    '/api/referrals',
+    { ...body, attorney: { ...body.attorney, email: attorneys[i] } },
+    {
+      ...headers,
+      authorization: attorneyBearers[i],
+    },
+  );
+};
 
 /** The baseline: one conditional PutItem of a case-sized item into the same table, from this process. */
 const db = DynamoDBDocumentClient.from(
@@ -189,6 +221,7 @@ const round1 = (x: number) => Number(x.toFixed(1));
 
 try {
   await trustFixtureDomain();
+  await trustAttorneyDomains();
   const routine = () => validReferral({ client: { aNumber: freshANumber() } }); // another person each time: no duplicates
   const urgent = () => validReferral({ medical: { attorneyUrgency: 'urgent' }, client: { aNumber: freshANumber() } });
   const body = routine();
@@ -196,9 +229,9 @@ try {
   const ops = {
     'bare PutItem': putItem,
     'GET /api/health': () => call(rt, 'GET', '/api/health'),
-    'POST /api/referrals routine (no key)': () => submit(routine()),
-    'POST /api/referrals urgent (no key)': () => submit(urgent()),
-    'POST /api/referrals routine (new key)': () => submit(routine(), { 'Idempotency-Key': `bench-${runId}-${k++}` }),
+    'POST /api/referrals routine (no key)': () => submitInTurn(routine()),
+    'POST /api/referrals urgent (no key)': () => submitInTurn(urgent()),
+    'POST /api/referrals routine (new key)': () => submitInTurn(routine(), { 'Idempotency-Key': `bench-${runId}-${k++}` }),
     'POST /api/referrals (replayed key)': () => submit(body, { 'Idempotency-Key': `bench-${runId}-replayed` }),
   };
   await interleaved(ops, 20, 1); // warm-up

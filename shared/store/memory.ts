@@ -6,8 +6,8 @@ import type { CaseDocument } from '../domain/documents.js';
 import { caseChanges, namedCaseChanges, newCase, notClosed, openForOffers, type CaseChange, type Condition } from './case-changes.js';
 import { CASES_INDEX, caseItem, countByDoctor, decodeCursor, encodeCursor, listIndex, LOAD, projected, type ListIndex } from './items.js';
 import { keys } from './keys.js';
-import type { CaseSummary, DailySlot, ReplyCode, StorePort, TrustedEntry } from './port.js';
-import { countInWindow, DAY_WINDOW_MS, PAGE_BUDGET_WINDOW_MS, roomForOne, type WindowEntry } from './window.js';
+import type { CaseSummary, ReplyCode, StorePort, TrustedEntry } from './port.js';
+import { countInWindow, DAY_WINDOW_MS, PAGE_BUDGET_WINDOW_MS, type WindowEntry } from './window.js';
 
 type Key = { pk: string; sk: string };
 
@@ -87,8 +87,6 @@ export function memoryStore(): StorePort {
     if (counted.entries) put(key, { entries: counted.entries });
     return counted.fits;
   };
-  /** The counter behind each daily slot this store handed out. */
-  const slotKeys = new WeakMap<DailySlot, Key>();
 
   const sorted = <T>(list: T[], sortKey: (x: T) => string) => [...list].sort((a, b) => compare(sortKey(a), sortKey(b)));
 
@@ -102,9 +100,8 @@ export function memoryStore(): StorePort {
     async createCounted(record, counts, now) {
       if (cases.has(record.referralId)) return 'taken';
       const counting = { id: record.referralId, n: 1, windowMs: DAY_WINDOW_MS, now };
-      const counters = counts.map(({ slot, limit }) => {
-        const key = slotKeys.get(slot);
-        if (!key) throw new TypeError('a slot of another store');
+      const counters = counts.map(({ counter, owner, limit }) => {
+        const key = keys.dailyWindow(counter, owner);
         return { key, counted: countInWindow(entries(key), { ...counting, limit }) };
       });
       if (!counters.every((c) => c.counted.fits)) return 'over';
@@ -238,12 +235,6 @@ export function memoryStore(): StorePort {
     },
 
     // ---- budgets and alerts ---------------------------------------------------------------------
-    dailySlot(counter, owner) {
-      const key = keys.dailyWindow(counter, owner);
-      const slot: DailySlot = { fits: async (limit, now) => roomForOne(entries(key), limit, DAY_WINDOW_MS, now) };
-      slotKeys.set(slot, key);
-      return slot;
-    },
     takePageBudget: async (id, pages, limit, now) => take(keys.pageBudget(), { id, n: pages, limit, windowMs: PAGE_BUDGET_WINDOW_MS, now }),
     claimAlert: async (name, now, periodMs) => claimOnce(keys.alert(name), now, periodMs),
     async releaseAlert(name, claimedAt) {

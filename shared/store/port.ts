@@ -87,9 +87,9 @@ export interface CasePort {
   /**
    * Stores a new case and counts it (its id) against each daily allowance, all in one write or none:
    * `taken` when the id is taken, `over` when an allowance has no room left in the rolling day ending
-   * `now` (the slot's read is made again whenever the counter changed since).
+   * `now`. Nothing is read first: a counter is read only when it refuses the count.
    */
-  createCounted(record: CaseRecord, counts: { slot: DailySlot; limit: number }[], now: Date): Promise<'created' | 'taken' | 'over'>;
+  createCounted(record: CaseRecord, counts: DailyCount[], now: Date): Promise<'created' | 'taken' | 'over'>;
   getCase(referralId: string): Promise<CaseRecord | undefined>;
   /** Cases whose A-number has this keyed hash, newest first, as summaries. */
   casesByANumberHash(hash: string): Promise<CaseSummary[]>;
@@ -231,22 +231,14 @@ export interface TrustPort {
 /** The rolling-day allowances: `owner` is an address, or a domain for `urgent_domain`. */
 export type DailyCounter = 'urgent' | 'urgent_domain' | 'routine';
 
-/**
- * One of an attorney's daily allowances, read when it was asked for (`LimitPort.dailySlot`); a case is
- * counted against it as it is stored (`CasePort.createCounted`).
- */
-export interface DailySlot {
-  /** Whether one more fits under `limit` in the rolling day ending `now`, by the slot's latest read. */
-  fits(limit: number, now: Date): Promise<boolean>;
+/** One of an attorney's daily allowances that a case is counted against as it is stored (`CasePort.createCounted`). */
+export interface DailyCount {
+  counter: DailyCounter;
+  owner: string;
+  limit: number;
 }
 
 export interface LimitPort {
-  /**
-   * One of an attorney's daily allowances in a rolling day (urgent referrals per address or per email
-   * domain, routine referrals per address), its read already started: asked for early, it costs intake
-   * no round trip of its own, and the count is written with the case.
-   */
-  dailySlot(counter: DailyCounter, owner: string): DailySlot;
   /** Reserves `pages` doctor SMS pages for `id` (a case's wave; once) within the rolling hour's page budget. */
   takePageBudget(id: string, pages: number, limit: number, now: Date): Promise<boolean>;
   /** A once-per-period alert (e.g. the page budget): true for the one caller that wins this period. */

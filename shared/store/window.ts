@@ -25,10 +25,6 @@ export function countInWindow(
   return { fits: true, entries: [...live, { id: take.id, at: take.now.toISOString(), n: take.n }] };
 }
 
-/** Whether one more fits under `limit` in the rolling window ending `now`. */
-export const roomForOne = (entries: WindowEntry[], limit: number, windowMs: number, now: Date) =>
-  counted(liveEntries(entries, windowMs, now)) + 1 <= limit;
-
 const liveEntries = (entries: WindowEntry[], windowMs: number, now: Date) => {
   const since = new Date(now.getTime() - windowMs).toISOString();
   return entries.filter((e) => e.at > since);

@@ -6,24 +6,22 @@ import type { CaseRecord, Status } from '../domain/types.js';
 import { CaseNotFoundError, CaseStateError } from '../domain/errors.js';
 import { SET_ASIDE } from '../domain/lanes.js';
 import { emailCoordinators } from '../messaging.js';
-import type { Clock } from '../ports.js';
-import { submitterOf, type Admission, type DailySlot, type StorePort, type TrustedEntry } from '../store/port.js';
+import { submitterOf, type Admission, type DailyCount, type StorePort, type TrustedEntry } from '../store/port.js';
 
 const DIGEST_PERIOD_MS = 15 * 60_000;
 
 type AdmitPorts = {
   store: StorePort;
-  clock: Clock;
   config: Pick<Config, 'URGENT_PER_SUBMITTER_PER_DAY' | 'URGENT_PER_DOMAIN_PER_DAY' | 'ROUTINE_PER_SUBMITTER_PER_DAY'>;
 };
 
 /** An admission that stands only if the case is counted against `counts` as it is stored (`createCounted`); `over` when they have no room. */
-export type CountedAdmission = Admission & { counts?: { slot: DailySlot; limit: number }[]; over?: Admission };
+export type CountedAdmission = Admission & { counts?: DailyCount[]; over?: Admission };
 
 /**
  * What a signed-in attorney's referral becomes. The reads that do not depend on each other (the approved
- * list; the keyed hash, then the duplicate index; the allowances it may count against) run at once; the
- * allowances are counted as the case is stored (one write), and only when they count.
+ * list; the keyed hash, then the duplicate index) run at once. The daily allowances are not read: they are
+ * counted as the case is stored (one write), and only when they count; a full one stores it as `over`.
  * 1. an attorney not approved (neither the address nor its exact domain on the list): urgent →
  *    `held`/new_submitter, routine → `awaiting_review` set aside (new_submitter): no doctor is paged or
  *    mailed until a coordinator approves it
@@ -41,10 +39,6 @@ export async function admit(
   const email = c.email.toLowerCase();
   const urgent = c.urgency === 'urgent';
   const domain = email.slice(email.lastIndexOf('@') + 1);
-  // the allowances this referral may count against, read alongside (unused when it is held before the count)
-  const slots = urgent
-    ? [p.store.dailySlot('urgent', email), p.store.dailySlot('urgent_domain', domain)]
-    : [p.store.dailySlot('routine', email)];
   const [approved, aNumberHash, others] = await Promise.all([
     p.store.onTrustedList(email),
     c.aNumberHash,
@@ -59,16 +53,16 @@ export async function admit(
   if (duplicateOf) {
     return admitted(urgent ? { status: 'held', holdReason: 'duplicate', duplicateOf } : { status: 'awaiting_review', duplicateOf });
   }
-  const now = p.clock.now();
-  const limits = urgent
-    ? [p.config.URGENT_PER_SUBMITTER_PER_DAY, p.config.URGENT_PER_DOMAIN_PER_DAY]
-    : [p.config.ROUTINE_PER_SUBMITTER_PER_DAY];
+  const counts: DailyCount[] = urgent
+    ? [
+        { counter: 'urgent', owner: email, limit: p.config.URGENT_PER_SUBMITTER_PER_DAY },
+        { counter: 'urgent_domain', owner: domain, limit: p.config.URGENT_PER_DOMAIN_PER_DAY },
+      ]
+    : [{ counter: 'routine', owner: email, limit: p.config.ROUTINE_PER_SUBMITTER_PER_DAY }];
   const over: Admission = urgent
     ? { status: 'held', holdReason: 'submitter_limit' }
     : { status: 'awaiting_review', holdReason: 'routine_limit' };
-  const room = await Promise.all(slots.map((slot, i) => slot.fits(limits[i], now)));
-  if (!room.every(Boolean)) return admitted(over);
-  return admitted({ status: urgent ? 'paging' : 'awaiting_review', counts: slots.map((slot, i) => ({ slot, limit: limits[i] })), over });
+  return admitted({ status: urgent ? 'paging' : 'awaiting_review', counts, over });
 }
 
 /** A case someone trusted stands behind: not a new attorney's that no coordinator approved yet. */

@@ -603,7 +603,7 @@ export function storeContract(name: string, makeStore: () => Promise<StorePort>)
     describe('budgets and alerts', () => {
       /** Stores case `id` counted against `owner`'s `counter` allowance of `limit` at `at`. */
       const counted = (id: string, counter: DailyCounter, owner: string, limit: number, at: Date) =>
-        store.createCounted(caseRecord({ referralId: id }), [{ slot: store.dailySlot(counter, owner), limit }], at);
+        store.createCounted(caseRecord({ referralId: id }), [{ counter, owner, limit }], at);
 
       it('counts each daily allowance per owner in a rolling day as the case is stored; a taken id counts nothing', async () => {
         expect(await counted('MR-1', 'urgent', 'ana@firm.org', 2, NOW)).toBe('created');
@@ -621,22 +621,22 @@ export function storeContract(name: string, makeStore: () => Promise<StorePort>)
         expect(await counted('MR-12', 'urgent_domain', 'partner.org', 1, later(3000))).toBe('created');
         // two allowances at once: counted in both or in neither
         const both = () => [
-          { slot: store.dailySlot('urgent', 'cy@firm.org'), limit: 1 },
-          { slot: store.dailySlot('urgent_domain', 'other.org'), limit: 2 },
+          { counter: 'urgent' as const, owner: 'cy@firm.org', limit: 1 },
+          { counter: 'urgent_domain' as const, owner: 'other.org', limit: 2 },
         ];
         expect(await store.createCounted(caseRecord({ referralId: 'MR-20' }), both(), NOW)).toBe('created');
         expect(await store.createCounted(caseRecord({ referralId: 'MR-21' }), both(), NOW)).toBe('over');
         expect(await counted('MR-22', 'urgent_domain', 'other.org', 2, NOW)).toBe('created');
       });
 
-      it('counts right from a slot read before the counter changed, and never beyond the limit under concurrency', async () => {
-        const early = store.dailySlot('urgent', 'ana@firm.org');
-        expect(await early.fits(1, NOW)).toBe(true);
-        expect(await counted('MR-1', 'urgent', 'ana@firm.org', 1, NOW)).toBe('created');
-        expect(await store.createCounted(caseRecord({ referralId: 'MR-2' }), [{ slot: early, limit: 1 }], later(1000))).toBe('over');
-        // asked for and never counted: nothing counted
-        store.dailySlot('routine', 'ben@firm.org');
-        expect(await store.dailySlot('routine', 'ben@firm.org').fits(1, later(3000))).toBe(true);
+      it('counts past stale entries, a full day refuses with nothing stored, and never beyond the limit under concurrency', async () => {
+        // a counter listing as many entries as its limit, the oldest stale: counted again from what it holds
+        expect(await counted('MR-1', 'routine', 'ana@firm.org', 2, NOW)).toBe('created');
+        expect(await counted('MR-2', 'routine', 'ana@firm.org', 2, later(HOUR))).toBe('created');
+        expect(await counted('MR-3', 'routine', 'ana@firm.org', 2, later(24 * HOUR + 1))).toBe('created');
+        expect(await counted('MR-4', 'routine', 'ana@firm.org', 2, later(24 * HOUR + 2))).toBe('over');
+        expect(await store.getCase('MR-4')).toBeUndefined();
+        expect(await counted('MR-4', 'routine', 'ana@firm.org', 2, later(25 * HOUR + 1))).toBe('created');
         const racing = await Promise.all(Array.from({ length: 8 }, (_, i) => counted(`MR-R${i}`, 'routine', 'cy@firm.org', 3, NOW)));
         expect(racing.filter((r) => r === 'created')).toHaveLength(3);
         expect(racing.filter((r) => r === 'over')).toHaveLength(5);

@@ -37,10 +37,7 @@ export function dynamoCases(t: Table): CasePort {
     },
 
     async createCounted(record, counts, now) {
-      const counters = counts.map(({ slot, limit }) => {
-        if (!(slot instanceof WindowCounter)) throw new TypeError('a slot of another store');
-        return { counter: slot, limit };
-      });
+      const counters = counts.map((count) => ({ counter: WindowCounter.daily(t, count), limit: count.limit }));
       const id = record.referralId;
       // first the append that needs no read; a counter that refuses it is counted again from what it holds
       const writes: (TransactItems[number] | undefined)[] = counters.map(({ counter, limit }) => ({

@@ -2,8 +2,8 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { keys } from '../keys.js';
-import type { DailySlot, LimitPort } from '../port.js';
-import { countInWindow, DAY_WINDOW_MS, PAGE_BUDGET_WINDOW_MS, roomForOne, type WindowEntry } from '../window.js';
+import type { DailyCount, LimitPort } from '../port.js';
+import { countInWindow, DAY_WINDOW_MS, PAGE_BUDGET_WINDOW_MS, type WindowEntry } from '../window.js';
 import type { Table, TransactItems } from './table.js';
 
 /** When a day's claim may go (epoch seconds): two days after the day began in UTC, so after it ended in any zone. */
@@ -14,39 +14,38 @@ type CounterItem = { entries?: WindowEntry[]; version?: number };
 
 /**
  * A rolling-window counter: one item lists what was counted in the window, so the limit holds over any
- * rolling window and under concurrency. Its read starts when it is made. Two ways to count: `append`
- * adds an entry whatever was counted meanwhile, while the item holds fewer entries than the limit (stale
- * ones too, so it never lets more through); `count` drops the stale entries and writes over the version
- * read. A write refused gets the counter back with the refusal, so counting again costs no extra read.
+ * rolling window and under concurrency. Two ways to count: `append` adds an entry without a read,
+ * whatever was counted meanwhile, while the item holds fewer entries than the limit (stale ones too, so
+ * it never lets more through); `count` reads, drops the stale entries and writes over the version read.
+ * A write refused gets the counter back with the refusal, so counting again costs no extra read.
  */
-export class WindowCounter implements DailySlot {
-  private latest: Promise<CounterItem | undefined>;
+export class WindowCounter {
+  private latest?: Promise<CounterItem | undefined>;
 
   constructor(
     private readonly t: Table,
     private readonly key: Key,
     private readonly windowMs: number,
-  ) {
-    this.latest = this.read();
-    this.latest.catch(() => {}); // a counter never used leaves no unhandled rejection; `current` reads again
+  ) {}
+
+  /** An attorney's allowance in the rolling day. */
+  static daily(t: Table, { counter, owner }: Pick<DailyCount, 'counter' | 'owner'>): WindowCounter {
+    return new WindowCounter(t, keys.dailyWindow(counter, owner), DAY_WINDOW_MS);
   }
 
   private async read(): Promise<CounterItem | undefined> {
     return (await this.t.db.send(new GetCommand({ TableName: this.t.name, Key: this.key, ConsistentRead: true }))).Item;
   }
 
-  /** The counter as last read (a failed read is made again). */
+  /** The counter as last read, read now when it never was (a failed read is made again). */
   private current(): Promise<CounterItem | undefined> {
+    this.latest ??= this.read();
     return this.latest.catch(() => (this.latest = this.read()));
   }
 
   /** A write over the last read was refused: `found` is the counter now (when the refusal carried it). */
   changed(found: Record<string, unknown> | undefined): void {
     this.latest = found ? Promise.resolve(found as CounterItem) : this.read();
-  }
-
-  async fits(limit: number, now: Date): Promise<boolean> {
-    return roomForOne((await this.current())?.entries ?? [], limit, this.windowMs, now);
   }
 
   /** The update that counts one for `id` without a read, refused once the item holds `limit` entries. */
@@ -100,7 +99,6 @@ export class WindowCounter implements DailySlot {
 /** The budgets (an attorney's referrals per day, doctor pages per hour), once-per-period alerts and the daily SMS claims. */
 export function dynamoLimits(t: Table): LimitPort {
   return {
-    dailySlot: (counter, owner) => new WindowCounter(t, keys.dailyWindow(counter, owner), DAY_WINDOW_MS),
     takePageBudget: (id, pages, limit, now) => new WindowCounter(t, keys.pageBudget(), PAGE_BUDGET_WINDOW_MS).take(id, pages, limit, now),
     claimAlert: (name, now, periodMs) => t.claimOnce(keys.alert(name), now, periodMs),
     releaseAlert: (name, claimedAt) => t.releaseClaim(keys.alert(name), claimedAt),

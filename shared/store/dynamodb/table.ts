@@ -9,6 +9,8 @@ import {
   TransactionInProgressException,
 } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
   BatchWriteCommand,
   type BatchWriteCommandOutput,
   DeleteCommand,
@@ -51,6 +53,22 @@ export class Table {
   async get<T>(key: Key): Promise<T | undefined> {
     const { Item } = await this.db.send(new GetCommand({ TableName: this.name, Key: key, ConsistentRead: true }));
     return Item ? strip<T>(Item) : undefined;
+  }
+
+  /** Up to 100 items by key at once (strongly consistent), keys dropped, in no particular order. */
+  async getMany<T>(keys: Key[]): Promise<T[]> {
+    const out: T[] = [];
+    let pending: Key[] | undefined = keys;
+    for (let attempt = 0; pending?.length; attempt++) {
+      if (attempt > 8) throw new Error('batch get kept coming back unprocessed');
+      if (attempt) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt * Math.random()));
+      const result: BatchGetCommandOutput = await this.db.send(
+        new BatchGetCommand({ RequestItems: { [this.name]: { Keys: pending, ConsistentRead: true } } }),
+      );
+      for (const item of result.Responses?.[this.name] ?? []) out.push(strip<T>(item));
+      pending = result.UnprocessedKeys?.[this.name]?.Keys as Key[] | undefined;
+    }
+    return out;
   }
 
   async put(item: Record<string, unknown>): Promise<void> {

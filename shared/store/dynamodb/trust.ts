@@ -11,8 +11,7 @@ export function dynamoTrust(t: Table): TrustPort {
     listTrusted: () => t.queryAll<TrustedEntry>({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': 'TRUSTED' } }),
     async onTrustedList(email) {
       const domain = email.slice(email.lastIndexOf('@') + 1);
-      const found = await Promise.all([keys.trusted({ email }), keys.trusted({ domain })].map((key) => t.get(key)));
-      return found.some(Boolean);
+      return (await t.getMany([keys.trusted({ email }), keys.trusted({ domain })])).length > 0;
     },
 
     async queueDigest(referralId) {
