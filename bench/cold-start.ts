@@ -117,6 +117,7 @@ const lambdaEnv = {
   A_NUMBER_KEY_ID: 'arn:aws:kms:us-east-1:000000000000:key/bench',
   SCHEDULE_TARGET_ARN: 'arn:aws:lambda:us-east-1:000000000000:function:timer',
   SCHEDULER_ROLE_ARN: 'arn:aws:iam::000000000000:role/scheduler',
+  DOCUMENTS_BUCKET: 'documents',
   POWERTOOLS_SERVICE_NAME: 'medreview',
   POWERTOOLS_METRICS_NAMESPACE: 'medreview',
 };
