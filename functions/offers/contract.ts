@@ -1,5 +1,6 @@
 import * as z from '../../shared/zod.js';
-import { SERVICES, SPECIALTIES, optionalText } from '../../shared/domain/referral.js';
+import { SERVICES, SPECIALTIES } from '../../shared/domain/specialties.js';
+import { optionalText } from '../../shared/domain/text.js';
 import { linkToken } from '../../shared/http/body.js';
 import { calendarDate, referralId, Urgency, type Contracts } from '../../shared/http/contract.js';
 import type { RouteKey } from '../routes.js';

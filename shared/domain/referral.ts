@@ -22,10 +22,9 @@ export const RISK_FACTORS = [
   'medication_interrupted',
   'hunger_strike',
 ] as const;
-export const SERVICES = ['record_review', 'declaration', 'psychological_evaluation', 'physical_evaluation', 'release_planning'] as const;
-export const SPECIALTIES = ['general', 'pediatrics', 'psychiatry', 'obstetrics', 'infectious_disease', 'internal_medicine'] as const;
 export type RiskFactor = (typeof RISK_FACTORS)[number];
-export type Specialty = (typeof SPECIALTIES)[number];
+export { SERVICES, SPECIALTIES, type Specialty } from './specialties.js';
+import { SERVICES, SPECIALTIES } from './specialties.js';
 
 export { hasControlCharacters, optionalText, req, text } from './text.js';
 import { hasControlCharacters, optionalText, req, text } from './text.js';
