@@ -4,12 +4,11 @@
  * 1. intake next to a bare PutItem (a case-sized item, conditional, into the same table on the same
  *    DynamoDB Local), interleaved sample by sample so both see the same load: sequential, then at
  *    concurrency 10; intake as signed-in approved attorneys, routine and urgent, without and with an
- *    Idempotency-Key (new and replayed); the attorneys take turns (60 of them in 20 approved
- *    domains), so each daily allowance holds as few entries as the default limits would let it (the limits
- *    are raised here, so one attorney's would grow with every sample); each block with the event loop's
- *    delay meanwhile, and each again
- *    with the stream lanes paused (labelled so: the lanes share this one process and DynamoDB Local with
- *    the intake here, never in AWS; the honest rows stay first)
+ *    Idempotency-Key (new and replayed). The attorneys take turns (60 of them in 20 approved domains), so
+ *    each daily allowance holds no more entries than the default limits let it (the limits are raised
+ *    here: one attorney's counter would grow with every sample). Each block with the event loop's delay
+ *    meanwhile, and each again with the stream lanes paused (labelled so: the lanes share this one process
+ *    and DynamoDB Local with the intake here, never in AWS; the honest rows stay first)
  * 2. submit → first page SMS (urgent lane + wave 1), per urgent referral: idle (baseline) and with 300
  *    routine referrals submitted at concurrency 25 just before each urgent one (the mixed case)
  * 3. the routine drain: 1,000 routine referrals at concurrency 25, time from the last request until every
