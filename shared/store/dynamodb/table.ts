@@ -42,6 +42,16 @@ const TRANSIENT_ERRORS = [
 export type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
 type Key = { pk: string; sk: string };
 
+/** Sends a batch, then what comes back unprocessed, with backoff (full jitter), until nothing does. */
+async function untilProcessed<T>(what: string, first: T[], send: (pending: T[]) => Promise<T[] | undefined>): Promise<void> {
+  let pending: T[] | undefined = first;
+  for (let attempt = 0; pending?.length; attempt++) {
+    if (attempt > 8) throw new Error(`${what} kept coming back unprocessed`);
+    if (attempt) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt * Math.random()));
+    pending = await send(pending);
+  }
+}
+
 /** The single table and the plumbing every entity module of the DynamoDB store shares. */
 export class Table {
   constructor(
@@ -58,16 +68,13 @@ export class Table {
   /** Up to 100 items by key at once (strongly consistent), keys dropped, in no particular order. */
   async getMany<T>(keys: Key[]): Promise<T[]> {
     const out: T[] = [];
-    let pending: Key[] | undefined = keys;
-    for (let attempt = 0; pending?.length; attempt++) {
-      if (attempt > 8) throw new Error('batch get kept coming back unprocessed');
-      if (attempt) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt * Math.random()));
+    await untilProcessed('batch get', keys, async (pending) => {
       const result: BatchGetCommandOutput = await this.db.send(
         new BatchGetCommand({ RequestItems: { [this.name]: { Keys: pending, ConsistentRead: true } } }),
       );
       for (const item of result.Responses?.[this.name] ?? []) out.push(strip<T>(item));
-      pending = result.UnprocessedKeys?.[this.name]?.Keys as Key[] | undefined;
-    }
+      return result.UnprocessedKeys?.[this.name]?.Keys as Key[] | undefined;
+    });
     return out;
   }
 
@@ -152,13 +159,10 @@ export class Table {
 
   async batchWrite(requests: NonNullable<ConstructorParameters<typeof BatchWriteCommand>[0]['RequestItems']>[string]): Promise<void> {
     for (let i = 0; i < requests.length; i += 25) {
-      let pending: typeof requests | undefined = requests.slice(i, i + 25);
-      for (let attempt = 0; pending?.length; attempt++) {
-        if (attempt > 8) throw new Error('batch write kept coming back unprocessed');
-        if (attempt) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt * Math.random()));
+      await untilProcessed('batch write', requests.slice(i, i + 25), async (pending) => {
         const result: BatchWriteCommandOutput = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.name]: pending } }));
-        pending = result.UnprocessedItems?.[this.name];
-      }
+        return result.UnprocessedItems?.[this.name];
+      });
     }
   }
 
