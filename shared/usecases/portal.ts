@@ -1,9 +1,10 @@
 import * as z from '../zod.js';
 import type { Ports } from '../deps.js';
-import { CaseNotFoundError, InvalidInputError, UnknownDoctorError } from '../domain/errors.js';
+import { CaseNotFoundError, UnknownDoctorError } from '../domain/errors.js';
 import type { Doctor } from '../domain/roster.js';
 import { publicStatus, type CaseRecord, type TimelineEvent } from '../domain/types.js';
-import { BadCursorError, type CaseFilter } from '../store/port.js';
+import type { CaseFilter } from '../store/port.js';
+import { pageOfCases, pageParams } from './case-pages.js';
 import { documentsOf } from './documents.js';
 import { partyOf } from './parties.js';
 
@@ -16,14 +17,7 @@ import { partyOf } from './parties.js';
 /** Whose page: the attorney's referrals or the doctor's accepted cases. */
 export type PortalRole = 'attorney' | 'doctor';
 
-const LIMIT = 'must be a whole number from 1 to 100';
-export const PortalListQuery = z.object({
-  limit: z._default(
-    z.coerce.number({ error: LIMIT }).check(z.int({ error: LIMIT }), z.gte(1, { error: LIMIT }), z.lte(100, { error: LIMIT })),
-    50,
-  ),
-  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(1000))),
-});
+export const PortalListQuery = z.object(pageParams(100));
 
 /** The timeline events a party sees, as they are named to them; every other event stays with the coordinators. */
 const PUBLIC_EVENTS: Record<string, PublicEvent['event']> = {
@@ -49,15 +43,7 @@ export interface PublicEvent {
 export async function listMyCases(role: PortalRole, email: string, query: z.output<typeof PortalListQuery>, p: Pick<Ports, 'store'>) {
   const doctors = (await p.store.roster()).doctors;
   const filter: CaseFilter = role === 'attorney' ? { submitter: email } : { doctorId: rosterDoctor(doctors, email).id };
-  let page: Awaited<ReturnType<Ports['store']['pageCases']>>;
-  try {
-    page = await p.store.pageCases(filter, query.limit, query.cursor);
-  } catch (error) {
-    if (error instanceof BadCursorError) {
-      throw new InvalidInputError('invalid cursor', [{ path: 'cursor', message: 'is not a cursor of this list; start again without it' }]);
-    }
-    throw error;
-  }
+  const page = await pageOfCases(p.store, filter, query.limit, query.cursor);
   const items = page.items.map((c) => {
     const doctor = doctors.find((d) => d.id === c.assignedDoctorId);
     return {

@@ -5,19 +5,13 @@ import { casesCsv, programMetrics, rangeInstants, type DateRange, type ReportCas
 import { STATUSES, type CaseRecord, type Offer, type TimelineEvent } from '../domain/types.js';
 import { aNumber } from '../domain/referral.js';
 import { CaseNotFoundError, InvalidInputError } from '../domain/errors.js';
-import { BadCursorError } from '../store/port.js';
-
-const LIMIT = 'must be a whole number from 1 to 200';
+import { pageOfCases, pageParams } from './case-pages.js';
 
 /** The staff list's query: filters (each served by an index) and paging. */
 export const ListQuery = z.object({
   status: z.optional(z.enum(STATUSES, { error: `must be one of: ${STATUSES.join(', ')}` })),
   aNumber: z.optional(aNumber),
-  limit: z._default(
-    z.coerce.number({ error: LIMIT }).check(z.int({ error: LIMIT }), z.gte(1, { error: LIMIT }), z.lte(200, { error: LIMIT })),
-    50,
-  ),
-  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(1000))),
+  ...pageParams(200),
   /**
    * `queue`: each item also carries what the console's queue shows (reasons, wave, next wave, deadline,
    * facility state, specialty, attorney organisation). `urgent_open`: the same items, but only the urgent
@@ -37,17 +31,10 @@ export async function listCases(query: z.output<typeof ListQuery>, p: Pick<Deps,
     throw new InvalidInputError('invalid query', [{ path: 'view', message: 'urgent_open takes no status or aNumber filter' }]);
   }
   const aNumberHash = query.aNumber === undefined ? undefined : await p.keyedHash.hash(query.aNumber);
-  try {
-    const filter = needsDoctor ? { needsDoctor } : { status: query.status, aNumberHash };
-    const page = await p.store.pageCases(filter, query.limit, query.cursor);
-    const items = page.items.map(query.view === undefined ? listItem : queueItem);
-    return page.nextCursor ? { items, nextCursor: page.nextCursor } : { items };
-  } catch (error) {
-    if (error instanceof BadCursorError) {
-      throw new InvalidInputError('invalid cursor', [{ path: 'cursor', message: 'is not a cursor of this list; start again without it' }]);
-    }
-    throw error;
-  }
+  const filter = needsDoctor ? { needsDoctor } : { status: query.status, aNumberHash };
+  const page = await pageOfCases(p.store, filter, query.limit, query.cursor);
+  const items = page.items.map(query.view === undefined ? listItem : queueItem);
+  return page.nextCursor ? { items, nextCursor: page.nextCursor } : { items };
 }
 
 /** A case as the list documents it. */
