@@ -6,7 +6,7 @@ import { axeFindings, expectNoSeriousA11yViolations } from '../support/axe.js';
 import { useBrowser } from '../support/browser.js';
 import { trust } from '../integration/helpers.js';
 import { call, useTestRuntime } from '../support/runtime.js';
-import { latestCode } from '../support/sign-in.js';
+import { latestCode, signInWithEmailedCode } from '../support/sign-in.js';
 
 const REFERENCE = /^MR-[0-9A-HJKMNP-TV-Z]{8}$/;
 
@@ -25,31 +25,12 @@ async function pickLanguage(page: Page, label: string, typed: string, option: st
   expect(await box.getAttribute('aria-expanded')).toBe('false');
 }
 
-const WORDS = {
-  en: { start: 'Sign in with your email', email: 'Email', send: 'Email me a code', code: 'Code', signIn: 'Sign in' },
-  es: {
-    start: 'Iniciar sesión con su correo',
-    email: 'Correo electrónico',
-    send: 'Enviarme un código',
-    code: 'Código',
-    signIn: 'Iniciar sesión',
-  },
-};
-
 /**
  * Signs in from the form's first step through the local provider's pages, with the code read from the
  * local outbox, and waits for the form to say who is signed in.
  */
 async function signInOnPage(page: Page, email: string, lang: 'en' | 'es' = 'en'): Promise<void> {
-  const w = WORDS[lang];
-  await page.getByRole('button', { name: w.start }).click();
-  await page.waitForURL(/\/oidc\/interaction\//);
-  await page.getByLabel(w.email).fill(email);
-  await page.getByRole('button', { name: w.send }).click();
-  const code = page.getByLabel(w.code, { exact: true });
-  await code.waitFor();
-  await code.fill(await latestCode(rt, email.toLowerCase()));
-  await page.getByRole('button', { name: w.signIn, exact: true }).click();
+  await signInWithEmailedCode(rt, page, email, lang);
   await page.locator('#account-text').waitFor({ state: 'visible' });
 }
 

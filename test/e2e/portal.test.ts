@@ -8,7 +8,7 @@ import { validReferral } from '../fixtures/referral.js';
 import { seriousA11yProblems } from '../support/axe.js';
 import { useBrowser } from '../support/browser.js';
 import { call, FIXTURE_ATTORNEY, useTestRuntime } from '../support/runtime.js';
-import { latestCode } from '../support/sign-in.js';
+import { signInWithEmailedCode } from '../support/sign-in.js';
 import {
   advance,
   clockNow,
@@ -30,16 +30,6 @@ useBrowser((launched) => (browser = launched));
 
 const DOCTOR = numberedDoctor(1, { name: 'Dr. Ana Ruiz', email: 'ana.ruiz@example.org' });
 const PHONE = { width: 390, height: 844 };
-const WORDS = {
-  en: { start: 'Sign in with your email', email: 'Email', send: 'Email me a code', code: 'Code', signIn: 'Sign in' },
-  es: {
-    start: 'Iniciar sesión con su correo',
-    email: 'Correo electrónico',
-    send: 'Enviarme un código',
-    code: 'Código',
-    signIn: 'Iniciar sesión',
-  },
-};
 
 /** A phone-sized browser that records CSP violations and page errors, and the axe findings of each view it is asked to check. */
 async function phone(): Promise<{ context: BrowserContext; page: Page; problems: string[]; axe: (view: string) => Promise<void> }> {
@@ -63,17 +53,9 @@ async function phone(): Promise<{ context: BrowserContext; page: Page; problems:
 
 /** Signs in from the page's sign-in step through the local provider, with the code mailed to the local outbox. */
 async function signIn(page: Page, email: string, lang: 'en' | 'es' = 'en'): Promise<void> {
-  const w = WORDS[lang];
   // an address gets at most one code a minute: each sign-in here is a minute after the last
   await advance(rt, 1.1);
-  await page.getByRole('button', { name: w.start }).click();
-  await page.waitForURL(/\/oidc\/interaction\//);
-  await page.getByLabel(w.email).fill(email);
-  await page.getByRole('button', { name: w.send }).click();
-  const code = page.getByLabel(w.code, { exact: true });
-  await code.waitFor();
-  await code.fill(await latestCode(rt, email.toLowerCase()));
-  await page.getByRole('button', { name: w.signIn, exact: true }).click();
+  await signInWithEmailedCode(rt, page, email, lang);
   await page.getByText(lang === 'es' ? `Sesión iniciada como ${email}` : `Signed in as ${email}`).waitFor();
 }
 

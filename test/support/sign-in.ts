@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { Page } from 'playwright-core';
 import { call } from './runtime.js';
 
 /** The sign-in emails `email` got, oldest first, from the local outbox. */
@@ -15,6 +16,34 @@ export async function latestCode(rt: { url: string }, email: string): Promise<st
   const code = /\b(\d{6})\b/.exec(mails[mails.length - 1]?.text ?? '')?.[1];
   if (!code) throw new Error(`no sign-in code mailed to ${email}`);
   return code;
+}
+
+/** The words of a page's sign-in step and of the local provider's sign-in pages, by language. */
+const SIGN_IN_WORDS = {
+  en: { start: 'Sign in with your email', email: 'Email', send: 'Email me a code', code: 'Code', signIn: 'Sign in' },
+  es: {
+    start: 'Iniciar sesión con su correo',
+    email: 'Correo electrónico',
+    send: 'Enviarme un código',
+    code: 'Código',
+    signIn: 'Iniciar sesión',
+  },
+};
+
+/**
+ * Signs in on a page that shows its sign-in step (the form, `/referrals/`, `/cases/`) through the local
+ * provider's pages, with the code read from the local outbox; returns once the provider sent the browser back.
+ */
+export async function signInWithEmailedCode(rt: { url: string }, page: Page, email: string, lang: 'en' | 'es' = 'en'): Promise<void> {
+  const w = SIGN_IN_WORDS[lang];
+  await page.getByRole('button', { name: w.start }).click();
+  await page.waitForURL(/\/oidc\/interaction\//);
+  await page.getByLabel(w.email).fill(email);
+  await page.getByRole('button', { name: w.send }).click();
+  const code = page.getByLabel(w.code, { exact: true });
+  await code.waitFor();
+  await code.fill(await latestCode(rt, email.toLowerCase()));
+  await page.getByRole('button', { name: w.signIn, exact: true }).click();
 }
 
 /** How many sign-in emails `email` got. */
