@@ -358,6 +358,7 @@ describe('intake form sign-in', () => {
     const page = await context.newPage();
     await page.goto(`${rt.url}/`);
     await page.getByRole('button', { name: 'Sign in with your email' }).click();
+    await page.waitForURL(/\/oidc\/interaction\//); // the provider's page, not the form still on screen
     await page.getByLabel('Email').fill('wrong.codes@example.net');
     await page.getByRole('button', { name: 'Email me a code' }).click();
     const right = await (async () => {
