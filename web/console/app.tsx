@@ -10,6 +10,7 @@ import { Metrics } from './metrics.js';
 import { Queue } from './queue.js';
 import { RosterPage } from './roster.js';
 import { Submitters } from './submitters.js';
+import { SkipLink } from '../src/lib/skip-link.js';
 
 type Route =
   | { page: 'queue' }
@@ -69,16 +70,7 @@ function App() {
   };
   const header = (
     <header class="top">
-      <a
-        class="skip"
-        href="#main"
-        onClick={(e) => {
-          e.preventDefault();
-          document.getElementById('main')?.focus();
-        }}
-      >
-        {t('Skip to content')}
-      </a>
+      <SkipLink>{t('Skip to content')}</SkipLink>
       <p class="brand">medreview · {t('Coordinator console')}</p>
       {user && groupsOf(user).includes('coordinators') && (
         <nav aria-label="Console">

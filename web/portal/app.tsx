@@ -5,6 +5,7 @@ import { api, useBearer } from './api.js';
 import { CaseView, type CaseDetail } from './case-view.js';
 import { currentLang, say, setLang, t, when } from './i18n.js';
 import { emailOf, Session } from './session.js';
+import { SkipLink } from '../src/lib/skip-link.js';
 
 /**
  * The attorney's page (`/referrals/`, English and Spanish) and the doctor's page (`/cases/`): sign in with
@@ -79,16 +80,7 @@ function App({ role }: { role: Role }) {
   return (
     <>
       <header class="top">
-        <a
-          class="skip"
-          href="#main"
-          onClick={(e) => {
-            e.preventDefault();
-            document.getElementById('main')?.focus();
-          }}
-        >
-          {t('Skip to content')}
-        </a>
+        <SkipLink>{t('Skip to content')}</SkipLink>
         <p class="brand">{t('Medical Review for Immigrants')}</p>
         {role === 'attorney' && (
           <button type="button" class="link-button" lang={currentLang() === 'es' ? 'en' : 'es'} onClick={toggleLang}>
