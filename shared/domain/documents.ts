@@ -28,6 +28,9 @@ export const DOWNLOAD_SECONDS = 5 * 60;
 /** The tag closing a case sets on its objects; the bucket's lifecycle rule expires what carries it. */
 export const RETENTION_TAG = { 'medreview-retention': 'case-closed' } as const;
 
+/** When a closed case's documents go: `days` (`DOCUMENT_RETENTION_DAYS`) after its close. */
+export const retentionEnd = (closedAt: string, days: number): string => new Date(Date.parse(closedAt) + days * 86_400_000).toISOString();
+
 /** Who uploaded: the case's attorney, its accepted doctor, or a coordinator. */
 export type Uploader = 'attorney' | 'doctor' | 'staff';
 export type DocumentStatus = 'scanning' | 'available' | 'rejected';

@@ -10,6 +10,7 @@ import {
   MAX_DOCUMENTS_PER_CASE,
   parseDocumentKey,
   RETENTION_TAG,
+  retentionEnd,
   UPLOAD_SECONDS,
   type CaseDocument,
   type DocumentContentType,
@@ -28,7 +29,7 @@ import { documentAddedEmail, documentRejectedEmail } from '../domain/messages.js
 import type { CaseRecord } from '../domain/types.js';
 import { logger } from '../logger.js';
 import { newDocumentId } from '../tokens.js';
-import { partyOf, type Caller, type Party } from './parties.js';
+import { assignedDoctor, partyOf, type Caller, type Party } from './parties.js';
 
 type Read = Pick<Ports, 'store' | 'clock'>;
 type Storage = Pick<Deps, 'documents'>;
@@ -99,7 +100,7 @@ export async function startUpload(
 /** A case's documents as its parties see them, oldest first; those past their retention are gone. */
 export async function caseDocuments(referralId: string, caller: Caller, p: Read): Promise<DocumentView[]> {
   await caseFor(referralId, caller, p);
-  return current(await p.store.listDocuments(referralId), p).map(view);
+  return documentsOf(referralId, p);
 }
 
 /** A case's documents as its parties see them, for a page that already checked the caller's part (the attorney's, the doctor's). */
@@ -217,7 +218,7 @@ export async function retainDocuments(
   closedAt: string,
   p: Pick<Ports, 'store' | 'config'> & Storage,
 ): Promise<{ expiresAt: string }> {
-  const expiresAt = new Date(Date.parse(closedAt) + p.config.DOCUMENT_RETENTION_DAYS * 86_400_000).toISOString();
+  const expiresAt = retentionEnd(closedAt, p.config.DOCUMENT_RETENTION_DAYS);
   await p.documents.tagPrefix(casePrefix(referralId), RETENTION_TAG);
   await p.store.expireDocuments(referralId, expiresAt);
   return { expiresAt };
@@ -247,10 +248,8 @@ async function otherSide(
 ): Promise<{ party: 'attorney' | 'doctor'; email: string }[]> {
   const out: { party: 'attorney' | 'doctor'; email: string }[] = [];
   if (uploadedBy !== 'attorney') out.push({ party: 'attorney', email: record.referral.attorney.email });
-  if (uploadedBy !== 'doctor' && record.assignedDoctorId) {
-    const doctor = (await p.store.roster()).doctors.find((d) => d.id === record.assignedDoctorId);
-    if (doctor) out.push({ party: 'doctor', email: doctor.email });
-  }
+  const doctor = uploadedBy !== 'doctor' && (await assignedDoctor(record, p));
+  if (doctor) out.push({ party: 'doctor', email: doctor.email });
   return out;
 }
 

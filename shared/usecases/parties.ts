@@ -1,4 +1,5 @@
 import type { CaseRecord } from '../domain/types.js';
+import type { Doctor } from '../domain/roster.js';
 import type { StorePort } from '../store/port.js';
 
 /** Who is asking: a coordinator (staff pool) or a signed-in attorney or doctor (the external pool's verified email). */
@@ -16,7 +17,12 @@ export async function partyOf(record: CaseRecord, caller: Caller, p: { store: Pi
   if (caller.kind === 'staff') return 'staff';
   const email = caller.email.toLowerCase();
   if (record.referral.attorney.email.toLowerCase() === email) return 'attorney';
-  if (!record.assignedDoctorId) return undefined;
-  const doctor = (await p.store.roster()).doctors.find((d) => d.id === record.assignedDoctorId);
+  const doctor = await assignedDoctor(record, p);
   return doctor?.email.toLowerCase() === email ? 'doctor' : undefined;
+}
+
+/** The roster doctor who accepted the case, if one did and is still on the roster. */
+export async function assignedDoctor(record: CaseRecord, p: { store: Pick<StorePort, 'roster'> }): Promise<Doctor | undefined> {
+  if (!record.assignedDoctorId) return undefined;
+  return (await p.store.roster()).doctors.find((d) => d.id === record.assignedDoctorId);
 }

@@ -6,7 +6,8 @@ import { publicStatus, type CaseRecord, type TimelineEvent } from '../domain/typ
 import type { CaseFilter } from '../store/port.js';
 import { pageOfCases, pageParams } from './case-pages.js';
 import { documentsOf } from './documents.js';
-import { partyOf } from './parties.js';
+import { retentionEnd } from '../domain/documents.js';
+import { assignedDoctor, partyOf } from './parties.js';
 
 /**
  * The attorney's and the doctor's own pages: the cases a signed-in person has a part in, and each case
@@ -68,7 +69,7 @@ export async function listMyCases(role: PortalRole, email: string, query: z.outp
 export async function myCase(role: PortalRole, referralId: string, email: string, p: Pick<Ports, 'store' | 'clock' | 'config'>) {
   const record = await p.store.getCase(referralId);
   if (!record || (await partyOf(record, { kind: 'external', email }, p)) !== role) throw new CaseNotFoundError();
-  const doctor = (await p.store.roster()).doctors.find((d) => d.id === record.assignedDoctorId);
+  const doctor = await assignedDoctor(record, p);
   await p.store.addEvent(referralId, {
     at: p.clock.now().toISOString(),
     event: 'viewed',
@@ -87,7 +88,7 @@ export async function myCase(role: PortalRole, referralId: string, email: string
     ...outcomeOf(record),
     documents: await documentsOf(referralId, p),
     documentRetentionDays: days,
-    ...(record.closedAt ? { documentsDeletedAfter: new Date(Date.parse(record.closedAt) + days * 86_400_000).toISOString() } : {}),
+    ...(record.closedAt ? { documentsDeletedAfter: retentionEnd(record.closedAt, days) } : {}),
     events: publicEvents(await p.store.timeline(referralId)),
   };
 }
